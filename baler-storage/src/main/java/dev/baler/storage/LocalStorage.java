@@ -1,0 +1,314 @@
+package dev.baler.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The local file system, for {@code file} locations and plain paths.
+ *
+ * <p>A new file is written to a hidden temporary file beside its target ({@code .name.UUID.tmp})
+ * and moved into place atomically on close. {@link #createExclusive} writes a temporary file and
+ * hard-links it to the target, so the file appears atomically with all its content; where hard
+ * links are not supported it falls back to {@code CREATE_NEW}, which is atomic for existence but
+ * may briefly show a partial file. Thread-safe.
+ */
+public final class LocalStorage implements Storage {
+  static final String TEMPORARY_SUFFIX = ".tmp";
+
+  @Override
+  public FileIterator list(Location prefix) throws IOException {
+    Path root = prefix.isDirectory() ? prefix.toLocalPath() : prefix.toLocalPath().getParent();
+    if (root == null || !Files.isDirectory(root)) {
+      return FileIterator.of(List.of());
+    }
+    String wanted = prefix.toLocalPath().toString() + (prefix.isDirectory() ? "/" : "");
+    List<FileEntry> entries = new ArrayList<>();
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.forEach(
+          path -> {
+            if (!path.toString().startsWith(wanted)) {
+              return;
+            }
+            try {
+              BasicFileAttributes attributes =
+                  Files.readAttributes(path, BasicFileAttributes.class);
+              if (attributes.isRegularFile()) {
+                entries.add(
+                    new FileEntry(
+                        Location.local(path),
+                        attributes.size(),
+                        attributes.lastModifiedTime().toInstant()));
+              }
+            } catch (NoSuchFileException e) {
+              // deleted while we listed: not there any more
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw new IOException("Cannot list " + prefix + ": " + e.getCause().getMessage(), e);
+    }
+    return FileIterator.of(entries);
+  }
+
+  @Override
+  public InputFile newInputFile(Location location) {
+    return new LocalInputFile(checkLocal(location), -1);
+  }
+
+  @Override
+  public InputFile newInputFile(Location location, long length) {
+    return new LocalInputFile(checkLocal(location), length);
+  }
+
+  @Override
+  public OutputFile newOutputFile(Location location) {
+    Location checked = checkLocal(location);
+    return new OutputFile() {
+      @Override
+      public Location location() {
+        return checked;
+      }
+
+      @Override
+      public StorageOutputStream create() throws IOException {
+        return new LocalOutputStream(checked.toLocalPath());
+      }
+    };
+  }
+
+  @Override
+  public boolean createExclusive(Location location, byte[] bytes) throws IOException {
+    Path target = checkLocal(location).toLocalPath();
+    Files.createDirectories(target.getParent());
+    Path temporary = temporaryPath(target);
+    Files.write(temporary, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      Files.createLink(target, temporary);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (UnsupportedOperationException e) {
+      try {
+        Files.write(target, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return true;
+      } catch (FileAlreadyExistsException exists) {
+        return false;
+      }
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  @Override
+  public List<DeleteFailure> deleteFiles(Collection<Location> locations) {
+    List<DeleteFailure> failures = new ArrayList<>();
+    for (Location location : locations) {
+      try {
+        Files.deleteIfExists(checkLocal(location).toLocalPath());
+      } catch (IOException e) {
+        failures.add(new DeleteFailure(location, e.toString()));
+      }
+    }
+    return failures;
+  }
+
+  private static Location checkLocal(Location location) {
+    requireNonNull(location, "location is null");
+    if (!location.scheme().equals("file")) {
+      throw new IllegalArgumentException("Not a local location: " + location);
+    }
+    return location;
+  }
+
+  private static Path temporaryPath(Path target) {
+    return target.resolveSibling(
+        "." + target.getFileName() + "." + UUID.randomUUID() + TEMPORARY_SUFFIX);
+  }
+
+  private static final class LocalInputFile implements InputFile {
+    private final Location location;
+    private final long knownLength;
+
+    LocalInputFile(Location location, long knownLength) {
+      this.location = location;
+      this.knownLength = knownLength;
+    }
+
+    @Override
+    public Location location() {
+      return location;
+    }
+
+    @Override
+    public long length() throws IOException {
+      if (knownLength >= 0) {
+        return knownLength;
+      }
+      try {
+        return Files.size(location.toLocalPath());
+      } catch (NoSuchFileException e) {
+        throw notFound(e);
+      }
+    }
+
+    @Override
+    public SeekableInputStream newStream() throws IOException {
+      try {
+        return new LocalInputStream(
+            FileChannel.open(location.toLocalPath(), StandardOpenOption.READ));
+      } catch (NoSuchFileException e) {
+        throw notFound(e);
+      }
+    }
+
+    @Override
+    public boolean exists() {
+      return Files.isRegularFile(location.toLocalPath());
+    }
+
+    private FileNotFoundException notFound(NoSuchFileException cause) {
+      var exception = new FileNotFoundException("File not found: " + location);
+      exception.initCause(cause);
+      return exception;
+    }
+  }
+
+  private static final class LocalInputStream extends SeekableInputStream {
+    private final FileChannel channel;
+
+    LocalInputStream(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public long position() throws IOException {
+      return channel.position();
+    }
+
+    @Override
+    public void seek(long position) throws IOException {
+      if (position < 0 || position > channel.size()) {
+        throw new IOException(
+            "Cannot seek to " + position + ": file has " + channel.size() + " bytes");
+      }
+      channel.position(position);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (length == 0) {
+        return 0;
+      }
+      return channel.read(ByteBuffer.wrap(buffer, offset, length));
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  private static final class LocalOutputStream extends StorageOutputStream {
+    private final Path target;
+    private final Path temporary;
+    private final OutputStream out;
+    private long position;
+    private boolean done;
+
+    LocalOutputStream(Path target) throws IOException {
+      this.target = target;
+      Files.createDirectories(target.getParent());
+      this.temporary = temporaryPath(target);
+      this.out =
+          new java.io.BufferedOutputStream(
+              Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW), 1 << 16);
+    }
+
+    @Override
+    public long position() {
+      return position;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      position++;
+    }
+
+    @Override
+    public void write(byte[] buffer, int offset, int length) throws IOException {
+      out.write(buffer, offset, length);
+      position += length;
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        out.close();
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+          channel.force(true);
+        }
+        try {
+          Files.move(
+              temporary,
+              target,
+              StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          throw new IOException("Cannot publish " + target + ": atomic rename not supported", e);
+        }
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(temporary);
+        throw e;
+      }
+    }
+
+    @Override
+    public void abort() throws IOException {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        out.close();
+      } finally {
+        Files.deleteIfExists(temporary);
+      }
+    }
+  }
+}

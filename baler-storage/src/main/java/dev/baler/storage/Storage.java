@@ -1,0 +1,75 @@
+package dev.baler.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A place where files live: a local file system, an S3 bucket, HDFS, or memory.
+ *
+ * <p>Where the kinds of store differ:
+ *
+ * <ul>
+ *   <li><b>Listing</b> has key-prefix semantics everywhere, as on S3: {@link #list(Location)}
+ *       returns every file whose path starts with the prefix's path, at any depth. On a file
+ *       system, a prefix ending in {@code /} lists a directory tree. Order is not specified (S3
+ *       returns keys in UTF-8 order, file systems in directory order); sort if you need one.
+ *   <li><b>Rename</b> does not exist on S3, so the SPI has none. Writes are atomic instead: a new
+ *       file becomes visible whole, when its stream is closed (S3 completes its multipart upload, a
+ *       file system renames a temporary file into place).
+ *   <li><b>Create-if-absent</b> ({@link #createExclusive}) is atomic on every store: S3's
+ *       conditional {@code PutObject} with {@code If-None-Match: *}, a hard link on a local file
+ *       system, {@code create(overwrite=false)} on HDFS. Baler's lease and journal rely on it.
+ *   <li><b>Consistency</b>: S3 is strongly read-after-write consistent for PUT, DELETE and LIST
+ *       since December 2020; Baler assumes that for every store.
+ * </ul>
+ *
+ * <p>Implementations are thread-safe. Errors are {@link IOException}s naming the location; an
+ * implementation translates its SDK's exceptions and does not retry on top of its SDK's own
+ * retries.
+ */
+public interface Storage extends Closeable {
+  /**
+   * Lists the files below a prefix, recursively.
+   *
+   * @param prefix a key prefix ({@code s3://b/dir/events}) or a directory ({@code s3://b/dir/})
+   * @return the files found; none when nothing is there, never an error for a missing prefix
+   */
+  FileIterator list(Location prefix) throws IOException;
+
+  /** A file to read, whose length is fetched when first needed. */
+  InputFile newInputFile(Location location);
+
+  /**
+   * A file to read whose length is already known, such as from a listing, which saves a request.
+   *
+   * @param length the file's length in bytes
+   */
+  InputFile newInputFile(Location location, long length);
+
+  /** A file to write. Nothing is created until its stream is closed. */
+  OutputFile newOutputFile(Location location);
+
+  /**
+   * Creates a small file only if nothing exists at its location, atomically: of several callers
+   * racing for one location, exactly one succeeds.
+   *
+   * @param bytes the whole content
+   * @return true if this call created the file, false if a file was already there
+   */
+  boolean createExclusive(Location location, byte[] bytes) throws IOException;
+
+  /**
+   * Deletes files, in batches where the store allows it. A file that does not exist counts as
+   * deleted.
+   *
+   * @return the files that could not be deleted, with reasons; empty when all went
+   * @throws IOException only when the store cannot be reached at all
+   */
+  List<DeleteFailure> deleteFiles(Collection<Location> locations) throws IOException;
+
+  /** Releases clients and threads. Default: nothing to release. */
+  @Override
+  default void close() throws IOException {}
+}
