@@ -1,0 +1,291 @@
+package dev.baler.parquet;
+
+import dev.baler.storage.InputFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.BitSet;
+import java.util.List;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+/**
+ * The engine's inner loop: walks one column chunk value by value, with repetition and definition
+ * levels, optionally writing each value to a column writer, skipping whole rows, and folding each
+ * value into its row's two hash lanes.
+ *
+ * <p>Rows are found by their repetition level: a value with repetition level 0 starts a row.
+ */
+final class ColumnCopier {
+  private static final long ROW_SEED1 = 0x2545F4914F6CDD1DL;
+  private static final long ROW_SEED2 = 0x7FB5D329728EA185L;
+
+  private ColumnCopier() {}
+
+  /** Hash lanes of the rows of one row group being written or read. Not thread-safe. */
+  static final class RowHashes {
+    final long[] lane1;
+    final long[] lane2;
+
+    RowHashes(int rows) {
+      lane1 = new long[rows];
+      lane2 = new long[rows];
+    }
+
+    int rows() {
+      return lane1.length;
+    }
+
+    long finalLane1(int row) {
+      return Hashing.mix(lane1[row] ^ ROW_SEED1);
+    }
+
+    long finalLane2(int row) {
+      return Hashing.mix(lane2[row] + ROW_SEED2);
+    }
+
+    RowFingerprint fingerprint() {
+      long sum1 = 0;
+      long sum2 = 0;
+      for (int row = 0; row < lane1.length; row++) {
+        sum1 += finalLane1(row);
+        sum2 += finalLane2(row);
+      }
+      return new RowFingerprint(lane1.length, sum1, sum2);
+    }
+  }
+
+  /**
+   * Where copied values go: a column writer and its store, which must hear of each finished record
+   * so that it cuts pages on record boundaries. Not thread-safe.
+   */
+  static final class ColumnSink {
+    private final ColumnWriteStore store;
+    private final ColumnWriter writer;
+    private boolean recordOpen;
+
+    ColumnSink(ColumnWriteStore store, ColumnWriter writer) {
+      this.store = store;
+      this.writer = writer;
+    }
+
+    void startRecord() {
+      if (recordOpen) {
+        store.endRecord();
+      }
+      recordOpen = true;
+    }
+
+    /** Ends the last record and writes out the buffered pages to the page store. */
+    void finish() {
+      if (recordOpen) {
+        store.endRecord();
+        recordOpen = false;
+      }
+      store.flush();
+    }
+  }
+
+  /**
+   * Walks one column chunk.
+   *
+   * @param reader the chunk's reader, at its start
+   * @param column the column's index in the schema, folded into hashes
+   * @param skipRows rows of this chunk to leave out (indexes from the chunk's first row), or null
+   * @param firstSkipRow the index in {@code skipRows} of the chunk's first row
+   * @param sink where values go, or null to only hash
+   * @param hashes row hashes to fold values into
+   * @param firstRow the index in {@code hashes} of the first row kept
+   * @return the number of rows kept
+   */
+  static int walk(
+      ColumnReader reader,
+      ColumnDescriptor descriptor,
+      int column,
+      BitSet skipRows,
+      long firstSkipRow,
+      ColumnSink sink,
+      RowHashes hashes,
+      int firstRow) {
+    final PrimitiveTypeName type = descriptor.getPrimitiveType().getPrimitiveTypeName();
+    final int maxDefinition = descriptor.getMaxDefinitionLevel();
+    final ColumnWriter writer = sink == null ? null : sink.writer;
+    final long[] lane1 = hashes.lane1;
+    final long[] lane2 = hashes.lane2;
+    final long columnTag = (long) column << 20;
+    long total = reader.getTotalValueCount();
+    long row = firstSkipRow - 1;
+    int out = firstRow - 1;
+    boolean skipping = false;
+    for (long i = 0; i < total; i++) {
+      int repetition = reader.getCurrentRepetitionLevel();
+      int definition = reader.getCurrentDefinitionLevel();
+      if (repetition == 0) {
+        row++;
+        skipping = skipRows != null && skipRows.get((int) row);
+        if (!skipping) {
+          out++;
+          if (sink != null) {
+            sink.startRecord();
+          }
+        }
+      }
+      if (skipping) {
+        if (definition == maxDefinition) {
+          reader.skip();
+        }
+        reader.consume();
+        continue;
+      }
+      long tag = columnTag | ((long) repetition << 10) | definition;
+      long element1;
+      long element2;
+      if (definition == maxDefinition) {
+        long bits;
+        switch (type) {
+          case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
+            Binary value = reader.getBinary();
+            if (writer != null) {
+              writer.write(value, repetition, definition);
+            }
+            ByteBuffer bytes = value.toByteBuffer();
+            element1 = Hashing.mix(Hashing.bytes(bytes, Hashing.LANE1) + tag);
+            element2 = Hashing.mix(Hashing.bytes(bytes, Hashing.LANE2) ^ (tag * Hashing.LANE2));
+            fold(lane1, lane2, out, element1, element2);
+            reader.consume();
+            continue;
+          }
+          case INT64 -> {
+            long value = reader.getLong();
+            if (writer != null) {
+              writer.write(value, repetition, definition);
+            }
+            bits = value;
+          }
+          case INT32 -> {
+            int value = reader.getInteger();
+            if (writer != null) {
+              writer.write(value, repetition, definition);
+            }
+            bits = value;
+          }
+          case DOUBLE -> {
+            double value = reader.getDouble();
+            if (writer != null) {
+              writer.write(value, repetition, definition);
+            }
+            bits = Double.doubleToRawLongBits(value);
+          }
+          case FLOAT -> {
+            float value = reader.getFloat();
+            if (writer != null) {
+              writer.write(value, repetition, definition);
+            }
+            bits = Float.floatToRawIntBits(value);
+          }
+          case BOOLEAN -> {
+            boolean value = reader.getBoolean();
+            if (writer != null) {
+              writer.write(value, repetition, definition);
+            }
+            bits = value ? 1 : 0;
+          }
+          default -> throw new IllegalStateException("Unknown physical type " + type);
+        }
+        element1 = Hashing.mix(bits * Hashing.LANE1 + tag);
+        element2 = Hashing.mix(Long.rotateLeft(bits, 31) ^ (tag * Hashing.LANE2) ^ 0x5BD1E995L);
+      } else {
+        if (writer != null) {
+          writer.writeNull(repetition, definition);
+        }
+        element1 = Hashing.mix(tag ^ 0x1B873593L);
+        element2 = Hashing.mix(tag * Hashing.LANE1 + 0xCC9E2D51L);
+      }
+      fold(lane1, lane2, out, element1, element2);
+      reader.consume();
+    }
+    return out - firstRow + 1;
+  }
+
+  private static void fold(long[] lane1, long[] lane2, int row, long element1, long element2) {
+    lane1[row] = (lane1[row] ^ element1) * Hashing.LANE1;
+    lane2[row] = (lane2[row] + element2) * Hashing.LANE2;
+  }
+
+  /** A reader for one column of a row group read into memory. */
+  static ColumnReader columnReader(
+      PageReadStore rowGroup, MessageType schema, String createdBy, ColumnDescriptor descriptor) {
+    return new ColumnReadStoreImpl(rowGroup, new NoOpGroupConverter(), schema, createdBy)
+        .getColumnReader(descriptor);
+  }
+
+  /** Hashes every row of every row group of one row group store. */
+  static RowHashes hashRowGroup(PageReadStore rowGroup, MessageType schema, String createdBy) {
+    RowHashes hashes = new RowHashes(Math.toIntExact(rowGroup.getRowCount()));
+    List<ColumnDescriptor> columns = schema.getColumns();
+    for (int column = 0; column < columns.size(); column++) {
+      ColumnDescriptor descriptor = columns.get(column);
+      walk(
+          columnReader(rowGroup, schema, createdBy, descriptor),
+          descriptor,
+          column,
+          null,
+          0,
+          null,
+          hashes,
+          0);
+    }
+    return hashes;
+  }
+
+  static RowFingerprint fingerprint(InputFile file) throws IOException {
+    Footer footer = Footer.read(file);
+    RowFingerprint fingerprint = RowFingerprint.EMPTY;
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(new ParquetInputFile(file), ParquetRuntime.readOptions())) {
+      MessageType schema = footer.schema();
+      PageReadStore rowGroup;
+      while ((rowGroup = reader.readNextRowGroup()) != null) {
+        try {
+          fingerprint =
+              fingerprint.plus(hashRowGroup(rowGroup, schema, footer.createdBy()).fingerprint());
+        } finally {
+          rowGroup.close();
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new InvalidParquetFileException(
+          file.location(), "cannot decode its data (" + e + ")", e);
+    }
+    return fingerprint;
+  }
+
+  /** Converters that receive nothing: the engine reads values straight from column readers. */
+  private static final class NoOpGroupConverter extends GroupConverter {
+    @Override
+    public Converter getConverter(int fieldIndex) {
+      return new PrimitiveConverter() {
+        @Override
+        public GroupConverter asGroupConverter() {
+          return new NoOpGroupConverter();
+        }
+      };
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public void end() {}
+  }
+}

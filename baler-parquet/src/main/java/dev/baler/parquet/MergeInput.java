@@ -1,0 +1,33 @@
+package dev.baler.parquet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.baler.storage.InputFile;
+import java.util.BitSet;
+import java.util.Optional;
+
+/**
+ * One input file of a merge.
+ *
+ * @param file the file to read
+ * @param footer its footer, read beforehand (planning reads every footer anyway)
+ * @param skipRows rows to leave out, by index from the file's first row, such as duplicates found
+ *     by {@link DuplicateFinder}; empty to keep every row
+ */
+public record MergeInput(InputFile file, Footer footer, Optional<BitSet> skipRows) {
+  public MergeInput {
+    requireNonNull(file, "file is null");
+    requireNonNull(footer, "footer is null");
+    requireNonNull(skipRows, "skipRows is null");
+  }
+
+  /** An input whose rows are all kept. */
+  public static MergeInput of(InputFile file, Footer footer) {
+    return new MergeInput(file, footer, Optional.empty());
+  }
+
+  /** Rows this input contributes: its rows less those skipped. */
+  public long keptRows() {
+    return footer.rows() - skipRows.map(BitSet::cardinality).orElse(0);
+  }
+}

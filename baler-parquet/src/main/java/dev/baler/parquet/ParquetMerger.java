@@ -1,0 +1,310 @@
+package dev.baler.parquet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.baler.storage.OutputFile;
+import dev.baler.storage.StorageOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Merges Parquet files of one schema into one file of large row groups, column by column.
+ *
+ * <p>Output row groups are made of whole input row groups, in input order, up to {@link
+ * WriteOptions#rowGroupRows()} rows and {@link WriteOptions#rowGroupBytes()} input bytes. For each
+ * output row group the engine holds its inputs' column chunks in memory (compressed; pages are
+ * decompressed one at a time), then writes one output column chunk at a time: it decodes the
+ * column's values from every input chunk and encodes them into the output chunk. Memory is
+ * therefore about one output row group's input bytes plus one output column chunk.
+ *
+ * <p>Every value is fingerprinted as it is copied, so the result carries the {@link RowFingerprint}
+ * of the rows written, which a verifier compares with the output read back.
+ *
+ * <p>The output appears at its location only when the merge succeeds; on failure it is aborted. A
+ * merger is stateless; a merge runs on the calling thread, and parallel merges are safe.
+ */
+public final class ParquetMerger {
+  private final WriteOptions options;
+
+  /** A merger that writes with {@code options}. */
+  public ParquetMerger(WriteOptions options) {
+    this.options = requireNonNull(options, "options is null");
+  }
+
+  /**
+   * Merges {@code inputs} into {@code output}.
+   *
+   * @param inputs at least one file, all with the schema of the first (compared by {@link
+   *     Footer#schemaKey()}); the output takes the first file's schema and the key-value metadata
+   *     entries that all inputs share
+   * @throws IllegalArgumentException if there are no inputs or their schemas differ
+   * @throws InvalidParquetFileException if an input's data cannot be decoded
+   * @throws IOException if reading or writing fails; then nothing is published
+   */
+  public MergeResult merge(List<MergeInput> inputs, OutputFile output, MergeListener listener)
+      throws IOException {
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException("Cannot merge into " + output.location() + ": no inputs");
+    }
+    MessageType schema = inputs.get(0).footer().schema();
+    String schemaKey = inputs.get(0).footer().schemaKey();
+    for (MergeInput input : inputs) {
+      if (!input.footer().schemaKey().equals(schemaKey)) {
+        throw new IllegalArgumentException(
+            "Cannot merge "
+                + input.file().location()
+                + " into "
+                + output.location()
+                + ": "
+                + ParquetSchemas.difference(schema, input.footer().schema()));
+      }
+    }
+
+    List<List<Slice>> rowGroups = planRowGroups(inputs);
+    ParquetProperties properties = options.parquetProperties();
+    ParquetOutputFile parquetOutput = new ParquetOutputFile(output);
+    CodecFactory codecs = ParquetRuntime.newCodecFactory();
+    Map<Integer, ParquetFileReader> readers = new HashMap<>();
+    try {
+      BytesInputCompressor compressor = codecs.getCompressor(options.codec().parquetName());
+      ParquetFileWriter writer =
+          new ParquetFileWriter(
+              parquetOutput,
+              schema,
+              ParquetFileWriter.Mode.OVERWRITE,
+              options.rowGroupBytes(),
+              0,
+              null,
+              properties);
+      writer.start();
+      List<ColumnDescriptor> columns = schema.getColumns();
+      List<MessageType> columnSchemas = new ArrayList<>();
+      for (ColumnDescriptor column : columns) {
+        columnSchemas.add(schemaOfColumn(schema, column));
+      }
+      int[] lastSliceOfInput = lastSliceIndexes(rowGroups, inputs.size());
+      RowFingerprint fingerprint = RowFingerprint.EMPTY;
+      int sliceOrdinal = 0;
+      for (List<Slice> rowGroup : rowGroups) {
+        List<PageReadStore> stores = new ArrayList<>();
+        long inputBytes = 0;
+        int rows = 0;
+        for (Slice slice : rowGroup) {
+          ParquetFileReader reader = readers.get(slice.input);
+          if (reader == null) {
+            reader =
+                ParquetFileReader.open(
+                    new ParquetInputFile(inputs.get(slice.input).file()),
+                    ParquetRuntime.readOptions());
+            readers.put(slice.input, reader);
+          }
+          stores.add(readRowGroup(reader, inputs.get(slice.input), slice.rowGroup));
+          inputBytes += slice.bytes;
+          rows += slice.keptRows;
+        }
+        ColumnCopier.RowHashes hashes = new ColumnCopier.RowHashes(rows);
+        writer.startBlock(rows);
+        for (int column = 0; column < columns.size(); column++) {
+          ColumnDescriptor descriptor = columns.get(column);
+          MessageType columnSchema = columnSchemas.get(column);
+          ColumnChunkPageWriteStore pages =
+              new ColumnChunkPageWriteStore(
+                  compressor,
+                  columnSchema,
+                  properties.getAllocator(),
+                  properties.getColumnIndexTruncateLength(),
+                  properties.getPageWriteChecksumEnabled());
+          ColumnWriteStore store = properties.newColumnWriteStore(columnSchema, pages);
+          ColumnCopier.ColumnSink sink =
+              new ColumnCopier.ColumnSink(store, store.getColumnWriter(descriptor));
+          int row = 0;
+          for (int i = 0; i < rowGroup.size(); i++) {
+            Slice slice = rowGroup.get(i);
+            MergeInput input = inputs.get(slice.input);
+            BitSet skip = input.skipRows().orElse(null);
+            try {
+              row +=
+                  ColumnCopier.walk(
+                      ColumnCopier.columnReader(
+                          stores.get(i),
+                          input.footer().schema(),
+                          input.footer().createdBy(),
+                          descriptor),
+                      descriptor,
+                      column,
+                      skip,
+                      slice.firstRow,
+                      sink,
+                      hashes,
+                      row);
+            } catch (RuntimeException e) {
+              throw new InvalidParquetFileException(
+                  input.file().location(),
+                  "cannot decode column '"
+                      + String.join(".", descriptor.getPath())
+                      + "' ("
+                      + e
+                      + ")",
+                  e);
+            }
+          }
+          if (row != rows) {
+            throw new IllegalStateException(
+                "Column '"
+                    + String.join(".", descriptor.getPath())
+                    + "' of "
+                    + output.location()
+                    + " has "
+                    + row
+                    + " rows, expected "
+                    + rows);
+          }
+          sink.finish();
+          pages.flushToFileWriter(writer);
+          store.close();
+        }
+        writer.endBlock();
+        fingerprint = fingerprint.plus(hashes.fingerprint());
+        for (PageReadStore store : stores) {
+          store.close();
+        }
+        for (Slice slice : rowGroup) {
+          if (lastSliceOfInput[slice.input] == sliceOrdinal) {
+            readers.remove(slice.input).close();
+          }
+          sliceOrdinal++;
+        }
+        listener.rowGroupWritten(rows, inputBytes);
+      }
+      writer.end(sharedKeyValueMetadata(inputs));
+      return new MergeResult(output.location(), rowGroups.size(), fingerprint);
+    } catch (IOException | RuntimeException | Error e) {
+      parquetOutput.stream().ifPresent(stream -> abortQuietly(stream, e));
+      throw e;
+    } finally {
+      for (ParquetFileReader reader : readers.values()) {
+        reader.close();
+      }
+      codecs.release();
+    }
+  }
+
+  private static PageReadStore readRowGroup(
+      ParquetFileReader reader, MergeInput input, int rowGroup) throws IOException {
+    try {
+      PageReadStore store = reader.readRowGroup(rowGroup);
+      if (store == null) {
+        throw new InvalidParquetFileException(
+            input.file().location(), "row group " + rowGroup + " is missing", null);
+      }
+      return store;
+    } catch (RuntimeException e) {
+      throw new InvalidParquetFileException(
+          input.file().location(), "cannot read row group " + rowGroup + " (" + e + ")", e);
+    }
+  }
+
+  /** One input row group, as part of an output row group. */
+  private record Slice(int input, int rowGroup, long firstRow, int keptRows, long bytes) {}
+
+  private List<List<Slice>> planRowGroups(List<MergeInput> inputs) {
+    List<List<Slice>> rowGroups = new ArrayList<>();
+    List<Slice> current = new ArrayList<>();
+    long rows = 0;
+    long bytes = 0;
+    for (int input = 0; input < inputs.size(); input++) {
+      MergeInput mergeInput = inputs.get(input);
+      BitSet skip = mergeInput.skipRows().orElse(null);
+      long firstRow = 0;
+      List<BlockMetaData> blocks = mergeInput.footer().rowGroups();
+      for (int rowGroup = 0; rowGroup < blocks.size(); rowGroup++) {
+        BlockMetaData block = blocks.get(rowGroup);
+        long blockRows = block.getRowCount();
+        int skipped =
+            skip == null ? 0 : skip.get((int) firstRow, (int) (firstRow + blockRows)).cardinality();
+        int kept = Math.toIntExact(blockRows - skipped);
+        long blockBytes = block.getCompressedSize();
+        if (kept > 0) {
+          if (!current.isEmpty()
+              && (rows + kept > options.rowGroupRows()
+                  || bytes + blockBytes > options.rowGroupBytes())) {
+            rowGroups.add(current);
+            current = new ArrayList<>();
+            rows = 0;
+            bytes = 0;
+          }
+          current.add(new Slice(input, rowGroup, firstRow, kept, blockBytes));
+          rows += kept;
+          bytes += blockBytes;
+        }
+        firstRow += blockRows;
+      }
+    }
+    if (!current.isEmpty()) {
+      rowGroups.add(current);
+    }
+    return rowGroups;
+  }
+
+  private static int[] lastSliceIndexes(List<List<Slice>> rowGroups, int inputs) {
+    int[] last = new int[inputs];
+    int ordinal = 0;
+    for (List<Slice> rowGroup : rowGroups) {
+      for (Slice slice : rowGroup) {
+        last[slice.input] = ordinal++;
+      }
+    }
+    return last;
+  }
+
+  /** The schema holding only the path to one leaf column, as parquet-java's page stores need. */
+  private static MessageType schemaOfColumn(MessageType schema, ColumnDescriptor column) {
+    String[] path = column.getPath();
+    Type type = schema.getType(path[0]);
+    return new MessageType(schema.getName(), narrow(type, path, 1));
+  }
+
+  private static Type narrow(Type type, String[] path, int depth) {
+    if (depth == path.length) {
+      return type;
+    }
+    GroupType group = type.asGroupType();
+    Type child = group.getType(path[depth]);
+    return group.withNewFields(narrow(child, path, depth + 1));
+  }
+
+  private static Map<String, String> sharedKeyValueMetadata(List<MergeInput> inputs) {
+    Map<String, String> shared = new LinkedHashMap<>(inputs.get(0).footer().keyValueMetadata());
+    for (MergeInput input : inputs) {
+      Map<String, String> metadata = input.footer().keyValueMetadata();
+      shared.entrySet().removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
+    }
+    return shared;
+  }
+
+  private static void abortQuietly(StorageOutputStream stream, Throwable failure) {
+    try {
+      stream.abort();
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.baler.parquet;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.hadoop.CodecFactory;
+
+/**
+ * The parquet-java objects that are costly to make and safe to share: one Hadoop configuration
+ * (reading it parses XML resources), one codec factory, and the read options.
+ */
+final class ParquetRuntime {
+  private static final Configuration CONFIGURATION = new Configuration(false);
+  private static final int PAGE_SIZE_HINT = 1 << 20;
+  private static final CodecFactory CODEC_FACTORY = new CodecFactory(CONFIGURATION, PAGE_SIZE_HINT);
+
+  private ParquetRuntime() {}
+
+  static Configuration configuration() {
+    return CONFIGURATION;
+  }
+
+  /**
+   * The shared codec factory. parquet-java's {@code CodecFactory} caches one compressor and one
+   * decompressor per codec and these are not thread-safe, so concurrent writers each need their own
+   * factory: see {@link #newCodecFactory()}.
+   */
+  static CodecFactory codecFactory() {
+    return CODEC_FACTORY;
+  }
+
+  /** A codec factory for one thread's use; release it with {@code release()} when done. */
+  static CodecFactory newCodecFactory() {
+    return new CodecFactory(CONFIGURATION, PAGE_SIZE_HINT);
+  }
+
+  /** Read options with a codec factory of their own, for one reader. */
+  static ParquetReadOptions readOptions() {
+    return ParquetReadOptions.builder().withCodecFactory(newCodecFactory()).build();
+  }
+}

@@ -1,0 +1,163 @@
+package dev.baler.parquet;
+
+import static java.util.Objects.requireNonNull;
+
+import org.apache.parquet.column.ParquetProperties;
+
+/**
+ * How the merge engine writes Parquet: codec, row-group and page sizes, dictionary encoding.
+ * Immutable and thread-safe; made by {@link #builder()}.
+ *
+ * <p>Defaults: snappy; row groups of at most 1,048,576 rows (pyarrow's default) and at most 64 MiB
+ * of input data; 1 MiB pages; dictionary encoding with 1 MiB dictionary pages; data pages V1 with
+ * statistics and page indexes, which every reader (Snowflake, Impala, Spark, DuckDB) loads.
+ */
+public final class WriteOptions {
+  /** Rows per row group unless set: 1,048,576, as pyarrow's writer. */
+  public static final long DEFAULT_ROW_GROUP_ROWS = 1 << 20;
+
+  /** Input bytes per row group unless set: 64 MiB, which bounds the memory one merge holds. */
+  public static final long DEFAULT_ROW_GROUP_BYTES = 64L << 20;
+
+  /** Page size unless set: 1 MiB, as parquet-java's writer. */
+  public static final int DEFAULT_PAGE_BYTES = 1 << 20;
+
+  private final Codec codec;
+  private final long rowGroupRows;
+  private final long rowGroupBytes;
+  private final int pageBytes;
+  private final boolean dictionaryEncoding;
+
+  private WriteOptions(Builder builder) {
+    this.codec = builder.codec;
+    this.rowGroupRows = builder.rowGroupRows;
+    this.rowGroupBytes = builder.rowGroupBytes;
+    this.pageBytes = builder.pageBytes;
+    this.dictionaryEncoding = builder.dictionaryEncoding;
+  }
+
+  /** A builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The options with every default. */
+  public static WriteOptions defaults() {
+    return builder().build();
+  }
+
+  /** The codec of every column chunk written. */
+  public Codec codec() {
+    return codec;
+  }
+
+  /**
+   * The most rows a row group gets. The engine never splits an input row group, so an input row
+   * group larger than this becomes an output row group of its own.
+   */
+  public long rowGroupRows() {
+    return rowGroupRows;
+  }
+
+  /**
+   * The most input bytes (compressed, as stored) gathered into one row group; this bounds the
+   * memory a merge holds: the inputs of one output row group are held in memory while it is
+   * written.
+   */
+  public long rowGroupBytes() {
+    return rowGroupBytes;
+  }
+
+  /** The target size of a data page, in bytes before compression. */
+  public int pageBytes() {
+    return pageBytes;
+  }
+
+  /** Whether columns are dictionary-encoded while their dictionary stays under a page. */
+  public boolean dictionaryEncoding() {
+    return dictionaryEncoding;
+  }
+
+  ParquetProperties parquetProperties() {
+    return ParquetProperties.builder()
+        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+        .withPageSize(pageBytes)
+        .withDictionaryPageSize(pageBytes)
+        .withDictionaryEncoding(dictionaryEncoding)
+        .withStatisticsEnabled(true)
+        .build();
+  }
+
+  @Override
+  public String toString() {
+    return "WriteOptions{codec="
+        + codec.displayName()
+        + ", rowGroupRows="
+        + rowGroupRows
+        + ", rowGroupBytes="
+        + rowGroupBytes
+        + ", pageBytes="
+        + pageBytes
+        + ", dictionaryEncoding="
+        + dictionaryEncoding
+        + "}";
+  }
+
+  /** Builds {@link WriteOptions}; each setter checks its value at once. Not thread-safe. */
+  public static final class Builder {
+    private Codec codec = Codec.SNAPPY;
+    private long rowGroupRows = DEFAULT_ROW_GROUP_ROWS;
+    private long rowGroupBytes = DEFAULT_ROW_GROUP_BYTES;
+    private int pageBytes = DEFAULT_PAGE_BYTES;
+    private boolean dictionaryEncoding = true;
+
+    private Builder() {}
+
+    /** Sets the codec. */
+    public Builder codec(Codec codec) {
+      this.codec = requireNonNull(codec, "codec is null");
+      return this;
+    }
+
+    /** Sets the most rows per row group; at least 1. */
+    public Builder rowGroupRows(long rows) {
+      if (rows < 1) {
+        throw new IllegalArgumentException(
+            "Invalid row group size " + rows + ": must be at least 1 row");
+      }
+      this.rowGroupRows = rows;
+      return this;
+    }
+
+    /** Sets the most input bytes per row group; at least 1 MiB. */
+    public Builder rowGroupBytes(long bytes) {
+      if (bytes < (1 << 20)) {
+        throw new IllegalArgumentException(
+            "Invalid row group bytes " + bytes + ": must be at least 1048576");
+      }
+      this.rowGroupBytes = bytes;
+      return this;
+    }
+
+    /** Sets the page size in bytes; between 4 KiB and 64 MiB. */
+    public Builder pageBytes(int bytes) {
+      if (bytes < 4096 || bytes > (64 << 20)) {
+        throw new IllegalArgumentException(
+            "Invalid page size " + bytes + ": must be between 4096 and 67108864 bytes");
+      }
+      this.pageBytes = bytes;
+      return this;
+    }
+
+    /** Turns dictionary encoding on or off. */
+    public Builder dictionaryEncoding(boolean enabled) {
+      this.dictionaryEncoding = enabled;
+      return this;
+    }
+
+    /** The options. */
+    public WriteOptions build() {
+      return new WriteOptions(this);
+    }
+  }
+}
