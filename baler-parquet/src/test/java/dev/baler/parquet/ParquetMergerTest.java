@@ -1,0 +1,185 @@
+package dev.baler.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baler.storage.FileEntry;
+import dev.baler.storage.Location;
+import dev.baler.storage.MemoryStorage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ParquetMergerTest {
+  private static final Location DIRECTORY = Location.of("memory://test/data/");
+
+  private final MemoryStorage storage = new MemoryStorage();
+
+  @Test
+  void merge_keepsRowMultisetAndSchema() throws IOException {
+    List<MergeInput> inputs = writeInputs(12, 300);
+    RowFingerprint expected = fingerprintOf(inputs);
+
+    Location output = DIRECTORY.resolve("out.c.parquet");
+    MergeResult result =
+        new ParquetMerger(WriteOptions.defaults())
+            .merge(inputs, storage.newOutputFile(output), MergeListener.NONE);
+
+    assertThat(result.rows()).isEqualTo(12 * 300);
+    assertThat(result.fingerprint()).isEqualTo(expected);
+    assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(expected);
+    Footer footer = Footer.read(storage.newInputFile(output));
+    assertThat(footer.schemaKey()).isEqualTo(inputs.get(0).footer().schemaKey());
+    assertThat(footer.rowGroups()).hasSize(1);
+    assertThat(footer.rows()).isEqualTo(3600);
+  }
+
+  @Test
+  void merge_cutsRowGroupsAtRowLimitWithoutSplittingInputRowGroups() throws IOException {
+    List<MergeInput> inputs = writeInputs(10, 100);
+    Location output = DIRECTORY.resolve("out.c.parquet");
+
+    MergeResult result =
+        new ParquetMerger(WriteOptions.builder().rowGroupRows(250).build())
+            .merge(inputs, storage.newOutputFile(output), MergeListener.NONE);
+
+    Footer footer = Footer.read(storage.newInputFile(output));
+    assertThat(result.rowGroups()).isEqualTo(5);
+    assertThat(footer.rowGroups())
+        .allSatisfy(rowGroup -> assertThat(rowGroup.getRowCount()).isEqualTo(200));
+    assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(fingerprintOf(inputs));
+  }
+
+  @Test
+  void merge_skipsRowsAndFingerprintsOnlyKeptRows() throws IOException {
+    List<MergeInput> inputs = writeInputs(2, 50);
+    BitSet skip = new BitSet();
+    skip.set(0, 10);
+    List<MergeInput> withSkips =
+        List.of(
+            new MergeInput(inputs.get(0).file(), inputs.get(0).footer(), Optional.of(skip)),
+            inputs.get(1));
+    Location output = DIRECTORY.resolve("out.c.parquet");
+
+    MergeResult result =
+        new ParquetMerger(WriteOptions.defaults())
+            .merge(withSkips, storage.newOutputFile(output), MergeListener.NONE);
+
+    assertThat(result.rows()).isEqualTo(90);
+    assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(result.fingerprint());
+    assertThat(result.fingerprint()).isNotEqualTo(fingerprintOf(inputs));
+  }
+
+  @Test
+  void duplicateFinder_marksRepeatedRowsAcrossFiles() throws IOException {
+    List<MergeInput> inputs = writeInputs(3, 40);
+    List<MergeInput> doubled = new ArrayList<>(inputs);
+    doubled.addAll(inputs); // the same files again: every row of the copies is a duplicate
+
+    List<BitSet> duplicates = DuplicateFinder.scanAll(doubled);
+
+    assertThat(duplicates.subList(0, 3)).allSatisfy(bits -> assertThat(bits.isEmpty()).isTrue());
+    assertThat(duplicates.subList(3, 6))
+        .allSatisfy(bits -> assertThat(bits.cardinality()).isEqualTo(40));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Codec.class)
+  void merge_roundTripsEveryAvailableCodec(Codec codec) throws IOException {
+    List<MergeInput> inputs = writeInputs(3, 200);
+    Location output = DIRECTORY.resolve("out-" + codec.displayName() + ".c.parquet");
+    Optional<String> unavailable = codec.unavailableReason();
+    if (unavailable.isPresent()) {
+      // a codec that cannot round-trip must be refused with a reason, and must really fail
+      assertThat(codec).isIn(Codec.LZO, Codec.BROTLI);
+      assertThat(unavailable.get()).contains("Baler does not ship");
+      assertThatThrownBy(
+              () ->
+                  new ParquetMerger(WriteOptions.builder().codec(codec).build())
+                      .merge(inputs, storage.newOutputFile(output), MergeListener.NONE))
+          .isInstanceOf(RuntimeException.class);
+      assertThat(storage.newInputFile(output).exists()).isFalse();
+      return;
+    }
+
+    new ParquetMerger(WriteOptions.builder().codec(codec).build())
+        .merge(inputs, storage.newOutputFile(output), MergeListener.NONE);
+
+    Footer footer = Footer.read(storage.newInputFile(output));
+    assertThat(footer.codecs()).containsExactly(codec);
+    assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(fingerprintOf(inputs));
+  }
+
+  @Test
+  void merge_refusesMixedSchemas() throws IOException {
+    List<MergeInput> inputs = new ArrayList<>(writeInputs(1, 10));
+    Location other = DIRECTORY.resolve("other.parquet");
+    storage.newOutputFile(other).write(TestFiles.otherSchemaFile());
+    inputs.add(
+        MergeInput.of(storage.newInputFile(other), Footer.read(storage.newInputFile(other))));
+
+    assertThatThrownBy(
+            () ->
+                new ParquetMerger(WriteOptions.defaults())
+                    .merge(
+                        inputs,
+                        storage.newOutputFile(DIRECTORY.resolve("out.c.parquet")),
+                        MergeListener.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "Cannot merge memory://test/data/other.parquet into memory://test/data/out.c.parquet: ");
+  }
+
+  @Test
+  void footer_explainsInvalidFiles() throws IOException {
+    List<MergeInput> inputs = writeInputs(1, 10);
+    Location empty = DIRECTORY.resolve("empty.parquet");
+    storage.newOutputFile(empty).write(new byte[0]);
+    Location text = DIRECTORY.resolve("text.parquet");
+    storage.newOutputFile(text).write("this is not parquet at all, just text".getBytes());
+    byte[] whole = storage.bytes(inputs.get(0).file().location());
+    Location truncated = DIRECTORY.resolve("truncated.parquet");
+    storage.newOutputFile(truncated).write(java.util.Arrays.copyOf(whole, whole.length / 2));
+
+    assertThatThrownBy(() -> Footer.read(storage.newInputFile(empty)))
+        .isInstanceOf(InvalidParquetFileException.class)
+        .hasMessage("Cannot read memory://test/data/empty.parquet: empty file (0 bytes)");
+    assertThatThrownBy(() -> Footer.read(storage.newInputFile(text)))
+        .isInstanceOf(InvalidParquetFileException.class)
+        .hasMessageStartingWith("Cannot read memory://test/data/text.parquet: not a Parquet file");
+    assertThatThrownBy(() -> Footer.read(storage.newInputFile(truncated)))
+        .isInstanceOf(InvalidParquetFileException.class)
+        .hasMessageStartingWith("Cannot read memory://test/data/truncated.parquet: ");
+  }
+
+  private List<MergeInput> writeInputs(int files, int rowsPerFile) throws IOException {
+    TelemetryDataset.builder()
+        .files(files)
+        .rowsPerFile(rowsPerFile)
+        .threads(1)
+        .build()
+        .write(storage, DIRECTORY);
+    List<MergeInput> inputs = new ArrayList<>();
+    for (FileEntry entry : storage.list(DIRECTORY).toList()) {
+      if (entry.location().fileName().endsWith(".parquet")
+          && !entry.location().fileName().contains(".c.")) {
+        var file = storage.newInputFile(entry.location(), entry.length());
+        inputs.add(MergeInput.of(file, Footer.read(file)));
+      }
+    }
+    return inputs;
+  }
+
+  private static RowFingerprint fingerprintOf(List<MergeInput> inputs) throws IOException {
+    RowFingerprint fingerprint = RowFingerprint.EMPTY;
+    for (MergeInput input : inputs) {
+      fingerprint = fingerprint.plus(RowFingerprint.of(input.file()));
+    }
+    return fingerprint;
+  }
+}
