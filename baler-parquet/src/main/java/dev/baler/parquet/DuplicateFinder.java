@@ -7,6 +7,7 @@ import java.util.BitSet;
 import java.util.List;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.schema.MessageType;
 
 /**
  * Finds exact duplicate rows across a set of files, keeping each row's first occurrence in file
@@ -57,20 +58,20 @@ public final class DuplicateFinder {
    * Reads every row of {@code file} and marks the rows already seen, in this file or an earlier
    * one.
    *
-   * @param footer the file's footer
    * @return the duplicate rows, by index from the file's first row; empty if none
    * @throws IOException if the file cannot be read or decoded
    */
-  public BitSet scan(InputFile file, Footer footer) throws IOException {
+  public BitSet scan(InputFile file) throws IOException {
     BitSet duplicateRows = new BitSet();
     long firstRow = 0;
     try (ParquetFileReader reader =
         ParquetFileReader.open(new ParquetInputFile(file), ParquetRuntime.readOptions())) {
+      MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+      String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
       PageReadStore rowGroup;
       while ((rowGroup = reader.readNextRowGroup()) != null) {
         try {
-          ColumnCopier.RowHashes hashes =
-              ColumnCopier.hashRowGroup(rowGroup, footer.schema(), footer.createdBy());
+          ColumnCopier.RowHashes hashes = ColumnCopier.hashRowGroup(rowGroup, schema, createdBy);
           for (int row = 0; row < hashes.rows(); row++) {
             if (!add(hashes.finalLane1(row), hashes.finalLane2(row))) {
               duplicateRows.set(Math.toIntExact(firstRow + row));
@@ -116,12 +117,12 @@ public final class DuplicateFinder {
   public static List<BitSet> scanAll(List<MergeInput> inputs) throws IOException {
     long rows = 0;
     for (MergeInput input : inputs) {
-      rows += input.footer().rows();
+      rows += input.layout().rows();
     }
     DuplicateFinder finder = new DuplicateFinder(rows);
     List<BitSet> result = new ArrayList<>();
     for (MergeInput input : inputs) {
-      result.add(finder.scan(input.file(), input.footer()));
+      result.add(finder.scan(input.file()));
     }
     return result;
   }

@@ -123,6 +123,18 @@ public record Footer(Location location, long length, ParquetMetadata metadata) {
     return String.valueOf(metadata.getFileMetaData().getCreatedBy());
   }
 
+  /** The slim summary planning keeps of this footer. */
+  public FileLayout layout() {
+    return new FileLayout(
+        length,
+        schemaKey(),
+        rowGroups().stream()
+            .map(
+                block ->
+                    new FileLayout.RowGroupSize(block.getRowCount(), block.getCompressedSize()))
+            .toList());
+  }
+
   /**
    * A key that is equal for two files exactly when their schemas are the same apart from the root's
    * name (writers name it differently): column names, order, physical and logical types, repetition

@@ -10,24 +10,24 @@ import java.util.Optional;
  * One input file of a merge.
  *
  * @param file the file to read
- * @param footer its footer, read beforehand (planning reads every footer anyway)
+ * @param layout its row groups and schema key as planned; the merge checks the file still matches
  * @param skipRows rows to leave out, by index from the file's first row, such as duplicates found
  *     by {@link DuplicateFinder}; empty to keep every row
  */
-public record MergeInput(InputFile file, Footer footer, Optional<BitSet> skipRows) {
+public record MergeInput(InputFile file, FileLayout layout, Optional<BitSet> skipRows) {
   public MergeInput {
     requireNonNull(file, "file is null");
-    requireNonNull(footer, "footer is null");
+    requireNonNull(layout, "layout is null");
     requireNonNull(skipRows, "skipRows is null");
   }
 
   /** An input whose rows are all kept. */
-  public static MergeInput of(InputFile file, Footer footer) {
-    return new MergeInput(file, footer, Optional.empty());
+  public static MergeInput of(InputFile file, FileLayout layout) {
+    return new MergeInput(file, layout, Optional.empty());
   }
 
   /** Rows this input contributes: its rows less those skipped. */
   public long keptRows() {
-    return footer.rows() - skipRows.map(BitSet::cardinality).orElse(0);
+    return layout.rows() - skipRows.map(BitSet::cardinality).orElse(0);
   }
 }

@@ -20,7 +20,6 @@ import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -52,7 +51,7 @@ public final class ParquetMerger {
   /**
    * Merges {@code inputs} into {@code output}.
    *
-   * @param inputs at least one file, all with the schema of the first (compared by {@link
+   * @param inputs at least one file, all with the schema key of the first (see {@link
    *     Footer#schemaKey()}); the output takes the first file's schema and the key-value metadata
    *     entries that all inputs share
    * @throws IllegalArgumentException if there are no inputs or their schemas differ
@@ -64,26 +63,29 @@ public final class ParquetMerger {
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("Cannot merge into " + output.location() + ": no inputs");
     }
-    MessageType schema = inputs.get(0).footer().schema();
-    String schemaKey = inputs.get(0).footer().schemaKey();
+    String schemaKey = inputs.get(0).layout().schemaKey();
     for (MergeInput input : inputs) {
-      if (!input.footer().schemaKey().equals(schemaKey)) {
+      if (!input.layout().schemaKey().equals(schemaKey)) {
         throw new IllegalArgumentException(
             "Cannot merge "
                 + input.file().location()
                 + " into "
                 + output.location()
-                + ": "
-                + ParquetSchemas.difference(schema, input.footer().schema()));
+                + ": its schema differs from the first input's");
       }
     }
 
     List<List<Slice>> rowGroups = planRowGroups(inputs);
+    int[] lastSliceOfInput = lastSliceIndexes(rowGroups, inputs.size());
     ParquetProperties properties = options.parquetProperties();
     ParquetOutputFile parquetOutput = new ParquetOutputFile(output);
     CodecFactory codecs = ParquetRuntime.newCodecFactory();
-    Map<Integer, ParquetFileReader> readers = new HashMap<>();
+    Map<Integer, OpenInput> open = new HashMap<>();
     try {
+      OpenInput first = OpenInput.open(inputs.get(0));
+      open.put(0, first);
+      MessageType schema = first.footer.schema();
+      Map<String, String> sharedMetadata = new LinkedHashMap<>(first.footer.keyValueMetadata());
       BytesInputCompressor compressor = codecs.getCompressor(options.codec().parquetName());
       ParquetFileWriter writer =
           new ParquetFileWriter(
@@ -100,23 +102,25 @@ public final class ParquetMerger {
       for (ColumnDescriptor column : columns) {
         columnSchemas.add(schemaOfColumn(schema, column));
       }
-      int[] lastSliceOfInput = lastSliceIndexes(rowGroups, inputs.size());
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
       int sliceOrdinal = 0;
       for (List<Slice> rowGroup : rowGroups) {
         List<PageReadStore> stores = new ArrayList<>();
+        List<OpenInput> sources = new ArrayList<>();
         long inputBytes = 0;
         int rows = 0;
         for (Slice slice : rowGroup) {
-          ParquetFileReader reader = readers.get(slice.input);
-          if (reader == null) {
-            reader =
-                ParquetFileReader.open(
-                    new ParquetInputFile(inputs.get(slice.input).file()),
-                    ParquetRuntime.readOptions());
-            readers.put(slice.input, reader);
+          OpenInput source = open.get(slice.input);
+          if (source == null) {
+            source = OpenInput.open(inputs.get(slice.input));
+            open.put(slice.input, source);
+            Map<String, String> metadata = source.footer.keyValueMetadata();
+            sharedMetadata
+                .entrySet()
+                .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
           }
-          stores.add(readRowGroup(reader, inputs.get(slice.input), slice.rowGroup));
+          stores.add(source.readRowGroup(slice.rowGroup));
+          sources.add(source);
           inputBytes += slice.bytes;
           rows += slice.keptRows;
         }
@@ -138,15 +142,15 @@ public final class ParquetMerger {
           int row = 0;
           for (int i = 0; i < rowGroup.size(); i++) {
             Slice slice = rowGroup.get(i);
-            MergeInput input = inputs.get(slice.input);
-            BitSet skip = input.skipRows().orElse(null);
+            OpenInput source = sources.get(i);
+            BitSet skip = source.input.skipRows().orElse(null);
             try {
               row +=
                   ColumnCopier.walk(
                       ColumnCopier.columnReader(
                           stores.get(i),
-                          input.footer().schema(),
-                          input.footer().createdBy(),
+                          source.footer.schema(),
+                          source.footer.createdBy(),
                           descriptor),
                       descriptor,
                       column,
@@ -157,7 +161,7 @@ public final class ParquetMerger {
                       row);
             } catch (RuntimeException e) {
               throw new InvalidParquetFileException(
-                  input.file().location(),
+                  source.input.file().location(),
                   "cannot decode column '"
                       + String.join(".", descriptor.getPath())
                       + "' ("
@@ -188,37 +192,73 @@ public final class ParquetMerger {
         }
         for (Slice slice : rowGroup) {
           if (lastSliceOfInput[slice.input] == sliceOrdinal) {
-            readers.remove(slice.input).close();
+            open.remove(slice.input).close();
           }
           sliceOrdinal++;
         }
         listener.rowGroupWritten(rows, inputBytes);
       }
-      writer.end(sharedKeyValueMetadata(inputs));
+      writer.end(sharedMetadata);
       return new MergeResult(output.location(), rowGroups.size(), fingerprint);
     } catch (IOException | RuntimeException | Error e) {
       parquetOutput.stream().ifPresent(stream -> abortQuietly(stream, e));
       throw e;
     } finally {
-      for (ParquetFileReader reader : readers.values()) {
-        reader.close();
+      for (OpenInput source : open.values()) {
+        source.close();
       }
       codecs.release();
     }
   }
 
-  private static PageReadStore readRowGroup(
-      ParquetFileReader reader, MergeInput input, int rowGroup) throws IOException {
-    try {
-      PageReadStore store = reader.readRowGroup(rowGroup);
-      if (store == null) {
-        throw new InvalidParquetFileException(
-            input.file().location(), "row group " + rowGroup + " is missing", null);
+  /** An input being read: its reader and footer, checked against the planned layout. */
+  private static final class OpenInput implements AutoCloseable {
+    final MergeInput input;
+    final ParquetFileReader reader;
+    final Footer footer;
+
+    private OpenInput(MergeInput input, ParquetFileReader reader, Footer footer) {
+      this.input = input;
+      this.reader = reader;
+      this.footer = footer;
+    }
+
+    static OpenInput open(MergeInput input) throws IOException {
+      var location = input.file().location();
+      ParquetFileReader reader;
+      try {
+        reader =
+            ParquetFileReader.open(
+                new ParquetInputFile(input.file()), ParquetRuntime.readOptions());
+      } catch (RuntimeException e) {
+        throw new InvalidParquetFileException(location, "cannot read its footer (" + e + ")", e);
       }
-      return store;
-    } catch (RuntimeException e) {
-      throw new InvalidParquetFileException(
-          input.file().location(), "cannot read row group " + rowGroup + " (" + e + ")", e);
+      Footer footer = new Footer(location, input.layout().length(), reader.getFooter());
+      if (!footer.layout().equals(input.layout())) {
+        reader.close();
+        throw new InvalidParquetFileException(
+            location, "the file changed since it was planned", null);
+      }
+      return new OpenInput(input, reader, footer);
+    }
+
+    PageReadStore readRowGroup(int rowGroup) throws IOException {
+      try {
+        PageReadStore store = reader.readRowGroup(rowGroup);
+        if (store == null) {
+          throw new InvalidParquetFileException(
+              input.file().location(), "row group " + rowGroup + " is missing", null);
+        }
+        return store;
+      } catch (RuntimeException e) {
+        throw new InvalidParquetFileException(
+            input.file().location(), "cannot read row group " + rowGroup + " (" + e + ")", e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      reader.close();
     }
   }
 
@@ -234,14 +274,14 @@ public final class ParquetMerger {
       MergeInput mergeInput = inputs.get(input);
       BitSet skip = mergeInput.skipRows().orElse(null);
       long firstRow = 0;
-      List<BlockMetaData> blocks = mergeInput.footer().rowGroups();
+      List<FileLayout.RowGroupSize> blocks = mergeInput.layout().rowGroups();
       for (int rowGroup = 0; rowGroup < blocks.size(); rowGroup++) {
-        BlockMetaData block = blocks.get(rowGroup);
-        long blockRows = block.getRowCount();
+        FileLayout.RowGroupSize block = blocks.get(rowGroup);
+        long blockRows = block.rows();
         int skipped =
             skip == null ? 0 : skip.get((int) firstRow, (int) (firstRow + blockRows)).cardinality();
         int kept = Math.toIntExact(blockRows - skipped);
-        long blockBytes = block.getCompressedSize();
+        long blockBytes = block.compressedBytes();
         if (kept > 0) {
           if (!current.isEmpty()
               && (rows + kept > options.rowGroupRows()
@@ -289,15 +329,6 @@ public final class ParquetMerger {
     GroupType group = type.asGroupType();
     Type child = group.getType(path[depth]);
     return group.withNewFields(narrow(child, path, depth + 1));
-  }
-
-  private static Map<String, String> sharedKeyValueMetadata(List<MergeInput> inputs) {
-    Map<String, String> shared = new LinkedHashMap<>(inputs.get(0).footer().keyValueMetadata());
-    for (MergeInput input : inputs) {
-      Map<String, String> metadata = input.footer().keyValueMetadata();
-      shared.entrySet().removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
-    }
-    return shared;
   }
 
   private static void abortQuietly(StorageOutputStream stream, Throwable failure) {

@@ -34,7 +34,7 @@ class ParquetMergerTest {
     assertThat(result.fingerprint()).isEqualTo(expected);
     assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(expected);
     Footer footer = Footer.read(storage.newInputFile(output));
-    assertThat(footer.schemaKey()).isEqualTo(inputs.get(0).footer().schemaKey());
+    assertThat(footer.schemaKey()).isEqualTo(inputs.get(0).layout().schemaKey());
     assertThat(footer.rowGroups()).hasSize(1);
     assertThat(footer.rows()).isEqualTo(3600);
   }
@@ -62,7 +62,7 @@ class ParquetMergerTest {
     skip.set(0, 10);
     List<MergeInput> withSkips =
         List.of(
-            new MergeInput(inputs.get(0).file(), inputs.get(0).footer(), Optional.of(skip)),
+            new MergeInput(inputs.get(0).file(), inputs.get(0).layout(), Optional.of(skip)),
             inputs.get(1));
     Location output = DIRECTORY.resolve("out.c.parquet");
 
@@ -121,7 +121,8 @@ class ParquetMergerTest {
     Location other = DIRECTORY.resolve("other.parquet");
     storage.newOutputFile(other).write(TestFiles.otherSchemaFile());
     inputs.add(
-        MergeInput.of(storage.newInputFile(other), Footer.read(storage.newInputFile(other))));
+        MergeInput.of(
+            storage.newInputFile(other), Footer.read(storage.newInputFile(other)).layout()));
 
     assertThatThrownBy(
             () ->
@@ -169,7 +170,7 @@ class ParquetMergerTest {
       if (entry.location().fileName().endsWith(".parquet")
           && !entry.location().fileName().contains(".c.")) {
         var file = storage.newInputFile(entry.location(), entry.length());
-        inputs.add(MergeInput.of(file, Footer.read(file)));
+        inputs.add(MergeInput.of(file, Footer.read(file).layout()));
       }
     }
     return inputs;
