@@ -1,0 +1,588 @@
+package dev.baler.storage.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.baler.storage.DeleteFailure;
+import dev.baler.storage.FileIterator;
+import dev.baler.storage.InputFile;
+import dev.baler.storage.Location;
+import dev.baler.storage.OutputFile;
+import dev.baler.storage.Storage;
+import dev.baler.storage.StorageOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkSystemSetting;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.profiles.ProfileFileSystemSetting;
+import software.amazon.awssdk.profiles.ProfileProperty;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
+
+/**
+ * Storage on Amazon S3 or an S3-compatible store, for {@code s3://bucket/key} locations, on the AWS
+ * SDK for Java v2 (synchronous client, Apache HTTP client).
+ *
+ * <p>How the SPI maps to S3:
+ *
+ * <ul>
+ *   <li>{@link #list} is {@code ListObjectsV2} without a delimiter, fetched page by page as the
+ *       iterator advances, in the UTF-8 key order S3 returns. Keys ending in {@code /} (the empty
+ *       "folder" objects that consoles create) are not files and are skipped.
+ *   <li>{@link #newInputFile} reads with ranged {@code GetObject} requests from the current
+ *       position, reusing the open response for sequential reads; a file of at most 8 MiB whose
+ *       length is known is fetched whole by its first read. Its length comes from {@code
+ *       HeadObject} only when it was not given.
+ *   <li>{@link #newOutputFile} buffers 8 MiB parts in memory: a file that fits one part is written
+ *       with one {@code PutObject} on close; a larger one with a multipart upload whose parts are
+ *       sent as they fill and which is completed on close, or aborted by {@link
+ *       StorageOutputStream#abort()} or a failed close.
+ *   <li>{@link #createExclusive} is {@code PutObject} with {@code If-None-Match: *}.
+ *   <li>{@link #deleteFiles} is {@code DeleteObjects} in batches of 1000 keys.
+ * </ul>
+ *
+ * <p>Requests are retried by the SDK's standard retry strategy with a bounded number of attempts
+ * ({@link Builder#maxAttempts}); this class adds no retries of its own. Failures are {@link
+ * IOException}s naming the {@code s3://} location ({@link java.io.FileNotFoundException} for a
+ * missing object or bucket); their messages never contain credentials.
+ *
+ * <p>Thread-safe. {@link #close()} releases the HTTP connections.
+ */
+public final class S3Storage implements Storage {
+  static final String SCHEME = "s3";
+  static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+  static final long DEFAULT_WHOLE_OBJECT_READ_LIMIT = 8 * 1024 * 1024;
+  static final int MAX_KEYS_PER_DELETE = 1000;
+  static final int MAX_KEYS_PER_LIST = 1000;
+  private static final String DEFAULT_REGION = "us-east-1";
+
+  private final S3Client client;
+  private final AwsCredentialsProvider credentialsProvider;
+  private final String description;
+  private final int partSize;
+  private final long wholeObjectReadLimit;
+  private final int listPageSize;
+  private final int deleteBatchSize;
+
+  private S3Storage(Builder builder) {
+    Region region = builder.resolveRegion();
+    this.credentialsProvider = builder.credentialsProvider();
+    S3ClientBuilder clientBuilder =
+        S3Client.builder()
+            .region(region)
+            .credentialsProvider(credentialsProvider)
+            .httpClientBuilder(ApacheHttpClient.builder().maxConnections(builder.maxConnections))
+            .overrideConfiguration(
+                configuration ->
+                    configuration.retryStrategy(
+                        AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                            .maxAttempts(builder.maxAttempts)
+                            .build()));
+    AddressingStyle addressingStyle = builder.addressingStyle();
+    clientBuilder.forcePathStyle(addressingStyle == AddressingStyle.PATH);
+    if (builder.endpoint != null) {
+      clientBuilder.endpointOverride(builder.endpoint);
+    } else if (builder.region == null) {
+      // no region was chosen: let the SDK follow a bucket to the region it lives in
+      clientBuilder.crossRegionAccessEnabled(true);
+    }
+    this.client = clientBuilder.build();
+    this.description =
+        "S3Storage[endpoint="
+            + (builder.endpoint == null ? "AWS" : builder.endpoint)
+            + ", region="
+            + region.id()
+            + ", addressing="
+            + addressingStyle
+            + "]";
+    this.partSize = builder.partSize;
+    this.wholeObjectReadLimit = builder.wholeObjectReadLimit;
+    this.listPageSize = builder.listPageSize;
+    this.deleteBatchSize = builder.deleteBatchSize;
+  }
+
+  /** A builder with the defaults described on its methods. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On S3 the listing is lazy: each page of up to 1000 keys is requested when the iterator
+   * reaches it, so {@link FileIterator#hasNext()} may throw: a {@link
+   * java.io.FileNotFoundException} if the bucket does not exist, an {@link IOException} if the
+   * listing is refused or S3 cannot be reached.
+   *
+   * @throws IllegalArgumentException if the prefix is not an {@code s3} location
+   */
+  @Override
+  public FileIterator list(Location prefix) {
+    return new S3FileIterator(client, checkS3(prefix), listPageSize);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if the location is not an {@code s3} object location
+   */
+  @Override
+  public InputFile newInputFile(Location location) {
+    return new S3InputFile(client, checkFile(location), -1, wholeObjectReadLimit);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if the location is not an {@code s3} object location or the
+   *     length is negative
+   */
+  @Override
+  public InputFile newInputFile(Location location, long length) {
+    if (length < 0) {
+      throw new IllegalArgumentException("Invalid length " + length + " for " + location);
+    }
+    return new S3InputFile(client, checkFile(location), length, wholeObjectReadLimit);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The stream holds up to one part (8 MiB) in memory.
+   *
+   * @throws IllegalArgumentException if the location is not an {@code s3} object location
+   */
+  @Override
+  public OutputFile newOutputFile(Location location) {
+    Location checked = checkFile(location);
+    return new OutputFile() {
+      @Override
+      public Location location() {
+        return checked;
+      }
+
+      @Override
+      public StorageOutputStream create() {
+        return new S3OutputStream(client, checked, partSize);
+      }
+    };
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Returns false when S3 answers 412 Precondition Failed (the key exists) and also on 409
+   * Conditional Request Conflict, which S3 returns while a concurrent conditional write of the same
+   * key is in flight: the other writer is then the one that may win. If the SDK retries a request
+   * whose first attempt did create the object, the retry sees 412 and this method returns false
+   * although the file holds this caller's bytes; callers that must tell these apart should write
+   * unique content and read it back.
+   *
+   * @throws IllegalArgumentException if the location is not an {@code s3} object location
+   */
+  @Override
+  public boolean createExclusive(Location location, byte[] bytes) throws IOException {
+    Location checked = checkFile(location);
+    requireNonNull(bytes, "bytes is null");
+    try {
+      client.putObject(
+          request -> request.bucket(checked.authority()).key(checked.path()).ifNoneMatch("*"),
+          RequestBody.fromBytes(bytes));
+      return true;
+    } catch (S3Exception e) {
+      if (e.statusCode() == S3Errors.PRECONDITION_FAILED || e.statusCode() == S3Errors.CONFLICT) {
+        return false;
+      }
+      throw S3Errors.translate("create", checked, e);
+    } catch (SdkException e) {
+      throw S3Errors.translate("create", checked, e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Keys are grouped by bucket and deleted with {@code DeleteObjects}, 1000 keys a request. A
+   * key S3 reports as not deleted, or every key of a request that S3 refused as a whole (such as
+   * with HTTP 403), becomes a {@link DeleteFailure} with S3's status, code and message.
+   *
+   * @throws IllegalArgumentException if a location is not an {@code s3} object location; then
+   *     nothing is deleted
+   * @throws IOException if S3 cannot be reached (no response at all, after the SDK's retries)
+   */
+  @Override
+  public List<DeleteFailure> deleteFiles(Collection<Location> locations) throws IOException {
+    Map<String, Set<String>> keysByBucket = new LinkedHashMap<>();
+    for (Location location : locations) {
+      Location checked = checkFile(location);
+      keysByBucket
+          .computeIfAbsent(checked.authority(), bucket -> new LinkedHashSet<>())
+          .add(checked.path());
+    }
+    List<DeleteFailure> failures = new ArrayList<>();
+    for (Map.Entry<String, Set<String>> entry : keysByBucket.entrySet()) {
+      List<String> keys = List.copyOf(entry.getValue());
+      for (int start = 0; start < keys.size(); start += deleteBatchSize) {
+        List<String> batch = keys.subList(start, Math.min(keys.size(), start + deleteBatchSize));
+        failures.addAll(deleteBatch(entry.getKey(), batch));
+      }
+    }
+    return failures;
+  }
+
+  private List<DeleteFailure> deleteBatch(String bucket, List<String> keys) throws IOException {
+    List<ObjectIdentifier> objects =
+        keys.stream().map(key -> ObjectIdentifier.builder().key(key).build()).toList();
+    DeleteObjectsResponse response;
+    try {
+      response =
+          client.deleteObjects(
+              request ->
+                  request
+                      .bucket(bucket)
+                      .delete(Delete.builder().objects(objects).quiet(true).build()));
+    } catch (S3Exception e) {
+      String reason = S3Errors.describe(e);
+      return keys.stream().map(key -> new DeleteFailure(location(bucket, key), reason)).toList();
+    } catch (SdkClientException e) {
+      Location bucketLocation = Location.of(SCHEME + "://" + bucket + "/");
+      throw new IOException(
+          "Cannot delete "
+              + keys.size()
+              + " files in "
+              + bucketLocation
+              + ": "
+              + S3Errors.describe(e),
+          e);
+    } catch (SdkException e) {
+      throw S3Errors.translate("delete files in", Location.of(SCHEME + "://" + bucket + "/"), e);
+    }
+    List<DeleteFailure> failures = new ArrayList<>();
+    for (S3Error error : response.errors()) {
+      if ("NoSuchKey".equals(error.code())) {
+        continue;
+      }
+      failures.add(new DeleteFailure(location(bucket, error.key()), reason(error)));
+    }
+    return failures;
+  }
+
+  private static String reason(S3Error error) {
+    String code = error.code() == null ? "unknown error" : error.code();
+    return error.message() == null ? code : code + ": " + error.message();
+  }
+
+  static Location location(String bucket, String key) {
+    return Location.of(SCHEME + "://" + bucket + "/" + key);
+  }
+
+  /** Closes the S3 client, its HTTP connections and its credentials provider. */
+  @Override
+  public void close() {
+    client.close();
+    if (credentialsProvider instanceof SdkAutoCloseable closeable) {
+      closeable.close();
+    }
+  }
+
+  /** The endpoint, region and addressing style; never credentials. */
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  private static Location checkS3(Location location) {
+    requireNonNull(location, "location is null");
+    if (!location.scheme().equals(SCHEME)) {
+      throw new IllegalArgumentException("Not an S3 location: " + location);
+    }
+    return location;
+  }
+
+  private static Location checkFile(Location location) {
+    checkS3(location);
+    if (location.isDirectory()) {
+      throw new IllegalArgumentException("Not an S3 object location (no key): " + location);
+    }
+    return location;
+  }
+
+  /** How requests name the bucket. */
+  public enum AddressingStyle {
+    /** The bucket in the host name: {@code https://bucket.s3.us-east-1.amazonaws.com/key}. */
+    VIRTUAL_HOST,
+    /**
+     * The bucket in the path: {@code http://127.0.0.1:9000/bucket/key}; what most S3-compatible
+     * stores need.
+     */
+    PATH
+  }
+
+  /**
+   * Settings for an {@link S3Storage}. Setters check their argument at once and throw {@link
+   * IllegalArgumentException} for an invalid one; {@link #build()} makes the storage. Not
+   * thread-safe.
+   *
+   * <p>Where settings come from when not given:
+   *
+   * <ul>
+   *   <li><b>Credentials</b>: {@link #credentials} given here, else the named {@link #profile},
+   *       else the SDK's default chain: system properties, the {@code AWS_ACCESS_KEY_ID}, {@code
+   *       AWS_SECRET_ACCESS_KEY} and {@code AWS_SESSION_TOKEN} environment variables, web identity,
+   *       the {@code AWS_PROFILE} (or {@code default}) profile in {@code ~/.aws/credentials}, then
+   *       container and instance credentials.
+   *   <li><b>Region</b>: {@link #region} given here, else the {@code aws.region} system property or
+   *       {@code AWS_REGION} environment variable, else the profile's {@code region}, else {@code
+   *       us-east-1}; without an endpoint and an explicit region, requests follow a bucket to the
+   *       region it is in.
+   *   <li><b>Addressing</b>: {@link AddressingStyle#PATH} when an {@link #endpoint} is set,
+   *       otherwise {@link AddressingStyle#VIRTUAL_HOST}.
+   * </ul>
+   */
+  public static final class Builder {
+    private URI endpoint;
+    private String region;
+    private String accessKeyId;
+    private String secretAccessKey;
+    private String sessionToken;
+    private String profile;
+    private AddressingStyle addressingStyle;
+    private int maxAttempts = 5;
+    private int maxConnections = 64;
+    private int partSize = DEFAULT_PART_SIZE;
+    private long wholeObjectReadLimit = DEFAULT_WHOLE_OBJECT_READ_LIMIT;
+    private int listPageSize = MAX_KEYS_PER_LIST;
+    private int deleteBatchSize = MAX_KEYS_PER_DELETE;
+
+    private Builder() {}
+
+    /**
+     * Talks to this endpoint instead of AWS, for S3-compatible stores such as MinIO or a test
+     * server; switches to path-style addressing unless {@link #addressingStyle} says otherwise.
+     *
+     * @param endpoint an absolute {@code http} or {@code https} URI with a host, such as {@code
+     *     http://127.0.0.1:9000}
+     * @throws IllegalArgumentException if the URI is not such an address
+     */
+    public Builder endpoint(URI endpoint) {
+      requireNonNull(endpoint, "endpoint is null");
+      String scheme = endpoint.getScheme();
+      if (scheme == null
+          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          || endpoint.getHost() == null) {
+        throw new IllegalArgumentException(
+            "Invalid S3 endpoint '" + endpoint + "': expected http://host[:port] or https://...");
+      }
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    /**
+     * The region to sign requests for and, on AWS, to send them to.
+     *
+     * @param region a region name such as {@code eu-west-1}
+     * @throws IllegalArgumentException if it is blank
+     */
+    public Builder region(String region) {
+      this.region = nonBlank(region, "region");
+      return this;
+    }
+
+    /**
+     * Static credentials, which take precedence over every other source.
+     *
+     * @throws IllegalArgumentException if either is blank (the message does not show values)
+     */
+    public Builder credentials(String accessKeyId, String secretAccessKey) {
+      this.accessKeyId = nonBlank(accessKeyId, "access key id");
+      this.secretAccessKey = nonBlank(secretAccessKey, "secret access key");
+      return this;
+    }
+
+    /**
+     * The session token that goes with temporary {@link #credentials}.
+     *
+     * @throws IllegalArgumentException if it is blank
+     */
+    public Builder sessionToken(String sessionToken) {
+      this.sessionToken = nonBlank(sessionToken, "session token");
+      return this;
+    }
+
+    /**
+     * A profile of {@code ~/.aws/credentials} and {@code ~/.aws/config} to take credentials (unless
+     * {@link #credentials} are given) and the region (unless {@link #region} is given) from.
+     *
+     * @throws IllegalArgumentException if it is blank
+     */
+    public Builder profile(String profile) {
+      this.profile = nonBlank(profile, "profile");
+      return this;
+    }
+
+    /**
+     * How requests name the bucket; by default {@code PATH} with an endpoint, else virtual host.
+     */
+    public Builder addressingStyle(AddressingStyle addressingStyle) {
+      this.addressingStyle = requireNonNull(addressingStyle, "addressingStyle is null");
+      return this;
+    }
+
+    /**
+     * How many times the SDK's standard retry strategy tries a request in all, first attempt
+     * included; default 5.
+     *
+     * @throws IllegalArgumentException if not between 1 and 20
+     */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1 || maxAttempts > 20) {
+        throw new IllegalArgumentException(
+            "Invalid maximum attempts " + maxAttempts + ": expected 1 to 20");
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * The largest number of open HTTP connections, which bounds concurrent requests; default 64.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException(
+            "Invalid maximum connections " + maxConnections + ": expected at least 1");
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /** For tests: the multipart part size in bytes; S3 needs at least 5 MiB. */
+    Builder partSize(int partSize) {
+      if (partSize < 1) {
+        throw new IllegalArgumentException("Invalid part size " + partSize);
+      }
+      this.partSize = partSize;
+      return this;
+    }
+
+    /** For tests: the largest known length in bytes for which a file is read with one GET. */
+    Builder wholeObjectReadLimit(long wholeObjectReadLimit) {
+      this.wholeObjectReadLimit = wholeObjectReadLimit;
+      return this;
+    }
+
+    /** For tests: keys per listing page, at most 1000. */
+    Builder listPageSize(int listPageSize) {
+      if (listPageSize < 1 || listPageSize > MAX_KEYS_PER_LIST) {
+        throw new IllegalArgumentException("Invalid list page size " + listPageSize);
+      }
+      this.listPageSize = listPageSize;
+      return this;
+    }
+
+    /** For tests: keys per {@code DeleteObjects} request, at most 1000. */
+    Builder deleteBatchSize(int deleteBatchSize) {
+      if (deleteBatchSize < 1 || deleteBatchSize > MAX_KEYS_PER_DELETE) {
+        throw new IllegalArgumentException("Invalid delete batch size " + deleteBatchSize);
+      }
+      this.deleteBatchSize = deleteBatchSize;
+      return this;
+    }
+
+    /**
+     * Makes the storage. Nothing is sent to S3 yet: wrong credentials or an unreachable endpoint
+     * show up as {@link IOException}s from the first request.
+     *
+     * @throws IllegalStateException if a session token was given without credentials
+     */
+    public S3Storage build() {
+      if (sessionToken != null && accessKeyId == null) {
+        throw new IllegalStateException("Cannot use a session token without credentials");
+      }
+      return new S3Storage(this);
+    }
+
+    private AddressingStyle addressingStyle() {
+      if (addressingStyle != null) {
+        return addressingStyle;
+      }
+      return endpoint == null ? AddressingStyle.VIRTUAL_HOST : AddressingStyle.PATH;
+    }
+
+    private AwsCredentialsProvider credentialsProvider() {
+      if (accessKeyId != null) {
+        AwsCredentials credentials =
+            sessionToken == null
+                ? AwsBasicCredentials.create(accessKeyId, secretAccessKey)
+                : AwsSessionCredentials.create(accessKeyId, secretAccessKey, sessionToken);
+        return StaticCredentialsProvider.create(credentials);
+      }
+      if (profile != null) {
+        return ProfileCredentialsProvider.builder().profileName(profile).build();
+      }
+      return DefaultCredentialsProvider.builder().build();
+    }
+
+    private Region resolveRegion() {
+      if (region != null) {
+        return Region.of(region);
+      }
+      Optional<String> fromEnvironment = SdkSystemSetting.AWS_REGION.getStringValue();
+      if (fromEnvironment.isPresent() && !fromEnvironment.get().isBlank()) {
+        return Region.of(fromEnvironment.get().trim());
+      }
+      return profileRegion().map(Region::of).orElse(Region.of(DEFAULT_REGION));
+    }
+
+    private Optional<String> profileRegion() {
+      String profileName =
+          profile != null
+              ? profile
+              : ProfileFileSystemSetting.AWS_PROFILE.getStringValue().orElse("default");
+      try {
+        return ProfileFile.defaultProfileFile()
+            .profile(profileName)
+            .flatMap(found -> found.property(ProfileProperty.REGION))
+            .filter(value -> !value.isBlank());
+      } catch (RuntimeException e) {
+        // an unreadable or malformed profile file gives no region; credentials report it later
+        return Optional.empty();
+      }
+    }
+
+    private static String nonBlank(String value, String name) {
+      requireNonNull(value, name + " is null");
+      if (value.isBlank()) {
+        throw new IllegalArgumentException("Invalid " + name + ": blank");
+      }
+      return value;
+    }
+  }
+}
