@@ -25,11 +25,11 @@ final class S3Errors {
    *
    * @param action what could not be done, as a verb phrase: {@code "read"}, {@code "list"}
    * @param location the file or prefix the request was about
-   * @return a {@link FileNotFoundException} for HTTP 404, otherwise an {@link IOException} with
-   *     {@code exception} as its cause
+   * @return a {@link FileNotFoundException} for a missing object or bucket, otherwise an {@link
+   *     IOException} with {@code exception} as its cause
    */
   static IOException translate(String action, Location location, SdkException exception) {
-    if (exception instanceof S3Exception s3 && s3.statusCode() == NOT_FOUND) {
+    if (exception instanceof S3Exception s3 && isNotFound(s3)) {
       String message =
           "NoSuchBucket".equals(errorCode(s3))
               ? "Cannot "
@@ -46,6 +46,19 @@ final class S3Errors {
     }
     return new IOException(
         "Cannot " + action + " " + location + ": " + describe(exception), exception);
+  }
+
+  /**
+   * Whether S3 said that the object or its bucket does not exist: HTTP 404 with {@code NoSuchKey},
+   * {@code NoSuchBucket}, or no code at all (a HEAD response has no body). Other 404s, such as
+   * {@code NoSuchUpload} for a multipart upload that is gone, are not about a missing file.
+   */
+  static boolean isNotFound(S3Exception exception) {
+    if (exception.statusCode() != NOT_FOUND) {
+      return false;
+    }
+    String code = errorCode(exception);
+    return code == null || code.equals("NoSuchKey") || code.equals("NoSuchBucket");
   }
 
   /**

@@ -4,8 +4,10 @@ import dev.baler.storage.InputFile;
 import dev.baler.storage.Location;
 import dev.baler.storage.SeekableInputStream;
 import java.io.IOException;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -14,6 +16,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * then remembered. Thread-safe.
  */
 final class S3InputFile implements InputFile {
+  private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 16;
+
   private final S3Client client;
   private final Location location;
   private final long wholeObjectReadLimit;
@@ -59,12 +63,69 @@ final class S3InputFile implements InputFile {
       client.headObject(request -> request.bucket(location.authority()).key(location.path()));
       return true;
     } catch (S3Exception e) {
-      if (e.statusCode() == S3Errors.NOT_FOUND) {
+      if (S3Errors.isNotFound(e)) {
         return false;
       }
       throw S3Errors.translate("check", location, e);
     } catch (SdkException e) {
       throw S3Errors.translate("check", location, e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>When the length is not known, sends one {@code GetObject} instead of a {@code HeadObject}
+   * and a {@code GetObject}, and refuses an object above 2 GiB before reading its body.
+   */
+  @Override
+  public byte[] readAllBytes() throws IOException {
+    if (length >= 0) {
+      return InputFile.super.readAllBytes();
+    }
+    ResponseInputStream<GetObjectResponse> response;
+    try {
+      response =
+          client.getObject(request -> request.bucket(location.authority()).key(location.path()));
+    } catch (SdkException e) {
+      throw S3Errors.translate("read", location, e);
+    }
+    Long contentLength = response.response().contentLength();
+    long size = contentLength == null ? -1 : contentLength;
+    if (size > MAX_ARRAY_LENGTH) {
+      response.abort();
+      closeQuietly(response);
+      throw new IOException("Cannot read " + location + " into memory: " + size + " bytes");
+    }
+    byte[] bytes;
+    try {
+      bytes = response.readAllBytes();
+    } catch (IOException e) {
+      throw new IOException("Cannot read " + location + ": " + e.getMessage(), e);
+    } catch (SdkException e) {
+      throw S3Errors.translate("read", location, e);
+    } finally {
+      closeQuietly(response);
+    }
+    if (size >= 0 && bytes.length != size) {
+      throw new IOException(
+          "Cannot read "
+              + location
+              + ": expected "
+              + size
+              + " bytes, got "
+              + bytes.length
+              + " (was it replaced?)");
+    }
+    length = bytes.length;
+    return bytes;
+  }
+
+  private static void closeQuietly(ResponseInputStream<GetObjectResponse> response) {
+    try {
+      response.close();
+    } catch (IOException e) {
+      // the body was read or the response aborted; a failure to release it changes nothing
     }
   }
 

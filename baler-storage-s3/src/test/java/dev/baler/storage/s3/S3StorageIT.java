@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.FileEntry;
+import dev.baler.storage.FileIterator;
 import dev.baler.storage.Location;
 import dev.baler.storage.SeekableInputStream;
 import dev.baler.storage.Storage;
@@ -183,6 +184,42 @@ class S3StorageIT extends AbstractStorageTest {
   }
 
   @Test
+  void multipart_closeFailureLeavesNothingVisible() throws IOException {
+    Location location = root().resolve("lost-upload.parquet");
+    StorageOutputStream stream = storage.newOutputFile(location).create();
+    stream.write(bytes(S3Storage.DEFAULT_PART_SIZE + 10, 108));
+    // someone (a lifecycle rule, an operator) aborts the upload under our feet
+    client
+        .listMultipartUploads(request -> request.bucket(BUCKET).prefix(location.path()))
+        .uploads()
+        .forEach(
+            upload ->
+                client.abortMultipartUpload(
+                    request ->
+                        request.bucket(BUCKET).key(upload.key()).uploadId(upload.uploadId())));
+
+    assertThatThrownBy(stream::close)
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(FileNotFoundException.class)
+        .hasMessageStartingWith("Cannot write " + location + ": HTTP 404 NoSuchUpload");
+
+    assertThat(storage.newInputFile(location).exists()).isFalse();
+    stream.abort();
+    stream.close();
+  }
+
+  @Test
+  void readAllBytes_withUnknownLengthReadsTheWholeObject() throws IOException {
+    byte[] content = bytes(1_000, 109);
+    Location location = write("whole.parquet", content);
+
+    assertThat(storage.newInputFile(location).readAllBytes()).isEqualTo(content);
+    assertThatThrownBy(() -> storage.newInputFile(root().resolve("none")).readAllBytes())
+        .isInstanceOf(FileNotFoundException.class)
+        .hasMessage("File not found: " + root().resolve("none"));
+  }
+
+  @Test
   void rangedRead_seeksInALargeFile() throws IOException {
     byte[] content = bytes(9 * MIB, 105);
     Location location = write("ranged.parquet", content);
@@ -229,6 +266,23 @@ class S3StorageIT extends AbstractStorageTest {
       assertThat(paged.list(root()).toList())
           .extracting(FileEntry::location)
           .containsExactlyElementsOf(written);
+    }
+  }
+
+  @Test
+  void list_requestsTheNextPageOnlyWhenReached() throws IOException {
+    List<Location> written = new ArrayList<>();
+    for (int index = 0; index < 5; index++) {
+      written.add(write("lazy/file-" + index + ".parquet", bytes(10, index)));
+    }
+
+    try (S3Storage paged = newStorage(builder -> builder.listPageSize(2))) {
+      FileIterator iterator = paged.list(root());
+      assertThat(iterator.next().location()).isEqualTo(written.get(0));
+      assertThat(iterator.next().location()).isEqualTo(written.get(1));
+      // the second page is fetched after these deletes, so it no longer holds them
+      storage.deleteFiles(written.subList(2, 4));
+      assertThat(iterator.toList()).extracting(FileEntry::location).containsExactly(written.get(4));
     }
   }
 
