@@ -1,0 +1,225 @@
+package dev.baler.compaction;
+
+import dev.baler.parquet.InvalidParquetFileException;
+import dev.baler.parquet.MergeInput;
+import dev.baler.parquet.MergeResult;
+import dev.baler.parquet.ParquetMerger;
+import dev.baler.parquet.RowFingerprint;
+import dev.baler.storage.DeleteFailure;
+import dev.baler.storage.InputFile;
+import dev.baler.storage.Location;
+import dev.baler.storage.Storage;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the protocol for one bin: journal, write, verify, mark, delete, close. Nothing of an input
+ * is touched before the output holding its rows has been read back and matched.
+ */
+final class BinCompactor {
+  private static final Logger LOG = LoggerFactory.getLogger(BinCompactor.class);
+
+  private final Storage storage;
+  private final CompactionOptions options;
+  private final Journal journal;
+  private final Lease lease;
+  private final String runId;
+  private final CompactionListener listener;
+
+  BinCompactor(
+      Storage storage,
+      CompactionOptions options,
+      Journal journal,
+      Lease lease,
+      String runId,
+      CompactionListener listener) {
+    this.storage = storage;
+    this.options = options;
+    this.journal = journal;
+    this.lease = lease;
+    this.runId = runId;
+    this.listener = listener;
+  }
+
+  BinOutcome compact(Bin bin, Map<Location, BitSet> duplicates) {
+    List<SkippedFile> skipped = new ArrayList<>();
+    Bin current = bin;
+    while (true) {
+      try {
+        return compactOnce(current, duplicates, skipped);
+      } catch (InvalidParquetFileException e) {
+        // An input whose footer was fine but whose data is not: leave it out and try again.
+        List<InputEntry> rest =
+            current.inputs().stream()
+                .filter(input -> !input.location().equals(e.location()))
+                .toList();
+        if (rest.size() == current.inputs().size()) {
+          return failed(current, skipped, e.getMessage());
+        }
+        skipped.add(new SkippedFile(e.location(), e.reason()));
+        LOG.warn("Skipping {}: {}", e.location(), e.reason());
+        if (rest.size() < 2) {
+          return failed(current, skipped, "too few readable inputs left");
+        }
+        current = new Bin(current.index(), current.partition(), rest, current.output());
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("Bin {} failed", bin.output(), e);
+        return failed(current, skipped, e.getMessage() == null ? e.toString() : e.getMessage());
+      }
+    }
+  }
+
+  private BinOutcome failed(Bin bin, List<SkippedFile> skipped, String reason) {
+    return new BinOutcome(bin, false, 0, 0, 0, List.of(), skipped, Optional.of(reason));
+  }
+
+  private BinOutcome compactOnce(
+      Bin bin, Map<Location, BitSet> duplicates, List<SkippedFile> skipped) throws IOException {
+    List<String> inputNames =
+        bin.inputs().stream().map(input -> input.location().toString()).toList();
+    Journal.Entry writing =
+        new Journal.Entry(
+            runId,
+            bin.index(),
+            Journal.State.WRITING,
+            bin.output().toString(),
+            inputNames,
+            options.originals(),
+            0,
+            "");
+    lease.check();
+    Location record = journal.open(writing);
+    listener.step(ProtocolStep.JOURNAL_OPENED, bin.output());
+
+    MergeResult merged;
+    long expectedRows = 0;
+    long duplicateRows = 0;
+    try {
+      List<MergeInput> inputs = new ArrayList<>();
+      for (InputEntry input : bin.inputs()) {
+        InputFile file = storage.newInputFile(input.location(), input.length());
+        Optional<BitSet> skip =
+            Optional.ofNullable(duplicates.get(input.location())).filter(bits -> !bits.isEmpty());
+        inputs.add(new MergeInput(file, input.layout(), skip));
+        expectedRows += input.rows();
+        duplicateRows += skip.map(BitSet::cardinality).orElse(0);
+      }
+      expectedRows -= duplicateRows;
+      merged =
+          new ParquetMerger(options.writeOptions())
+              .merge(inputs, storage.newOutputFile(bin.output()), listener::rowGroupWritten);
+      listener.step(ProtocolStep.OUTPUT_WRITTEN, bin.output());
+
+      RowFingerprint readBack = RowFingerprint.of(storage.newInputFile(bin.output()));
+      if (merged.rows() != expectedRows || !readBack.equals(merged.fingerprint())) {
+        throw new IOException(
+            "Cannot verify "
+                + bin.output()
+                + ": read back "
+                + readBack
+                + ", expected rows="
+                + expectedRows
+                + " "
+                + merged.fingerprint());
+      }
+    } catch (IOException | RuntimeException e) {
+      rollBack(bin, record, e);
+      throw e;
+    }
+
+    // Committed from here on: a failure below leaves a verified record that recovery finishes.
+    lease.check();
+    journal.update(
+        record,
+        new Journal.Entry(
+            runId,
+            bin.index(),
+            Journal.State.VERIFIED,
+            bin.output().toString(),
+            inputNames,
+            options.originals(),
+            merged.rows(),
+            merged.fingerprint().toString()));
+    listener.step(ProtocolStep.OUTPUT_VERIFIED, bin.output());
+    long outputBytes = storage.newInputFile(bin.output()).length();
+    List<DeleteFailure> deletionFailures = new ArrayList<>();
+    try {
+      List<Location> inputs = bin.inputs().stream().map(InputEntry::location).toList();
+      finish(storage, bin.output(), inputs, options.originals(), deletionFailures, listener);
+      journal.close(record);
+      listener.step(ProtocolStep.JOURNAL_CLOSED, bin.output());
+    } catch (IOException | RuntimeException e) {
+      return new BinOutcome(
+          bin,
+          true,
+          merged.rows(),
+          outputBytes,
+          duplicateRows,
+          deletionFailures,
+          skipped,
+          Optional.of(
+              "committed, but not finished (" + e.getMessage() + "); the next run finishes it"));
+    }
+    return new BinOutcome(
+        bin,
+        true,
+        merged.rows(),
+        outputBytes,
+        duplicateRows,
+        deletionFailures,
+        skipped,
+        Optional.empty());
+  }
+
+  /**
+   * Marks the inputs of a verified output, then deletes them and their markers when originals are
+   * deleted. Shared with recovery, which calls it for inputs that still exist.
+   */
+  static void finish(
+      Storage storage,
+      Location output,
+      List<Location> inputs,
+      CompactionOptions.Originals originals,
+      List<DeleteFailure> deletionFailures,
+      CompactionListener listener)
+      throws IOException {
+    byte[] marker =
+        ("{\"compacted_into\": \"" + output + "\", \"at\": \"" + Instant.now() + "\"}\n")
+            .getBytes();
+    for (Location input : inputs) {
+      storage.newOutputFile(FileNames.marker(input)).write(marker);
+    }
+    listener.step(ProtocolStep.MARKERS_WRITTEN, output);
+    switch (originals) {
+      case KEEP -> {}
+      case DELETE -> {
+        List<DeleteFailure> failures = storage.deleteFiles(inputs);
+        deletionFailures.addAll(failures);
+        List<Location> failed = failures.stream().map(DeleteFailure::location).toList();
+        List<Location> markers =
+            inputs.stream()
+                .filter(input -> !failed.contains(input))
+                .map(FileNames::marker)
+                .toList();
+        storage.deleteFiles(markers);
+        listener.step(ProtocolStep.ORIGINALS_DELETED, output);
+      }
+    }
+  }
+
+  private void rollBack(Bin bin, Location record, Exception cause) {
+    try {
+      storage.deleteFiles(List.of(bin.output()));
+      journal.close(record);
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}

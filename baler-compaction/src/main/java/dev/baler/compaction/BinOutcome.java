@@ -1,0 +1,27 @@
+package dev.baler.compaction;
+
+import dev.baler.storage.DeleteFailure;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How one bin ended.
+ *
+ * @param bin the bin, less any inputs found unreadable while merging
+ * @param committed whether its output is verified and its inputs marked
+ * @param rows rows written
+ * @param outputBytes bytes of the output
+ * @param duplicates duplicate rows left out
+ * @param deletionFailures originals that could not be deleted
+ * @param skipped inputs found unreadable while merging
+ * @param failure why the bin was not committed, or was committed but not finished
+ */
+record BinOutcome(
+    Bin bin,
+    boolean committed,
+    long rows,
+    long outputBytes,
+    long duplicates,
+    List<DeleteFailure> deletionFailures,
+    List<SkippedFile> skipped,
+    Optional<String> failure) {}

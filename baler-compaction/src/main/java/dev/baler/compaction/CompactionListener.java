@@ -1,0 +1,36 @@
+package dev.baler.compaction;
+
+import dev.baler.storage.Location;
+
+/**
+ * Hears of a compaction's progress: for progress bars, metrics and tests. Bins run in parallel, so
+ * implementations must be thread-safe and quick. Every method does nothing by default.
+ */
+public interface CompactionListener {
+  /** A listener that ignores everything. */
+  CompactionListener NONE = new CompactionListener() {};
+
+  /** The plan is made; {@code plan} says how many files, bytes and bins will follow. */
+  default void planned(CompactionPlan plan) {}
+
+  /**
+   * A protocol step is done.
+   *
+   * @param subject the lease file for {@link ProtocolStep#LEASE_TAKEN}, otherwise the bin's output
+   */
+  default void step(ProtocolStep step, Location subject) {}
+
+  /**
+   * An output row group was written.
+   *
+   * @param rows rows in it
+   * @param inputBytes input bytes it consumed, compressed as stored
+   */
+  default void rowGroupWritten(long rows, long inputBytes) {}
+
+  /** A bin is finished, committed or not; {@code files} inputs were in it. */
+  default void binFinished(Bin bin, boolean committed) {}
+
+  /** An interrupted bin of an earlier run was finished or rolled back. */
+  default void recovered(Location journalRecord, String action) {}
+}

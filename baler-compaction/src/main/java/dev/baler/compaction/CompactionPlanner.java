@@ -1,0 +1,307 @@
+package dev.baler.compaction;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.baler.parquet.FileLayout;
+import dev.baler.parquet.Footer;
+import dev.baler.parquet.InvalidParquetFileException;
+import dev.baler.parquet.ParquetSchemas;
+import dev.baler.storage.FileEntry;
+import dev.baler.storage.FileIterator;
+import dev.baler.storage.Location;
+import dev.baler.storage.Storage;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Lists a prefix, selects the files to compact, reads their footers and bin-packs them into a
+ * {@link CompactionPlan}. Writes nothing.
+ *
+ * <p>Selection: {@code .parquet}/{@code .parq} files that are not compacted outputs, have no {@code
+ * .processed} marker, are not in a hidden or {@code _baler/} directory, and, when a time window is
+ * set, whose name carries a time stamp inside it. Grouping: by partition (the directory a file is
+ * in; partitions are never mixed), then within a partition by schema: the schema most files share
+ * is compacted and files of other schemas are skipped with the difference as the reason. Packing:
+ * in time-stamp order (then name order), consecutive files go into one bin until the next would
+ * take it past the target size. A partition with fewer than {@code --min-files} usable files, and a
+ * bin of a single file, are left alone.
+ *
+ * <p>Footers are read in parallel, {@value #FOOTER_THREADS} at a time. Thread-safe; each call plans
+ * anew.
+ */
+public final class CompactionPlanner {
+  static final int FOOTER_THREADS = 8;
+
+  private final Storage storage;
+  private final CompactionOptions options;
+  private final Clock clock;
+
+  /** A planner over {@code storage}. */
+  public CompactionPlanner(Storage storage, CompactionOptions options) {
+    this(storage, options, Clock.systemUTC());
+  }
+
+  CompactionPlanner(Storage storage, CompactionOptions options, Clock clock) {
+    this.storage = requireNonNull(storage, "storage is null");
+    this.options = requireNonNull(options, "options is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /**
+   * Plans the compaction of {@code source}.
+   *
+   * @param source a key prefix such as {@code s3://bucket/dir/sensor_data} (files named {@code
+   *     sensor_data.*}) or a directory such as {@code s3://bucket/dir/}
+   * @throws IOException if the source cannot be listed
+   */
+  public CompactionPlan plan(Location source) throws IOException {
+    Location root = source.isDirectory() ? source : source.parent().orElse(source);
+    Map<Location, List<FileEntry>> partitions =
+        new TreeMap<>(Comparator.comparing(Location::toString));
+    Set<Location> markers = new HashSet<>();
+    Set<String> existingNames = new HashSet<>();
+    FileIterator files = storage.list(source);
+    while (files.hasNext()) {
+      FileEntry entry = files.next();
+      Location location = entry.location();
+      if (FileNames.isInHiddenDirectory(root, location)) {
+        continue;
+      }
+      String name = location.fileName();
+      existingNames.add(location.toString());
+      if (FileNames.isMarker(name)) {
+        markers.add(location);
+      } else if (FileNames.isParquet(name) && !FileNames.isCompacted(name)) {
+        Location partition = location.parent().orElse(root);
+        partitions.computeIfAbsent(partition, key -> new ArrayList<>()).add(entry);
+      }
+    }
+
+    List<SkippedFile> skipped = new ArrayList<>();
+    List<Location> orphanMarkers = new ArrayList<>();
+    Set<Location> originals = new HashSet<>();
+    partitions
+        .values()
+        .forEach(entries -> entries.forEach(entry -> originals.add(entry.location())));
+    for (Location marker : markers) {
+      String path = marker.toString();
+      Location original =
+          Location.of(path.substring(0, path.length() - FileNames.MARKER_SUFFIX.length()));
+      if (!originals.contains(original)) {
+        orphanMarkers.add(marker);
+      }
+    }
+
+    Map<Location, List<FileEntry>> candidates = new LinkedHashMap<>();
+    for (var partition : partitions.entrySet()) {
+      List<FileEntry> selected = new ArrayList<>();
+      for (FileEntry entry : partition.getValue()) {
+        if (markers.contains(FileNames.marker(entry.location()))
+            || !inTimeWindow(entry.location())) {
+          continue;
+        }
+        selected.add(entry);
+      }
+      if (selected.size() >= options.minFiles()) {
+        candidates.put(partition.getKey(), selected);
+      }
+    }
+
+    Map<Location, FooterOutcome> footers =
+        readFooters(candidates.values().stream().flatMap(List::stream).toList());
+    List<Bin> bins = new ArrayList<>();
+    for (var partition : candidates.entrySet()) {
+      List<InputEntry> usable = new ArrayList<>();
+      for (FileEntry entry : partition.getValue()) {
+        FooterOutcome outcome = footers.get(entry.location());
+        if (outcome.failure != null) {
+          skipped.add(new SkippedFile(entry.location(), outcome.failure));
+        } else if (outcome.layout.rows() == 0) {
+          skipped.add(new SkippedFile(entry.location(), "no rows"));
+        } else {
+          usable.add(
+              new InputEntry(
+                  entry, outcome.layout, FileNames.timestampMillis(entry.location().fileName())));
+        }
+      }
+      List<InputEntry> sameSchema = keepDominantSchema(usable, footers, skipped);
+      if (sameSchema.size() < options.minFiles()) {
+        continue;
+      }
+      sameSchema.sort(
+          Comparator.comparingLong(
+                  (InputEntry input) -> input.timestampMillis().orElse(Long.MIN_VALUE))
+              .thenComparing(input -> input.location().fileName()));
+      packBins(partition.getKey(), sameSchema, existingNames, bins);
+    }
+    skipped.sort(Comparator.comparing(file -> file.location().toString()));
+    return new CompactionPlan(source, bins, skipped, orphanMarkers);
+  }
+
+  private boolean inTimeWindow(Location location) {
+    if (!options.hasTimeWindow()) {
+      return true;
+    }
+    OptionalLong millis = FileNames.timestampMillis(location.fileName());
+    if (millis.isEmpty()) {
+      return false;
+    }
+    long value = millis.getAsLong();
+    return (options.startMillis().isEmpty() || value > options.startMillis().getAsLong())
+        && (options.endMillis().isEmpty() || value <= options.endMillis().getAsLong());
+  }
+
+  private List<InputEntry> keepDominantSchema(
+      List<InputEntry> inputs, Map<Location, FooterOutcome> footers, List<SkippedFile> skipped) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (InputEntry input : inputs) {
+      counts.merge(input.layout().schemaKey(), 1, Integer::sum);
+    }
+    String dominant = null;
+    int most = 0;
+    for (var count : counts.entrySet()) {
+      if (count.getValue() > most) {
+        dominant = count.getKey();
+        most = count.getValue();
+      }
+    }
+    List<InputEntry> kept = new ArrayList<>();
+    Footer dominantFooter = null;
+    for (InputEntry input : inputs) {
+      if (input.layout().schemaKey().equals(dominant)) {
+        kept.add(input);
+        if (dominantFooter == null) {
+          dominantFooter = footers.get(input.location()).footer;
+        }
+      }
+    }
+    for (InputEntry input : inputs) {
+      if (!input.layout().schemaKey().equals(dominant)) {
+        Footer footer = footers.get(input.location()).footer;
+        skipped.add(
+            new SkippedFile(
+                input.location(),
+                "schema differs from the partition's ("
+                    + ParquetSchemas.difference(dominantFooter.schema(), footer.schema())
+                    + ")"));
+      }
+    }
+    return kept;
+  }
+
+  private void packBins(
+      Location partition, List<InputEntry> inputs, Set<String> existingNames, List<Bin> bins) {
+    List<List<InputEntry>> groups = new ArrayList<>();
+    List<InputEntry> current = new ArrayList<>();
+    long bytes = 0;
+    for (InputEntry input : inputs) {
+      if (!current.isEmpty() && bytes + input.length() > options.targetBytes()) {
+        groups.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(input);
+      bytes += input.length();
+    }
+    if (!current.isEmpty()) {
+      groups.add(current);
+    }
+    for (List<InputEntry> group : groups) {
+      if (group.size() < 2) {
+        continue;
+      }
+      String prefix =
+          options.outputPrefix().isEmpty()
+              ? FileNames.prefix(group.get(0).location().fileName()).orElse("part")
+              : options.outputPrefix();
+      long millis =
+          group.stream()
+              .map(InputEntry::timestampMillis)
+              .filter(OptionalLong::isPresent)
+              .mapToLong(OptionalLong::getAsLong)
+              .max()
+              .orElse(clock.millis());
+      Location output = partition.resolve(FileNames.compactedName(prefix, millis));
+      // Never overwrite: step past names already listed or planned.
+      while (!existingNames.add(output.toString())) {
+        millis++;
+        output = partition.resolve(FileNames.compactedName(prefix, millis));
+      }
+      bins.add(new Bin(bins.size(), partition, group, output));
+    }
+  }
+
+  /** A footer read, or why it could not be. */
+  private record FooterOutcome(Footer footer, FileLayout layout, String failure) {}
+
+  private Map<Location, FooterOutcome> readFooters(List<FileEntry> entries) throws IOException {
+    Map<String, String> schemaKeys = new HashMap<>();
+    Map<Location, FooterOutcome> outcomes = new HashMap<>();
+    Map<String, Footer> footerBySchema = new HashMap<>();
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            FOOTER_THREADS,
+            runnable -> {
+              Thread thread = new Thread(runnable, "baler-footer");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      List<Future<FooterOutcome>> futures = new ArrayList<>();
+      for (FileEntry entry : entries) {
+        futures.add(executor.submit(() -> readFooter(entry)));
+      }
+      for (int i = 0; i < entries.size(); i++) {
+        FooterOutcome read = futures.get(i).get();
+        futures.set(i, null); // drop the whole footer as soon as its layout is taken
+        FooterOutcome outcome = read;
+        if (read.failure == null) {
+          // keep one whole footer per schema, for messages; share the schema key strings
+          String key = schemaKeys.computeIfAbsent(read.layout.schemaKey(), k -> k);
+          Footer footer = footerBySchema.computeIfAbsent(key, k -> read.footer);
+          outcome =
+              new FooterOutcome(
+                  footer, new FileLayout(read.layout.length(), key, read.layout.rowGroups()), null);
+        }
+        outcomes.put(entries.get(i).location(), outcome);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while reading footers");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException("Cannot read footers: " + e.getCause(), e.getCause());
+    } finally {
+      executor.shutdownNow();
+    }
+    return outcomes;
+  }
+
+  private FooterOutcome readFooter(FileEntry entry) throws IOException {
+    try {
+      Footer footer = Footer.read(storage.newInputFile(entry.location(), entry.length()));
+      return new FooterOutcome(footer, footer.layout(), null);
+    } catch (InvalidParquetFileException e) {
+      return new FooterOutcome(null, null, e.reason());
+    } catch (java.io.FileNotFoundException e) {
+      return new FooterOutcome(null, null, "deleted while planning");
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package dev.baler.compaction;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.baler.parquet.DuplicateFinder;
+import dev.baler.parquet.InvalidParquetFileException;
+import dev.baler.storage.DeleteFailure;
+import dev.baler.storage.Location;
+import dev.baler.storage.Storage;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a compaction end to end: takes the directory's {@link Lease}, recovers bins an earlier run
+ * left open, plans with {@link CompactionPlanner}, finds duplicates when asked, and runs the bins
+ * in parallel ({@link CompactionOptions#parallelism()} at a time), each through the protocol of
+ * journal, write, verify, mark, delete. Releases the lease at the end.
+ *
+ * <p>Memory: each running bin holds about one output row group's input bytes ({@link
+ * dev.baler.parquet.WriteOptions#rowGroupBytes()}) plus one column chunk; deduplication adds {@link
+ * DuplicateFinder#memoryBytes(long)} for the run's rows. Not thread-safe: one run at a time per
+ * runner.
+ */
+public final class CompactionRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(CompactionRunner.class);
+
+  private final Storage storage;
+  private final CompactionOptions options;
+  private final CompactionListener listener;
+
+  /** A runner over {@code storage}. */
+  public CompactionRunner(Storage storage, CompactionOptions options, CompactionListener listener) {
+    this.storage = requireNonNull(storage, "storage is null");
+    this.options = requireNonNull(options, "options is null");
+    this.listener = requireNonNull(listener, "listener is null");
+  }
+
+  /**
+   * Compacts {@code source}.
+   *
+   * @param source a key prefix or a directory, as for {@link CompactionPlanner#plan(Location)}
+   * @throws LeaseHeldException if another run holds the directory's lease
+   * @throws IllegalArgumentException if deduplication would need more memory than allowed
+   * @throws IOException if the store fails outside a bin (listing, lease, recovery)
+   */
+  public CompactionResult run(Location source) throws IOException {
+    long started = System.nanoTime();
+    Location directory = source.isDirectory() ? source : source.parent().orElse(source);
+    String runId =
+        Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14)
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
+    try (Lease lease = Lease.acquire(storage, directory, options.leaseDuration())) {
+      listener.step(ProtocolStep.LEASE_TAKEN, lease.location());
+      ScheduledExecutorService renewer =
+          Executors.newSingleThreadScheduledExecutor(daemon("baler-lease"));
+      long interval = lease.renewalInterval().toMillis();
+      renewer.scheduleWithFixedDelay(() -> renew(lease), interval, interval, TimeUnit.MILLISECONDS);
+      try {
+        Journal journal = new Journal(storage, directory);
+        List<DeleteFailure> deletionFailures = new ArrayList<>();
+        List<CompactionResult.Recovery> recovered =
+            Recovery.run(storage, journal, lease, deletionFailures, listener);
+        CompactionPlan plan = new CompactionPlanner(storage, options).plan(source);
+        listener.planned(plan);
+        if (options.originals() == CompactionOptions.Originals.DELETE
+            && !plan.orphanMarkers().isEmpty()) {
+          storage.deleteFiles(plan.orphanMarkers());
+        }
+        List<SkippedFile> skipped = new ArrayList<>(plan.skipped());
+        Map<Location, BitSet> duplicates =
+            options.deduplicate() ? findDuplicates(plan, skipped) : Map.of();
+        List<BinOutcome> outcomes = runBins(plan, duplicates, journal, lease, runId);
+        return result(
+            outcomes,
+            skipped,
+            deletionFailures,
+            recovered,
+            Duration.ofNanos(System.nanoTime() - started));
+      } finally {
+        renewer.shutdownNow();
+      }
+    }
+  }
+
+  private void renew(Lease lease) {
+    try {
+      lease.renew();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot renew the lease: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Scans every planned input for duplicate rows, in plan order.
+   *
+   * @throws IllegalArgumentException if the table would exceed the memory allowed
+   */
+  Map<Location, BitSet> findDuplicates(CompactionPlan plan, List<SkippedFile> skipped)
+      throws IOException {
+    long rows = plan.inputRows();
+    long memory = DuplicateFinder.memoryBytes(rows);
+    if (memory > options.deduplicationMemoryBytes()) {
+      throw new IllegalArgumentException(
+          "Cannot deduplicate "
+              + rows
+              + " rows within "
+              + options.deduplicationMemoryBytes()
+              + " bytes: it needs "
+              + memory
+              + "; narrow the run with --start/--end or raise --deduplication-memory");
+    }
+    DuplicateFinder finder = new DuplicateFinder(rows);
+    Map<Location, BitSet> duplicates = new HashMap<>();
+    for (Bin bin : plan.bins()) {
+      for (InputEntry input : bin.inputs()) {
+        try {
+          duplicates.put(
+              input.location(),
+              finder.scan(storage.newInputFile(input.location(), input.length())));
+        } catch (InvalidParquetFileException e) {
+          // the bin's merge meets the same file and leaves it out with its reason
+          LOG.debug("Cannot scan {} for duplicates: {}", input.location(), e.reason());
+        }
+      }
+    }
+    LOG.info("Found {} duplicate rows among {}", finder.duplicates(), rows);
+    return duplicates;
+  }
+
+  private List<BinOutcome> runBins(
+      CompactionPlan plan,
+      Map<Location, BitSet> duplicates,
+      Journal journal,
+      Lease lease,
+      String runId)
+      throws IOException {
+    BinCompactor compactor = new BinCompactor(storage, options, journal, lease, runId, listener);
+    ExecutorService executor =
+        Executors.newFixedThreadPool(options.parallelism(), daemon("baler-bin"));
+    try {
+      List<Future<BinOutcome>> futures = new ArrayList<>();
+      for (Bin bin : plan.bins()) {
+        futures.add(
+            executor.submit(
+                () -> {
+                  BinOutcome outcome = compactor.compact(bin, duplicates);
+                  listener.binFinished(outcome.bin(), outcome.committed());
+                  return outcome;
+                }));
+      }
+      List<BinOutcome> outcomes = new ArrayList<>();
+      for (Future<BinOutcome> future : futures) {
+        outcomes.add(future.get());
+      }
+      return outcomes;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while compacting");
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("A bin failed unexpectedly: " + e.getCause(), e.getCause());
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  private static CompactionResult result(
+      List<BinOutcome> outcomes,
+      List<SkippedFile> skipped,
+      List<DeleteFailure> deletionFailures,
+      List<CompactionResult.Recovery> recovered,
+      Duration duration) {
+    int filesProcessed = 0;
+    long rows = 0;
+    long saved = 0;
+    long duplicates = 0;
+    OptionalLong latest = OptionalLong.empty();
+    List<Location> outputs = new ArrayList<>();
+    List<CompactionResult.FailedBin> failed = new ArrayList<>();
+    for (BinOutcome outcome : outcomes) {
+      skipped.addAll(outcome.skipped());
+      deletionFailures.addAll(outcome.deletionFailures());
+      outcome
+          .failure()
+          .ifPresent(
+              reason -> failed.add(new CompactionResult.FailedBin(outcome.bin().output(), reason)));
+      if (!outcome.committed()) {
+        continue;
+      }
+      filesProcessed += outcome.bin().inputs().size();
+      rows += outcome.rows();
+      saved += outcome.bin().inputBytes() - outcome.outputBytes();
+      duplicates += outcome.duplicates();
+      outputs.add(outcome.bin().output());
+      OptionalLong binLatest = outcome.bin().latestTimestampMillis();
+      if (binLatest.isPresent()
+          && (latest.isEmpty() || binLatest.getAsLong() > latest.getAsLong())) {
+        latest = binLatest;
+      }
+    }
+    CompactionResult.Status status =
+        failed.isEmpty()
+            ? CompactionResult.Status.SUCCESS
+            : outputs.isEmpty() ? CompactionResult.Status.FAILED : CompactionResult.Status.PARTIAL;
+    Optional<Instant> last =
+        latest.isPresent()
+            ? Optional.of(Instant.ofEpochMilli(latest.getAsLong()))
+            : Optional.empty();
+    return new CompactionResult(
+        status,
+        filesProcessed,
+        outputs.size(),
+        rows,
+        saved,
+        duplicates,
+        last,
+        deletionFailures,
+        outputs,
+        skipped,
+        failed,
+        recovered,
+        duration);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,94 @@
+package dev.baler.compaction;
+
+import dev.baler.storage.FileEntry;
+import dev.baler.storage.Location;
+import dev.baler.storage.Storage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The journal of bins in progress: one record per bin under {@code _baler/journal/}, created before
+ * the bin's output is written, updated to {@code verified} once the output matched its inputs, and
+ * deleted when the bin is done. Each write replaces the record atomically. Records left by a killed
+ * run tell the next run what to finish or roll back. Thread-safe.
+ */
+final class Journal {
+  static final String DIRECTORY = FileNames.STATE_DIRECTORY + "journal/";
+
+  /** What a bin's record says. */
+  enum State {
+    WRITING,
+    VERIFIED
+  }
+
+  /**
+   * A journal record.
+   *
+   * @param runId the run that wrote it
+   * @param bin the bin's index in that run's plan
+   * @param state how far the bin got
+   * @param output the output location
+   * @param inputs the input locations
+   * @param originals what happens to inputs once verified
+   * @param rows rows in the output, once verified
+   * @param fingerprint the output's row fingerprint, once verified
+   */
+  record Entry(
+      String runId,
+      int bin,
+      State state,
+      String output,
+      List<String> inputs,
+      CompactionOptions.Originals originals,
+      long rows,
+      String fingerprint) {}
+
+  private final Storage storage;
+  private final Location directory;
+
+  Journal(Storage storage, Location dataDirectory) {
+    this.storage = storage;
+    this.directory = dataDirectory.asDirectory().resolve(DIRECTORY);
+  }
+
+  /** Creates the record of a bin; fails if one exists already. */
+  Location open(Entry entry) throws IOException {
+    Location record =
+        directory.resolve(entry.runId() + "-" + String.format("%06d", entry.bin()) + ".json");
+    if (!storage.createExclusive(record, StateJson.write(entry))) {
+      throw new IOException("Cannot open journal record " + record + ": it exists already");
+    }
+    return record;
+  }
+
+  /** Replaces a record's content. */
+  void update(Location record, Entry entry) throws IOException {
+    storage.newOutputFile(record).write(StateJson.write(entry));
+  }
+
+  /** Deletes a record: its bin is done or rolled back. */
+  void close(Location record) throws IOException {
+    var failures = storage.deleteFiles(List.of(record));
+    if (!failures.isEmpty()) {
+      throw new IOException(
+          "Cannot close journal record " + record + ": " + failures.get(0).reason());
+    }
+  }
+
+  /** The records left open, oldest run first. */
+  List<Map.Entry<Location, Entry>> openRecords() throws IOException {
+    List<Map.Entry<Location, Entry>> records = new ArrayList<>();
+    List<FileEntry> files = storage.list(directory).toList();
+    files.sort((a, b) -> a.location().toString().compareTo(b.location().toString()));
+    for (FileEntry file : files) {
+      if (!file.location().fileName().endsWith(".json")) {
+        continue;
+      }
+      byte[] bytes = storage.newInputFile(file.location(), file.length()).readAllBytes();
+      records.add(Map.entry(file.location(), StateJson.read(bytes, Entry.class)));
+    }
+    return records;
+  }
+}

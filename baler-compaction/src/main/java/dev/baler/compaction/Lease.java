@@ -1,0 +1,232 @@
+package dev.baler.compaction;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.baler.storage.FileEntry;
+import dev.baler.storage.Location;
+import dev.baler.storage.Storage;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An exclusive, expiring lease on a directory, so that two compactions of one directory never work
+ * on the same files.
+ *
+ * <p>Leases are numbered generations under {@code _baler/lease/}: {@code 0000000001.json}, then
+ * {@code 0000000002.json}, ... The holder of the highest generation holds the lease. Taking a lease
+ * means creating the next generation with {@link Storage#createExclusive}, which exactly one of
+ * several racing runs wins; that is allowed only when the current generation is released or
+ * expired, or when its holder ran on this host and its process is gone. The holder renews by
+ * rewriting its own generation with a later expiry, which nobody else writes; before each renewal
+ * and before each step that changes data it checks that no newer generation exists and that its
+ * expiry has not passed.
+ *
+ * <p>A killed run's lease therefore blocks other hosts for at most {@link
+ * CompactionOptions#leaseDuration()} (2 minutes by default) and runs on the same host not at all.
+ * The rule assumes clocks agree to within a small fraction of the lease duration. Thread-safe.
+ */
+public final class Lease implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
+  static final String DIRECTORY = FileNames.STATE_DIRECTORY + "lease/";
+
+  /** The content of a lease generation. */
+  record Record(
+      String owner,
+      String host,
+      long pid,
+      long acquiredAtMillis,
+      long expiresAtMillis,
+      boolean released) {}
+
+  private final Storage storage;
+  private final Location leaseDirectory;
+  private final Duration duration;
+  private final Clock clock;
+  private final String owner = UUID.randomUUID().toString();
+  private Location held;
+  private long generation;
+  private long expiresAtMillis;
+  private boolean lost;
+
+  private Lease(Storage storage, Location directory, Duration duration, Clock clock) {
+    this.storage = storage;
+    this.leaseDirectory = directory.resolve(DIRECTORY);
+    this.duration = duration;
+    this.clock = clock;
+  }
+
+  /**
+   * Takes the lease on {@code directory}.
+   *
+   * @param directory the directory whose files the run will change
+   * @throws LeaseHeldException if another live run holds it
+   * @throws IOException if the store fails
+   */
+  public static Lease acquire(Storage storage, Location directory, Duration duration)
+      throws IOException {
+    return acquire(storage, directory, duration, Clock.systemUTC());
+  }
+
+  static Lease acquire(Storage storage, Location directory, Duration duration, Clock clock)
+      throws IOException {
+    requireNonNull(storage, "storage is null");
+    Lease lease = new Lease(storage, directory.asDirectory(), duration, clock);
+    lease.take();
+    return lease;
+  }
+
+  private void take() throws IOException {
+    List<Long> generations = generations();
+    long current = generations.isEmpty() ? 0 : generations.get(generations.size() - 1);
+    if (current > 0) {
+      Location currentLocation = location(current);
+      Record record;
+      try {
+        record = StateJson.read(storage.newInputFile(currentLocation).readAllBytes(), Record.class);
+      } catch (FileNotFoundException e) {
+        record = null; // removed while we looked: treat as free
+      } catch (IOException e) {
+        // a lease file is written atomically, so unreadable content is damage, not a half-write
+        throw new IOException(
+            "Cannot read the lease " + currentLocation + ": " + e.getMessage(), e);
+      }
+      if (record != null && !isFree(record)) {
+        throw new LeaseHeldException(
+            currentLocation,
+            record.host() + " pid " + record.pid(),
+            Instant.ofEpochMilli(record.expiresAtMillis()));
+      }
+    }
+    long next = current + 1;
+    long now = clock.millis();
+    long expires = now + duration.toMillis();
+    Record record =
+        new Record(owner, hostName(), ProcessHandle.current().pid(), now, expires, false);
+    if (!storage.createExclusive(location(next), StateJson.write(record))) {
+      throw new LeaseHeldException(
+          location(next), "a run that started at the same moment", Instant.ofEpochMilli(expires));
+    }
+    synchronized (this) {
+      held = location(next);
+      generation = next;
+      expiresAtMillis = expires;
+    }
+    List<Location> older = new ArrayList<>();
+    for (long old : generations) {
+      older.add(location(old));
+    }
+    storage.deleteFiles(older);
+    LOG.debug("Took lease {} until {}", held, Instant.ofEpochMilli(expires));
+  }
+
+  private boolean isFree(Record record) {
+    if (record.released() || clock.millis() > record.expiresAtMillis()) {
+      return true;
+    }
+    // A holder on this host whose process is gone was killed: its lease need not be waited out.
+    return record.host().equals(hostName())
+        && ProcessHandle.of(record.pid()).map(process -> !process.isAlive()).orElse(true);
+  }
+
+  /**
+   * Extends the lease by its duration from now.
+   *
+   * @throws LeaseLostException if another run has taken the lease or it expired
+   */
+  public synchronized void renew() throws IOException {
+    check();
+    if (!generations().isEmpty() && generations().get(generations().size() - 1) != generation) {
+      lost = true;
+      throw new LeaseLostException(held, "another run took a newer lease");
+    }
+    long now = clock.millis();
+    long expires = now + duration.toMillis();
+    Record record =
+        new Record(owner, hostName(), ProcessHandle.current().pid(), now, expires, false);
+    storage.newOutputFile(held).write(StateJson.write(record));
+    expiresAtMillis = expires;
+  }
+
+  /**
+   * Checks that this run still holds the lease, with a margin of a tenth of its duration.
+   *
+   * @throws LeaseLostException if it does not
+   */
+  public synchronized void check() {
+    if (held == null) {
+      throw new IllegalStateException("Lease released");
+    }
+    if (lost) {
+      throw new LeaseLostException(held, "another run took a newer lease");
+    }
+    if (clock.millis() > expiresAtMillis - duration.toMillis() / 10) {
+      throw new LeaseLostException(held, "it expired before it could be renewed");
+    }
+  }
+
+  /** How often to renew: a third of the duration. */
+  public Duration renewalInterval() {
+    return duration.dividedBy(3);
+  }
+
+  /** The lease file held. */
+  public synchronized Location location() {
+    return held;
+  }
+
+  /** Releases the lease so that the next run need not wait. */
+  @Override
+  public synchronized void close() throws IOException {
+    if (held == null) {
+      return;
+    }
+    if (!lost) {
+      long now = clock.millis();
+      Record record = new Record(owner, hostName(), ProcessHandle.current().pid(), now, now, true);
+      storage.newOutputFile(held).write(StateJson.write(record));
+    }
+    held = null;
+  }
+
+  private List<Long> generations() throws IOException {
+    List<Long> generations = new ArrayList<>();
+    for (FileEntry entry : storage.list(leaseDirectory).toList()) {
+      String name = entry.location().fileName();
+      if (name.matches("\\d{10}\\.json")) {
+        generations.add(Long.parseLong(name.substring(0, 10)));
+      }
+    }
+    generations.sort(null);
+    return generations;
+  }
+
+  private Location location(long generation) {
+    return leaseDirectory.resolve(String.format("%010d.json", generation));
+  }
+
+  private static String hostName() {
+    return HostName.VALUE;
+  }
+
+  /** The host's name, looked up once: the lookup can be slow on a badly configured machine. */
+  private static final class HostName {
+    static final String VALUE = lookUp();
+
+    private static String lookUp() {
+      try {
+        return InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        return "unknown-host";
+      }
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.baler.compaction;
+
+import dev.baler.parquet.Footer;
+import dev.baler.storage.DeleteFailure;
+import dev.baler.storage.FileEntry;
+import dev.baler.storage.Location;
+import dev.baler.storage.Storage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finishes or rolls back the bins an interrupted run left open, before a new run plans:
+ *
+ * <ul>
+ *   <li>state {@code writing}: the output was never verified, and no input was touched; the output
+ *       (and any temporary file of it) is deleted and the record closed;
+ *   <li>state {@code verified}: the output holds the inputs' rows; the inputs that still exist get
+ *       their markers and, when originals are deleted, are deleted; the record is closed. If the
+ *       output has gone missing since, the record is kept and an error reported, unless every input
+ *       still exists, in which case nothing was lost and the record is closed.
+ * </ul>
+ */
+final class Recovery {
+  private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+  private Recovery() {}
+
+  static List<CompactionResult.Recovery> run(
+      Storage storage,
+      Journal journal,
+      Lease lease,
+      List<DeleteFailure> deletionFailures,
+      CompactionListener listener)
+      throws IOException {
+    List<CompactionResult.Recovery> recovered = new ArrayList<>();
+    for (Map.Entry<Location, Journal.Entry> open : journal.openRecords()) {
+      lease.check();
+      Location record = open.getKey();
+      Journal.Entry entry = open.getValue();
+      Location output = Location.of(entry.output());
+      List<Location> inputs = entry.inputs().stream().map(Location::of).toList();
+      String action =
+          switch (entry.state()) {
+            case WRITING -> {
+              List<Location> leftovers = new ArrayList<>();
+              leftovers.add(output);
+              Location parent = output.parent().orElseThrow();
+              for (FileEntry file :
+                  storage.list(parent.resolve("." + output.fileName())).toList()) {
+                leftovers.add(file.location());
+              }
+              storage.deleteFiles(leftovers);
+              journal.close(record);
+              yield "rolled back: unverified output " + output + " deleted, inputs untouched";
+            }
+            case VERIFIED -> {
+              var outputFile = storage.newInputFile(output);
+              List<Location> remaining = new ArrayList<>();
+              for (Location input : inputs) {
+                if (storage.newInputFile(input).exists()) {
+                  remaining.add(input);
+                }
+              }
+              if (!outputFile.exists() || Footer.read(outputFile).rows() != entry.rows()) {
+                if (remaining.size() == inputs.size()) {
+                  journal.close(record);
+                  yield "rolled back: verified output "
+                      + output
+                      + " is gone but every input is intact";
+                }
+                throw new IOException(
+                    "Cannot recover "
+                        + record
+                        + ": its verified output "
+                        + output
+                        + " is missing or changed and some inputs were already deleted; restore the output"
+                        + " from backup or versioning, then delete the record");
+              }
+              BinCompactor.finish(
+                  storage, output, remaining, entry.originals(), deletionFailures, listener);
+              journal.close(record);
+              yield "finished: "
+                  + remaining.size()
+                  + " of "
+                  + inputs.size()
+                  + " inputs marked"
+                  + (entry.originals() == CompactionOptions.Originals.DELETE ? " and deleted" : "");
+            }
+          };
+      LOG.info("Recovered {}: {}", record, action);
+      listener.recovered(record, action);
+      recovered.add(new CompactionResult.Recovery(record, action));
+    }
+    return recovered;
+  }
+}
