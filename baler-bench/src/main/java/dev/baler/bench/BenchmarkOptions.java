@@ -1,0 +1,203 @@
+package dev.baler.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The settings of one end-to-end benchmark, parsed from the command line.
+ *
+ * @param files the number of small input files
+ * @param rows the number of rows in each input file
+ * @param repeat how many times each tool runs; the report shows medians
+ * @param tools the tools to run, in order, without repeats
+ * @param seed the seed of the generated data set
+ * @param targetBytes the size every tool aims at for its output files, in bytes
+ * @param rowGroupRows the number of rows every tool aims at for its row groups
+ * @param workDirectory where the data set, the copies each run works on, logs and results go
+ * @param balerJar the baler CLI's jar
+ * @param python the Python interpreter with pyarrow, duckdb and polars; empty to skip the peers
+ * @param peersScript the script that runs the peers
+ * @param json where the JSON report goes; empty for a new file under {@code results/} of the work
+ *     directory
+ */
+record BenchmarkOptions(
+    int files,
+    int rows,
+    int repeat,
+    List<Tool> tools,
+    long seed,
+    long targetBytes,
+    int rowGroupRows,
+    Path workDirectory,
+    Path balerJar,
+    Optional<Path> python,
+    Path peersScript,
+    Optional<Path> json) {
+
+  static final String USAGE =
+      """
+      Usage: baler-bench/run [--skip-build] [options]
+        --files N            small input files to generate (default 2000)
+        --rows N             rows in each input file (default 2000)
+        --repeat N           runs of each tool; the report shows medians (default 1)
+        --tools A,B,...      tools to run, in this order (default
+                             baler,polars,duckdb,pyarrow-dataset,pyarrow-stream)
+        --seed N             seed of the generated data set (default 42)
+        --target-bytes N     output file size every tool aims at (default 134217728)
+        --row-group-rows N   rows per row group every tool aims at (default 131072)
+        --work-dir DIR       data set, run copies, logs and results (default bench-work)
+        --baler-jar PATH     the baler CLI (default baler-cli/target/baler.jar)
+        --python PATH|none   Python with pyarrow, duckdb and polars; none skips the peers
+                             (default .venv-bench/bin/python)
+        --peers PATH         the peers script (default baler-bench/src/main/python/peers.py)
+        --json PATH          the JSON report (default WORK_DIR/results/<time>-<files>x<rows>.json)
+      The reference set is --files 2000 --rows 2000; for memory growth try --files 20000 --rows 200.
+      """;
+
+  /** Checks the settings. */
+  BenchmarkOptions {
+    positive("files", files);
+    positive("rows", rows);
+    positive("repeat", repeat);
+    positive("target-bytes", targetBytes);
+    positive("row-group-rows", rowGroupRows);
+    tools = List.copyOf(tools);
+    if (tools.isEmpty()) {
+      throw new IllegalArgumentException("Invalid --tools: no tool given");
+    }
+    if (Set.copyOf(tools).size() != tools.size()) {
+      throw new IllegalArgumentException("Invalid --tools: a tool is listed twice in " + tools);
+    }
+    requireNonNull(workDirectory, "workDirectory is null");
+    requireNonNull(balerJar, "balerJar is null");
+    requireNonNull(python, "python is null");
+    requireNonNull(peersScript, "peersScript is null");
+    requireNonNull(json, "json is null");
+  }
+
+  /** Whether any peer is to run. */
+  boolean hasPeers() {
+    return tools.stream().anyMatch(Tool::isPeer);
+  }
+
+  /** These settings with only the given tools. */
+  BenchmarkOptions withTools(List<Tool> selected) {
+    return new BenchmarkOptions(
+        files,
+        rows,
+        repeat,
+        selected,
+        seed,
+        targetBytes,
+        rowGroupRows,
+        workDirectory,
+        balerJar,
+        python,
+        peersScript,
+        json);
+  }
+
+  /**
+   * Parses {@code --name value} and {@code --name=value} arguments; paths are relative to the
+   * working directory.
+   *
+   * @throws IllegalArgumentException naming the argument that is unknown, lacks its value or has an
+   *     invalid one
+   */
+  static BenchmarkOptions parse(List<String> arguments) {
+    int files = 2_000;
+    int rows = 2_000;
+    int repeat = 1;
+    List<Tool> tools = List.of(Tool.values());
+    long seed = 42;
+    long targetBytes = 128L * 1024 * 1024;
+    int rowGroupRows = 128 * 1024;
+    Path workDirectory = Path.of("bench-work");
+    Path balerJar = Path.of("baler-cli", "target", "baler.jar");
+    Optional<Path> python = Optional.of(Path.of(".venv-bench", "bin", "python"));
+    Path peersScript = Path.of("baler-bench", "src", "main", "python", "peers.py");
+    Optional<Path> json = Optional.empty();
+    List<String> remaining = new ArrayList<>(arguments);
+    while (!remaining.isEmpty()) {
+      String argument = remaining.remove(0);
+      String name = argument;
+      String value;
+      int equals = argument.indexOf('=');
+      if (argument.startsWith("--") && equals > 0) {
+        name = argument.substring(0, equals);
+        value = argument.substring(equals + 1);
+      } else if (remaining.isEmpty()) {
+        throw new IllegalArgumentException("Invalid argument " + argument + ": no value given");
+      } else {
+        value = remaining.remove(0);
+      }
+      switch (name) {
+        case "--files" -> files = intValue(name, value);
+        case "--rows" -> rows = intValue(name, value);
+        case "--repeat" -> repeat = intValue(name, value);
+        case "--tools" -> tools = toolsValue(value);
+        case "--seed" -> seed = longValue(name, value);
+        case "--target-bytes" -> targetBytes = longValue(name, value);
+        case "--row-group-rows" -> rowGroupRows = intValue(name, value);
+        case "--work-dir" -> workDirectory = Path.of(value);
+        case "--baler-jar" -> balerJar = Path.of(value);
+        case "--python" ->
+            python = value.equals("none") ? Optional.empty() : Optional.of(Path.of(value));
+        case "--peers" -> peersScript = Path.of(value);
+        case "--json" -> json = Optional.of(Path.of(value));
+        default -> throw new IllegalArgumentException("Invalid argument: unknown option " + name);
+      }
+    }
+    return new BenchmarkOptions(
+        files,
+        rows,
+        repeat,
+        tools,
+        seed,
+        targetBytes,
+        rowGroupRows,
+        workDirectory,
+        balerJar,
+        python,
+        peersScript,
+        json);
+  }
+
+  private static List<Tool> toolsValue(String value) {
+    List<Tool> tools = new ArrayList<>();
+    for (String label : value.split(",")) {
+      if (!label.isBlank()) {
+        tools.add(Tool.of(label.strip()));
+      }
+    }
+    // A tool listed twice is kept, so that the constructor reports it.
+    return tools;
+  }
+
+  private static int intValue(String name, String value) {
+    long parsed = longValue(name, value);
+    if (parsed > Integer.MAX_VALUE || parsed < Integer.MIN_VALUE) {
+      throw new IllegalArgumentException("Invalid " + name + ": " + value + " is too large");
+    }
+    return (int) parsed;
+  }
+
+  private static long longValue(String name, String value) {
+    try {
+      return Long.parseLong(value.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Invalid " + name + ": '" + value + "' is not a number");
+    }
+  }
+
+  private static void positive(String name, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException("Invalid --" + name + ": " + value + " is not positive");
+    }
+  }
+}

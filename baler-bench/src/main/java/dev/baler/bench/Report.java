@@ -1,0 +1,220 @@
+package dev.baler.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baler.bench.TimedProcess.Timing;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The results of one benchmark as a table for people and as JSON for tools. Times are compared as
+ * ratios between tools of the same run, since absolute times drift from machine to machine.
+ */
+final class Report {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final BenchmarkOptions options;
+  private final InputDataset input;
+  private final List<ToolResult> results;
+  private final Map<String, String> peerVersions;
+  private final Instant started;
+
+  Report(
+      BenchmarkOptions options,
+      InputDataset input,
+      List<ToolResult> results,
+      Map<String, String> peerVersions,
+      Instant started) {
+    this.options = requireNonNull(options, "options is null");
+    this.input = requireNonNull(input, "input is null");
+    this.results = List.copyOf(results);
+    this.peerVersions = Map.copyOf(peerVersions);
+    this.started = requireNonNull(started, "started is null");
+  }
+
+  /** The median wall time of the fastest peer that completed, in seconds. */
+  OptionalDouble fastestPeerSeconds() {
+    return results.stream()
+        .filter(result -> result.tool().isPeer() && result.completed())
+        .mapToDouble(ToolResult::wallSeconds)
+        .min();
+  }
+
+  /** Baler's result, if it completed. */
+  Optional<ToolResult> baler() {
+    return results.stream()
+        .filter(result -> result.tool() == Tool.BALER && result.completed())
+        .findFirst();
+  }
+
+  /** The table: one line per tool, then Baler's ratios to each peer, then any problems. */
+  String table() {
+    StringBuilder table = new StringBuilder();
+    table.append(
+        format(
+            "End-to-end compaction of %,d files x %,d rows (%,d rows, %,d bytes), %s%n",
+            input.summary().files(),
+            options.rows(),
+            input.summary().rows(),
+            input.summary().bytes(),
+            options.repeat() == 1 ? "one run each" : "median of " + options.repeat() + " runs"));
+    table.append(
+        format(
+            "%-16s %8s %9s %14s %6s %10s %8s %13s%n",
+            "tool",
+            "wall s",
+            "peak MiB",
+            "output bytes",
+            "files",
+            "row groups",
+            "verified",
+            "x fastest peer"));
+    OptionalDouble fastest = fastestPeerSeconds();
+    for (ToolResult result : results) {
+      if (!result.completed()) {
+        table.append(
+            format(
+                "%-16s %8s %9s %14s %6s %10s %8s %13s%n",
+                result.tool().label(), "-", "-", "-", "-", "-", result.outcome().word(), "-"));
+        continue;
+      }
+      OutputStatistics output = result.output().orElseThrow();
+      table.append(
+          format(
+              "%-16s %8.2f %9.1f %,14d %6d %10d %8s %13s%n",
+              result.tool().label(),
+              result.wallSeconds(),
+              result.peakMebibytes(),
+              output.bytes(),
+              output.files(),
+              output.rowGroups(),
+              result.outcome().word(),
+              fastest.isPresent()
+                  ? format("%.2f", result.wallSeconds() / fastest.getAsDouble())
+                  : "-"));
+    }
+    Optional<ToolResult> baler = baler();
+    if (baler.isPresent()) {
+      List<ToolResult> peers =
+          results.stream().filter(result -> result.tool().isPeer() && result.completed()).toList();
+      if (!peers.isEmpty()) {
+        table.append(
+            format(
+                "%nbaler / peer     %8s %12s   (below 1: baler is faster or smaller)%n",
+                "wall", "peak memory"));
+        for (ToolResult peer : peers) {
+          table.append(
+              format(
+                  "%-16s %8.2f %12.2f%n",
+                  peer.tool().label(),
+                  baler.get().wallSeconds() / peer.wallSeconds(),
+                  baler.get().peakMebibytes() / peer.peakMebibytes()));
+        }
+      }
+    }
+    boolean heading = false;
+    for (ToolResult result : results) {
+      if (result.problem().isPresent()) {
+        if (!heading) {
+          table.append(format("%n"));
+          heading = true;
+        }
+        table.append(format("%s: %s%n", result.tool().label(), result.problem().get()));
+      }
+    }
+    return table.toString();
+  }
+
+  /** Writes the JSON report to {@code file}, creating its directory. */
+  void writeJson(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json());
+  }
+
+  /** The JSON report; times in seconds, memory in MiB, sizes in bytes. */
+  ObjectNode json() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("benchmark", "end-to-end compaction");
+    root.put("started", started.toString());
+    ObjectNode machine = root.putObject("machine");
+    machine.put("processors", Runtime.getRuntime().availableProcessors());
+    machine.put("java", System.getProperty("java.version"));
+    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    ObjectNode versions = machine.putObject("peer_versions");
+    peerVersions.forEach(versions::put);
+    ObjectNode settings = root.putObject("settings");
+    settings.put("files", options.files());
+    settings.put("rows_per_file", options.rows());
+    settings.put("repeat", options.repeat());
+    settings.put("seed", options.seed());
+    settings.put("target_bytes", options.targetBytes());
+    settings.put("row_group_rows", options.rowGroupRows());
+    ObjectNode inputNode = root.putObject("input");
+    inputNode.put("files", input.summary().files());
+    inputNode.put("rows", input.summary().rows());
+    inputNode.put("bytes", input.summary().bytes());
+    inputNode.put("fingerprint", input.rows().fingerprint().toString());
+    inputNode.put("generate_seconds", input.generateSeconds());
+    OptionalDouble fastest = fastestPeerSeconds();
+    ArrayNode tools = root.putArray("tools");
+    for (ToolResult result : results) {
+      ObjectNode node = tools.addObject();
+      node.put("tool", result.tool().label());
+      node.put("outcome", result.outcome().name().toLowerCase(Locale.ROOT));
+      node.put("verified", result.outcome() == ToolResult.Outcome.VERIFIED);
+      if (result.completed()) {
+        node.put("wall_seconds", result.wallSeconds());
+        node.put("peak_mib", result.peakMebibytes());
+        if (fastest.isPresent()) {
+          node.put("wall_to_fastest_peer", result.wallSeconds() / fastest.getAsDouble());
+        }
+      }
+      ArrayNode runs = node.putArray("runs");
+      for (Timing timing : result.runs()) {
+        ObjectNode run = runs.addObject();
+        run.put("wall_seconds", timing.wallSeconds());
+        run.put("peak_kib", timing.peakKibibytes());
+        run.put("exit_code", timing.exitCode());
+      }
+      result
+          .output()
+          .ifPresent(
+              output -> {
+                ObjectNode outputNode = node.putObject("output");
+                outputNode.put("files", output.files());
+                outputNode.put("bytes", output.bytes());
+                outputNode.put("row_groups", output.rowGroups());
+                outputNode.put("rows", output.rows());
+              });
+      result.problem().ifPresent(problem -> node.put("problem", problem));
+      result.toolReport().ifPresent(report -> node.set("tool_report", report));
+    }
+    Optional<ToolResult> baler = baler();
+    if (baler.isPresent()) {
+      ObjectNode ratios = root.putObject("baler_to_peer");
+      for (ToolResult peer : results) {
+        if (peer.tool().isPeer() && peer.completed()) {
+          ObjectNode ratio = ratios.putObject(peer.tool().label());
+          ratio.put("wall", baler.get().wallSeconds() / peer.wallSeconds());
+          ratio.put("peak_memory", baler.get().peakMebibytes() / peer.peakMebibytes());
+        }
+      }
+    }
+    return root;
+  }
+
+  private static String format(String pattern, Object... values) {
+    return String.format(Locale.ROOT, pattern, values);
+  }
+}
