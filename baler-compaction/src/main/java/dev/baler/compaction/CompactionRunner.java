@@ -110,6 +110,18 @@ public final class CompactionRunner {
   }
 
   /**
+   * Counts the duplicate rows a run of {@code plan} with deduplication would leave out, reading
+   * every input; writes nothing. For {@code --plan}.
+   *
+   * @throws IllegalArgumentException if the table would exceed the memory allowed
+   */
+  public long countDuplicates(CompactionPlan plan) throws IOException {
+    return findDuplicates(plan, new ArrayList<>()).values().stream()
+        .mapToLong(BitSet::cardinality)
+        .sum();
+  }
+
+  /**
    * Scans every planned input for duplicate rows, in plan order.
    *
    * @throws IllegalArgumentException if the table would exceed the memory allowed

@@ -1,0 +1,73 @@
+package dev.baler.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code baler} command: the entry point of the command-line tool. */
+@Command(
+    name = "baler",
+    mixinStandardHelpOptions = true,
+    versionProvider = Baler.Version.class,
+    subcommands = {CompactCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    description = {
+      "Baler: Parquet compaction and tooling for S3, S3-compatible stores and local disk.",
+    },
+    footer = {"", "Run 'baler help COMMAND' for a command's options."})
+public final class Baler {
+  private Baler() {}
+
+  /** Runs the command line and exits with its status; see {@code ExitCodes}. */
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /**
+   * Runs the command line in process, for tests and embedding.
+   *
+   * @return the exit status
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine commandLine = new CommandLine(new Baler());
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setExecutionExceptionHandler(
+        (error, failed, parseResult) -> {
+          boolean verbose =
+              parseResult.subcommand() != null
+                  && parseResult.subcommand().hasMatchedOption("--verbose");
+          String message = error.getMessage() == null ? error.toString() : error.getMessage();
+          failed.getErr().println("baler: " + message);
+          if (verbose) {
+            error.printStackTrace(failed.getErr());
+          }
+          return ExitCodes.of(error);
+        });
+    commandLine.setParameterExceptionHandler(
+        (error, args1) -> {
+          error.getCommandLine().getErr().println("baler: " + error.getMessage());
+          error
+              .getCommandLine()
+              .getErr()
+              .println(
+                  "Run '"
+                      + error.getCommandLine().getCommandSpec().qualifiedName()
+                      + " --help' for the options.");
+          return ExitCodes.USAGE;
+        });
+    if (args.length == 0) {
+      commandLine.usage(out);
+      return ExitCodes.USAGE;
+    }
+    return commandLine.execute(args);
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Baler.class.getPackage().getImplementationVersion();
+      return new String[] {"baler " + (version == null ? "(development build)" : version)};
+    }
+  }
+}
