@@ -2,6 +2,7 @@ package dev.baler.parquet;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.HadoopParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
 
 /**
@@ -33,8 +34,12 @@ final class ParquetRuntime {
     return new CodecFactory(CONFIGURATION, PAGE_SIZE_HINT);
   }
 
-  /** Read options with a codec factory of their own, for one reader. */
+  /**
+   * Read options with a codec factory of their own, for one reader (which releases it on close).
+   * Built on the shared configuration: parquet-java's default builder makes a new Hadoop
+   * configuration each time, which parses Hadoop's XML defaults and costs milliseconds per file.
+   */
   static ParquetReadOptions readOptions() {
-    return ParquetReadOptions.builder().withCodecFactory(newCodecFactory()).build();
+    return ParquetReadOptions.builder(new HadoopParquetConfiguration(CONFIGURATION)).build();
   }
 }
