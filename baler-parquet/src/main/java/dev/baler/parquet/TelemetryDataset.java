@@ -138,9 +138,9 @@ public final class TelemetryDataset {
   }
 
   /**
-   * A builder with the settings of the reference data set except its size: 1,000 files of 1,000
-   * rows, seed 42, prefix {@code sensor_data}, flat layout, one day from 2024-01-01T00:00:00Z, two
-   * threads.
+   * A builder set to the reference data set of the benchmarks: 2,000 files of 2,000 rows (about 220
+   * MB), seed 42, prefix {@code sensor_data}, flat layout, one day from 2024-01-01T00:00:00Z,
+   * written by two threads.
    */
   public static Builder builder() {
     return new Builder();
@@ -322,8 +322,8 @@ public final class TelemetryDataset {
 
   /** The settings of a {@link TelemetryDataset}; each setter validates at once. Not thread-safe. */
   public static final class Builder {
-    private int files = 1_000;
-    private int rowsPerFile = 1_000;
+    private int files = 2_000;
+    private int rowsPerFile = 2_000;
     private long seed = 42;
     private String prefix = "sensor_data";
     private Layout layout = Layout.FLAT;
