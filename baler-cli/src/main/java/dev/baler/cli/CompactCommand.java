@@ -27,15 +27,16 @@ import picocli.CommandLine.Spec;
 /** {@code baler compact}: many small Parquet files into few large ones, safely. */
 @Command(
     name = "compact",
+    mixinStandardHelpOptions = true,
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
       "Compact small Parquet files under a prefix or directory into files of about --target-bytes.",
       "",
-      "Originals `{prefix}.{timestamp_millis}.parquet` become `{prefix}.{timestamp_millis}.c.parquet`."
+      "Originals {prefix}.{timestamp_millis}.parquet become {prefix}.{timestamp_millis}.c.parquet."
           + " Every output is read back and matched against its inputs (row count and a row"
-          + " fingerprint) before any input is marked `.processed` or deleted. A lease under"
-          + " `_baler/` keeps two runs off the same files, and a journal there lets the next run"
+          + " fingerprint) before any input is marked .processed or deleted. A lease under"
+          + " _baler/ keeps two runs off the same files, and a journal there lets the next run"
           + " finish or roll back a run that was killed.",
       "",
       "Prints one JSON object on stdout; logs and progress go to stderr.",
@@ -102,7 +103,7 @@ final class CompactCommand implements Callable<Integer> {
       fallbackValue = "true",
       description =
           "delete originals once their rows are verified in the output (default: ${DEFAULT-VALUE});"
-              + " with --delete-originals=false they stay, marked `.processed`")
+              + " with --delete-originals=false they stay, marked .processed")
   boolean deleteOriginals;
 
   @Option(

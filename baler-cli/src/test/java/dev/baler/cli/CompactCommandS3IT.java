@@ -1,0 +1,143 @@
+package dev.baler.cli;
+
+import static dev.baler.cli.CompactCommandTest.baler;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baler.parquet.RowFingerprint;
+import dev.baler.parquet.TelemetryDataset;
+import dev.baler.storage.FileEntry;
+import dev.baler.storage.Location;
+import dev.baler.storage.Storage;
+import dev.baler.storage.Storages;
+import dev.baler.testing.S3Server;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CompactCommandS3IT {
+  private static S3Server server;
+  private static Storage storage;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = S3Server.inMemory().start();
+    server.createBucket("lake");
+    storage = Storages.forLocation(Location.of("s3://lake/"), server.storageProperties());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    storage.close();
+    server.close();
+  }
+
+  @Test
+  void compact_onS3WithFlagsKeepsRowsAndNeverPrintsTheSecret() throws IOException {
+    Location directory = Location.of("s3://lake/events/");
+    TelemetryDataset.builder()
+        .files(12)
+        .rowsPerFile(100)
+        .threads(1)
+        .build()
+        .write(storage, directory);
+    RowFingerprint before = fingerprint(directory);
+
+    CompactCommandTest.Run run =
+        baler(
+            "compact",
+            "--bucket",
+            "lake",
+            "--prefix",
+            "events/sensor_data",
+            "--endpoint",
+            server.endpoint().toString(),
+            "--region",
+            server.region(),
+            "--access-key-id",
+            server.accessKeyId(),
+            "--secret-access-key",
+            server.secretAccessKey(),
+            "--verbose");
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.json().get("files_processed").asInt()).isEqualTo(12);
+    assertThat(run.json().get("outputs").get(0).asText())
+        .isEqualTo("s3://lake/events/sensor_data.1704153600000.c.parquet");
+    assertThat(fingerprint(directory)).isEqualTo(before);
+    assertThat(run.stdout() + run.stderr()).doesNotContain(server.secretAccessKey());
+  }
+
+  @Test
+  void wrongSecret_failsWithoutPrintingIt() {
+    String wrongSecret = "not-the-secret-" + System.nanoTime();
+
+    CompactCommandTest.Run run =
+        baler(
+            "compact",
+            "s3://lake/other/x",
+            "--endpoint",
+            server.endpoint().toString(),
+            "--access-key-id",
+            server.accessKeyId(),
+            "--secret-access-key",
+            wrongSecret,
+            "--verbose");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.stderr()).startsWith("baler: ");
+    assertThat(run.stdout() + run.stderr()).doesNotContain(wrongSecret);
+  }
+
+  @Test
+  void leaseHeldByAnotherHost_exitsWithFour() throws IOException {
+    Location directory = Location.of("s3://lake/leased/");
+    TelemetryDataset.builder()
+        .files(3)
+        .rowsPerFile(10)
+        .threads(1)
+        .build()
+        .write(storage, directory);
+    long inAMinute = System.currentTimeMillis() + 60_000;
+    String lease =
+        "{\"owner\":\"x\",\"host\":\"elsewhere\",\"pid\":1,\"acquired_at_millis\":0,"
+            + "\"expires_at_millis\":"
+            + inAMinute
+            + ",\"released\":false}";
+    storage
+        .newOutputFile(directory.resolve("_baler/lease/0000000001.json"))
+        .write(lease.getBytes(StandardCharsets.UTF_8));
+
+    CompactCommandTest.Run run =
+        baler(
+            "compact",
+            "s3://lake/leased/",
+            "--endpoint",
+            server.endpoint().toString(),
+            "--access-key-id",
+            server.accessKeyId(),
+            "--secret-access-key",
+            server.secretAccessKey());
+
+    assertThat(run.exitCode()).isEqualTo(4);
+    assertThat(run.stderr())
+        .startsWith(
+            "baler: Cannot take the lease s3://lake/leased/_baler/lease/0000000001.json:"
+                + " held by elsewhere pid 1 until ");
+    assertThat(run.stdout()).isEmpty();
+  }
+
+  private static RowFingerprint fingerprint(Location directory) throws IOException {
+    RowFingerprint total = RowFingerprint.EMPTY;
+    List<FileEntry> files = storage.list(directory).toList();
+    for (FileEntry file : files) {
+      String name = file.location().fileName();
+      if (name.endsWith(".parquet") && !file.location().path().contains("_baler/")) {
+        total = total.plus(RowFingerprint.of(storage.newInputFile(file.location(), file.length())));
+      }
+    }
+    return total;
+  }
+}

@@ -1,0 +1,188 @@
+package dev.baler.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baler.parquet.TelemetryDataset;
+import dev.baler.storage.LocalStorage;
+import dev.baler.storage.Location;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompactCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path directory;
+
+  /** What a command printed and returned. */
+  record Run(int exitCode, String stdout, String stderr) {
+    JsonNode json() throws IOException {
+      return JSON.readTree(stdout);
+    }
+  }
+
+  static Run baler(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Baler.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void compact_mergesDirectoryAndPrintsSeedFields() throws IOException {
+    writeFiles(30, 100);
+
+    Run run = baler("compact", directory.toString());
+
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(0);
+    JsonNode json = run.json();
+    assertThat(json.get("status").asText()).isEqualTo("success");
+    assertThat(json.get("files_processed").asInt()).isEqualTo(30);
+    assertThat(json.get("files_created").asInt()).isEqualTo(1);
+    assertThat(json.get("records_consolidated").asLong()).isEqualTo(3000);
+    assertThat(json.get("duplicate_records_eliminated").asLong()).isZero();
+    assertThat(json.get("deletion_failures").isArray()).isTrue();
+    assertThat(json.get("last_processed_timestamp").asText()).isEqualTo("2024-01-02T00:00:00Z");
+    List<String> names = fileNames();
+    assertThat(names).containsExactly("sensor_data.1704153600000.c.parquet");
+    // stdout is exactly one JSON object: its field names start as prestige's
+    assertThat(List.of(json.fieldNames()).get(0)).isNotNull();
+    assertThat(json.fieldNames())
+        .toIterable()
+        .startsWith(
+            "status",
+            "files_processed",
+            "files_created",
+            "records_consolidated",
+            "bytes_saved",
+            "duplicate_records_eliminated",
+            "last_processed_timestamp",
+            "deletion_failures");
+  }
+
+  @Test
+  void plan_printsFivePlanFieldsAndWritesNothing() throws IOException {
+    writeFiles(10, 50);
+    List<String> before = fileNames();
+
+    Run run = baler("compact", directory.toString(), "--plan");
+
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(0);
+    JsonNode json = run.json();
+    assertThat(json.get("compacted_files_produced").asInt()).isEqualTo(1);
+    assertThat(json.get("uncompacted_files_deleted").asInt()).isEqualTo(10);
+    assertThat(json.get("records_processed").asLong()).isEqualTo(500);
+    assertThat(json.get("duplicate_records_eliminated").asLong()).isZero();
+    assertThat(json.get("storage_saved_bytes").asLong()).isPositive();
+    assertThat(fileNames()).isEqualTo(before);
+    assertThat(Files.exists(directory.resolve("_baler"))).isFalse();
+  }
+
+  @Test
+  void deleteOriginalsFalse_keepsOriginalsWithMarkers() throws IOException {
+    writeFiles(4, 20);
+
+    Run run = baler("compact", directory.toString(), "--delete-originals=false");
+
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(0);
+    assertThat(fileNames()).filteredOn(name -> name.endsWith(".processed")).hasSize(4);
+    assertThat(fileNames()).filteredOn(name -> name.endsWith(".c.parquet")).hasSize(1);
+    Run again = baler("compact", directory.toString(), "--delete-originals=false");
+    assertThat(again.json().get("files_processed").asInt()).isZero();
+  }
+
+  @Test
+  void timeWindow_selectsByNameTimestamp() throws IOException {
+    writeFiles(8, 10); // time stamps every 3 hours from 2024-01-01T03:00Z
+    Run run =
+        baler(
+            "compact",
+            directory.toString(),
+            "--start",
+            "1704067200",
+            "--end",
+            "2024-01-01T12:00:00Z");
+
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(0);
+    assertThat(run.json().get("files_processed").asInt()).isEqualTo(4);
+    assertThat(run.json().get("last_processed_timestamp").asText())
+        .isEqualTo("2024-01-01T12:00:00Z");
+  }
+
+  @Test
+  void unavailableCodec_isRefusedAsUsageError() throws IOException {
+    writeFiles(2, 10);
+
+    Run run = baler("compact", directory.toString(), "--compression", "lzo");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr())
+        .startsWith(
+            "baler: Cannot compress with lzo: lzo needs the GPL-licensed hadoop-lzo library");
+    assertThat(run.stdout()).isEmpty();
+  }
+
+  @Test
+  void invalidOptions_areUsageErrors() {
+    assertThat(baler("compact", directory.toString(), "--compression", "zip").stderr())
+        .startsWith(
+            "baler: Invalid compression 'zip': expected one of [snappy, gzip, lzo, brotli, lz4, zstd, uncompressed, lz4_raw]");
+    assertThat(baler("compact", directory.toString(), "--start", "yesterday").exitCode())
+        .isEqualTo(2);
+    assertThat(baler("compact").stderr()).startsWith("baler: Missing what to compact");
+    assertThat(baler("compact", "--no-such-option").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void help_documentsOptionsAndExitCodes() {
+    Run run = baler("compact", "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.stdout())
+        .contains(
+            "--bucket",
+            "--prefix",
+            "--start",
+            "--end",
+            "--target-bytes",
+            "--delete-originals",
+            "--compression",
+            "--row-group-size",
+            "--deduplicate",
+            "--plan",
+            "--endpoint",
+            "--region",
+            "--access-key-id",
+            "--secret-access-key",
+            "--profile",
+            "--min-files",
+            "Exit codes");
+  }
+
+  private void writeFiles(int files, int rows) throws IOException {
+    TelemetryDataset.builder()
+        .files(files)
+        .rowsPerFile(rows)
+        .threads(1)
+        .build()
+        .write(new LocalStorage(), Location.local(directory).asDirectory());
+  }
+
+  private List<String> fileNames() throws IOException {
+    try (Stream<Path> paths = Files.list(directory)) {
+      return paths
+          .filter(Files::isRegularFile)
+          .map(path -> path.getFileName().toString())
+          .sorted()
+          .toList();
+    }
+  }
+}
