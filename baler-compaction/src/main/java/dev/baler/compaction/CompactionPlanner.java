@@ -147,7 +147,7 @@ public final class CompactionPlanner {
           Comparator.comparingLong(
                   (InputEntry input) -> input.timestampMillis().orElse(Long.MIN_VALUE))
               .thenComparing(input -> input.location().fileName()));
-      packBins(partition.getKey(), sameSchema, existingNames, bins);
+      packBins(source, partition.getKey(), sameSchema, existingNames, bins);
     }
     skipped.sort(Comparator.comparing(file -> file.location().toString()));
     return new CompactionPlan(source, bins, skipped, orphanMarkers);
@@ -205,7 +205,12 @@ public final class CompactionPlanner {
   }
 
   private void packBins(
-      Location partition, List<InputEntry> inputs, Set<String> existingNames, List<Bin> bins) {
+      Location source,
+      Location partition,
+      List<InputEntry> inputs,
+      Set<String> existingNames,
+      List<Bin> bins)
+      throws IOException {
     List<List<InputEntry>> groups = new ArrayList<>();
     List<InputEntry> current = new ArrayList<>();
     long bytes = 0;
@@ -237,8 +242,10 @@ public final class CompactionPlanner {
               .max()
               .orElse(clock.millis());
       Location output = partition.resolve(FileNames.compactedName(prefix, millis));
-      // Never overwrite: step past names already listed or planned.
-      while (!existingNames.add(output.toString())) {
+      // Never overwrite: step past names already listed or planned, and past files that the
+      // listing of a key prefix cannot show (an output prefix other than the source's).
+      while (!existingNames.add(output.toString())
+          || (!source.contains(output) && storage.newInputFile(output).exists())) {
         millis++;
         output = partition.resolve(FileNames.compactedName(prefix, millis));
       }
