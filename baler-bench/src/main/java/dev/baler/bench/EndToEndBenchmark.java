@@ -48,10 +48,15 @@ public final class EndToEndBenchmark {
   private final BenchmarkOptions options;
   private final DuckDbVerifier verifier = new DuckDbVerifier();
   private final PrintStream progress;
+  private final Instant started = Instant.now();
+  private final String name;
+  private final Path logDirectory;
 
   private EndToEndBenchmark(BenchmarkOptions options, PrintStream progress) {
     this.options = requireNonNull(options, "options is null");
     this.progress = requireNonNull(progress, "progress is null");
+    this.name = STAMP.format(started) + "-" + options.files() + "x" + options.rows();
+    this.logDirectory = options.workDirectory().resolve("logs").resolve(name).toAbsolutePath();
   }
 
   /**
@@ -77,7 +82,6 @@ public final class EndToEndBenchmark {
   }
 
   private int run() throws IOException {
-    Instant started = Instant.now();
     if (options.tools().contains(Tool.BALER) && !Files.isRegularFile(options.balerJar())) {
       throw new IllegalStateException(
           "baler is to run but "
@@ -115,10 +119,9 @@ public final class EndToEndBenchmark {
       results.add(skipped.containsKey(tool) ? skipped.get(tool) : runs.get(tool).result(tool));
     }
     Report report = new Report(options, input, results, peerVersions, started);
+    // Logs and report share a name, such as 20250815-093000-2000x2000.
     Path json =
-        options
-            .json()
-            .orElse(options.workDirectory().resolve("results").resolve(jsonName(started)));
+        options.json().orElse(options.workDirectory().resolve("results").resolve(name + ".json"));
     report.writeJson(json);
     System.out.print(report.table());
     System.out.println();
@@ -137,11 +140,6 @@ public final class EndToEndBenchmark {
     return passed ? 0 : 1;
   }
 
-  /** The default name of the JSON report, such as {@code 20250815-093000-2000x2000.json}. */
-  private String jsonName(Instant started) {
-    return STAMP.format(started) + "-" + options.files() + "x" + options.rows() + ".json";
-  }
-
   /**
    * Runs {@code tool} once on a fresh copy of the input and adds what it measured to {@code done}.
    */
@@ -149,12 +147,7 @@ public final class EndToEndBenchmark {
     Path runDirectory = options.workDirectory().resolve("runs").resolve(tool.label());
     Path copy = runDirectory.resolve("input");
     Path output = runDirectory.resolve("output");
-    Path logs =
-        options
-            .workDirectory()
-            .resolve("logs")
-            .resolve(tool.label() + "-" + round)
-            .toAbsolutePath();
+    Path logs = logDirectory.resolve(tool.label() + "-" + round);
     FileTrees.delete(runDirectory);
     FileTrees.copy(input.directory(), copy);
     progress.printf("[%d/%d] %s ... ", round, options.repeat(), tool.label());
@@ -262,7 +255,7 @@ public final class EndToEndBenchmark {
               + " does not exist; create it with baler-bench/run or"
               + " python3 -m venv .venv-bench && .venv-bench/bin/pip install pyarrow duckdb polars");
     }
-    Path logs = options.workDirectory().resolve("logs").resolve("peers-check").toAbsolutePath();
+    Path logs = logDirectory.resolve("peers-check");
     Timing check =
         TimedProcess.run(
             List.of(python.toString(), options.peersScript().toString(), "check"), logs);
