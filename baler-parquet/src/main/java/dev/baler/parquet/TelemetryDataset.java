@@ -29,7 +29,6 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
@@ -292,7 +291,7 @@ public final class TelemetryDataset {
   private long writeFile(Storage storage, Location location, int index) throws IOException {
     long sliceStart = start.toEpochMilli() + index * sliceMillis();
     Rows rows = Rows.generate(rowsPerFile, sliceStart, sliceMillis(), fileSeed(index));
-    StorageParquetFile output = new StorageParquetFile(storage, location);
+    ParquetOutputFile output = new ParquetOutputFile(storage.newOutputFile(location));
     ParquetWriter<Integer> writer = new RowsWriterBuilder(output, rows).build();
     try {
       for (int row = 0; row < rows.size; row++) {
@@ -301,7 +300,9 @@ public final class TelemetryDataset {
     } catch (IOException | RuntimeException e) {
       // Abort first, so that closing the writer to release its buffers publishes nothing.
       try {
-        output.abort();
+        if (output.stream().isPresent()) {
+          output.stream().get().abort();
+        }
         writer.close();
       } catch (IOException | RuntimeException suppressed) {
         e.addSuppressed(suppressed);
@@ -309,7 +310,7 @@ public final class TelemetryDataset {
       throw new IOException("Cannot write telemetry file " + location + ": " + e.getMessage(), e);
     }
     writer.close();
-    return output.length();
+    return output.stream().orElseThrow().position();
   }
 
   /** A seed for file {@code index}, spread by a 64-bit mix so files draw unrelated sequences. */
@@ -658,7 +659,7 @@ public final class TelemetryDataset {
       extends ParquetWriter.Builder<Integer, RowsWriterBuilder> {
     private final Rows rows;
 
-    RowsWriterBuilder(StorageParquetFile file, Rows rows) {
+    RowsWriterBuilder(ParquetOutputFile file, Rows rows) {
       super(file);
       this.rows = rows;
       withConf(new PlainParquetConfiguration());
@@ -684,111 +685,6 @@ public final class TelemetryDataset {
     @Override
     protected WriteSupport<Integer> getWriteSupport(ParquetConfiguration configuration) {
       return new RowsWriteSupport(rows);
-    }
-  }
-
-  /**
-   * One of our storage's files as parquet-java's {@code OutputFile}; creates one stream, which
-   * {@link #abort()} discards. The engine's shared adapter will replace it.
-   */
-  private static final class StorageParquetFile implements org.apache.parquet.io.OutputFile {
-    private final Storage storage;
-    private final Location location;
-    private StoragePositionStream stream;
-
-    StorageParquetFile(Storage storage, Location location) {
-      this.storage = storage;
-      this.location = location;
-    }
-
-    @Override
-    public PositionOutputStream create(long blockSizeHint) throws IOException {
-      return createOrOverwrite(blockSizeHint);
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-      if (stream != null) {
-        throw new IllegalStateException("Cannot create " + location + " twice");
-      }
-      stream = new StoragePositionStream(storage.newOutputFile(location).create());
-      return stream;
-    }
-
-    @Override
-    public boolean supportsBlockSize() {
-      return false;
-    }
-
-    @Override
-    public long defaultBlockSize() {
-      return 0;
-    }
-
-    @Override
-    public String getPath() {
-      return location.toString();
-    }
-
-    /** The bytes written so far. */
-    long length() throws IOException {
-      return stream == null ? 0 : stream.position();
-    }
-
-    /** Discards the file; nothing becomes visible, and a later close does nothing. */
-    void abort() throws IOException {
-      if (stream != null) {
-        stream.abort();
-      }
-    }
-  }
-
-  /** A {@link StorageOutputStream} as parquet-java's stream; closing it publishes the file. */
-  private static final class StoragePositionStream extends PositionOutputStream {
-    private final StorageOutputStream out;
-    private long position;
-    private boolean aborted;
-
-    StoragePositionStream(StorageOutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public long getPos() {
-      return position;
-    }
-
-    long position() {
-      return position;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      position++;
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int length) throws IOException {
-      out.write(bytes, offset, length);
-      position += length;
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (!aborted) {
-        out.close();
-      }
-    }
-
-    void abort() throws IOException {
-      aborted = true;
-      out.abort();
     }
   }
 }
