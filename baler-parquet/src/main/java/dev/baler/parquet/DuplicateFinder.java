@@ -86,6 +86,12 @@ public final class DuplicateFinder {
     } catch (RuntimeException e) {
       throw new InvalidParquetFileException(
           file.location(), "cannot decode its data (" + e + ")", e);
+    } catch (IOException e) {
+      if (!ParquetRuntime.isCorruptData(e)) {
+        throw e;
+      }
+      throw new InvalidParquetFileException(
+          file.location(), "cannot decode its data (" + e + ")", e);
     }
     return duplicateRows;
   }

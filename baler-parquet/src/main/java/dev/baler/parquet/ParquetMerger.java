@@ -253,6 +253,12 @@ public final class ParquetMerger {
       } catch (RuntimeException e) {
         throw new InvalidParquetFileException(
             input.file().location(), "cannot read row group " + rowGroup + " (" + e + ")", e);
+      } catch (IOException e) {
+        if (!ParquetRuntime.isCorruptData(e)) {
+          throw e;
+        }
+        throw new InvalidParquetFileException(
+            input.file().location(), "cannot read row group " + rowGroup + " (" + e + ")", e);
       }
     }
 

@@ -1,5 +1,6 @@
 package dev.baler.parquet;
 
+import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.conf.HadoopParquetConfiguration;
@@ -41,5 +42,22 @@ final class ParquetRuntime {
    */
   static ParquetReadOptions readOptions() {
     return ParquetReadOptions.builder(new HadoopParquetConfiguration(CONFIGURATION)).build();
+  }
+
+  /**
+   * Whether an {@code IOException} of parquet-java says that a file's bytes are corrupt rather than
+   * that the store failed: parquet-java reports a page header it cannot decode as an {@code
+   * IOException} caused by a Thrift {@code TException}, and page headers are the only Thrift
+   * structures it decodes after the footer.
+   */
+  static boolean isCorruptData(IOException e) {
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      for (Class<?> type = cause.getClass(); type != null; type = type.getSuperclass()) {
+        if (type.getName().endsWith(".thrift.TException")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }
