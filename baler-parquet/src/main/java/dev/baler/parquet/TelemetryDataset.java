@@ -237,38 +237,20 @@ public final class TelemetryDataset {
               return thread;
             });
     try {
-      List<Future<long[]>> futures = new ArrayList<>();
+      List<Future<Summary>> futures = new ArrayList<>();
       for (int worker = 0; worker < workers; worker++) {
-        futures.add(
-            executor.submit(
-                () -> {
-                  long[] written = new long[3];
-                  try {
-                    for (int index = next.getAndIncrement();
-                        index < files && !failed.get();
-                        index = next.getAndIncrement()) {
-                      written[2] +=
-                          writeFile(storage, directory.resolve(relativePath(index)), index);
-                      written[0]++;
-                      written[1] += rowsPerFile;
-                    }
-                  } catch (IOException | RuntimeException e) {
-                    failed.set(true);
-                    throw e;
-                  }
-                  return written;
-                }));
+        futures.add(executor.submit(() -> writeFiles(storage, directory, next, failed)));
       }
-      long writtenFiles = 0;
-      long writtenRows = 0;
-      long writtenBytes = 0;
-      for (Future<long[]> future : futures) {
-        long[] written = future.get();
-        writtenFiles += written[0];
-        writtenRows += written[1];
-        writtenBytes += written[2];
+      Summary total = new Summary(0, 0, 0);
+      for (Future<Summary> future : futures) {
+        Summary part = future.get();
+        total =
+            new Summary(
+                total.files() + part.files(),
+                total.rows() + part.rows(),
+                total.bytes() + part.bytes());
       }
-      return new Summary((int) writtenFiles, writtenRows, writtenBytes);
+      return total;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("Interrupted while writing telemetry to " + directory);
@@ -285,6 +267,29 @@ public final class TelemetryDataset {
       failed.set(true);
       executor.shutdownNow();
     }
+  }
+
+  /**
+   * Writes files, taking the next index from {@code next} until none is left or a writer failed,
+   * and returns what this worker wrote.
+   */
+  private Summary writeFiles(
+      Storage storage, Location directory, AtomicInteger next, AtomicBoolean failed)
+      throws IOException {
+    int written = 0;
+    long bytes = 0;
+    try {
+      for (int index = next.getAndIncrement();
+          index < files && !failed.get();
+          index = next.getAndIncrement()) {
+        bytes += writeFile(storage, directory.resolve(relativePath(index)), index);
+        written++;
+      }
+    } catch (IOException | RuntimeException e) {
+      failed.set(true);
+      throw e;
+    }
+    return new Summary(written, (long) written * rowsPerFile, bytes);
   }
 
   /** Writes file {@code index} to {@code location} and returns its length in bytes. */
