@@ -70,7 +70,7 @@ final class Report {
             options.repeat() == 1 ? "one run each" : "median of " + options.repeat() + " runs"));
     table.append(
         format(
-            "%-16s %8s %9s %14s %6s %10s %8s %13s%n",
+            "%-16s %8s %9s %14s %6s %10s %8s %14s%n",
             "tool",
             "wall s",
             "peak MiB",
@@ -84,14 +84,14 @@ final class Report {
       if (!result.completed()) {
         table.append(
             format(
-                "%-16s %8s %9s %14s %6s %10s %8s %13s%n",
+                "%-16s %8s %9s %14s %6s %10s %8s %14s%n",
                 result.tool().label(), "-", "-", "-", "-", "-", result.outcome().word(), "-"));
         continue;
       }
       OutputStatistics output = result.output().orElseThrow();
       table.append(
           format(
-              "%-16s %8.2f %9.1f %,14d %6d %10d %8s %13s%n",
+              "%-16s %8.2f %9.1f %,14d %6d %10d %8s %14s%n",
               result.tool().label(),
               result.wallSeconds(),
               result.peakMebibytes(),
