@@ -1,0 +1,192 @@
+package dev.baler.compaction;
+
+import dev.baler.storage.LocalStorage;
+import dev.baler.storage.Location;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A compaction in a process of its own, for tests that kill it or race two of them. Test code only.
+ *
+ * <p>Usage: {@code CompactionChild <dir> <stop-at> <originals> [occurrence=N] [lease-seconds=N]
+ * [await-go=true] [trace=true]}.
+ *
+ * <ul>
+ *   <li>{@code stop-at}: a {@link ProtocolStep} name, {@code ROW_GROUP} (an output row group is
+ *       written but the output is not yet published), or {@code NONE}. At the {@code occurrence}-th
+ *       such event (1 unless set) the child prints {@code AT <stop-at> <subject>} and sleeps until
+ *       it is killed, holding the lease and renewing it.
+ *   <li>{@code await-go=true}: the child loads its classes, prints {@code READY} and waits for a
+ *       line {@code GO} on its standard input, so that a test can start two runs at one moment.
+ * </ul>
+ *
+ * <p>The child ends by printing {@code DONE <status> files_processed=N files_created=N
+ * recovered=N}, exit code 0 for success and 2 otherwise, or {@code LEASE_HELD <message>}, exit code
+ * {@value #EXIT_LEASE_HELD}. It exits on its own when its standard input reaches its end (the test
+ * process is gone) or after {@link #MAX_SLEEP}, so a failed test leaves no process behind.
+ */
+public final class CompactionChild {
+  /** Exit code when another run holds the lease. */
+  static final int EXIT_LEASE_HELD = 3;
+
+  /** Exit code when the parent went away. */
+  static final int EXIT_ORPHANED = 4;
+
+  /** Stop-at value for the moment an output row group is written but not yet published. */
+  static final String ROW_GROUP = "ROW_GROUP";
+
+  /** Stop-at value for a run that is not stopped. */
+  static final String NONE = "NONE";
+
+  private static final Duration MAX_SLEEP = Duration.ofMinutes(5);
+
+  private CompactionChild() {}
+
+  /** The options of every run in these tests: 1 MiB bins, one bin at a time. */
+  static CompactionOptions options(CompactionOptions.Originals originals, Duration lease) {
+    return CompactionOptions.builder()
+        .targetBytes(1 << 20)
+        .parallelism(1)
+        .originals(originals)
+        .leaseDuration(lease)
+        .build();
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 3) {
+      System.err.println(
+          "Usage: CompactionChild <dir> <stop-at> <originals> [occurrence=N] [lease-seconds=N]"
+              + " [await-go=true] [trace=true]");
+      System.exit(64);
+    }
+    Location directory = Location.local(Path.of(args[0])).asDirectory();
+    String stopAt = args[1];
+    CompactionOptions.Originals originals = CompactionOptions.Originals.valueOf(args[2]);
+    int occurrence = 1;
+    Duration lease = CompactionOptions.DEFAULT_LEASE_DURATION;
+    boolean awaitGo = false;
+    boolean trace = false;
+    for (int i = 3; i < args.length; i++) {
+      String[] pair = args[i].split("=", 2);
+      switch (pair[0]) {
+        case "occurrence" -> occurrence = Integer.parseInt(pair[1]);
+        case "lease-seconds" -> lease = Duration.ofSeconds(Long.parseLong(pair[1]));
+        case "await-go" -> awaitGo = Boolean.parseBoolean(pair[1]);
+        case "trace" -> trace = Boolean.parseBoolean(pair[1]);
+        default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
+      }
+    }
+
+    CountDownLatch go = watchStandardInput();
+    CompactionRunner runner =
+        new CompactionRunner(
+            new LocalStorage(), options(originals, lease), new Stopper(stopAt, occurrence, trace));
+    if (awaitGo) {
+      // Load what taking the lease needs before the start signal, so both runs race on the lease.
+      Class.forName(Lease.class.getName());
+      Class.forName(StateJson.class.getName());
+      System.out.println("READY");
+      System.out.flush();
+      if (!go.await(MAX_SLEEP.toSeconds(), TimeUnit.SECONDS)) {
+        System.exit(EXIT_ORPHANED);
+      }
+    }
+    try {
+      CompactionResult result = runner.run(directory);
+      System.out.println(
+          "DONE "
+              + result.status()
+              + " files_processed="
+              + result.filesProcessed()
+              + " files_created="
+              + result.filesCreated()
+              + " recovered="
+              + result.recovered().size());
+      System.out.flush();
+      System.exit(result.status() == CompactionResult.Status.SUCCESS ? 0 : 2);
+    } catch (LeaseHeldException e) {
+      System.out.println("LEASE_HELD " + e.getMessage());
+      System.out.flush();
+      System.exit(EXIT_LEASE_HELD);
+    }
+  }
+
+  /**
+   * Reads standard input in the background: a line {@code GO} opens the returned latch; the end of
+   * input means the test process is gone, and the child exits.
+   */
+  private static CountDownLatch watchStandardInput() {
+    CountDownLatch go = new CountDownLatch(1);
+    Thread watcher =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                  if (line.equals("GO")) {
+                    go.countDown();
+                  }
+                }
+              } catch (java.io.IOException e) {
+                // treated as the end of input
+              }
+              System.exit(EXIT_ORPHANED);
+            },
+            "stdin-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+    return go;
+  }
+
+  /** Stops the run at the chosen event: prints where, then sleeps until killed. */
+  private static final class Stopper implements CompactionListener {
+    private final String stopAt;
+    private final int occurrence;
+    private final boolean trace;
+    private final AtomicInteger seen = new AtomicInteger();
+
+    Stopper(String stopAt, int occurrence, boolean trace) {
+      this.stopAt = stopAt;
+      this.occurrence = occurrence;
+      this.trace = trace;
+    }
+
+    @Override
+    public void step(ProtocolStep step, Location subject) {
+      if (trace) {
+        System.out.println("STEP " + step + " " + System.currentTimeMillis());
+        System.out.flush();
+      }
+      if (step.name().equals(stopAt)) {
+        reached(subject.toString());
+      }
+    }
+
+    @Override
+    public void rowGroupWritten(long rows, long inputBytes) {
+      if (stopAt.equals(ROW_GROUP)) {
+        reached(rows + " rows");
+      }
+    }
+
+    private void reached(String subject) {
+      if (seen.incrementAndGet() != occurrence) {
+        return;
+      }
+      System.out.println("AT " + stopAt + " " + subject);
+      System.out.flush();
+      try {
+        Thread.sleep(MAX_SLEEP.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      System.exit(EXIT_ORPHANED);
+    }
+  }
+}
