@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -60,11 +61,22 @@ final class EventFiles {
    */
   static byte[] events(long firstId, int rows, int payloadBytes, int rowGroupRows)
       throws IOException {
-    Random random = new Random(firstId);
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      ids.add(firstId + i);
+    }
+    return events(ids, payloadBytes, rowGroupRows);
+  }
+
+  /**
+   * An events file of one row per id, in the given order. A row is a function of its id and {@code
+   * payloadBytes} alone, so equal ids make equal rows: some names and tag lists are null, some tag
+   * lists empty, some tags null.
+   */
+  static byte[] events(List<Long> ids, int payloadBytes, int rowGroupRows) throws IOException {
     SimpleGroupFactory groups = new SimpleGroupFactory(EVENTS);
     List<Group> written = new ArrayList<>();
-    for (int i = 0; i < rows; i++) {
-      long id = firstId + i;
+    for (long id : ids) {
       Group row = groups.newGroup().append("id", id);
       if (id % 7 != 0) {
         row.append("name", "name-" + (id % 13));
@@ -80,7 +92,7 @@ final class EventFiles {
       }
       if (payloadBytes > 0) {
         byte[] payload = new byte[payloadBytes];
-        random.nextBytes(payload);
+        new Random(id).nextBytes(payload);
         row.append("payload", Binary.fromConstantByteArray(payload));
       }
       written.add(row);
@@ -104,6 +116,8 @@ final class EventFiles {
     BytesOutputFile file = new BytesOutputFile();
     ExampleParquetWriter.Builder builder =
         ExampleParquetWriter.builder(file)
+            // parquet-java's default Hadoop configuration parses XML resources for every writer
+            .withConf(new PlainParquetConfiguration())
             .withType(schema)
             .withCompressionCodec(
                 uncompressed ? CompressionCodecName.UNCOMPRESSED : CompressionCodecName.SNAPPY)
