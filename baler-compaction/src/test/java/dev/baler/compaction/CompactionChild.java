@@ -7,7 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A compaction in a process of its own, for tests that kill it or race two of them. Test code only.
  *
  * <p>Usage: {@code CompactionChild <dir> <stop-at> <originals> [occurrence=N] [lease-seconds=N]
- * [await-go=true] [trace=true]}.
+ * [await-go=true] [trace=true] [resume=true]}.
  *
  * <ul>
  *   <li>{@code stop-at}: a {@link ProtocolStep} name, {@code ROW_GROUP} (an output row group is
@@ -24,6 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       it is killed, holding the lease and renewing it.
  *   <li>{@code await-go=true}: the child loads its classes, prints {@code READY} and waits for a
  *       line {@code GO} on its standard input, so that a test can start two runs at one moment.
+ *   <li>{@code trace=true}: the child prints {@code STEP <step> <epoch millis>} at every protocol
+ *       step, so that a test can tell whether two runs worked at the same time.
+ *   <li>{@code resume=true}: at the stop, the child waits for a line {@code GO} instead of
+ *       sleeping, prints {@code RESUMED <stop-at>} and goes on with the run.
  * </ul>
  *
  * <p>The child ends by printing {@code DONE <status> files_processed=N files_created=N
@@ -62,7 +66,7 @@ public final class CompactionChild {
     if (args.length < 3) {
       System.err.println(
           "Usage: CompactionChild <dir> <stop-at> <originals> [occurrence=N] [lease-seconds=N]"
-              + " [await-go=true] [trace=true]");
+              + " [await-go=true] [trace=true] [resume=true]");
       System.exit(64);
     }
     Location directory = Location.local(Path.of(args[0])).asDirectory();
@@ -72,6 +76,7 @@ public final class CompactionChild {
     Duration lease = CompactionOptions.DEFAULT_LEASE_DURATION;
     boolean awaitGo = false;
     boolean trace = false;
+    boolean resume = false;
     for (int i = 3; i < args.length; i++) {
       String[] pair = args[i].split("=", 2);
       switch (pair[0]) {
@@ -79,21 +84,24 @@ public final class CompactionChild {
         case "lease-seconds" -> lease = Duration.ofSeconds(Long.parseLong(pair[1]));
         case "await-go" -> awaitGo = Boolean.parseBoolean(pair[1]);
         case "trace" -> trace = Boolean.parseBoolean(pair[1]);
+        case "resume" -> resume = Boolean.parseBoolean(pair[1]);
         default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
       }
     }
 
-    CountDownLatch go = watchStandardInput();
+    Semaphore go = watchStandardInput();
     CompactionRunner runner =
         new CompactionRunner(
-            new LocalStorage(), options(originals, lease), new Stopper(stopAt, occurrence, trace));
+            new LocalStorage(),
+            options(originals, lease),
+            new Stopper(stopAt, occurrence, trace, resume ? go : null));
     if (awaitGo) {
       // Load what taking the lease needs before the start signal, so both runs race on the lease.
       Class.forName(Lease.class.getName());
       Class.forName(StateJson.class.getName());
       System.out.println("READY");
       System.out.flush();
-      if (!go.await(MAX_SLEEP.toSeconds(), TimeUnit.SECONDS)) {
+      if (!go.tryAcquire(MAX_SLEEP.toSeconds(), TimeUnit.SECONDS)) {
         System.exit(EXIT_ORPHANED);
       }
     }
@@ -118,11 +126,11 @@ public final class CompactionChild {
   }
 
   /**
-   * Reads standard input in the background: a line {@code GO} opens the returned latch; the end of
-   * input means the test process is gone, and the child exits.
+   * Reads standard input in the background: each line {@code GO} releases one permit of the
+   * returned semaphore; the end of input means the test process is gone, and the child exits.
    */
-  private static CountDownLatch watchStandardInput() {
-    CountDownLatch go = new CountDownLatch(1);
+  private static Semaphore watchStandardInput() {
+    Semaphore go = new Semaphore(0);
     Thread watcher =
         new Thread(
             () -> {
@@ -130,7 +138,7 @@ public final class CompactionChild {
                   new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                   if (line.equals("GO")) {
-                    go.countDown();
+                    go.release();
                   }
                 }
               } catch (java.io.IOException e) {
@@ -144,17 +152,22 @@ public final class CompactionChild {
     return go;
   }
 
-  /** Stops the run at the chosen event: prints where, then sleeps until killed. */
+  /**
+   * Stops the run at the chosen event: prints where, then sleeps until killed, or, when resuming,
+   * until told to go on.
+   */
   private static final class Stopper implements CompactionListener {
     private final String stopAt;
     private final int occurrence;
     private final boolean trace;
+    private final Semaphore resume;
     private final AtomicInteger seen = new AtomicInteger();
 
-    Stopper(String stopAt, int occurrence, boolean trace) {
+    Stopper(String stopAt, int occurrence, boolean trace, Semaphore resume) {
       this.stopAt = stopAt;
       this.occurrence = occurrence;
       this.trace = trace;
+      this.resume = resume;
     }
 
     @Override
@@ -182,6 +195,11 @@ public final class CompactionChild {
       System.out.println("AT " + stopAt + " " + subject);
       System.out.flush();
       try {
+        if (resume != null && resume.tryAcquire(MAX_SLEEP.toSeconds(), TimeUnit.SECONDS)) {
+          System.out.println("RESUMED " + stopAt);
+          System.out.flush();
+          return;
+        }
         Thread.sleep(MAX_SLEEP.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
