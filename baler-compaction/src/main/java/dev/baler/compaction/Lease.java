@@ -144,10 +144,6 @@ public final class Lease implements AutoCloseable {
    */
   public synchronized void renew() throws IOException {
     check();
-    if (!generations().isEmpty() && generations().get(generations().size() - 1) != generation) {
-      lost = true;
-      throw new LeaseLostException(held, "another run took a newer lease");
-    }
     long now = clock.millis();
     long expires = now + duration.toMillis();
     Record record =
@@ -157,11 +153,16 @@ public final class Lease implements AutoCloseable {
   }
 
   /**
-   * Checks that this run still holds the lease, with a margin of a tenth of its duration.
+   * Checks that this run still holds the lease: that its expiry, less a margin of a tenth of its
+   * duration, has not passed, and that no other run has taken a newer generation. A run can lose
+   * its lease while it lives (a pause longer than the lease, clocks that disagree, a process id
+   * that a run in another PID namespace on a host of the same name takes for dead); from then on
+   * every check fails, so that it changes nothing more.
    *
-   * @throws LeaseLostException if it does not
+   * @throws LeaseLostException if it does not hold the lease
+   * @throws IOException if the lease directory cannot be listed
    */
-  public synchronized void check() {
+  public synchronized void check() throws IOException {
     if (held == null) {
       throw new IllegalStateException("Lease released");
     }
@@ -170,6 +171,12 @@ public final class Lease implements AutoCloseable {
     }
     if (clock.millis() > expiresAtMillis - duration.toMillis() / 10) {
       throw new LeaseLostException(held, "it expired before it could be renewed");
+    }
+    List<Long> generations = generations();
+    if (generations.isEmpty() || generations.get(generations.size() - 1) != generation) {
+      lost = true;
+      throw new LeaseLostException(
+          held, generations.isEmpty() ? "its file is gone" : "another run took a newer lease");
     }
   }
 

@@ -2,9 +2,14 @@ package dev.baler.compaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baler.compaction.CompactionOptions.Originals;
+import dev.baler.storage.LocalStorage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,13 +19,15 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Starts two compactions of one directory in two child JVMs at the same moment and checks that the
  * lease lets only one work at a time: one succeeds, the other either finds the lease held or runs
- * after the first, and the directory holds exactly the original rows, none twice.
+ * after the first, and the directory holds exactly the original rows, none twice. Also checks that
+ * a run whose lease was taken over stops changing anything.
  */
 @Timeout(120)
 class ConcurrentRunsIT {
@@ -32,6 +39,8 @@ class ConcurrentRunsIT {
               + " started at the same moment|\\S+ pid \\d+) until .*");
   private static final Pattern DONE =
       Pattern.compile("DONE SUCCESS files_processed=(\\d+) files_created=(\\d+) recovered=0");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static CompactedDirectory template;
 
@@ -102,6 +111,63 @@ class ConcurrentRunsIT {
       assertThat(filesProcessed).as(described).isEqualTo(CompactedDirectory.FILES);
     }
     directory.assertHoldsExactlyTheOriginalRows(originals);
+  }
+
+  /**
+   * A run can lose its lease while it lives: a pause longer than the lease, clocks that disagree,
+   * or a holder whose process id means nothing to the taker (same host name, another PID namespace,
+   * as containers with the host's network have). Here the paused run's lease is made to look like a
+   * dead process's, the next run takes it over and compacts everything, and then the paused run
+   * goes on: from its next step it must change nothing.
+   */
+  @Test
+  void runWhoseLeaseWasTakenOver_changesNothingAfterwards() throws Exception {
+    CompactedDirectory directory = template.copyTo(temp.resolve("data"));
+    try (ChildJvm paused =
+        ChildJvm.start(
+            "paused",
+            temp,
+            List.of(
+                directory.root().toString(),
+                ProtocolStep.OUTPUT_WRITTEN.name(),
+                Originals.DELETE.name(),
+                "resume=true"))) {
+      paused.awaitLine("AT OUTPUT_WRITTEN ", START_TIMEOUT);
+      Path lease = directory.latestLease();
+      ObjectNode record = (ObjectNode) JSON.readTree(Files.readAllBytes(lease));
+      assertThat(record.get("pid").asLong()).isEqualTo(paused.pid());
+      record.put("pid", deadPid());
+      Path edited = lease.resolveSibling(".edited.tmp");
+      Files.write(edited, JSON.writeValueAsBytes(record));
+      Files.move(edited, lease, StandardCopyOption.ATOMIC_MOVE);
+
+      CompactionResult takeover =
+          new CompactionRunner(
+                  new LocalStorage(),
+                  CompactionChild.options(
+                      Originals.DELETE, CompactionOptions.DEFAULT_LEASE_DURATION),
+                  CompactionListener.NONE)
+              .run(directory.location());
+      assertThat(takeover.status()).isEqualTo(CompactionResult.Status.SUCCESS);
+      assertThat(takeover.filesProcessed()).isEqualTo(CompactedDirectory.FILES);
+
+      paused.send("GO");
+      paused.awaitLine("RESUMED OUTPUT_WRITTEN", START_TIMEOUT);
+      int exit = paused.awaitExit(RUN_TIMEOUT);
+      List<String> lines = paused.lines(RUN_TIMEOUT);
+      directory.assertHoldsExactlyTheOriginalRows(Originals.DELETE);
+      assertThat(exit).as(paused.describe()).isEqualTo(2);
+      assertThat(lines.get(lines.size() - 1))
+          .as(paused.describe())
+          .startsWith("DONE FAILED files_processed=0 files_created=0");
+    }
+  }
+
+  /** The id of a process that has ended. */
+  private static long deadPid() throws Exception {
+    Process process = new ProcessBuilder("true").start();
+    process.waitFor();
+    return process.pid();
   }
 
   /** From the time a run took the lease to the time of its last protocol step, in epoch millis. */
