@@ -13,14 +13,21 @@ import java.util.List;
  * @param bins the bins, each to become one output file
  * @param skipped files that cannot be compacted, with reasons
  * @param orphanMarkers processed markers whose original is gone, which a run may delete
+ * @param leftAlone readable files that were selected but not put in a bin: their partition or name
+ *     prefix had too few files, or their bin would have held only them
  */
 public record CompactionPlan(
-    Location source, List<Bin> bins, List<SkippedFile> skipped, List<Location> orphanMarkers) {
+    Location source,
+    List<Bin> bins,
+    List<SkippedFile> skipped,
+    List<Location> orphanMarkers,
+    List<Location> leftAlone) {
   public CompactionPlan {
     requireNonNull(source, "source is null");
     bins = List.copyOf(bins);
     skipped = List.copyOf(skipped);
     orphanMarkers = List.copyOf(orphanMarkers);
+    leftAlone = List.copyOf(leftAlone);
   }
 
   /** Input files in all bins. */

@@ -86,7 +86,9 @@ public final class CompactionPlanner {
       existingNames.add(location.toString());
       if (FileNames.isMarker(name)) {
         markers.add(location);
-      } else if (FileNames.isParquet(name) && !FileNames.isCompacted(name)) {
+      } else if (FileNames.isParquet(name)
+          && !FileNames.isCompacted(name)
+          && continuesPrefix(source, location)) {
         Location partition = location.parent().orElse(root);
         partitions.computeIfAbsent(partition, key -> new ArrayList<>()).add(entry);
       }
@@ -108,6 +110,7 @@ public final class CompactionPlanner {
     }
 
     Map<Location, List<FileEntry>> candidates = new LinkedHashMap<>();
+    List<Location> leftAlone = new ArrayList<>();
     for (var partition : partitions.entrySet()) {
       List<FileEntry> selected = new ArrayList<>();
       for (FileEntry entry : partition.getValue()) {
@@ -119,6 +122,8 @@ public final class CompactionPlanner {
       }
       if (selected.size() >= options.minFiles()) {
         candidates.put(partition.getKey(), selected);
+      } else {
+        selected.forEach(entry -> leftAlone.add(entry.location()));
       }
     }
 
@@ -140,17 +145,38 @@ public final class CompactionPlanner {
         }
       }
       List<InputEntry> sameSchema = keepDominantSchema(usable, footers, skipped);
-      if (sameSchema.size() < options.minFiles()) {
-        continue;
-      }
       sameSchema.sort(
           Comparator.comparingLong(
                   (InputEntry input) -> input.timestampMillis().orElse(Long.MIN_VALUE))
               .thenComparing(input -> input.location().fileName()));
-      packBins(source, partition.getKey(), sameSchema, existingNames, bins);
+      // Files of different name prefixes (events.*, metrics.*) never share an output.
+      Map<String, List<InputEntry>> byPrefix = new LinkedHashMap<>();
+      for (InputEntry input : sameSchema) {
+        String prefix = FileNames.prefix(input.location().fileName()).orElse("");
+        byPrefix.computeIfAbsent(prefix, key -> new ArrayList<>()).add(input);
+      }
+      for (List<InputEntry> group : byPrefix.values()) {
+        if (group.size() < options.minFiles()) {
+          group.forEach(input -> leftAlone.add(input.location()));
+        } else {
+          packBins(source, partition.getKey(), group, existingNames, bins, leftAlone);
+        }
+      }
     }
     skipped.sort(Comparator.comparing(file -> file.location().toString()));
-    return new CompactionPlan(source, bins, skipped, orphanMarkers);
+    return new CompactionPlan(source, bins, skipped, orphanMarkers, leftAlone);
+  }
+
+  /**
+   * Whether a listed file belongs to a key prefix: {@code s3://b/dir/events} takes {@code
+   * events.1.parquet} and {@code events/x.parquet}, not {@code events_v2.1.parquet}.
+   */
+  private static boolean continuesPrefix(Location source, Location location) {
+    if (source.isDirectory()) {
+      return true;
+    }
+    String rest = location.path().substring(source.path().length());
+    return rest.startsWith(".") || rest.startsWith("/");
   }
 
   private boolean inTimeWindow(Location location) {
@@ -209,7 +235,8 @@ public final class CompactionPlanner {
       Location partition,
       List<InputEntry> inputs,
       Set<String> existingNames,
-      List<Bin> bins)
+      List<Bin> bins,
+      List<Location> leftAlone)
       throws IOException {
     List<List<InputEntry>> groups = new ArrayList<>();
     List<InputEntry> current = new ArrayList<>();
@@ -228,6 +255,7 @@ public final class CompactionPlanner {
     }
     for (List<InputEntry> group : groups) {
       if (group.size() < 2) {
+        leftAlone.add(group.get(0).location());
         continue;
       }
       String prefix =

@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param bytesSaved input bytes less output bytes of committed bins; negative if outputs grew
  * @param duplicateRecordsEliminated duplicate rows left out, when deduplicating
  * @param lastProcessedTimestamp the latest time stamp in a processed input's name, usable as the
- *     next run's {@code --start}
+ *     next run's {@code --start}; held back to just before the earliest readable file that was
+ *     selected but not compacted, so that a run started from it still takes that file
  * @param deletionFailures originals that could not be deleted; their markers keep them from being
  *     compacted again
  * @param outputs the committed outputs

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +91,7 @@ public final class CompactionRunner {
             options.deduplicate() ? findDuplicates(plan, skipped) : Map.of();
         List<BinOutcome> outcomes = runBins(plan, duplicates, journal, lease, runId);
         return result(
+            plan,
             outcomes,
             skipped,
             deletionFailures,
@@ -195,6 +197,7 @@ public final class CompactionRunner {
   }
 
   private static CompactionResult result(
+      CompactionPlan plan,
       List<BinOutcome> outcomes,
       List<SkippedFile> skipped,
       List<DeleteFailure> deletionFailures,
@@ -232,6 +235,22 @@ public final class CompactionRunner {
         failed.isEmpty()
             ? CompactionResult.Status.SUCCESS
             : outputs.isEmpty() ? CompactionResult.Status.FAILED : CompactionResult.Status.PARTIAL;
+    // The checkpoint never passes a readable file that was selected but not compacted (left alone
+    // or in a failed bin), so that a next run started from it still takes that file.
+    OptionalLong holdBack =
+        Stream.concat(
+                plan.leftAlone().stream(),
+                outcomes.stream()
+                    .filter(outcome -> !outcome.committed())
+                    .flatMap(outcome -> outcome.bin().inputs().stream())
+                    .map(InputEntry::location))
+            .map(location -> FileNames.timestampMillis(location.fileName()))
+            .filter(OptionalLong::isPresent)
+            .mapToLong(OptionalLong::getAsLong)
+            .min();
+    if (latest.isPresent() && holdBack.isPresent() && holdBack.getAsLong() <= latest.getAsLong()) {
+      latest = OptionalLong.of(holdBack.getAsLong() - 1);
+    }
     Optional<Instant> last =
         latest.isPresent()
             ? Optional.of(Instant.ofEpochMilli(latest.getAsLong()))

@@ -59,6 +59,31 @@ class CompactionPlannerTest {
   }
 
   @Test
+  void plan_keyPrefixTakesOnlyItsOwnNamesAndNeverMixesNamePrefixes() throws IOException {
+    original(name("events", T0 + 1), 5);
+    original(name("events", T0 + 2), 5);
+    original(name("events_v2", T0 + 3), 5);
+    original(name("events_v2", T0 + 4), 5);
+    original(name("metrics", T0 + 5), 5);
+    original(name("metrics", T0 + 6), 5);
+    original(name("other", T0 + 7), 5);
+
+    CompactionPlan byKeyPrefix = plan(options().build(), DIRECTORY.resolve("events"));
+    CompactionPlan byDirectory = plan(options().build(), DIRECTORY);
+
+    assertThat(byKeyPrefix.bins()).hasSize(1);
+    assertThat(names(byKeyPrefix.bins().get(0)))
+        .containsExactly(name("events", T0 + 1), name("events", T0 + 2));
+    assertThat(byDirectory.bins())
+        .extracting(bin -> bin.output().fileName())
+        .containsExactlyInAnyOrder(
+            "events." + (T0 + 2) + ".c.parquet",
+            "events_v2." + (T0 + 4) + ".c.parquet",
+            "metrics." + (T0 + 6) + ".c.parquet");
+    assertThat(byDirectory.leftAlone()).containsExactly(DIRECTORY.resolve(name("other", T0 + 7)));
+  }
+
+  @Test
   void plan_startIsExclusiveAndEndInclusiveOnTheMillisecondTimestamp() throws IOException {
     long start = T0 + 1_000;
     long end = T0 + 5_000;
@@ -321,15 +346,13 @@ class CompactionPlannerTest {
   @Test
   void plan_outputNamesOfOnePlanNeverCollide() throws IOException {
     // Both partitions' bins would be called compacted.{T0+2}.c.parquet in their own directory,
-    // and two bins of one partition cannot share a latest time stamp unless names repeat it.
+    // and the bins of name prefixes e and f in x/ share their latest time stamp.
     original("a.1704067200001.parquet", 5);
     original("a.1704067200002.parquet", 5);
-    original("b.1704067200002.parquet", 5);
-    original("c.1704067200002.parquet", 5);
-    paddedOriginal("x/e.1704067200002.parquet", 400_000);
-    paddedOriginal("x/f.1704067200002.parquet", 400_000);
-    paddedOriginal("x/g.1704067200002.parquet", 400_000);
-    paddedOriginal("x/h.1704067200002.parquet", 400_000);
+    original("x/e.1704067200001.parquet", 5);
+    original("x/e.1704067200002.parquet", 5);
+    original("x/f.1704067200001.parquet", 5);
+    original("x/f.1704067200002.parquet", 5);
 
     CompactionPlan plan =
         plan(options().outputPrefix("compacted").targetBytes(MIB).build(), DIRECTORY);

@@ -63,9 +63,9 @@ public record Footer(Location location, long length, ParquetMetadata metadata) {
       String message = String.valueOf(e.getMessage());
       String reason =
           message.contains("magic number")
-              ? "not a Parquet file ("
-                  + message.replace(String.valueOf(new ParquetInputFile(file)), "").trim()
-                  + ")"
+              ? (startsWithMagic(file)
+                  ? "truncated: it starts as Parquet but has no footer at its end"
+                  : "not a Parquet file: no PAR1 magic number at its start or end")
               : "corrupt footer (" + e.getClass().getSimpleName() + ": " + message + ")";
       throw new InvalidParquetFileException(location, reason, e);
     } catch (IOException e) {
@@ -81,6 +81,16 @@ public record Footer(Location location, long length, ParquetMetadata metadata) {
       }
     }
     return footer;
+  }
+
+  private static boolean startsWithMagic(InputFile file) {
+    byte[] head = new byte[4];
+    try (var stream = file.newStream()) {
+      stream.readFully(head, 0, head.length);
+      return head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && head[3] == '1';
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** The file's schema. */

@@ -37,11 +37,15 @@ final class ParquetRuntime {
 
   /**
    * Read options with a codec factory of their own, for one reader (which releases it on close).
-   * Built on the shared configuration: parquet-java's default builder makes a new Hadoop
-   * configuration each time, which parses Hadoop's XML defaults and costs milliseconds per file.
+   * Page checksums are verified where the writer stored them, so that corrupt page data is detected
+   * rather than copied. Built on the shared configuration: parquet-java's default builder makes a
+   * new Hadoop configuration each time, which parses Hadoop's XML defaults and costs milliseconds
+   * per file.
    */
   static ParquetReadOptions readOptions() {
-    return ParquetReadOptions.builder(new HadoopParquetConfiguration(CONFIGURATION)).build();
+    return ParquetReadOptions.builder(new HadoopParquetConfiguration(CONFIGURATION))
+        .usePageChecksumVerification(true)
+        .build();
   }
 
   /**
