@@ -99,6 +99,7 @@ final class BinCompactor {
     listener.step(ProtocolStep.JOURNAL_OPENED, bin.output());
 
     MergeResult merged;
+    boolean published = false;
     long expectedRows = 0;
     long duplicateRows = 0;
     try {
@@ -115,6 +116,7 @@ final class BinCompactor {
       merged =
           new ParquetMerger(options.writeOptions())
               .merge(inputs, storage.newOutputFile(bin.output()), listener::rowGroupWritten);
+      published = true;
       listener.step(ProtocolStep.OUTPUT_WRITTEN, bin.output());
 
       RowFingerprint readBack = RowFingerprint.of(storage.newInputFile(bin.output()));
@@ -130,7 +132,7 @@ final class BinCompactor {
                 + merged.fingerprint());
       }
     } catch (IOException | RuntimeException e) {
-      rollBack(bin, record, e);
+      rollBack(bin, record, published, e);
       throw e;
     }
 
@@ -214,9 +216,16 @@ final class BinCompactor {
     }
   }
 
-  private void rollBack(Bin bin, Location record, Exception cause) {
+  /**
+   * Undoes a bin that failed before verification. The output is deleted only if this run published
+   * it: a merge that failed was aborted and published nothing, and a file of that name may then be
+   * another run's.
+   */
+  private void rollBack(Bin bin, Location record, boolean published, Exception cause) {
     try {
-      storage.deleteFiles(List.of(bin.output()));
+      if (published) {
+        storage.deleteFiles(List.of(bin.output()));
+      }
       journal.close(record);
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
