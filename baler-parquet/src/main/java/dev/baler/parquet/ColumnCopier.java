@@ -2,7 +2,6 @@ package dev.baler.parquet;
 
 import dev.baler.storage.InputFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -123,6 +122,7 @@ final class ColumnCopier {
     final long[] lane1 = hashes.lane1;
     final long[] lane2 = hashes.lane2;
     final long columnTag = (long) column << 20;
+    final Hashing.Bytes bytesHash = new Hashing.Bytes();
     long total = reader.getTotalValueCount();
     long row = firstSkipRow - 1;
     int out = firstRow - 1;
@@ -158,9 +158,9 @@ final class ColumnCopier {
             if (writer != null) {
               writer.write(value, repetition, definition);
             }
-            ByteBuffer bytes = value.toByteBuffer();
-            element1 = Hashing.mix(Hashing.bytes(bytes, Hashing.LANE1) + tag);
-            element2 = Hashing.mix(Hashing.bytes(bytes, Hashing.LANE2) ^ (tag * Hashing.LANE2));
+            bytesHash.hash(value.toByteBuffer());
+            element1 = Hashing.mix(bytesHash.lane1 + tag);
+            element2 = Hashing.mix(bytesHash.lane2 ^ (tag * Hashing.LANE2));
             fold(lane1, lane2, out, element1, element2);
             reader.consume();
             continue;

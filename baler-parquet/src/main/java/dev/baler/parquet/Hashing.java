@@ -1,7 +1,5 @@
 package dev.baler.parquet;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -12,8 +10,6 @@ import java.nio.ByteOrder;
 final class Hashing {
   static final long LANE1 = 0x9E3779B97F4A7C15L;
   static final long LANE2 = 0xC2B2AE3D27D4EB4FL;
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private Hashing() {}
 
@@ -27,33 +23,41 @@ final class Hashing {
     return value;
   }
 
-  /** Hashes bytes into one 64-bit value, seeded; a different seed gives an independent lane. */
-  static long bytes(ByteBuffer buffer, long seed) {
-    int length = buffer.remaining();
-    long hash = seed ^ (length * LANE2);
-    if (buffer.hasArray()) {
-      byte[] array = buffer.array();
-      int offset = buffer.arrayOffset() + buffer.position();
-      int end = offset + length;
-      int i = offset;
-      for (; i + 8 <= end; i += 8) {
-        hash = Long.rotateLeft(hash ^ mix((long) LONGS.get(array, i) ^ seed), 27) * 5 + 0x52DCE729;
+  /**
+   * Hashes byte strings into two 64-bit lanes in one pass: each 8-byte word goes through a
+   * multiply-rotate chain per lane, with different constants, then each lane is finalized with
+   * {@link #mix}. Not thread-safe: one instance per walking thread.
+   */
+  static final class Bytes {
+    private static final long P1 = 0x87C37B91114253D5L;
+    private static final long P2 = 0x4CF5AD432745937FL;
+    private static final long P3 = 0x52DCE729DA3ED8C5L;
+    private static final long P4 = 0x38495AB5A2F5B3C9L;
+
+    long lane1;
+    long lane2;
+
+    /** Hashes the buffer's remaining bytes; changes the buffer's byte order, not its position. */
+    void hash(ByteBuffer buffer) {
+      buffer.order(ByteOrder.LITTLE_ENDIAN);
+      int length = buffer.remaining();
+      int base = buffer.position();
+      long a = LANE1 ^ length;
+      long b = LANE2 + length;
+      int i = 0;
+      for (; i + 8 <= length; i += 8) {
+        long word = buffer.getLong(base + i);
+        a = Long.rotateLeft((a ^ word) * P1, 31) * P2;
+        b = Long.rotateLeft((b + word) * P3, 29) * P4;
       }
       long tail = 0;
-      for (int shift = 0; i < end; i++, shift += 8) {
-        tail |= (array[i] & 0xFFL) << shift;
+      for (int shift = 0; i < length; i++, shift += 8) {
+        tail |= (buffer.get(base + i) & 0xFFL) << shift;
       }
-      return mix(hash ^ mix(tail ^ seed ^ 0x38495AB5L));
+      a = Long.rotateLeft((a ^ tail) * P1, 31) * P2;
+      b = Long.rotateLeft((b + tail) * P3, 29) * P4;
+      lane1 = mix(a);
+      lane2 = mix(b ^ 0x2545F4914F6CDD1DL);
     }
-    ByteBuffer view = buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
-    int i = 0;
-    for (; i + 8 <= length; i += 8) {
-      hash = Long.rotateLeft(hash ^ mix(view.getLong(i) ^ seed), 27) * 5 + 0x52DCE729;
-    }
-    long tail = 0;
-    for (int shift = 0; i < length; i++, shift += 8) {
-      tail |= (view.get(i) & 0xFFL) << shift;
-    }
-    return mix(hash ^ mix(tail ^ seed ^ 0x38495AB5L));
   }
 }

@@ -78,11 +78,13 @@ public final class ParquetMerger {
     List<List<Slice>> rowGroups = planRowGroups(inputs);
     int[] lastSliceOfInput = lastSliceIndexes(rowGroups, inputs.size());
     ParquetProperties properties = options.parquetProperties();
+    ParquetProperties plainProperties = options.parquetProperties(false);
     ParquetOutputFile parquetOutput = new ParquetOutputFile(output);
     CodecFactory codecs = ParquetRuntime.newCodecFactory();
+    CodecFactory decompressors = ParquetRuntime.newCodecFactory();
     Map<Integer, OpenInput> open = new HashMap<>();
     try {
-      OpenInput first = OpenInput.open(inputs.get(0));
+      OpenInput first = OpenInput.open(inputs.get(0), decompressors);
       open.put(0, first);
       MessageType schema = first.footer.schema();
       Map<String, String> sharedMetadata = new LinkedHashMap<>(first.footer.keyValueMetadata());
@@ -112,7 +114,7 @@ public final class ParquetMerger {
         for (Slice slice : rowGroup) {
           OpenInput source = open.get(slice.input);
           if (source == null) {
-            source = OpenInput.open(inputs.get(slice.input));
+            source = OpenInput.open(inputs.get(slice.input), decompressors);
             open.put(slice.input, source);
             Map<String, String> metadata = source.footer.keyValueMetadata();
             sharedMetadata
@@ -136,7 +138,11 @@ public final class ParquetMerger {
                   properties.getAllocator(),
                   properties.getColumnIndexTruncateLength(),
                   properties.getPageWriteChecksumEnabled());
-          ColumnWriteStore store = properties.newColumnWriteStore(columnSchema, pages);
+          ParquetProperties columnProperties =
+              options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column)
+                  ? properties
+                  : plainProperties;
+          ColumnWriteStore store = columnProperties.newColumnWriteStore(columnSchema, pages);
           ColumnCopier.ColumnSink sink =
               new ColumnCopier.ColumnSink(store, store.getColumnWriter(descriptor));
           int row = 0;
@@ -208,6 +214,7 @@ public final class ParquetMerger {
         source.close();
       }
       codecs.release();
+      decompressors.release();
     }
   }
 
@@ -223,13 +230,13 @@ public final class ParquetMerger {
       this.footer = footer;
     }
 
-    static OpenInput open(MergeInput input) throws IOException {
+    static OpenInput open(MergeInput input, CodecFactory decompressors) throws IOException {
       var location = input.file().location();
       ParquetFileReader reader;
       try {
         reader =
             ParquetFileReader.open(
-                new ParquetInputFile(input.file()), ParquetRuntime.readOptions());
+                new ParquetInputFile(input.file()), ParquetRuntime.readOptions(decompressors));
       } catch (RuntimeException e) {
         throw new InvalidParquetFileException(location, "cannot read its footer (" + e + ")", e);
       }
@@ -266,6 +273,36 @@ public final class ParquetMerger {
     public void close() throws IOException {
       reader.close();
     }
+  }
+
+  /**
+   * Whether an output column chunk should be dictionary-encoded, judged from its input chunks'
+   * metadata without reading them. parquet-java's writer would try a dictionary on every column and
+   * fall back to plain encoding once it passes a page, having hashed every value; for columns of
+   * nearly unique values (trace ids, time stamps, measurements) that is most of the write cost. So:
+   * no dictionary when most input values sit in chunks that have none (their writer chose or fell
+   * back to plain), or in chunks whose dictionary page holds more than 85% of the chunk's bytes
+   * (the values are nearly unique).
+   */
+  private static boolean worthADictionary(
+      List<OpenInput> sources, List<Slice> rowGroup, int column) {
+    long dictionaryValues = 0;
+    long plainValues = 0;
+    for (int i = 0; i < rowGroup.size(); i++) {
+      var chunk =
+          sources.get(i).footer.rowGroups().get(rowGroup.get(i).rowGroup).getColumns().get(column);
+      long values = chunk.getValueCount();
+      long dictionaryPage =
+          chunk.hasDictionaryPage() && chunk.getDictionaryPageOffset() > 0
+              ? chunk.getFirstDataPageOffset() - chunk.getDictionaryPageOffset()
+              : 0;
+      if (dictionaryPage <= 0 || dictionaryPage > chunk.getTotalSize() * 85 / 100) {
+        plainValues += values;
+      } else {
+        dictionaryValues += values;
+      }
+    }
+    return dictionaryValues >= plainValues;
   }
 
   /** One input row group, as part of an output row group. */
