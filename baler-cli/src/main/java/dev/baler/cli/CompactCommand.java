@@ -118,10 +118,10 @@ final class CompactCommand implements Callable<Integer> {
   @Option(
       names = "--row-group-size",
       paramLabel = "ROWS",
-      defaultValue = "1048576",
+      defaultValue = "131072",
       description =
-          "most rows per row group (default: ${DEFAULT-VALUE}; prestige used 10000, which makes row"
-              + " groups of well under 1 MiB that readers scan slowly; row groups also stop at 64 MiB of input)")
+          "most rows per row group (default: ${DEFAULT-VALUE}; prestige used 10000, which makes row groups"
+              + " of well under 1 MiB that readers scan slowly; row groups also stop at 64 MiB of input)")
   long rowGroupSize;
 
   @Option(
