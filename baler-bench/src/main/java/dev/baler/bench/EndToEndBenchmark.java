@@ -199,21 +199,22 @@ public final class EndToEndBenchmark {
     FileTrees.delete(runDirectory);
   }
 
+  /** The {@code baler} launcher at the repository root, where the benchmark runs. */
+  private static final Path LAUNCHER = Path.of("baler");
+
   /** The command that compacts {@code input}: into {@code output} for peers, in place for baler. */
   private List<String> command(Tool tool, Path input, Path output) {
     String target = Long.toString(options.targetBytes());
     String rowGroup = Integer.toString(options.rowGroupRows());
     List<String> command = new ArrayList<>();
     if (tool == Tool.BALER) {
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      String javaOptions = System.getenv().getOrDefault("BALER_JAVA_OPTS", "").strip();
-      if (!javaOptions.isEmpty()) {
-        command.addAll(List.of(javaOptions.split("\\s+")));
-      }
+      // Through the launcher users run, with its JVM settings (BALER_JAVA_OPTS overrides them),
+      // on the jar chosen here, which the launcher then neither checks nor rebuilds.
       command.addAll(
           List.of(
-              "-jar",
-              options.balerJar().toAbsolutePath().toString(),
+              "env",
+              "BALER_JAR=" + options.balerJar().toAbsolutePath(),
+              LAUNCHER.toAbsolutePath().toString(),
               "compact",
               input.toAbsolutePath().toString(),
               "--target-bytes",

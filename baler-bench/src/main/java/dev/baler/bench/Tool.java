@@ -5,7 +5,7 @@ import java.util.stream.Collectors;
 
 /** A program the end-to-end benchmark runs: Baler itself or one of its peers. */
 enum Tool {
-  /** The baler CLI, {@code java -jar baler-cli/target/baler.jar compact ...}. */
+  /** The baler CLI through its launcher, {@code ./baler compact ...}. */
   BALER("baler"),
   /** polars: {@code scan_parquet(...).sink_parquet(...)}, streaming. */
   POLARS("polars"),
