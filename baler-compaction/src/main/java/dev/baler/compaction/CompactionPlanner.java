@@ -37,9 +37,11 @@ import java.util.concurrent.Future;
  * set, whose name carries a time stamp inside it. Grouping: by partition (the directory a file is
  * in; partitions are never mixed), then within a partition by schema: the schema most files share
  * is compacted and files of other schemas are skipped with the difference as the reason. Packing:
- * in time-stamp order (then name order), consecutive files go into one bin until the next would
- * take it past the target size. A partition with fewer than {@code --min-files} usable files, and a
- * bin of a single file, are left alone.
+ * in time-stamp order (then name order), consecutive files go into one bin until it holds about an
+ * equal share of the group's bytes (the group's bytes over the fewest bins of at most the target
+ * size; a file goes in if more than half of it fits the share) or the next file would take it past
+ * the target size. A partition with fewer than {@code --min-files} usable files, and a bin of a
+ * single file, are left alone.
  *
  * <p>Footers are read in parallel, {@value #FOOTER_THREADS} at a time. Thread-safe; each call plans
  * anew.
@@ -238,11 +240,18 @@ public final class CompactionPlanner {
       List<Bin> bins,
       List<Location> leftAlone)
       throws IOException {
+    // Aim every bin at an equal share of the group, never above the target: with 215 MB and a
+    // 128 MiB target, two bins of about 107 MB rather than 128 MB and 87 MB, so that bins merged
+    // in parallel finish together.
+    long total = inputs.stream().mapToLong(InputEntry::length).sum();
+    long binCount = Math.max(1, (total + options.targetBytes() - 1) / options.targetBytes());
+    long aim = (total + binCount - 1) / binCount;
     List<List<InputEntry>> groups = new ArrayList<>();
     List<InputEntry> current = new ArrayList<>();
     long bytes = 0;
     for (InputEntry input : inputs) {
-      if (!current.isEmpty() && bytes + input.length() > options.targetBytes()) {
+      if (!current.isEmpty()
+          && (bytes + input.length() / 2 > aim || bytes + input.length() > options.targetBytes())) {
         groups.add(current);
         current = new ArrayList<>();
         bytes = 0;

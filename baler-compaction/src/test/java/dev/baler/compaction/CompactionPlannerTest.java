@@ -59,6 +59,22 @@ class CompactionPlannerTest {
   }
 
   @Test
+  void plan_balancesBinsInsteadOfFillingEachToTheTarget() throws IOException {
+    // six files of about 400 kB against a 2 MiB target: filling bins to the target would give
+    // five files and then one left alone; equal shares give two bins of three
+    for (int i = 1; i <= 6; i++) {
+      paddedOriginal(name("events", T0 + i), 400_000);
+    }
+
+    CompactionPlan plan = plan(options().targetBytes(2 * MIB).build(), DIRECTORY);
+
+    assertThat(plan.bins()).extracting(bin -> bin.inputs().size()).containsExactly(3, 3);
+    assertThat(plan.leftAlone()).isEmpty();
+    assertThat(plan.bins())
+        .allSatisfy(bin -> assertThat(bytesOf(bin)).isLessThanOrEqualTo(2 * MIB));
+  }
+
+  @Test
   void plan_keyPrefixTakesOnlyItsOwnNamesAndNeverMixesNamePrefixes() throws IOException {
     original(name("events", T0 + 1), 5);
     original(name("events", T0 + 2), 5);
