@@ -12,10 +12,13 @@ import dev.baler.storage.Storages;
 import dev.baler.testing.S3Server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CompactCommandS3IT {
   private static S3Server server;
@@ -68,6 +71,49 @@ class CompactCommandS3IT {
         .isEqualTo("s3://lake/events/sensor_data.1704153600000.c.parquet");
     assertThat(fingerprint(directory)).isEqualTo(before);
     assertThat(run.stdout() + run.stderr()).doesNotContain(server.secretAccessKey());
+  }
+
+  @Test
+  void profile_takesCredentialsFromTheSharedCredentialsFile(@TempDir Path home) throws IOException {
+    Location directory = Location.of("s3://lake/profiled/");
+    TelemetryDataset.builder()
+        .files(3)
+        .rowsPerFile(10)
+        .threads(1)
+        .build()
+        .write(storage, directory);
+    Path credentials = home.resolve("credentials");
+    Files.writeString(
+        credentials,
+        "[lake-tests]\naws_access_key_id = "
+            + server.accessKeyId()
+            + "\naws_secret_access_key = "
+            + server.secretAccessKey()
+            + "\n");
+    String previous = System.getProperty("aws.sharedCredentialsFile");
+    System.setProperty("aws.sharedCredentialsFile", credentials.toString());
+    try {
+      CompactCommandTest.Run run =
+          baler(
+              "compact",
+              "s3://lake/profiled/",
+              "--endpoint",
+              server.endpoint().toString(),
+              "--region",
+              server.region(),
+              "--profile",
+              "lake-tests");
+
+      assertThat(run.exitCode()).as(run.stderr()).isZero();
+      assertThat(run.json().get("files_processed").asInt()).isEqualTo(3);
+      assertThat(run.stdout() + run.stderr()).doesNotContain(server.secretAccessKey());
+    } finally {
+      if (previous == null) {
+        System.clearProperty("aws.sharedCredentialsFile");
+      } else {
+        System.setProperty("aws.sharedCredentialsFile", previous);
+      }
+    }
   }
 
   @Test
