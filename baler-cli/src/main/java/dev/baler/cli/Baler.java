@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     name = "baler",
     mixinStandardHelpOptions = true,
     versionProvider = Baler.Version.class,
-    subcommands = {CompactCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      CompactCommand.class,
+      InspectCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
     description = {
       "Baler: Parquet compaction and tooling for S3, S3-compatible stores and local disk.",
     },
