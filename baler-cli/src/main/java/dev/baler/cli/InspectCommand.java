@@ -171,7 +171,7 @@ final class InspectCommand implements Callable<Integer> {
     line(text, "");
     line(text, "Schemas (%d)", report.schemas().size());
     for (SchemaSeen schema : report.schemas()) {
-      line(text, "  %s files, the first %s:", count(schema.files()), schema.firstFile());
+      line(text, "  %s, the first %s:", files(schema.files()), schema.firstFile());
       for (String schemaLine : schema.schema().strip().split("\n")) {
         line(text, "    %s", schemaLine);
       }
@@ -192,16 +192,16 @@ final class InspectCommand implements Callable<Integer> {
     line(text, "What 'baler compact' would do");
     line(
         text,
-        "  %s files (%s, %s rows) into %s files; about %s saved",
-        count(plan.files()),
+        "  %s (%s, %s rows) into %s; about %s saved",
+        files(plan.files()),
         size(plan.bytes()),
         count(plan.rows()),
-        count(plan.bins()),
+        files(plan.bins()),
         size(plan.estimatedSavedBytes()));
     line(
         text,
-        "  %s files skipped (unreadable, no rows, other schema), %s left alone (too few)",
-        count(plan.skippedFiles()),
+        "  %s skipped (unreadable, no rows, other schema), %s left alone (too few)",
+        files(plan.skippedFiles()),
         count(plan.leftAloneFiles()));
     line(text, "");
     line(text, "One full scan      %12s %12s", "before", "after");
@@ -242,7 +242,10 @@ final class InspectCommand implements Callable<Integer> {
           size(rowGroup.uncompressedBytes()));
       int width =
           Math.max(6, rowGroup.columns().stream().mapToInt(c -> c.path().length()).max().orElse(0));
-      String format = "    %-" + width + "s  %-20s  %-12s  %-5s  %-5s  %10s  %9s  %s";
+      int typeWidth =
+          Math.max(4, rowGroup.columns().stream().mapToInt(c -> c.type().length()).max().orElse(0));
+      String format =
+          "    %-" + width + "s  %-" + typeWidth + "s  %-12s  %-5s  %-5s  %10s  %9s  %s";
       line(
           text,
           format,
@@ -317,7 +320,11 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   private static void line(StringBuilder text, String format, Object... values) {
-    text.append(String.format(Locale.ROOT, format, values)).append('\n');
+    text.append(String.format(Locale.ROOT, format, values).stripTrailing()).append('\n');
+  }
+
+  private static String files(long count) {
+    return count(count) + (count == 1 ? " file" : " files");
   }
 
   static String count(long value) {
