@@ -69,6 +69,9 @@ public final class HdfsServer implements AutoCloseable {
     configuration.set("dfs.namenode.lifeline.rpc-bind-host", "127.0.0.1");
     configuration.set("dfs.namenode.https-bind-host", "127.0.0.1");
     configuration.set("dfs.datanode.hostname", "127.0.0.1");
+    // tests write many small files: let a close return once the datanode holds the block, without
+    // waiting for its report to reach the namenode
+    configuration.set("dfs.namenode.file.close.num-committed-allowed", "1");
     // a client that gives up on a dead cluster quickly, rather than after minutes of retries
     configuration.set("ipc.client.connect.max.retries", "2");
 
@@ -111,10 +114,13 @@ public final class HdfsServer implements AutoCloseable {
 
   /**
    * The properties with which {@code dev.baler.storage.Storages} makes an HDFS storage for this
-   * cluster: a client that retries a lost connection twice, not ten times.
+   * cluster: a client that retries a lost connection twice, not ten times, and polls for a closed
+   * file's completion every few milliseconds, not after 400.
    */
   public Map<String, String> storageProperties() {
-    return Map.of("hadoop.ipc.client.connect.max.retries", "2");
+    return Map.of(
+        "hadoop.ipc.client.connect.max.retries", "2",
+        "hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20");
   }
 
   /** Stops the cluster and deletes its directory. Does nothing when called again. */
