@@ -99,6 +99,7 @@ final class BinCompactor {
     listener.step(ProtocolStep.JOURNAL_OPENED, bin.output());
 
     MergeResult merged;
+    long outputBytes;
     boolean published = false;
     long expectedRows = 0;
     long duplicateRows = 0;
@@ -131,26 +132,26 @@ final class BinCompactor {
                 + " "
                 + merged.fingerprint());
       }
+      // Committed once the record says verified: a failure after that leaves a record that
+      // recovery finishes; a failure before it rolls the bin back.
+      lease.check();
+      outputBytes = storage.newInputFile(bin.output()).length();
+      journal.update(
+          record,
+          new Journal.Entry(
+              runId,
+              bin.index(),
+              Journal.State.VERIFIED,
+              bin.output().toString(),
+              inputNames,
+              options.originals(),
+              merged.rows(),
+              merged.fingerprint().toString()));
     } catch (IOException | RuntimeException e) {
       rollBack(bin, record, published, e);
       throw e;
     }
-
-    // Committed from here on: a failure below leaves a verified record that recovery finishes.
-    lease.check();
-    journal.update(
-        record,
-        new Journal.Entry(
-            runId,
-            bin.index(),
-            Journal.State.VERIFIED,
-            bin.output().toString(),
-            inputNames,
-            options.originals(),
-            merged.rows(),
-            merged.fingerprint().toString()));
     listener.step(ProtocolStep.OUTPUT_VERIFIED, bin.output());
-    long outputBytes = storage.newInputFile(bin.output()).length();
     List<DeleteFailure> deletionFailures = new ArrayList<>();
     try {
       List<Location> inputs = bin.inputs().stream().map(InputEntry::location).toList();
@@ -180,6 +181,9 @@ final class BinCompactor {
         Optional.empty());
   }
 
+  /** What a processed marker says: which output holds the file's rows, and since when. */
+  record Marker(String compactedInto, String at) {}
+
   /**
    * Marks the inputs of a verified output, then deletes them and their markers when originals are
    * deleted. Shared with recovery, which calls it for inputs that still exist.
@@ -192,9 +196,7 @@ final class BinCompactor {
       List<DeleteFailure> deletionFailures,
       CompactionListener listener)
       throws IOException {
-    byte[] marker =
-        ("{\"compacted_into\": \"" + output + "\", \"at\": \"" + Instant.now() + "\"}\n")
-            .getBytes();
+    byte[] marker = StateJson.write(new Marker(output.toString(), Instant.now().toString()));
     for (Location input : inputs) {
       storage.newOutputFile(FileNames.marker(input)).write(marker);
     }
@@ -202,6 +204,9 @@ final class BinCompactor {
     switch (originals) {
       case KEEP -> {}
       case DELETE -> {
+        if (!storage.newInputFile(output).exists()) {
+          throw new IOException("Cannot delete the inputs of " + output + ": the output is gone");
+        }
         List<DeleteFailure> failures = storage.deleteFiles(inputs);
         deletionFailures.addAll(failures);
         List<Location> failed = failures.stream().map(DeleteFailure::location).toList();
@@ -217,14 +222,33 @@ final class BinCompactor {
   }
 
   /**
-   * Undoes a bin that failed before verification. The output is deleted only if this run published
-   * it: a merge that failed was aborted and published nothing, and a file of that name may then be
-   * another run's.
+   * Undoes a bin that failed before its record said verified; its inputs were not touched. A run
+   * that has lost its lease changes nothing more: the new holder's recovery undoes the bin from its
+   * journal record. Otherwise the output is deleted if this run published it, or if it exists
+   * although publishing reported a failure (S3 can complete an upload whose response is lost):
+   * under the lease, nobody else writes that name. The record is closed only once the output is
+   * gone, so that a failed delete leaves the work to recovery.
    */
   private void rollBack(Bin bin, Location record, boolean published, Exception cause) {
     try {
-      if (published) {
-        storage.deleteFiles(List.of(bin.output()));
+      lease.check();
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+      return;
+    }
+    try {
+      if (published || storage.newInputFile(bin.output()).exists()) {
+        List<DeleteFailure> failures = storage.deleteFiles(List.of(bin.output()));
+        if (!failures.isEmpty()) {
+          cause.addSuppressed(
+              new IOException(
+                  "Cannot delete unverified output "
+                      + bin.output()
+                      + ": "
+                      + failures.get(0).reason()
+                      + "; the next run's recovery deletes it"));
+          return;
+        }
       }
       journal.close(record);
     } catch (IOException | RuntimeException e) {

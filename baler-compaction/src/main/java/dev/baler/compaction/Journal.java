@@ -65,6 +65,10 @@ final class Journal {
 
   /** Replaces a record's content. */
   void update(Location record, Entry entry) throws IOException {
+    // Never bring back a record that another run's recovery closed after this run lost its lease.
+    if (!storage.newInputFile(record).exists()) {
+      throw new IOException("Cannot update journal record " + record + ": it was closed meanwhile");
+    }
     storage.newOutputFile(record).write(StateJson.write(entry));
   }
 
@@ -87,7 +91,17 @@ final class Journal {
         continue;
       }
       byte[] bytes = storage.newInputFile(file.location(), file.length()).readAllBytes();
-      records.add(Map.entry(file.location(), StateJson.read(bytes, Entry.class)));
+      try {
+        records.add(Map.entry(file.location(), StateJson.read(bytes, Entry.class)));
+      } catch (IOException e) {
+        throw new IOException(
+            "Cannot read journal record "
+                + file.location()
+                + ": "
+                + e.getMessage()
+                + "; check the output and inputs it names, then delete it",
+            e);
+      }
     }
     return records;
   }
