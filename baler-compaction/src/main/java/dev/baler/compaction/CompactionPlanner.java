@@ -87,7 +87,12 @@ public final class CompactionPlanner {
       String name = location.fileName();
       existingNames.add(location.toString());
       if (FileNames.isMarker(name)) {
-        markers.add(location);
+        // only markers of this source's own files: a key prefix events must not treat the
+        // markers of events_v2 as orphans and delete them
+        String original = name.substring(0, name.length() - FileNames.MARKER_SUFFIX.length());
+        if (FileNames.isParquet(original) && continuesPrefix(source, location)) {
+          markers.add(location);
+        }
       } else if (FileNames.isParquet(name)
           && !FileNames.isCompacted(name)
           && continuesPrefix(source, location)) {
