@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.parquet.bytes.BytesInput;
-import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
@@ -93,7 +93,9 @@ public enum Codec {
     byte[] sample =
         "baler codec probe: the quick brown fox jumps over the lazy dog, twice, the quick brown fox"
             .getBytes(StandardCharsets.UTF_8);
-    CompressionCodecFactory factory = ParquetRuntime.codecFactory();
+    // A factory of its own: parquet-java's caches compressors in a plain map, and probes of
+    // different codecs may run at once.
+    CodecFactory factory = ParquetRuntime.newCodecFactory();
     try {
       BytesInput compressed =
           factory.getCompressor(codec.parquetName).compress(BytesInput.from(sample));
@@ -109,6 +111,8 @@ public enum Codec {
       return Optional.empty();
     } catch (Exception | LinkageError e) {
       return Optional.of(explain(codec, e));
+    } finally {
+      factory.release();
     }
   }
 

@@ -68,20 +68,25 @@ public final class DuplicateFinder {
         ParquetFileReader.open(new ParquetInputFile(file), ParquetRuntime.readOptions())) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+      // The file's rows enter the table only once the whole file has been read: rows of a file
+      // that turns out unreadable half-way must not make their copies elsewhere duplicates.
+      List<ColumnCopier.RowHashes> fileHashes = new ArrayList<>();
       PageReadStore rowGroup;
       while ((rowGroup = reader.readNextRowGroup()) != null) {
         try {
-          ColumnCopier.RowHashes hashes = ColumnCopier.hashRowGroup(rowGroup, schema, createdBy);
-          for (int row = 0; row < hashes.rows(); row++) {
-            if (!add(hashes.finalLane1(row), hashes.finalLane2(row))) {
-              duplicateRows.set(Math.toIntExact(firstRow + row));
-              duplicates++;
-            }
-          }
-          firstRow += hashes.rows();
+          fileHashes.add(ColumnCopier.hashRowGroup(rowGroup, schema, createdBy));
         } finally {
           rowGroup.close();
         }
+      }
+      for (ColumnCopier.RowHashes hashes : fileHashes) {
+        for (int row = 0; row < hashes.rows(); row++) {
+          if (!add(hashes.finalLane1(row), hashes.finalLane2(row))) {
+            duplicateRows.set(Math.toIntExact(firstRow + row));
+            duplicates++;
+          }
+        }
+        firstRow += hashes.rows();
       }
     } catch (RuntimeException e) {
       throw new InvalidParquetFileException(

@@ -69,8 +69,13 @@ public record Footer(Location location, long length, ParquetMetadata metadata) {
               : "corrupt footer (" + e.getClass().getSimpleName() + ": " + message + ")";
       throw new InvalidParquetFileException(location, reason, e);
     } catch (IOException e) {
-      throw new InvalidParquetFileException(
-          location, "unreadable footer (" + e.getMessage() + ")", e);
+      // A footer that does not parse is the file's fault; anything else (a reset connection, a
+      // store error after the SDK's retries) is the store's, and must not make a good file
+      // look bad.
+      if (!ParquetRuntime.isCorruptData(e)) {
+        throw e;
+      }
+      throw new InvalidParquetFileException(location, "corrupt footer (" + e.getMessage() + ")", e);
     }
     Footer footer = new Footer(location, length, metadata);
     for (Codec codec : footer.codecs()) {

@@ -9,30 +9,20 @@ import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * The parquet-java objects that are costly to make and safe to share: one Hadoop configuration
- * (reading it parses XML resources), one codec factory, and the read options.
+ * The parquet-java objects that are costly to make: one shared Hadoop configuration (making one
+ * parses XML resources), and the codec factories and read options built on it.
  */
 final class ParquetRuntime {
   private static final Configuration CONFIGURATION = new Configuration(false);
   private static final int PAGE_SIZE_HINT = 1 << 20;
-  private static final CodecFactory CODEC_FACTORY = new CodecFactory(CONFIGURATION, PAGE_SIZE_HINT);
 
   private ParquetRuntime() {}
 
-  static Configuration configuration() {
-    return CONFIGURATION;
-  }
-
   /**
-   * The shared codec factory. parquet-java's {@code CodecFactory} caches one compressor and one
-   * decompressor per codec and these are not thread-safe, so concurrent writers each need their own
-   * factory: see {@link #newCodecFactory()}.
+   * A codec factory for one thread's use; release it with {@code release()} when done.
+   * parquet-java's factory caches one compressor and one decompressor per codec, and these are not
+   * thread-safe.
    */
-  static CodecFactory codecFactory() {
-    return CODEC_FACTORY;
-  }
-
-  /** A codec factory for one thread's use; release it with {@code release()} when done. */
   static CodecFactory newCodecFactory() {
     return new CodecFactory(CONFIGURATION, PAGE_SIZE_HINT);
   }
