@@ -21,13 +21,15 @@ public record CompactionPlan(
     List<Bin> bins,
     List<SkippedFile> skipped,
     List<Location> orphanMarkers,
-    List<Location> leftAlone) {
+    List<Location> leftAlone,
+    List<Location> nestedLeases) {
   public CompactionPlan {
     requireNonNull(source, "source is null");
     bins = List.copyOf(bins);
     skipped = List.copyOf(skipped);
     orphanMarkers = List.copyOf(orphanMarkers);
     leftAlone = List.copyOf(leftAlone);
+    nestedLeases = List.copyOf(nestedLeases);
   }
 
   /** Input files in all bins. */

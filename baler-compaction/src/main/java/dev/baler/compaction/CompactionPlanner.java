@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -77,11 +78,18 @@ public final class CompactionPlanner {
         new TreeMap<>(Comparator.comparing(Location::toString));
     Set<Location> markers = new HashSet<>();
     Set<String> existingNames = new HashSet<>();
+    List<Location> nestedLeases = new ArrayList<>();
     FileIterator files = storage.list(source);
     while (files.hasNext()) {
       FileEntry entry = files.next();
       Location location = entry.location();
       if (FileNames.isInHiddenDirectory(root, location)) {
+        Optional<Location> parent = location.parent();
+        if (parent.isPresent()
+            && parent.get().path().endsWith("/" + Lease.DIRECTORY)
+            && !parent.get().equals(root.resolve(Lease.DIRECTORY))) {
+          nestedLeases.add(location);
+        }
         continue;
       }
       String name = location.fileName();
@@ -171,7 +179,7 @@ public final class CompactionPlanner {
       }
     }
     skipped.sort(Comparator.comparing(file -> file.location().toString()));
-    return new CompactionPlan(source, bins, skipped, orphanMarkers, leftAlone);
+    return new CompactionPlan(source, bins, skipped, orphanMarkers, leftAlone, nestedLeases);
   }
 
   /**

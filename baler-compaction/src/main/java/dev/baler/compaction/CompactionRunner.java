@@ -81,6 +81,7 @@ public final class CompactionRunner {
         List<CompactionResult.Recovery> recovered =
             Recovery.run(storage, journal, lease, deletionFailures, listener);
         CompactionPlan plan = new CompactionPlanner(storage, options).plan(source);
+        lease.checkNoOverlap(plan.nestedLeases());
         listener.planned(plan);
         if (options.originals() == CompactionOptions.Originals.DELETE
             && !plan.orphanMarkers().isEmpty()) {

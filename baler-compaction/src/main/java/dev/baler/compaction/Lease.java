@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class Lease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
   static final String DIRECTORY = FileNames.STATE_DIRECTORY + "lease/";
+  private static final String UNKNOWN_HOST = "unknown-host";
 
   /** The content of a lease generation. */
   record Record(
@@ -133,8 +135,49 @@ public final class Lease implements AutoCloseable {
       return true;
     }
     // A holder on this host whose process is gone was killed: its lease need not be waited out.
+    // Hosts whose name cannot be looked up all share one placeholder, so the rule is off for them.
     return record.host().equals(hostName())
+        && !hostName().equals(UNKNOWN_HOST)
         && ProcessHandle.of(record.pid()).map(process -> !process.isAlive()).orElse(true);
+  }
+
+  /**
+   * Checks that no other run holds a lease on a directory above this lease's directory, or on one
+   * of {@code nested} (lease files found below it): two runs on a directory and on one of its
+   * subdirectories would otherwise each hold a lease and compact the same files. Each run takes its
+   * own lease before it looks for the other's, so of two such runs at least one sees the other.
+   *
+   * @param nested lease files found below the directory, such as by a listing of it
+   * @throws LeaseHeldException naming a live lease found
+   * @throws IOException if the store fails
+   */
+  public void checkNoOverlap(List<Location> nested) throws IOException {
+    List<Location> candidates = new ArrayList<>(nested);
+    Optional<Location> above =
+        leaseDirectory.parent().flatMap(Location::parent).flatMap(Location::parent);
+    while (above.isPresent()) {
+      for (FileEntry entry : storage.list(above.get().resolve(DIRECTORY)).toList()) {
+        candidates.add(entry.location());
+      }
+      above = above.get().parent();
+    }
+    for (Location candidate : candidates) {
+      if (!candidate.fileName().matches("\\d{10}\\.json") || candidate.equals(held)) {
+        continue;
+      }
+      Record record;
+      try {
+        record = StateJson.read(storage.newInputFile(candidate).readAllBytes(), Record.class);
+      } catch (FileNotFoundException e) {
+        continue;
+      }
+      if (!isFree(record)) {
+        throw new LeaseHeldException(
+            candidate,
+            record.host() + " pid " + record.pid() + " (a run on an overlapping directory)",
+            Instant.ofEpochMilli(record.expiresAtMillis()));
+      }
+    }
   }
 
   /**
@@ -232,7 +275,7 @@ public final class Lease implements AutoCloseable {
       try {
         return InetAddress.getLocalHost().getHostName();
       } catch (IOException e) {
-        return "unknown-host";
+        return UNKNOWN_HOST;
       }
     }
   }
