@@ -27,6 +27,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 final class S3InputStream extends SeekableInputStream {
   static final long FORWARD_SKIP_LIMIT = 1024 * 1024;
 
+  /** Bytes fetched for a first read near the end of a small object: enough for most footers. */
+  static final int TAIL_BYTES = 64 * 1024;
+
   private final S3Client client;
   private final Location location;
   private final long length;
@@ -34,6 +37,8 @@ final class S3InputStream extends SeekableInputStream {
   private long position;
   private String etag;
   private byte[] whole;
+  private byte[] tail;
+  private long tailStart;
   private ResponseInputStream<GetObjectResponse> response;
   private long responsePosition;
   private boolean closed;
@@ -97,8 +102,24 @@ final class S3InputStream extends SeekableInputStream {
     }
     int wanted = (int) Math.min(count, length - position);
     if (readWhole) {
+      // A first read near the end is a footer read (planning reads nothing else): fetch only the
+      // last TAIL_BYTES, not the whole object; a later read before them fetches the whole object.
+      if (whole == null
+          && (tail != null || position >= length - TAIL_BYTES)
+          && length > TAIL_BYTES) {
+        if (tail == null) {
+          tailStart = length - TAIL_BYTES;
+          tail = fetchRange(tailStart, length - 1);
+        }
+        if (position >= tailStart) {
+          System.arraycopy(tail, (int) (position - tailStart), buffer, offset, wanted);
+          position += wanted;
+          return wanted;
+        }
+      }
       if (whole == null) {
         whole = fetchWhole();
+        tail = null;
       }
       System.arraycopy(whole, (int) position, buffer, offset, wanted);
       position += wanted;
@@ -158,6 +179,30 @@ final class S3InputStream extends SeekableInputStream {
     }
     rememberEtag(response.response().eTag());
     responsePosition = position;
+  }
+
+  private byte[] fetchRange(long first, long last) throws IOException {
+    ResponseBytes<GetObjectResponse> bytes;
+    try {
+      bytes = client.getObjectAsBytes(request().range("bytes=" + first + "-" + last).build());
+    } catch (SdkException e) {
+      throw translate(e);
+    }
+    rememberEtag(bytes.response().eTag());
+    byte[] content = bytes.asByteArrayUnsafe();
+    if (content.length != last - first + 1) {
+      throw new IOException(
+          "Cannot read "
+              + location
+              + ": expected "
+              + (last - first + 1)
+              + " bytes at "
+              + first
+              + ", got "
+              + content.length
+              + " (was it replaced?)");
+    }
+    return content;
   }
 
   private byte[] fetchWhole() throws IOException {
@@ -247,6 +292,7 @@ final class S3InputStream extends SeekableInputStream {
       closed = true;
       dropResponse();
       whole = null;
+      tail = null;
     }
   }
 }
