@@ -129,11 +129,14 @@ public final class WriteOptions {
       return this;
     }
 
-    /** Sets the most rows per row group; at least 1. */
+    /**
+     * Sets the most rows per row group; between 1 and 16,777,216 (the merge keeps 16 bytes of
+     * hashes per row of a row group in memory).
+     */
     public Builder rowGroupRows(long rows) {
-      if (rows < 1) {
+      if (rows < 1 || rows > (1 << 24)) {
         throw new IllegalArgumentException(
-            "Invalid row group size " + rows + ": must be at least 1 row");
+            "Invalid row group size " + rows + ": must be between 1 and 16777216 rows");
       }
       this.rowGroupRows = rows;
       return this;
