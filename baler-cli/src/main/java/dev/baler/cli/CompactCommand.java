@@ -176,6 +176,7 @@ final class CompactCommand implements Callable<Integer> {
     Location source = source();
     CompactionOptions options = options();
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     try (Storage storage = storageOptions.open(source)) {
       if (plan) {
         CompactionPlan compactionPlan = new CompactionPlanner(storage, options).plan(source);
@@ -187,9 +188,7 @@ final class CompactCommand implements Callable<Integer> {
         compactionPlan
             .skipped()
             .forEach(
-                file ->
-                    System.err.println(
-                        "baler: skipping " + file.location() + ": " + file.reason()));
+                file -> err.println("baler: skipping " + file.location() + ": " + file.reason()));
         out.println(Reports.json(Reports.plan(compactionPlan, duplicates)));
         out.flush();
         return ExitCodes.SUCCESS;
@@ -202,18 +201,15 @@ final class CompactCommand implements Callable<Integer> {
       }
       result
           .skipped()
-          .forEach(
-              file ->
-                  System.err.println("baler: skipped " + file.location() + ": " + file.reason()));
+          .forEach(file -> err.println("baler: skipped " + file.location() + ": " + file.reason()));
       result
           .failedBins()
-          .forEach(
-              bin -> System.err.println("baler: bin " + bin.output() + " failed: " + bin.reason()));
+          .forEach(bin -> err.println("baler: bin " + bin.output() + " failed: " + bin.reason()));
       result
           .deletionFailures()
           .forEach(
               failure ->
-                  System.err.println(
+                  err.println(
                       "baler: cannot delete " + failure.location() + ": " + failure.reason()));
       out.println(Reports.json(Reports.result(result)));
       out.flush();

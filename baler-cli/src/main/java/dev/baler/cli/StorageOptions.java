@@ -51,6 +51,12 @@ final class StorageOptions {
       throw new IllegalArgumentException(
           "Invalid credentials: give both --access-key-id and --secret-access-key, or neither");
     }
+    if (endpoint != null && endpoint.contains("@")) {
+      // never echo it: the part before @ would be credentials
+      throw new IllegalArgumentException(
+          "Invalid --endpoint: credentials in the URL are not accepted; use --access-key-id and"
+              + " --secret-access-key, AWS_* variables or --profile");
+    }
     Map<String, String> properties = new HashMap<>();
     put(properties, "s3.endpoint", endpoint);
     put(properties, "s3.region", region);
