@@ -69,7 +69,8 @@ public final class CompactionRunner {
         Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14)
             + "-"
             + UUID.randomUUID().toString().substring(0, 8);
-    try (Lease lease = Lease.acquire(storage, directory, options.leaseDuration())) {
+    Lease lease = Lease.acquire(storage, directory, options.leaseDuration());
+    try {
       listener.step(ProtocolStep.LEASE_TAKEN, lease.location());
       ScheduledExecutorService renewer =
           Executors.newSingleThreadScheduledExecutor(daemon("baler-lease"));
@@ -100,7 +101,27 @@ public final class CompactionRunner {
             Duration.ofNanos(System.nanoTime() - started));
       } finally {
         renewer.shutdownNow();
+        awaitQuietly(renewer);
       }
+    } finally {
+      // The work is done or failed by now; failing to release the lease only makes the next run
+      // wait for it to expire, and must not hide the result.
+      try {
+        lease.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn(
+            "Cannot release the lease {}: {}; it expires by itself",
+            lease.location(),
+            e.getMessage());
+      }
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService executor) {
+    try {
+      executor.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
