@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -102,12 +103,17 @@ public final class LocalStorage implements Storage {
     Files.createDirectories(target.getParent());
     Path temporary = temporaryPath(target);
     Files.write(temporary, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
     try {
       Files.createLink(target, temporary);
+      syncDirectory(target.getParent());
       return true;
     } catch (FileAlreadyExistsException e) {
       return false;
-    } catch (UnsupportedOperationException e) {
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      // no hard links here (some network and FUSE file systems): create-if-absent by CREATE_NEW
       try {
         Files.write(target, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return true;
@@ -138,6 +144,19 @@ public final class LocalStorage implements Storage {
       throw new IllegalArgumentException("Not a local location: " + location);
     }
     return location;
+  }
+
+  /**
+   * Makes a rename or link in {@code directory} durable: without this, a machine that loses power
+   * may come back with the data written but the new name missing. Best effort: some platforms
+   * cannot open a directory for this.
+   */
+  private static void syncDirectory(Path directory) {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // not supported here; the rename itself is still atomic
+    }
   }
 
   private static Path temporaryPath(Path target) {
@@ -289,6 +308,7 @@ public final class LocalStorage implements Storage {
               target,
               StandardCopyOption.ATOMIC_MOVE,
               StandardCopyOption.REPLACE_EXISTING);
+          syncDirectory(target.getParent());
         } catch (AtomicMoveNotSupportedException e) {
           throw new IOException("Cannot publish " + target + ": atomic rename not supported", e);
         }
