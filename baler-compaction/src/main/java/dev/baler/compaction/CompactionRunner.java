@@ -51,7 +51,7 @@ public final class CompactionRunner {
   public CompactionRunner(Storage storage, CompactionOptions options, CompactionListener listener) {
     this.storage = requireNonNull(storage, "storage is null");
     this.options = requireNonNull(options, "options is null");
-    this.listener = requireNonNull(listener, "listener is null");
+    this.listener = new GuardedListener(requireNonNull(listener, "listener is null"));
   }
 
   /**
