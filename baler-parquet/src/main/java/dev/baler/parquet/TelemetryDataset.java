@@ -56,6 +56,9 @@ import org.apache.parquet.schema.MessageTypeParser;
  * <p>The content is a function of the settings alone: each file draws from its own random generator
  * seeded from {@link #seed()} and its index, so the same settings give the same rows in every file,
  * whatever the number of threads. Instances are immutable and thread-safe.
+ *
+ * <p>It lives in the engine, not in baler-testing beside the other fixtures, because {@code baler
+ * demo} and the benchmark ship it: baler-testing is a test-scope module.
  */
 public final class TelemetryDataset {
   /** How the files are laid out below the target directory. */
