@@ -1,6 +1,7 @@
 package dev.baler.compaction;
 
 import dev.baler.parquet.Footer;
+import dev.baler.parquet.RowFingerprint;
 import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *       (and any temporary file of it) is deleted and the record closed;
  *   <li>state {@code verified}: the output holds the inputs' rows; the inputs that still exist get
  *       their markers and, when originals are deleted, are deleted; the record is closed. If the
- *       output has gone missing since, the record is kept and an error reported, unless every input
+ *       output has gone missing or changed since (its rows and fingerprint are read again and
+ *       compared with the record's), the record is kept and an error reported, unless every input
  *       still exists, in which case nothing was lost and the record is closed.
  * </ul>
  */
@@ -65,7 +67,10 @@ final class Recovery {
                   remaining.add(input);
                 }
               }
-              if (!outputFile.exists() || Footer.read(outputFile).rows() != entry.rows()) {
+              // The output must still be the one verified: same rows, same fingerprint.
+              if (!outputFile.exists()
+                  || Footer.read(outputFile).rows() != entry.rows()
+                  || !RowFingerprint.of(outputFile).toString().equals(entry.fingerprint())) {
                 if (remaining.size() == inputs.size()) {
                   journal.close(record);
                   yield "rolled back: verified output "
