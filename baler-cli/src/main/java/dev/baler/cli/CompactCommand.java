@@ -11,8 +11,6 @@ import dev.baler.parquet.WriteOptions;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -233,10 +231,7 @@ final class CompactCommand implements Callable<Integer> {
       }
       return Location.of("s3://" + bucket + "/" + (prefix == null ? "" : prefix));
     }
-    if (!uri.contains("://") && Files.isDirectory(Path.of(uri))) {
-      return Location.local(Path.of(uri)).asDirectory();
-    }
-    return Location.of(uri);
+    return Sources.of(uri);
   }
 
   private CompactionOptions options() {

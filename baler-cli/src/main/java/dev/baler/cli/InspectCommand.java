@@ -11,8 +11,6 @@ import dev.baler.compaction.InspectionReport.SizeBucket;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -128,10 +126,7 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   private Location source() {
-    if (!uri.contains("://") && Files.isDirectory(Path.of(uri))) {
-      return Location.local(Path.of(uri)).asDirectory();
-    }
-    return Location.of(uri);
+    return Sources.of(uri);
   }
 
   // ---- tables
