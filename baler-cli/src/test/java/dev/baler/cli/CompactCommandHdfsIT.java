@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baler.parquet.RowFingerprint;
 import dev.baler.parquet.TelemetryDataset;
-import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import dev.baler.storage.Storages;
 import dev.baler.testing.HdfsServer;
 import java.io.IOException;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +44,7 @@ class CompactCommandHdfsIT {
         .threads(1)
         .build()
         .write(storage, directory);
-    RowFingerprint before = fingerprint(directory);
+    RowFingerprint before = DataFiles.fingerprint(storage, directory);
 
     CompactCommandTest.Run run = baler("compact", directory.toString());
 
@@ -55,18 +53,6 @@ class CompactCommandHdfsIT {
     assertThat(run.json().get("outputs").get(0).asText())
         .startsWith(directory.toString())
         .endsWith(".c.parquet");
-    assertThat(fingerprint(directory)).isEqualTo(before);
-  }
-
-  private static RowFingerprint fingerprint(Location directory) throws IOException {
-    RowFingerprint total = RowFingerprint.EMPTY;
-    List<FileEntry> files = storage.list(directory).toList();
-    for (FileEntry file : files) {
-      String name = file.location().fileName();
-      if (name.endsWith(".parquet") && !file.location().path().contains("_baler/")) {
-        total = total.plus(RowFingerprint.of(storage.newInputFile(file.location(), file.length())));
-      }
-    }
-    return total;
+    assertThat(DataFiles.fingerprint(storage, directory)).isEqualTo(before);
   }
 }

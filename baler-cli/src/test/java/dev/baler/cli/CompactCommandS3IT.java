@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baler.parquet.RowFingerprint;
 import dev.baler.parquet.TelemetryDataset;
-import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import dev.baler.storage.Storages;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +44,7 @@ class CompactCommandS3IT {
         .threads(1)
         .build()
         .write(storage, directory);
-    RowFingerprint before = fingerprint(directory);
+    RowFingerprint before = DataFiles.fingerprint(storage, directory);
 
     CompactCommandTest.Run run =
         baler(
@@ -69,7 +67,7 @@ class CompactCommandS3IT {
     assertThat(run.json().get("files_processed").asInt()).isEqualTo(12);
     assertThat(run.json().get("outputs").get(0).asText())
         .isEqualTo("s3://lake/events/sensor_data.1704153600000.c.parquet");
-    assertThat(fingerprint(directory)).isEqualTo(before);
+    assertThat(DataFiles.fingerprint(storage, directory)).isEqualTo(before);
     assertThat(run.stdout() + run.stderr()).doesNotContain(server.secretAccessKey());
   }
 
@@ -173,17 +171,5 @@ class CompactCommandS3IT {
             "baler: Cannot take the lease s3://lake/leased/_baler/lease/0000000001.json:"
                 + " held by elsewhere pid 1 until ");
     assertThat(run.stdout()).isEmpty();
-  }
-
-  private static RowFingerprint fingerprint(Location directory) throws IOException {
-    RowFingerprint total = RowFingerprint.EMPTY;
-    List<FileEntry> files = storage.list(directory).toList();
-    for (FileEntry file : files) {
-      String name = file.location().fileName();
-      if (name.endsWith(".parquet") && !file.location().path().contains("_baler/")) {
-        total = total.plus(RowFingerprint.of(storage.newInputFile(file.location(), file.length())));
-      }
-    }
-    return total;
   }
 }
