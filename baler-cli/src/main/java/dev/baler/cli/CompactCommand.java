@@ -163,14 +163,11 @@ final class CompactCommand implements Callable<Integer> {
 
   @Mixin StorageOptions storageOptions;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "log more, and print stack traces of errors")
-  boolean verbose;
+  @Mixin VerboseOption verboseOption;
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(verbose);
+    verboseOption.configureLogging();
     Location source = source();
     CompactionOptions options = options();
     PrintWriter out = spec.commandLine().getOut();

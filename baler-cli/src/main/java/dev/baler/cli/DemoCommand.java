@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -64,14 +65,11 @@ final class DemoCommand implements Callable<Integer> {
       description = "rows in each small file (default: ${DEFAULT-VALUE})")
   int rowsPerFile;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "log more, and print stack traces of errors")
-  boolean verbose;
+  @Mixin VerboseOption verboseOption;
 
   @Override
   public Integer call() throws IOException {
-    Logging.configure(verbose);
+    verboseOption.configureLogging();
     PrintWriter out = spec.commandLine().getOut();
     prepare(directory);
     Location location = Location.local(directory).asDirectory();

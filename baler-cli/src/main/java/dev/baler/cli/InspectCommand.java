@@ -89,14 +89,11 @@ final class InspectCommand implements Callable<Integer> {
 
   @Mixin StorageOptions storageOptions;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "log more, and print stack traces of errors")
-  boolean verbose;
+  @Mixin VerboseOption verboseOption;
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(verbose);
+    verboseOption.configureLogging();
     Location source = source();
     CompactionOptions options =
         CompactionOptions.builder().targetBytes(targetBytes).minFiles(minFiles).build();
