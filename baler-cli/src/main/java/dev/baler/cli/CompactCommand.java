@@ -11,6 +11,7 @@ import dev.baler.parquet.WriteOptions;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -169,6 +170,7 @@ final class CompactCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     verboseOption.configureLogging();
     Location source = source();
+    checkLocalDirectoryExists(source);
     CompactionOptions options = options();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -229,6 +231,21 @@ final class CompactCommand implements Callable<Integer> {
       return Location.of("s3://" + bucket + "/" + (prefix == null ? "" : prefix));
     }
     return Sources.of(uri);
+  }
+
+  /**
+   * A local source must name an existing directory (or a prefix inside one): a mistyped path would
+   * otherwise get a lease directory made for it.
+   */
+  private static void checkLocalDirectoryExists(Location source) {
+    if (!source.scheme().equals("file")) {
+      return;
+    }
+    Location directory = source.isDirectory() ? source : source.parent().orElse(source);
+    if (!Files.isDirectory(directory.toLocalPath())) {
+      throw new IllegalArgumentException(
+          "Cannot compact " + source + ": no such directory " + directory.toLocalPath());
+    }
   }
 
   private CompactionOptions options() {

@@ -138,6 +138,10 @@ class CompactCommandTest {
     assertThat(baler("compact", directory.toString(), "--start", "yesterday").exitCode())
         .isEqualTo(2);
     assertThat(baler("compact").stderr()).startsWith("baler: Missing what to compact");
+    Run missing = baler("compact", directory.resolve("no-such-dir/events").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.stderr()).contains(": no such directory ");
+    assertThat(directory.resolve("no-such-dir")).doesNotExist();
     assertThat(baler("compact", "--no-such-option").exitCode()).isEqualTo(2);
   }
 
