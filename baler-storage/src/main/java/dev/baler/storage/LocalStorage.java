@@ -138,6 +138,34 @@ public final class LocalStorage implements Storage {
     return failures;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An atomic rename where the file system allows it (the same file system), else a copy and a
+   * delete; the target's directory is synced afterwards.
+   */
+  @Override
+  public void moveFile(Location source, Location target) throws IOException {
+    Path from = checkLocal(source).toLocalPath();
+    Path to = checkLocal(target).toLocalPath();
+    if (from.equals(to)) {
+      throw new IllegalArgumentException("Cannot move " + source + " onto itself");
+    }
+    if (!Files.exists(from)) {
+      if (Files.isRegularFile(to)) {
+        return;
+      }
+      throw new FileNotFoundException("Cannot move " + source + ": it does not exist");
+    }
+    Files.createDirectories(to.getParent());
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+    syncDirectory(to.getParent());
+  }
+
   private static Location checkLocal(Location location) {
     requireNonNull(location, "location is null");
     if (!location.scheme().equals("file")) {

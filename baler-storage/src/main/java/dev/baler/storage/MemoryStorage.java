@@ -85,6 +85,21 @@ public final class MemoryStorage implements Storage {
     return List.of();
   }
 
+  @Override
+  public void moveFile(Location source, Location target) throws IOException {
+    if (source.equals(target)) {
+      throw new IllegalArgumentException("Cannot move " + source + " onto itself");
+    }
+    Blob blob = blobs.remove(source.toString());
+    if (blob == null) {
+      if (blobs.containsKey(target.toString())) {
+        return;
+      }
+      throw new FileNotFoundException("Cannot move " + source + ": it does not exist");
+    }
+    blobs.put(target.toString(), blob);
+  }
+
   private final class MemoryInputFile implements InputFile {
     private final Location location;
 

@@ -15,9 +15,10 @@ import java.util.List;
  *       returns every file whose path starts with the prefix's path, at any depth. On a file
  *       system, a prefix ending in {@code /} lists a directory tree. Order is not specified (S3
  *       returns keys in UTF-8 order, file systems in directory order); sort if you need one.
- *   <li><b>Rename</b> does not exist on S3, so the SPI has none. Writes are atomic instead: a new
- *       file becomes visible whole, when its stream is closed (S3 completes its multipart upload, a
- *       file system renames a temporary file into place).
+ *   <li><b>Rename</b> does not exist on S3. Writes are atomic instead: a new file becomes visible
+ *       whole, when its stream is closed (S3 completes its multipart upload, a file system renames
+ *       a temporary file into place). {@link #moveFile} is a rename on a file system, but a copy
+ *       and a delete on S3.
  *   <li><b>Create-if-absent</b> ({@link #createExclusive}) is atomic on every store: S3's
  *       conditional {@code PutObject} with {@code If-None-Match: *}, a hard link on a local file
  *       system, {@code create(overwrite=false)} on HDFS. Baler's lease and journal rely on it.
@@ -68,6 +69,42 @@ public interface Storage extends Closeable {
    * @throws IOException only when the store cannot be reached at all
    */
   List<DeleteFailure> deleteFiles(Collection<Location> locations) throws IOException;
+
+  /**
+   * Moves a file to another location of this store, replacing any file there; the target's parent
+   * directories are made as needed. A file system renames it atomically. S3 copies it on the server
+   * ({@code CopyObject}) and then deletes the source: for a moment both exist, and a crash in
+   * between leaves both. So that a move can simply be repeated after such a crash, a source that is
+   * gone while the target exists counts as moved.
+   *
+   * @throws java.io.FileNotFoundException if neither the source nor the target exists
+   * @throws IllegalArgumentException if the two locations are equal or on different stores
+   * @throws IOException if the store fails
+   */
+  void moveFile(Location source, Location target) throws IOException;
+
+  /**
+   * Whether files deleted under {@code location} can go to a trash instead, from which they can be
+   * restored until it is emptied: HDFS with trash enabled ({@code fs.trash.interval} above 0 on the
+   * client or the namenode). Default: false.
+   *
+   * @throws IOException if the store cannot be asked
+   */
+  default boolean hasTrash(Location location) throws IOException {
+    return false;
+  }
+
+  /**
+   * Moves files to the store's trash, as {@code hdfs dfs -rm} does when trash is enabled. A file
+   * that does not exist counts as moved.
+   *
+   * @return the files that could not be moved, with reasons; empty when all went
+   * @throws UnsupportedOperationException if {@link #hasTrash} is false for a location
+   * @throws IOException only when the store cannot be reached at all
+   */
+  default List<DeleteFailure> moveToTrash(Collection<Location> locations) throws IOException {
+    throw new UnsupportedOperationException("Cannot move files to a trash: " + this + " has none");
+  }
 
   /** Releases clients and threads. Default: nothing to release. */
   @Override

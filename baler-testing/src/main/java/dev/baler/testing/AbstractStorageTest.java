@@ -539,6 +539,61 @@ public abstract class AbstractStorageTest {
     assertThat(storage().list(root).toList()).isEmpty();
   }
 
+  // ---- moveFile
+
+  @Test
+  void moveFile_movesContentAndRemovesSource() throws IOException {
+    byte[] content = bytes(300, 7);
+    Location source = write("date=2024-01-01/a.parquet", content);
+    Location target = root.resolve("backup/date=2024-01-01/a.parquet");
+
+    storage().moveFile(source, target);
+
+    assertThat(storage().newInputFile(source).exists()).isFalse();
+    assertThat(storage().newInputFile(target).readAllBytes()).isEqualTo(content);
+  }
+
+  @Test
+  void moveFile_replacesAnExistingTarget() throws IOException {
+    Location source = write("a.parquet", bytes(20, 1));
+    Location target = write("b.parquet", bytes(30, 2));
+
+    storage().moveFile(source, target);
+
+    assertThat(storage().newInputFile(target).readAllBytes()).isEqualTo(bytes(20, 1));
+    assertThat(list(root)).containsExactly(target);
+  }
+
+  @Test
+  void moveFile_repeatedAfterItWasDoneIsANoOp() throws IOException {
+    Location source = write("a.parquet", bytes(20, 1));
+    Location target = root.resolve("moved/a.parquet");
+    storage().moveFile(source, target);
+
+    storage().moveFile(source, target);
+
+    assertThat(storage().newInputFile(target).readAllBytes()).isEqualTo(bytes(20, 1));
+  }
+
+  @Test
+  void moveFile_missingSourceAndTargetThrowsFileNotFound() {
+    Location source = root.resolve("missing.parquet");
+
+    assertThatThrownBy(() -> storage().moveFile(source, root.resolve("elsewhere.parquet")))
+        .isInstanceOf(FileNotFoundException.class)
+        .hasMessageContaining("missing.parquet");
+  }
+
+  @Test
+  void moveFile_ontoItselfIsRefused() throws IOException {
+    Location source = write("a.parquet", bytes(20, 1));
+
+    assertThatThrownBy(() -> storage().moveFile(source, source))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("onto itself");
+    assertThat(storage().newInputFile(source).exists()).isTrue();
+  }
+
   // ---- helpers for subclasses and tests
 
   /**

@@ -32,6 +32,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.Trash;
 import org.apache.hadoop.security.UserGroupInformation;
 
 /**
@@ -55,6 +56,10 @@ import org.apache.hadoop.security.UserGroupInformation;
  *       {@code create(overwrite=false)}, which is atomic too but shows a file that is still being
  *       written, a reader never sees a partial file.
  *   <li><b>Deletes</b> go one file at a time; HDFS has no batch delete.
+ *   <li><b>Moves</b> are the namenode's atomic rename with overwrite, within one namenode.
+ *   <li><b>Trash</b>: when it is enabled ({@code fs.trash.interval} above 0 on the client or the
+ *       namenode), {@link #moveToTrash} moves files into the user's {@code .Trash/Current/} as
+ *       {@code hdfs dfs -rm} does, with Hadoop's own trash policy.
  * </ul>
  *
  * <p>Errors are {@link IOException}s naming the location; Hadoop's own retries are the only ones.
@@ -69,6 +74,7 @@ public final class HdfsStorage implements Storage {
   private final Map<String, String> properties;
   private final Optional<String> user;
   private final Map<String, FileSystem> fileSystems = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> trashByAuthority = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private HdfsStorage(Builder builder) {
@@ -184,6 +190,103 @@ public final class HdfsStorage implements Storage {
     return failures;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException also if the two locations are on different namenodes
+   */
+  @Override
+  public void moveFile(Location source, Location target) throws IOException {
+    checkFile(source);
+    checkFile(target);
+    if (source.equals(target)) {
+      throw new IllegalArgumentException("Cannot move " + source + " onto itself");
+    }
+    if (!source.authority().equals(target.authority())) {
+      throw new IllegalArgumentException(
+          "Cannot move " + source + " to " + target + ": they are on different namenodes");
+    }
+    FileSystem fileSystem = fileSystem(source);
+    Path from = path(source);
+    Path to = path(target);
+    try {
+      if (!fileSystem.exists(from)) {
+        if (fileSystem.isFile(to)) {
+          return;
+        }
+        throw new FileNotFoundException("Cannot move " + source + ": it does not exist");
+      }
+      fileSystem.mkdirs(to.getParent());
+      FileUtil.rename(fileSystem, from, to, Options.Rename.OVERWRITE);
+    } catch (FileNotFoundException e) {
+      throw e;
+    } catch (IOException e) {
+      throw HdfsErrors.translate("move", source, e);
+    }
+  }
+
+  /**
+   * Whether trash is enabled for the location's namenode, by the client or the namenode; asked once
+   * per namenode.
+   */
+  @Override
+  public boolean hasTrash(Location location) throws IOException {
+    checkHdfs(location);
+    Boolean known = trashByAuthority.get(location.authority());
+    if (known != null) {
+      return known;
+    }
+    FileSystem fileSystem = fileSystem(location);
+    try {
+      boolean enabled =
+          fileSystem.getConf().getLong("fs.trash.interval", 0) > 0
+              || fileSystem.getServerDefaults(path(location)).getTrashInterval() > 0;
+      trashByAuthority.put(location.authority(), enabled);
+      return enabled;
+    } catch (IOException e) {
+      throw HdfsErrors.translate("ask about the trash of", location, e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Files go one at a time through Hadoop's {@code Trash.moveToAppropriateTrash}, which also
+   * finds the right trash inside an encryption zone.
+   */
+  @Override
+  public List<DeleteFailure> moveToTrash(Collection<Location> locations) throws IOException {
+    requireNonNull(locations, "locations is null");
+    locations.forEach(HdfsStorage::checkFile);
+    List<DeleteFailure> failures = new ArrayList<>();
+    for (Location location : locations) {
+      if (!hasTrash(location)) {
+        throw new UnsupportedOperationException(
+            "Cannot move " + location + " to the trash: trash is not enabled on its namenode");
+      }
+      FileSystem fileSystem = fileSystem(location);
+      Path path = path(location);
+      try {
+        // as the storage's user: the trash is that user's, not the process owner's
+        PrivilegedExceptionAction<Boolean> move =
+            () ->
+                !fileSystem.exists(path)
+                    || Trash.moveToAppropriateTrash(fileSystem, path, fileSystem.getConf());
+        if (!identity().doAs(move)) {
+          failures.add(new DeleteFailure(location, "the trash refused it"));
+        }
+      } catch (ConnectException | UnknownHostException | InterruptedIOException e) {
+        throw HdfsErrors.translate("move to the trash", location, e);
+      } catch (IOException e) {
+        failures.add(new DeleteFailure(location, HdfsErrors.describe(e)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("Interrupted while moving files to the trash");
+      }
+    }
+    return failures;
+  }
+
   /** Closes the clients made so far. */
   @Override
   public void close() throws IOException {
@@ -228,10 +331,7 @@ public final class HdfsStorage implements Storage {
     properties.forEach(configuration::set);
     URI uri = URI.create(SCHEME + "://" + authority + "/");
     try {
-      UserGroupInformation identity =
-          user.isPresent()
-              ? UserGroupInformation.createRemoteUser(user.get())
-              : UserGroupInformation.getCurrentUser();
+      UserGroupInformation identity = identity();
       // newInstance, not get: Hadoop's cache shares clients across the JVM, and this storage closes
       // its own
       return identity.doAs(
@@ -242,6 +342,12 @@ public final class HdfsStorage implements Storage {
       Thread.currentThread().interrupt();
       throw new UncheckedIOException(new InterruptedIOException("Interrupted"));
     }
+  }
+
+  private UserGroupInformation identity() throws IOException {
+    return user.isPresent()
+        ? UserGroupInformation.createRemoteUser(user.get())
+        : UserGroupInformation.getCurrentUser();
   }
 
   /** The Hadoop path of a location: {@code hdfs://authority/path}. */

@@ -197,4 +197,33 @@ class HdfsStorageIT extends AbstractStorageTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Invalid property 'hadoop.': no Hadoop key");
   }
+
+  @Test
+  void moveToTrash_movesFilesIntoTheUsersTrashWhenEnabled() throws IOException {
+    Location file = write("date=2024-01-01/a.parquet", bytes(100, 9));
+    Location missing = root().resolve("date=2024-01-01/gone.parquet");
+    try (Storage withTrash =
+        new HdfsStorageProvider()
+            .create(Map.of(HdfsStorageProvider.USER, "etl", "hadoop.fs.trash.interval", "60"))) {
+      assertThat(withTrash.hasTrash(file)).isTrue();
+
+      List<DeleteFailure> failures = withTrash.moveToTrash(List.of(file, missing));
+
+      assertThat(failures).isEmpty();
+      assertThat(storage.newInputFile(file).exists()).isFalse();
+      Location trashed = Location.of(server.uri() + "/user/etl/.Trash/Current/" + file.path());
+      assertThat(storage.newInputFile(trashed).readAllBytes()).isEqualTo(bytes(100, 9));
+    }
+  }
+
+  @Test
+  void moveToTrash_isRefusedWhenTrashIsDisabled() throws IOException {
+    Location file = write("a.parquet", bytes(10, 1));
+
+    assertThat(storage.hasTrash(file)).isFalse();
+    assertThatThrownBy(() -> storage.moveToTrash(List.of(file)))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("trash is not enabled");
+    assertThat(storage.newInputFile(file).exists()).isTrue();
+  }
 }

@@ -65,6 +65,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  *       StorageOutputStream#abort()} or a failed close.
  *   <li>{@link #createExclusive} is {@code PutObject} with {@code If-None-Match: *}.
  *   <li>{@link #deleteFiles} is {@code DeleteObjects} in batches of 1000 keys.
+ *   <li>{@link #moveFile} is {@code CopyObject} then {@code DeleteObject}, so objects of at most 5
+ *       GiB, S3's limit for a single copy.
  * </ul>
  *
  * <p>Requests are retried by the SDK's standard retry strategy with a bounded number of attempts
@@ -254,6 +256,44 @@ public final class S3Storage implements Storage {
       }
     }
     return failures;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A server-side {@code CopyObject} (the bytes do not pass through this process) and a {@code
+   * DeleteObject}; within one bucket or across buckets of the same endpoint.
+   *
+   * @throws IOException also for a source above 5 GiB, which {@code CopyObject} refuses
+   */
+  @Override
+  public void moveFile(Location source, Location target) throws IOException {
+    Location from = checkFile(source);
+    Location to = checkFile(target);
+    if (from.equals(to)) {
+      throw new IllegalArgumentException("Cannot move " + source + " onto itself");
+    }
+    try {
+      client.copyObject(
+          request ->
+              request
+                  .sourceBucket(from.authority())
+                  .sourceKey(from.path())
+                  .destinationBucket(to.authority())
+                  .destinationKey(to.path()));
+    } catch (S3Exception e) {
+      if (S3Errors.isNotFound(e) && newInputFile(to).exists()) {
+        return; // moved before: a crash came between the copy and the delete
+      }
+      throw S3Errors.translate("move", from, e);
+    } catch (SdkException e) {
+      throw S3Errors.translate("move", from, e);
+    }
+    try {
+      client.deleteObject(request -> request.bucket(from.authority()).key(from.path()));
+    } catch (SdkException e) {
+      throw S3Errors.translate("delete the moved", from, e);
+    }
   }
 
   private List<DeleteFailure> deleteBatch(String bucket, List<String> keys) throws IOException {
