@@ -10,12 +10,15 @@ import dev.baler.storage.InputFile;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,12 @@ final class BinCompactor {
   }
 
   BinOutcome compact(Bin bin, Map<Location, BitSet> duplicates) {
+    long started = System.nanoTime();
+    return compactSkippingUnreadable(bin, duplicates)
+        .withDuration(Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  private BinOutcome compactSkippingUnreadable(Bin bin, Map<Location, BitSet> duplicates) {
     List<SkippedFile> skipped = new ArrayList<>();
     Bin current = bin;
     while (true) {
@@ -77,7 +86,8 @@ final class BinCompactor {
   }
 
   private BinOutcome failed(Bin bin, List<SkippedFile> skipped, String reason) {
-    return new BinOutcome(bin, false, 0, 0, 0, List.of(), skipped, Optional.of(reason));
+    return new BinOutcome(
+        bin, false, 0, 0, 0, List.of(), skipped, Optional.of(reason), Duration.ZERO);
   }
 
   private BinOutcome compactOnce(
@@ -92,6 +102,7 @@ final class BinCompactor {
             bin.output().toString(),
             inputNames,
             options.originals(),
+            backupDirectoryName(),
             0,
             "");
     lease.check();
@@ -145,6 +156,7 @@ final class BinCompactor {
               bin.output().toString(),
               inputNames,
               options.originals(),
+              backupDirectoryName(),
               merged.rows(),
               merged.fingerprint().toString()));
     } catch (IOException | RuntimeException e) {
@@ -155,7 +167,9 @@ final class BinCompactor {
     List<DeleteFailure> deletionFailures = new ArrayList<>();
     try {
       List<Location> inputs = bin.inputs().stream().map(InputEntry::location).toList();
-      finish(storage, bin.output(), inputs, options.originals(), deletionFailures, listener);
+      Retirement retirement =
+          new Retirement(options.originals(), options.backupDirectory(), journal.dataDirectory());
+      finish(storage, bin.output(), inputs, retirement, deletionFailures, listener);
       journal.close(record);
       listener.step(ProtocolStep.JOURNAL_CLOSED, bin.output());
     } catch (IOException | RuntimeException e) {
@@ -168,7 +182,8 @@ final class BinCompactor {
           deletionFailures,
           skipped,
           Optional.of(
-              "committed, but not finished (" + e.getMessage() + "); the next run finishes it"));
+              "committed, but not finished (" + e.getMessage() + "); the next run finishes it"),
+          Duration.ZERO);
     }
     return new BinOutcome(
         bin,
@@ -178,21 +193,27 @@ final class BinCompactor {
         duplicateRows,
         deletionFailures,
         skipped,
-        Optional.empty());
+        Optional.empty(),
+        Duration.ZERO);
   }
 
   /** What a processed marker says: which output holds the file's rows, and since when. */
   record Marker(String compactedInto, String at) {}
 
+  private String backupDirectoryName() {
+    return options.backupDirectory().map(Location::toString).orElse("");
+  }
+
   /**
-   * Marks the inputs of a verified output, then deletes them and their markers when originals are
-   * deleted. Shared with recovery, which calls it for inputs that still exist.
+   * Marks the inputs of a verified output, then removes them (deleted, backed up or trashed) and
+   * then their markers, unless originals are kept. Shared with recovery, which calls it for inputs
+   * that still exist.
    */
   static void finish(
       Storage storage,
       Location output,
       List<Location> inputs,
-      CompactionOptions.Originals originals,
+      Retirement retirement,
       List<DeleteFailure> deletionFailures,
       CompactionListener listener)
       throws IOException {
@@ -201,24 +222,20 @@ final class BinCompactor {
       storage.newOutputFile(FileNames.marker(input)).write(marker);
     }
     listener.step(ProtocolStep.MARKERS_WRITTEN, output);
-    switch (originals) {
-      case KEEP -> {}
-      case DELETE -> {
-        if (!storage.newInputFile(output).exists()) {
-          throw new IOException("Cannot delete the inputs of " + output + ": the output is gone");
-        }
-        List<DeleteFailure> failures = storage.deleteFiles(inputs);
-        deletionFailures.addAll(failures);
-        List<Location> failed = failures.stream().map(DeleteFailure::location).toList();
-        List<Location> markers =
-            inputs.stream()
-                .filter(input -> !failed.contains(input))
-                .map(FileNames::marker)
-                .toList();
-        storage.deleteFiles(markers);
-        listener.step(ProtocolStep.ORIGINALS_DELETED, output);
-      }
+    if (!retirement.removesOriginals()) {
+      return;
     }
+    if (!storage.newInputFile(output).exists()) {
+      throw new IOException("Cannot remove the inputs of " + output + ": the output is gone");
+    }
+    List<DeleteFailure> failures = retirement.retire(storage, inputs);
+    deletionFailures.addAll(failures);
+    Set<Location> failed =
+        failures.stream().map(DeleteFailure::location).collect(Collectors.toSet());
+    List<Location> markers =
+        inputs.stream().filter(input -> !failed.contains(input)).map(FileNames::marker).toList();
+    storage.deleteFiles(markers);
+    listener.step(ProtocolStep.ORIGINALS_DELETED, output);
   }
 
   /**

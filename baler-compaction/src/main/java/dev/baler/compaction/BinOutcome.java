@@ -1,6 +1,7 @@
 package dev.baler.compaction;
 
 import dev.baler.storage.DeleteFailure;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param deletionFailures originals that could not be deleted
  * @param skipped inputs found unreadable while merging
  * @param failure why the bin was not committed, or was committed but not finished
+ * @param duration how long the bin took, from its journal record to its end
  */
 record BinOutcome(
     Bin bin,
@@ -24,4 +26,20 @@ record BinOutcome(
     long duplicates,
     List<DeleteFailure> deletionFailures,
     List<SkippedFile> skipped,
-    Optional<String> failure) {}
+    Optional<String> failure,
+    Duration duration) {
+
+  /** This outcome with {@code duration}. */
+  BinOutcome withDuration(Duration duration) {
+    return new BinOutcome(
+        bin,
+        committed,
+        rows,
+        outputBytes,
+        duplicates,
+        deletionFailures,
+        skipped,
+        failure,
+        duration);
+  }
+}

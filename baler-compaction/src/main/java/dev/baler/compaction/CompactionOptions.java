@@ -3,7 +3,11 @@ package dev.baler.compaction;
 import static java.util.Objects.requireNonNull;
 
 import dev.baler.parquet.WriteOptions;
+import dev.baler.storage.Location;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -28,8 +32,39 @@ public final class CompactionOptions {
     /** Delete them, and then their markers. */
     DELETE,
     /** Keep them, with a {@code .processed} marker so later runs skip them. */
-    KEEP
+    KEEP,
+    /**
+     * Move them below {@link CompactionOptions#backupDirectory()}, at the same path relative to the
+     * compacted directory, and then delete their markers.
+     */
+    BACK_UP,
+    /** Move them to the store's trash ({@link dev.baler.storage.Storage#moveToTrash}). */
+    TRASH
   }
+
+  /**
+   * Date partitions to select, inclusive at both ends.
+   *
+   * @param first the earliest date
+   * @param last the latest date, not before {@code first}
+   */
+  public record DateRange(LocalDate first, LocalDate last) {
+    public DateRange {
+      requireNonNull(first, "first is null");
+      requireNonNull(last, "last is null");
+      if (last.isBefore(first)) {
+        throw new IllegalArgumentException("Invalid date range: " + last + " is before " + first);
+      }
+    }
+
+    /** The dates of the range, earliest first. */
+    public List<LocalDate> dates() {
+      return first.datesUntil(last.plusDays(1)).toList();
+    }
+  }
+
+  /** The name of the partition column of date partitions, {@code date=YYYY-MM-DD}. */
+  public static final String DATE_PARTITION_COLUMN = "date";
 
   private final long targetBytes;
   private final int minFiles;
@@ -42,6 +77,8 @@ public final class CompactionOptions {
   private final int parallelism;
   private final Duration leaseDuration;
   private final String outputPrefix;
+  private final Optional<Location> backupDirectory;
+  private final Optional<DateRange> partitionDates;
 
   private CompactionOptions(Builder builder) {
     this.targetBytes = builder.targetBytes;
@@ -55,6 +92,12 @@ public final class CompactionOptions {
     this.parallelism = builder.parallelism;
     this.leaseDuration = builder.leaseDuration;
     this.outputPrefix = builder.outputPrefix;
+    this.backupDirectory = builder.backupDirectory;
+    this.partitionDates = builder.partitionDates;
+    if ((originals == Originals.BACK_UP) != backupDirectory.isPresent()) {
+      throw new IllegalArgumentException(
+          "Invalid options: a backup directory goes with moving originals to it, and only then");
+    }
     if (startMillis.isPresent()
         && endMillis.isPresent()
         && endMillis.getAsLong() <= startMillis.getAsLong()) {
@@ -135,6 +178,23 @@ public final class CompactionOptions {
     return outputPrefix;
   }
 
+  /**
+   * Where originals are moved when {@link #originals()} is {@link Originals#BACK_UP}: a directory
+   * on the same store, outside the compacted directory (or in a hidden directory of it, such as
+   * {@code _backup/}); empty otherwise.
+   */
+  public Optional<Location> backupDirectory() {
+    return backupDirectory;
+  }
+
+  /**
+   * The date partitions to select: only files in directories {@code date=YYYY-MM-DD} directly below
+   * the compacted directory, with a date in the range, are taken; empty to take every file.
+   */
+  public Optional<DateRange> partitionDates() {
+    return partitionDates;
+  }
+
   /** Builds {@link CompactionOptions}. Not thread-safe. */
   public static final class Builder {
     private long targetBytes = DEFAULT_TARGET_BYTES;
@@ -148,6 +208,8 @@ public final class CompactionOptions {
     private int parallelism = Math.min(4, Runtime.getRuntime().availableProcessors());
     private Duration leaseDuration = DEFAULT_LEASE_DURATION;
     private String outputPrefix = "";
+    private Optional<Location> backupDirectory = Optional.empty();
+    private Optional<DateRange> partitionDates = Optional.empty();
 
     private Builder() {}
 
@@ -183,9 +245,26 @@ public final class CompactionOptions {
       return this;
     }
 
-    /** Sets what happens to originals. */
+    /**
+     * Sets what happens to originals; for {@link Originals#BACK_UP} use {@link #backUpOriginalsTo}.
+     */
     public Builder originals(Originals originals) {
       this.originals = requireNonNull(originals, "originals is null");
+      this.backupDirectory = Optional.empty();
+      return this;
+    }
+
+    /** Moves originals into {@code directory} instead of deleting them. */
+    public Builder backUpOriginalsTo(Location directory) {
+      requireNonNull(directory, "directory is null");
+      this.originals = Originals.BACK_UP;
+      this.backupDirectory = Optional.of(directory.asDirectory());
+      return this;
+    }
+
+    /** Selects only the date partitions {@code date=YYYY-MM-DD} within {@code range}. */
+    public Builder partitionDates(DateRange range) {
+      this.partitionDates = Optional.of(requireNonNull(range, "range is null"));
       return this;
     }
 

@@ -34,15 +34,16 @@ import java.util.concurrent.Future;
  * {@link CompactionPlan}. Writes nothing.
  *
  * <p>Selection: {@code .parquet}/{@code .parq} files that are not compacted outputs, have no {@code
- * .processed} marker, are not in a hidden or {@code _baler/} directory, and, when a time window is
- * set, whose name carries a time stamp inside it. Grouping: by partition (the directory a file is
- * in; partitions are never mixed), then within a partition by schema: the schema most files share
- * is compacted and files of other schemas are skipped with the difference as the reason. Packing:
- * in time-stamp order (then name order), consecutive files go into one bin until it holds about an
- * equal share of the group's bytes (the group's bytes over the fewest bins of at most the target
- * size; a file goes in if more than half of it fits the share) or the next file would take it past
- * the target size. A partition with fewer than {@code --min-files} usable files, and a bin of a
- * single file, are left alone.
+ * .processed} marker, are not in a hidden or {@code _baler/} directory, when a time window is set,
+ * whose name carries a time stamp inside it, and when date partitions are selected, that lie in a
+ * directory {@code date=YYYY-MM-DD} of a selected date directly below the source (only those
+ * directories are listed). Grouping: by partition (the directory a file is in; partitions are never
+ * mixed), then within a partition by schema: the schema most files share is compacted and files of
+ * other schemas are skipped with the difference as the reason. Packing: in time-stamp order (then
+ * name order), consecutive files go into one bin until it holds about an equal share of the group's
+ * bytes (the group's bytes over the fewest bins of at most the target size; a file goes in if more
+ * than half of it fits the share) or the next file would take it past the target size. A partition
+ * with fewer than {@code --min-files} usable files, and a bin of a single file, are left alone.
  *
  * <p>Footers are read in parallel, {@value #FOOTER_THREADS} at a time. Thread-safe; each call plans
  * anew.
@@ -71,6 +72,8 @@ public final class CompactionPlanner {
    * @param source a key prefix such as {@code s3://bucket/dir/sensor_data} (files named {@code
    *     sensor_data.*}) or a directory such as {@code s3://bucket/dir/}
    * @throws IOException if the source cannot be listed
+   * @throws IllegalArgumentException if date partitions are selected and the source is not a
+   *     directory
    */
   public CompactionPlan plan(Location source) throws IOException {
     Location root = source.isDirectory() ? source : source.parent().orElse(source);
@@ -79,7 +82,39 @@ public final class CompactionPlanner {
     Set<Location> markers = new HashSet<>();
     Set<String> existingNames = new HashSet<>();
     List<Location> nestedLeases = new ArrayList<>();
-    FileIterator files = storage.list(source);
+    for (Location prefix : prefixesToList(source)) {
+      listInto(source, root, prefix, partitions, markers, existingNames, nestedLeases);
+    }
+    return plan(source, root, partitions, markers, existingNames, nestedLeases);
+  }
+
+  /**
+   * What to list: the source, or with date partitions selected, each selected partition's
+   * directory, so that years of other partitions are never listed.
+   */
+  private List<Location> prefixesToList(Location source) {
+    if (options.partitionDates().isEmpty()) {
+      return List.of(source);
+    }
+    if (!source.isDirectory()) {
+      throw new IllegalArgumentException(
+          "Cannot select date partitions of " + source + ": it is not a directory");
+    }
+    return options.partitionDates().get().dates().stream()
+        .map(date -> source.resolve(CompactionOptions.DATE_PARTITION_COLUMN + "=" + date + "/"))
+        .toList();
+  }
+
+  private void listInto(
+      Location source,
+      Location root,
+      Location prefix,
+      Map<Location, List<FileEntry>> partitions,
+      Set<Location> markers,
+      Set<String> existingNames,
+      List<Location> nestedLeases)
+      throws IOException {
+    FileIterator files = storage.list(prefix);
     while (files.hasNext()) {
       FileEntry entry = files.next();
       Location location = entry.location();
@@ -108,6 +143,16 @@ public final class CompactionPlanner {
         partitions.computeIfAbsent(partition, key -> new ArrayList<>()).add(entry);
       }
     }
+  }
+
+  private CompactionPlan plan(
+      Location source,
+      Location root,
+      Map<Location, List<FileEntry>> partitions,
+      Set<Location> markers,
+      Set<String> existingNames,
+      List<Location> nestedLeases)
+      throws IOException {
 
     List<SkippedFile> skipped = new ArrayList<>();
     List<Location> orphanMarkers = new ArrayList<>();

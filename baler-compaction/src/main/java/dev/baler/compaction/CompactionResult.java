@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param skipped input files left out, with reasons
  * @param failedBins bins not committed, with reasons; their inputs are untouched
  * @param recovered what recovery did with bins left open by an earlier run
+ * @param partitions what was done per partition with bins, in partition order
  * @param duration how long the run took
  */
 public record CompactionResult(
@@ -43,6 +44,7 @@ public record CompactionResult(
     List<SkippedFile> skipped,
     List<FailedBin> failedBins,
     List<Recovery> recovered,
+    List<PartitionResult> partitions,
     Duration duration) {
 
   /** How a run ended. */
@@ -76,6 +78,7 @@ public record CompactionResult(
     skipped = List.copyOf(skipped);
     failedBins = List.copyOf(failedBins);
     recovered = List.copyOf(recovered);
+    partitions = List.copyOf(partitions);
     requireNonNull(duration, "duration is null");
   }
 }

@@ -13,11 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -59,7 +61,9 @@ public final class CompactionRunner {
    *
    * @param source a key prefix or a directory, as for {@link CompactionPlanner#plan(Location)}
    * @throws LeaseHeldException if another run holds the directory's lease
-   * @throws IllegalArgumentException if deduplication would need more memory than allowed
+   * @throws IllegalArgumentException if deduplication would need more memory than allowed, if the
+   *     backup directory is on another store or overlaps the data, or if originals go to a trash
+   *     the store does not have
    * @throws IOException if the store fails outside a bin (listing, lease, recovery)
    */
   public CompactionResult run(Location source) throws IOException {
@@ -69,6 +73,7 @@ public final class CompactionRunner {
         Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14)
             + "-"
             + UUID.randomUUID().toString().substring(0, 8);
+    checkOriginals(directory);
     Lease lease = Lease.acquire(storage, directory, options.leaseDuration());
     try {
       listener.step(ProtocolStep.LEASE_TAKEN, lease.location());
@@ -84,7 +89,7 @@ public final class CompactionRunner {
         CompactionPlan plan = new CompactionPlanner(storage, options).plan(source);
         lease.checkNoOverlap(plan.nestedLeases());
         listener.planned(plan);
-        if (options.originals() == CompactionOptions.Originals.DELETE
+        if (options.originals() != CompactionOptions.Originals.KEEP
             && !plan.orphanMarkers().isEmpty()) {
           storage.deleteFiles(plan.orphanMarkers());
         }
@@ -113,6 +118,43 @@ public final class CompactionRunner {
             "Cannot release the lease {}: {}; it expires by itself",
             lease.location(),
             e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Refuses a backup directory that a run could take input from or that holds the data, and a trash
+   * that the store does not have, before anything is touched.
+   */
+  private void checkOriginals(Location directory) throws IOException {
+    switch (options.originals()) {
+      case KEEP, DELETE -> {}
+      case TRASH -> {
+        if (!storage.hasTrash(directory)) {
+          throw new IllegalArgumentException(
+              "Cannot move originals to the trash: " + directory + " has no trash enabled");
+        }
+      }
+      case BACK_UP -> {
+        Location backup = options.backupDirectory().orElseThrow();
+        Location data = directory.asDirectory();
+        if (!backup.scheme().equals(data.scheme())
+            || !backup.authority().equals(data.authority())) {
+          throw new IllegalArgumentException(
+              "Invalid backup directory " + backup + ": it must be on the same store as " + data);
+        }
+        if (backup.contains(data)) {
+          throw new IllegalArgumentException(
+              "Invalid backup directory " + backup + ": it contains the data directory " + data);
+        }
+        if (data.contains(backup) && !FileNames.isInHiddenDirectory(data, backup.resolve("x"))) {
+          throw new IllegalArgumentException(
+              "Invalid backup directory "
+                  + backup
+                  + ": it is inside the data directory, so later runs would take its files;"
+                  + " choose one outside it, or a hidden one such as "
+                  + data.resolve("_backup/"));
+        }
       }
     }
   }
@@ -232,7 +274,13 @@ public final class CompactionRunner {
     OptionalLong latest = OptionalLong.empty();
     List<Location> outputs = new ArrayList<>();
     List<CompactionResult.FailedBin> failed = new ArrayList<>();
+    Map<Location, PartitionResult> partitions =
+        new TreeMap<>(Comparator.comparing(Location::toString));
     for (BinOutcome outcome : outcomes) {
+      Location partition = outcome.bin().partition();
+      partitions.put(
+          partition,
+          partitions.getOrDefault(partition, PartitionResult.empty(partition)).plus(outcome));
       skipped.addAll(outcome.skipped());
       deletionFailures.addAll(outcome.deletionFailures());
       outcome
@@ -290,6 +338,7 @@ public final class CompactionRunner {
         skipped,
         failed,
         recovered,
+        List.copyOf(partitions.values()),
         duration);
   }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The journal of bins in progress: one record per bin under {@code _baler/journal/}, created before
@@ -32,6 +33,8 @@ final class Journal {
    * @param output the output location
    * @param inputs the input locations
    * @param originals what happens to inputs once verified
+   * @param backupDirectory where inputs are moved with {@link CompactionOptions.Originals#BACK_UP};
+   *     empty otherwise (and in records of older versions)
    * @param rows rows in the output, once verified
    * @param fingerprint the output's row fingerprint, once verified
    */
@@ -42,15 +45,33 @@ final class Journal {
       String output,
       List<String> inputs,
       CompactionOptions.Originals originals,
+      String backupDirectory,
       long rows,
-      String fingerprint) {}
+      String fingerprint) {
+
+    /** The treatment of this bin's originals, inputs of {@code directory}. */
+    Retirement retirement(Location directory) {
+      Optional<Location> backup =
+          backupDirectory == null || backupDirectory.isEmpty()
+              ? Optional.empty()
+              : Optional.of(Location.of(backupDirectory));
+      return new Retirement(originals, backup, directory);
+    }
+  }
 
   private final Storage storage;
+  private final Location dataDirectory;
   private final Location directory;
 
   Journal(Storage storage, Location dataDirectory) {
     this.storage = storage;
+    this.dataDirectory = dataDirectory.asDirectory();
     this.directory = dataDirectory.asDirectory().resolve(DIRECTORY);
+  }
+
+  /** The directory whose bins this journal records. */
+  Location dataDirectory() {
+    return dataDirectory;
   }
 
   /** Creates the record of a bin; fails if one exists already. */

@@ -85,15 +85,21 @@ final class Recovery {
                         + " is missing or changed and some inputs were already deleted; restore the output"
                         + " from backup or versioning, then delete the record");
               }
+              Retirement retirement = entry.retirement(journal.dataDirectory());
               BinCompactor.finish(
-                  storage, output, remaining, entry.originals(), deletionFailures, listener);
+                  storage, output, remaining, retirement, deletionFailures, listener);
               journal.close(record);
               yield "finished: "
                   + remaining.size()
                   + " of "
                   + inputs.size()
                   + " inputs marked"
-                  + (entry.originals() == CompactionOptions.Originals.DELETE ? " and deleted" : "");
+                  + switch (entry.originals()) {
+                    case KEEP -> "";
+                    case DELETE -> " and deleted";
+                    case BACK_UP -> " and moved to " + entry.backupDirectory();
+                    case TRASH -> " and moved to the trash";
+                  };
             }
           };
       LOG.info("Recovered {}: {}", record, action);

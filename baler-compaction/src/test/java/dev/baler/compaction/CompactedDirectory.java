@@ -62,7 +62,9 @@ final class CompactedDirectory {
         new CompactionPlanner(
                 new LocalStorage(),
                 CompactionChild.options(
-                    CompactionOptions.Originals.DELETE, CompactionOptions.DEFAULT_LEASE_DURATION))
+                    CompactionOptions.Originals.DELETE,
+                    CompactionOptions.DEFAULT_LEASE_DURATION,
+                    Location.local(root).asDirectory()))
             .plan(Location.local(root).asDirectory());
     assertThat(plan.bins()).hasSizeGreaterThanOrEqualTo(2);
     assertThat(plan.bins().stream().mapToInt(bin -> bin.inputs().size()).sum()).isEqualTo(FILES);
@@ -176,9 +178,10 @@ final class CompactedDirectory {
    *       beside the data;
    *   <li>the rows of the outputs plus the originals without a marker are exactly the original
    *       multiset, and all distinct;
-   *   <li>with {@code DELETE}, only outputs remain: no original, no marker; with {@code KEEP},
-   *       every original remains with a marker naming an existing output, and each output holds
-   *       exactly the rows of the originals marked into it;
+   *   <li>with {@code DELETE}, only outputs remain: no original, no marker; with {@code BACK_UP},
+   *       the same, and the backup directory holds every original; with {@code KEEP}, every
+   *       original remains with a marker naming an existing output, and each output holds exactly
+   *       the rows of the originals marked into it;
    *   <li>nothing is left to compact.
    * </ul>
    */
@@ -194,9 +197,18 @@ final class CompactedDirectory {
     assertThat(duckDb.distinctRows(live)).as("distinct rows").isEqualTo(original);
 
     switch (originals) {
-      case DELETE -> {
+      case DELETE, TRASH -> {
         assertThat(originals()).as("originals left").isEmpty();
         assertThat(markers()).as("markers left").isEmpty();
+      }
+      case BACK_UP -> {
+        assertThat(originals()).as("originals left").isEmpty();
+        assertThat(markers()).as("markers left").isEmpty();
+        List<Path> backedUp =
+            DuckDbVerifier.parquetFilesUnder(
+                CompactionChild.backupDirectory(location()).toLocalPath());
+        assertThat(backedUp).as("originals backed up").hasSize(FILES);
+        assertThat(duckDb.rows(backedUp)).as("rows of the backed-up originals").isEqualTo(original);
       }
       case KEEP -> {
         assertThat(originals()).as("originals kept").hasSize(FILES);
@@ -223,7 +235,8 @@ final class CompactedDirectory {
 
     CompactionPlan plan =
         new CompactionPlanner(
-                new LocalStorage(), CompactionChild.options(originals, Duration.ofMinutes(2)))
+                new LocalStorage(),
+                CompactionChild.options(originals, Duration.ofMinutes(2), location()))
             .plan(location());
     assertThat(plan.bins()).as("bins left to compact").isEmpty();
   }

@@ -52,14 +52,24 @@ public final class CompactionChild {
 
   private CompactionChild() {}
 
-  /** The options of every run in these tests: 1 MiB bins, one bin at a time. */
-  static CompactionOptions options(CompactionOptions.Originals originals, Duration lease) {
-    return CompactionOptions.builder()
-        .targetBytes(1 << 20)
-        .parallelism(1)
-        .originals(originals)
-        .leaseDuration(lease)
-        .build();
+  /**
+   * The options of every run in these tests on {@code directory}: 1 MiB bins, one bin at a time;
+   * originals backed up go to its hidden {@code _backup/} directory.
+   */
+  static CompactionOptions options(
+      CompactionOptions.Originals originals, Duration lease, Location directory) {
+    CompactionOptions.Builder builder =
+        CompactionOptions.builder().targetBytes(1 << 20).parallelism(1).leaseDuration(lease);
+    switch (originals) {
+      case DELETE, KEEP, TRASH -> builder.originals(originals);
+      case BACK_UP -> builder.backUpOriginalsTo(backupDirectory(directory));
+    }
+    return builder.build();
+  }
+
+  /** Where originals backed up by these tests go: {@code _backup/} in the data directory. */
+  static Location backupDirectory(Location directory) {
+    return directory.asDirectory().resolve("_backup/");
   }
 
   public static void main(String[] args) throws Exception {
@@ -93,7 +103,7 @@ public final class CompactionChild {
     CompactionRunner runner =
         new CompactionRunner(
             new LocalStorage(),
-            options(originals, lease),
+            options(originals, lease, directory),
             new Stopper(stopAt, occurrence, trace, resume ? go : null));
     if (awaitGo) {
       // Load what taking the lease needs before the start signal, so both runs race on the lease.

@@ -145,7 +145,9 @@ class ConcurrentRunsIT {
           new CompactionRunner(
                   new LocalStorage(),
                   CompactionChild.options(
-                      Originals.DELETE, CompactionOptions.DEFAULT_LEASE_DURATION),
+                      Originals.DELETE,
+                      CompactionOptions.DEFAULT_LEASE_DURATION,
+                      directory.location()),
                   CompactionListener.NONE)
               .run(directory.location());
       assertThat(takeover.status()).isEqualTo(CompactionResult.Status.SUCCESS);
