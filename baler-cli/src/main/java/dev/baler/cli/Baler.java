@@ -11,12 +11,13 @@ import picocli.CommandLine.Command;
     versionProvider = Baler.Version.class,
     subcommands = {
       CompactCommand.class,
+      ConsolidateCommand.class,
       InspectCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
     description = {
-      "Baler: Parquet compaction and tooling for S3, S3-compatible stores and local disk.",
+      "Baler: Parquet compaction and tooling for S3, S3-compatible stores, HDFS and local disk.",
     },
     footer = {"", "Run 'baler help COMMAND' for a command's options."})
 public final class Baler {

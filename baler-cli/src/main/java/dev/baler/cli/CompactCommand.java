@@ -4,14 +4,12 @@ import dev.baler.compaction.CompactionListener;
 import dev.baler.compaction.CompactionOptions;
 import dev.baler.compaction.CompactionPlan;
 import dev.baler.compaction.CompactionPlanner;
-import dev.baler.compaction.CompactionResult;
 import dev.baler.compaction.CompactionRunner;
 import dev.baler.parquet.Codec;
 import dev.baler.parquet.WriteOptions;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -170,7 +168,7 @@ final class CompactCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     verboseOption.configureLogging();
     Location source = source();
-    checkLocalDirectoryExists(source);
+    CompactionRuns.checkLocalDirectoryExists("compact", source);
     CompactionOptions options = options();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -190,31 +188,7 @@ final class CompactCommand implements Callable<Integer> {
         out.flush();
         return ExitCodes.SUCCESS;
       }
-      CompactionResult result;
-      try (Progress progress = new Progress(System.err)) {
-        CompactionListener listener =
-            Progress.stderrIsTerminal() ? progress : CompactionListener.NONE;
-        result = new CompactionRunner(storage, options, listener).run(source);
-      }
-      result
-          .skipped()
-          .forEach(file -> err.println("baler: skipped " + file.location() + ": " + file.reason()));
-      result
-          .failedBins()
-          .forEach(bin -> err.println("baler: bin " + bin.output() + " failed: " + bin.reason()));
-      result
-          .deletionFailures()
-          .forEach(
-              failure ->
-                  err.println(
-                      "baler: cannot delete " + failure.location() + ": " + failure.reason()));
-      out.println(Reports.json(Reports.result(result)));
-      out.flush();
-      return switch (result.status()) {
-        case SUCCESS -> ExitCodes.SUCCESS;
-        case PARTIAL -> ExitCodes.PARTIAL;
-        case FAILED -> ExitCodes.FAILED;
-      };
+      return CompactionRuns.run(storage, options, source, out, err, Reports::result);
     }
   }
 
@@ -233,34 +207,8 @@ final class CompactCommand implements Callable<Integer> {
     return Sources.of(uri);
   }
 
-  /**
-   * A local source must name an existing directory (or a prefix inside one): a mistyped path would
-   * otherwise get a lease directory made for it.
-   */
-  private static void checkLocalDirectoryExists(Location source) {
-    if (!source.scheme().equals("file")) {
-      return;
-    }
-    Location directory = source.isDirectory() ? source : source.parent().orElse(source);
-    if (!Files.isDirectory(directory.toLocalPath())) {
-      throw new IllegalArgumentException(
-          "Cannot compact " + source + ": no such directory " + directory.toLocalPath());
-    }
-  }
-
   private CompactionOptions options() {
-    Codec codec = Codec.of(compression);
-    codec
-        .unavailableReason()
-        .ifPresent(
-            reason -> {
-              throw new IllegalArgumentException(
-                  "Cannot compress with "
-                      + codec.displayName()
-                      + ": "
-                      + reason
-                      + "; choose snappy, zstd, gzip, lz4_raw, lz4 or uncompressed");
-            });
+    Codec codec = CompactionRuns.codec(compression);
     CompactionOptions.Builder builder =
         CompactionOptions.builder()
             .targetBytes(targetBytes)

@@ -47,6 +47,14 @@ final class StorageOptions {
   String profile;
 
   Storage open(Location location) throws IOException {
+    return open(location, Map.of());
+  }
+
+  /**
+   * The storage of {@code location}, with these options and {@code extra} provider properties (such
+   * as {@code hdfs.user}) on top.
+   */
+  Storage open(Location location, Map<String, String> extra) throws IOException {
     if ((accessKeyId == null) != (secretAccessKey == null)) {
       throw new IllegalArgumentException(
           "Invalid credentials: give both --access-key-id and --secret-access-key, or neither");
@@ -57,7 +65,7 @@ final class StorageOptions {
           "Invalid --endpoint: credentials in the URL are not accepted; use --access-key-id and"
               + " --secret-access-key, AWS_* variables or --profile");
     }
-    Map<String, String> properties = new HashMap<>();
+    Map<String, String> properties = new HashMap<>(extra);
     put(properties, "s3.endpoint", endpoint);
     put(properties, "s3.region", region);
     put(properties, "s3.access-key-id", accessKeyId);

@@ -58,6 +58,16 @@ public final class HdfsServer implements AutoCloseable {
    * @throws IOException if it did not start in time or could not bind its ports
    */
   public static HdfsServer start() throws IOException {
+    return start(Map.of());
+  }
+
+  /**
+   * Starts a cluster with Hadoop settings on top of the test defaults, such as {@code
+   * fs.trash.interval} to give the namenode a trash, and waits as {@link #start()} does.
+   *
+   * @throws IOException if it did not start in time or could not bind its ports
+   */
+  public static HdfsServer start(Map<String, String> settings) throws IOException {
     Path baseDirectory = Files.createTempDirectory("baler-hdfs-");
     Configuration configuration = new Configuration();
     configuration.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDirectory.toString());
@@ -74,6 +84,7 @@ public final class HdfsServer implements AutoCloseable {
     configuration.set("dfs.namenode.file.close.num-committed-allowed", "1");
     // a client that gives up on a dead cluster quickly, rather than after minutes of retries
     configuration.set("ipc.client.connect.max.retries", "2");
+    settings.forEach(configuration::set);
 
     FutureTask<MiniDFSCluster> starting =
         new FutureTask<>(
