@@ -4,10 +4,18 @@ import dev.baler.storage.Location;
 import dev.baler.storage.StorageOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -16,18 +24,25 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * Writes an S3 object: bytes collect in a buffer of one part; a file that fits one part is sent
- * with one {@code PutObject} on close, a larger one as a multipart upload whose parts are sent, one
- * at a time, as the buffer fills, and which is completed on close. Nothing is visible before close
- * returns. A failure while sending, or {@link #abort()}, aborts the multipart upload so that S3
- * keeps no parts. Not thread-safe.
+ * with one {@code PutObject} on close, a larger one as a multipart upload whose parts are sent in
+ * the background as the buffer fills, while the writer goes on filling the next, and which is
+ * completed on close. At most {@link #PARTS_IN_FLIGHT} parts are sent at once; a writer that gets
+ * further ahead waits, so a stream holds at most {@code PARTS_IN_FLIGHT + 1} parts in memory.
+ * Nothing is visible before close returns. A failure while sending, or {@link #abort()}, aborts the
+ * multipart upload so that S3 keeps no parts. Not thread-safe: one writer per stream.
  */
 final class S3OutputStream extends StorageOutputStream {
   private static final int INITIAL_BUFFER_SIZE = 64 * 1024;
   private static final String CONTENT_TYPE = "application/octet-stream";
 
+  /** Parts of one stream sent at once. */
+  static final int PARTS_IN_FLIGHT = 2;
+
   private final S3Client client;
+  private final Executor uploads;
   private final Location location;
   private final int partSize;
+  private final Deque<Future<CompletedPart>> inFlight = new ArrayDeque<>();
   private byte[] buffer;
   private int buffered;
   private long position;
@@ -35,8 +50,12 @@ final class S3OutputStream extends StorageOutputStream {
   private final List<CompletedPart> parts = new ArrayList<>();
   private boolean done;
 
-  S3OutputStream(S3Client client, Location location, int partSize) {
+  /**
+   * @param uploads runs part uploads; shared by the streams of one storage
+   */
+  S3OutputStream(S3Client client, Executor uploads, Location location, int partSize) {
     this.client = client;
+    this.uploads = uploads;
     this.location = location;
     this.partSize = partSize;
     this.buffer = new byte[Math.min(partSize, INITIAL_BUFFER_SIZE)];
@@ -91,10 +110,12 @@ final class S3OutputStream extends StorageOutputStream {
         if (buffered > 0) {
           uploadPart();
         }
+        awaitParts(0);
         completeUpload();
       }
     } catch (IOException | RuntimeException e) {
       done = true;
+      cancelParts();
       abortUploadQuietly(e);
       throw e;
     }
@@ -110,6 +131,7 @@ final class S3OutputStream extends StorageOutputStream {
     done = true;
     buffer = null;
     if (uploadId != null) {
+      cancelParts();
       try {
         client.abortMultipartUpload(
             request ->
@@ -130,6 +152,7 @@ final class S3OutputStream extends StorageOutputStream {
     }
   }
 
+  /** Hands the full buffer to a background upload, after waiting for room among those sent. */
   private void uploadPart() throws IOException {
     try {
       if (uploadId == null) {
@@ -139,24 +162,83 @@ final class S3OutputStream extends StorageOutputStream {
                     request -> request.bucket(location.authority()).key(location.path()))
                 .uploadId();
       }
-      int partNumber = parts.size() + 1;
-      UploadPartResponse response =
-          client.uploadPart(
-              request ->
-                  request
-                      .bucket(location.authority())
-                      .key(location.path())
-                      .uploadId(uploadId)
-                      .partNumber(partNumber),
-              body(buffer, buffered));
-      parts.add(CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build());
-      buffered = 0;
     } catch (SdkException e) {
       done = true;
-      IOException failure = S3Errors.translate("write", location, e);
-      abortUploadQuietly(failure);
-      throw failure;
+      throw S3Errors.translate("write", location, e);
     }
+    awaitParts(PARTS_IN_FLIGHT - 1);
+    int partNumber = parts.size() + inFlight.size() + 1;
+    byte[] part = buffer;
+    int length = buffered;
+    String upload = uploadId;
+    FutureTask<CompletedPart> task =
+        new FutureTask<>(
+            () -> {
+              UploadPartResponse response =
+                  client.uploadPart(
+                      request ->
+                          request
+                              .bucket(location.authority())
+                              .key(location.path())
+                              .uploadId(upload)
+                              .partNumber(partNumber),
+                      body(part, length));
+              return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build();
+            });
+    inFlight.addLast(task);
+    uploads.execute(task);
+    // the part's bytes now belong to its upload; fill a new buffer meanwhile
+    buffer = new byte[partSize];
+    buffered = 0;
+  }
+
+  /**
+   * Waits until at most {@code most} parts are still being sent, oldest first.
+   *
+   * @throws IOException if a part could not be sent; the upload is then aborted
+   */
+  private void awaitParts(int most) throws IOException {
+    while (inFlight.size() > most) {
+      Future<CompletedPart> oldest = inFlight.removeFirst();
+      try {
+        parts.add(oldest.get());
+      } catch (ExecutionException e) {
+        done = true;
+        IOException failure =
+            e.getCause() instanceof SdkException sdk
+                ? S3Errors.translate("write", location, sdk)
+                : new IOException("Cannot write " + location + ": " + e.getCause(), e.getCause());
+        cancelParts();
+        abortUploadQuietly(failure);
+        throw failure;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        done = true;
+        InterruptedIOException failure =
+            new InterruptedIOException("Interrupted while writing " + location);
+        cancelParts();
+        abortUploadQuietly(failure);
+        throw failure;
+      }
+    }
+  }
+
+  /** Stops the parts still being sent and waits for them, so that an abort removes every part. */
+  private void cancelParts() {
+    for (Future<CompletedPart> part : inFlight) {
+      part.cancel(true);
+    }
+    for (Future<CompletedPart> part : inFlight) {
+      try {
+        part.get();
+      } catch (CancellationException | ExecutionException e) {
+        // cancelled or failed: either way it sends nothing more
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    inFlight.clear();
   }
 
   private void completeUpload() throws IOException {

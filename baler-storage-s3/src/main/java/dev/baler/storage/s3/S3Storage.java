@@ -11,6 +11,7 @@ import dev.baler.storage.Storage;
 import dev.baler.storage.StorageOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -19,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -61,8 +65,9 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  *       HeadObject} only when it was not given.
  *   <li>{@link #newOutputFile} buffers 8 MiB parts in memory: a file that fits one part is written
  *       with one {@code PutObject} on close; a larger one with a multipart upload whose parts are
- *       sent as they fill and which is completed on close, or aborted by {@link
- *       StorageOutputStream#abort()} or a failed close.
+ *       sent in the background as they fill (two at a time per file, on {@value #UPLOAD_THREADS}
+ *       threads shared by all files) while the writer fills the next, and which is completed on
+ *       close, or aborted by {@link StorageOutputStream#abort()} or a failed close.
  *   <li>{@link #createExclusive} is {@code PutObject} with {@code If-None-Match: *}.
  *   <li>{@link #deleteFiles} is {@code DeleteObjects} in batches of 1000 keys.
  *   <li>{@link #moveFile} is {@code CopyObject} then {@code DeleteObject}, so objects of at most 5
@@ -78,6 +83,13 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  */
 public final class S3Storage implements Storage {
   static final String SCHEME = "s3";
+
+  /** Threads sending parts of multipart uploads, shared by all streams of a storage. */
+  static final int UPLOAD_THREADS = 8;
+
+  /** How long one attempt of a request may take unless set: 2 minutes. */
+  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofMinutes(2);
+
   static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
   static final long DEFAULT_WHOLE_OBJECT_READ_LIMIT = 8 * 1024 * 1024;
   static final int MAX_KEYS_PER_DELETE = 1000;
@@ -85,6 +97,7 @@ public final class S3Storage implements Storage {
   private static final String DEFAULT_REGION = "us-east-1";
 
   private final S3Client client;
+  private final ThreadPoolExecutor uploads;
   private final AwsCredentialsProvider credentialsProvider;
   private final String description;
   private final int partSize;
@@ -102,10 +115,12 @@ public final class S3Storage implements Storage {
             .httpClientBuilder(ApacheHttpClient.builder().maxConnections(builder.maxConnections))
             .overrideConfiguration(
                 configuration ->
-                    configuration.retryStrategy(
-                        AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                            .maxAttempts(builder.maxAttempts)
-                            .build()));
+                    configuration
+                        .retryStrategy(
+                            AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(builder.maxAttempts)
+                                .build())
+                        .apiCallAttemptTimeout(builder.attemptTimeout));
     AddressingStyle addressingStyle = builder.addressingStyle();
     clientBuilder.forcePathStyle(addressingStyle == AddressingStyle.PATH);
     if (builder.endpoint != null) {
@@ -124,6 +139,19 @@ public final class S3Storage implements Storage {
             + addressingStyle
             + "]";
     this.partSize = builder.partSize;
+    this.uploads =
+        new ThreadPoolExecutor(
+            UPLOAD_THREADS,
+            UPLOAD_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "baler-s3-upload");
+              thread.setDaemon(true);
+              return thread;
+            });
+    uploads.allowCoreThreadTimeOut(true);
     this.wholeObjectReadLimit = builder.wholeObjectReadLimit;
     this.listPageSize = builder.listPageSize;
     this.deleteBatchSize = builder.deleteBatchSize;
@@ -176,7 +204,7 @@ public final class S3Storage implements Storage {
   /**
    * {@inheritDoc}
    *
-   * <p>The stream holds up to one part (8 MiB) in memory.
+   * <p>The stream holds up to three parts (24 MiB) in memory: one being filled, two being sent.
    *
    * @throws IllegalArgumentException if the location is not an {@code s3} object location
    */
@@ -191,7 +219,7 @@ public final class S3Storage implements Storage {
 
       @Override
       public StorageOutputStream create() {
-        return new S3OutputStream(client, checked, partSize);
+        return new S3OutputStream(client, uploads, checked, partSize);
       }
     };
   }
@@ -342,9 +370,12 @@ public final class S3Storage implements Storage {
     return Location.of(SCHEME + "://" + bucket + "/" + key);
   }
 
-  /** Closes the S3 client, its HTTP connections and its credentials provider. */
+  /**
+   * Closes the S3 client, its HTTP connections, its upload threads and its credentials provider.
+   */
   @Override
   public void close() {
+    uploads.shutdownNow();
     client.close();
     if (credentialsProvider instanceof SdkAutoCloseable closeable) {
       closeable.close();
@@ -414,6 +445,7 @@ public final class S3Storage implements Storage {
     private String profile;
     private AddressingStyle addressingStyle;
     private int maxAttempts = 5;
+    private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
     private int maxConnections = 64;
     private int partSize = DEFAULT_PART_SIZE;
     private long wholeObjectReadLimit = DEFAULT_WHOLE_OBJECT_READ_LIMIT;
@@ -506,6 +538,26 @@ public final class S3Storage implements Storage {
             "Invalid maximum attempts " + maxAttempts + ": expected 1 to 20");
       }
       this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * How long one attempt of a request may take until its response starts (for a download) or
+     * ends, before it is abandoned and, within {@link #maxAttempts}, retried; default 2 minutes. A
+     * stalled request is therefore retried after this long, and a request gives up after at most
+     * {@code maxAttempts} times it plus the retry strategy's backoff. Reads of a response body that
+     * stalls fail after the HTTP client's socket timeout instead (30 seconds).
+     *
+     * @throws IllegalArgumentException if not between 100 milliseconds and 1 hour
+     */
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      requireNonNull(attemptTimeout, "attemptTimeout is null");
+      if (attemptTimeout.compareTo(Duration.ofMillis(100)) < 0
+          || attemptTimeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "Invalid attempt timeout " + attemptTimeout + ": expected 100 ms to 1 hour");
+      }
+      this.attemptTimeout = attemptTimeout;
       return this;
     }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.baler.storage.StorageProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,10 @@ import java.util.Set;
  *   <li>{@value #PROFILE}: a profile of {@code ~/.aws/credentials} and {@code ~/.aws/config}
  *   <li>{@value #PATH_STYLE}: {@code true} for path-style addressing, {@code false} for virtual
  *       hosts; by default path style exactly when an endpoint is set
+ *   <li>{@value #MAX_ATTEMPTS}: attempts per request, retries included ({@link
+ *       S3Storage.Builder#maxAttempts})
+ *   <li>{@value #ATTEMPT_TIMEOUT_MILLIS}: how long one attempt may take, in milliseconds ({@link
+ *       S3Storage.Builder#attemptTimeout})
  * </ul>
  *
  * <p>Thread-safe.
@@ -50,6 +55,12 @@ public final class S3StorageProvider implements StorageProvider {
 
   /** The path-style addressing property, {@code true} or {@code false}. */
   public static final String PATH_STYLE = "s3.path-style";
+
+  /** The most attempts per request, retries included: 1 to 20 (default 5). */
+  public static final String MAX_ATTEMPTS = "s3.max-attempts";
+
+  /** How long one attempt may take, in milliseconds (default 120000). */
+  public static final String ATTEMPT_TIMEOUT_MILLIS = "s3.attempt-timeout-ms";
 
   /** Serves the {@code s3} scheme. */
   @Override
@@ -93,7 +104,22 @@ public final class S3StorageProvider implements StorageProvider {
     value(properties, PROFILE).ifPresent(builder::profile);
     value(properties, PATH_STYLE)
         .ifPresent(pathStyle -> builder.addressingStyle(parseAddressingStyle(pathStyle)));
+    value(properties, MAX_ATTEMPTS)
+        .ifPresent(attempts -> builder.maxAttempts(integer(MAX_ATTEMPTS, attempts)));
+    value(properties, ATTEMPT_TIMEOUT_MILLIS)
+        .ifPresent(
+            millis ->
+                builder.attemptTimeout(Duration.ofMillis(integer(ATTEMPT_TIMEOUT_MILLIS, millis))));
     return builder.build();
+  }
+
+  private static int integer(String key, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Invalid " + key + " '" + value + "': expected a whole number");
+    }
   }
 
   private static Optional<String> value(Map<String, String> properties, String key) {
