@@ -5,6 +5,7 @@ import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +79,11 @@ final class Journal {
   Location open(Entry entry) throws IOException {
     Location record =
         directory.resolve(entry.runId() + "-" + String.format("%06d", entry.bin()) + ".json");
-    if (!storage.createExclusive(record, StateJson.write(entry))) {
+    byte[] content = StateJson.write(entry);
+    // A create reported as lost to a taken key may be this call's own, retried after its answer
+    // was lost: the record names this run and bin, so equal content means it is ours.
+    if (!storage.createExclusive(record, content)
+        && !Arrays.equals(storage.newInputFile(record).readAllBytes(), content)) {
       throw new IOException("Cannot open journal record " + record + ": it exists already");
     }
     return record;

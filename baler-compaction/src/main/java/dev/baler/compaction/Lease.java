@@ -113,7 +113,8 @@ public final class Lease implements AutoCloseable {
     long expires = now + duration.toMillis();
     Record record =
         new Record(owner, hostName(), ProcessHandle.current().pid(), now, expires, false);
-    if (!storage.createExclusive(location(next), StateJson.write(record))) {
+    if (!storage.createExclusive(location(next), StateJson.write(record))
+        && !isOwn(location(next))) {
       throw new LeaseHeldException(
           location(next), "a run that started at the same moment", Instant.ofEpochMilli(expires));
     }
@@ -128,6 +129,20 @@ public final class Lease implements AutoCloseable {
     }
     storage.deleteFiles(older);
     LOG.debug("Took lease {} until {}", held, Instant.ofEpochMilli(expires));
+  }
+
+  /**
+   * Whether a generation that create-if-absent found taken holds this lease's own record: on S3, a
+   * retried create whose first attempt succeeded but whose answer was lost reports the key as
+   * taken.
+   */
+  private boolean isOwn(Location generation) throws IOException {
+    try {
+      Record found = StateJson.read(storage.newInputFile(generation).readAllBytes(), Record.class);
+      return found.owner().equals(owner);
+    } catch (FileNotFoundException e) {
+      return false;
+    }
   }
 
   private boolean isFree(Record record) {

@@ -7,6 +7,8 @@ import java.time.Instant;
 public final class LeaseHeldException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  private final Instant expiresAt;
+
   /**
    * @param lease the lease file held
    * @param owner who holds it: host and process id
@@ -21,5 +23,11 @@ public final class LeaseHeldException extends IllegalStateException {
             + " until "
             + expiresAt
             + " unless renewed; wait for that run to end, or, if it was killed, for the lease to expire");
+    this.expiresAt = expiresAt;
+  }
+
+  /** When the lease expires unless its holder renews it; a scheduler may retry after it. */
+  public Instant expiresAt() {
+    return expiresAt;
   }
 }

@@ -1,0 +1,388 @@
+package dev.baler.testing;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.util.Objects.requireNonNull;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An HTTP/1.1 proxy on {@code 127.0.0.1} that sits between an S3 client and an S3 server and
+ * answers a share of requests with a fault instead: {@code 503 SlowDown}, {@code 500
+ * InternalError}, a reset connection (before the request reaches the server, or after the server
+ * carried it out, so that the client never learns it did), or a stall (no answer until the client
+ * gives up). For tests of how Baler behaves on a flaky store.
+ *
+ * <p>Each connection carries one request: the proxy drops {@code Expect: 100-continue} (answering
+ * the client's expectation itself) and asks both sides for {@code Connection: close}. Neither
+ * header is covered by AWS Signature Version 4, so signatures stay valid. Faults are drawn from a
+ * seeded random number generator, so a test's sequence of faults is repeatable for a given order of
+ * requests. Stalls last at most {@link #STALL}, so a test cannot hang on them. Thread-safe.
+ */
+public final class FaultInjectingProxy implements AutoCloseable {
+  /** The longest a stalled request is held before its connection is closed. */
+  public static final Duration STALL = Duration.ofSeconds(20);
+
+  /** What the proxy can do instead of forwarding a request faithfully. */
+  public enum Fault {
+    /** Answer {@code 503 SlowDown} without forwarding. */
+    SLOW_DOWN,
+    /** Answer {@code 500 InternalError} without forwarding. */
+    INTERNAL_ERROR,
+    /** Reset the connection without forwarding. */
+    RESET_BEFORE,
+    /** Forward, let the server carry the request out, then reset instead of answering. */
+    RESET_AFTER,
+    /** Hold the request without forwarding until the client gives up (at most {@link #STALL}). */
+    STALL
+  }
+
+  private final URI upstream;
+  private final Map<Fault, Double> shares;
+  private final Random random;
+  private final ServerSocket serverSocket;
+  private final ExecutorService connections;
+  private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
+  private final AtomicLong forwarded = new AtomicLong();
+  private volatile boolean enabled = true;
+  private volatile boolean closed;
+
+  private FaultInjectingProxy(URI upstream, Map<Fault, Double> shares, long seed)
+      throws IOException {
+    this.upstream = upstream;
+    this.shares = new EnumMap<>(shares);
+    this.random = new Random(seed);
+    for (Fault fault : Fault.values()) {
+      injected.put(fault, new AtomicLong());
+    }
+    this.serverSocket = new ServerSocket();
+    serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    this.connections =
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = new Thread(runnable, "fault-proxy");
+              thread.setDaemon(true);
+              return thread;
+            });
+    Thread acceptor = new Thread(this::accept, "fault-proxy-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  /**
+   * Starts a proxy in front of {@code upstream} ({@code http://127.0.0.1:port}).
+   *
+   * @param shares for each fault, the share of requests that get it, each between 0 and 1 and
+   *     together at most 1; the rest are forwarded faithfully
+   * @param seed the seed of the random draw of faults
+   */
+  public static FaultInjectingProxy start(URI upstream, Map<Fault, Double> shares, long seed)
+      throws IOException {
+    requireNonNull(upstream, "upstream is null");
+    double total = 0;
+    for (var share : shares.entrySet()) {
+      if (share.getValue() < 0 || share.getValue() > 1) {
+        throw new IllegalArgumentException(
+            "Invalid share " + share.getValue() + " of " + share.getKey());
+      }
+      total += share.getValue();
+    }
+    if (total > 1) {
+      throw new IllegalArgumentException("Invalid shares: together " + total + ", above 1");
+    }
+    return new FaultInjectingProxy(upstream, shares, seed);
+  }
+
+  /** The proxy's address, {@code http://127.0.0.1:port}, to give S3 clients as their endpoint. */
+  public URI uri() {
+    return URI.create("http://127.0.0.1:" + serverSocket.getLocalPort());
+  }
+
+  /** Turns faults on or off; off, every request is forwarded faithfully. */
+  public void enabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  /** How many requests got each fault so far. */
+  public Map<Fault, Long> injected() {
+    Map<Fault, Long> counts = new EnumMap<>(Fault.class);
+    injected.forEach((fault, count) -> counts.put(fault, count.get()));
+    return counts;
+  }
+
+  /** How many requests were forwarded to the server so far, {@link Fault#RESET_AFTER} included. */
+  public long forwarded() {
+    return forwarded.get();
+  }
+
+  /** Stops accepting and drops open connections. */
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    serverSocket.close();
+    connections.shutdownNow();
+    try {
+      connections.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void accept() {
+    while (!closed) {
+      try {
+        Socket client = serverSocket.accept();
+        connections.execute(() -> serve(client));
+      } catch (IOException e) {
+        if (!closed) {
+          // a failed accept on an open socket: keep serving
+          continue;
+        }
+        return;
+      }
+    }
+  }
+
+  private Fault draw() {
+    if (!enabled) {
+      return null;
+    }
+    double value;
+    synchronized (random) {
+      value = random.nextDouble();
+    }
+    double bound = 0;
+    for (var share : shares.entrySet()) {
+      bound += share.getValue();
+      if (value < bound) {
+        return share.getKey();
+      }
+    }
+    return null;
+  }
+
+  private void serve(Socket client) {
+    try (client) {
+      client.setSoTimeout((int) STALL.toMillis());
+      InputStream fromClient = client.getInputStream();
+      OutputStream toClient = client.getOutputStream();
+      Request request = Request.read(fromClient, toClient);
+      Fault fault = draw();
+      if (fault != null) {
+        injected.get(fault).incrementAndGet();
+      }
+      if (fault == null || fault == Fault.RESET_AFTER) {
+        forwarded.incrementAndGet();
+        forward(request, toClient, fault == Fault.RESET_AFTER, client);
+        return;
+      }
+      switch (fault) {
+        case SLOW_DOWN ->
+            error(toClient, 503, "Slow Down", "SlowDown", "Please reduce your request rate.");
+        case INTERNAL_ERROR ->
+            error(
+                toClient,
+                500,
+                "Internal Server Error",
+                "InternalError",
+                "We encountered an internal error.");
+        case RESET_BEFORE -> reset(client);
+        case STALL -> stall(fromClient);
+        case RESET_AFTER -> throw new IllegalStateException("handled above");
+      }
+    } catch (IOException e) {
+      // the client went away or sent something unreadable: nothing to answer
+    }
+  }
+
+  private void forward(Request request, OutputStream toClient, boolean resetAfter, Socket client)
+      throws IOException {
+    try (Socket server = new Socket(upstream.getHost(), upstream.getPort())) {
+      server.setSoTimeout((int) STALL.toMillis());
+      OutputStream toServer = server.getOutputStream();
+      toServer.write(request.head());
+      toServer.write(request.body());
+      toServer.flush();
+      InputStream fromServer = server.getInputStream();
+      byte[] responseHead = readHead(fromServer);
+      if (resetAfter) {
+        // the server has carried the request out; drain its answer so that it is complete
+        fromServer.transferTo(OutputStream.nullOutputStream());
+        reset(client);
+        return;
+      }
+      toClient.write(withConnectionClose(responseHead));
+      fromServer.transferTo(toClient);
+      toClient.flush();
+    }
+  }
+
+  private static void error(
+      OutputStream out, int status, String reason, String code, String message) throws IOException {
+    byte[] body =
+        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
+                + code
+                + "</Code><Message>"
+                + message
+                + "</Message><RequestId>fault-proxy</RequestId></Error>")
+            .getBytes(ISO_8859_1);
+    String head =
+        "HTTP/1.1 "
+            + status
+            + " "
+            + reason
+            + "\r\nContent-Type: application/xml\r\nContent-Length: "
+            + body.length
+            + "\r\nConnection: close\r\n\r\n";
+    out.write(head.getBytes(ISO_8859_1));
+    out.write(body);
+    out.flush();
+  }
+
+  private static void reset(Socket socket) throws SocketException {
+    socket.setSoLinger(true, 0); // close sends RST, not FIN
+  }
+
+  private static void stall(InputStream fromClient) {
+    try {
+      // returns when the client closes its end, or throws when STALL has passed
+      fromClient.transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      // timed out or reset: the stall is over either way
+    }
+  }
+
+  /** A request as read from the client, re-headed for forwarding. */
+  private record Request(byte[] head, byte[] body) {
+    static Request read(InputStream in, OutputStream out) throws IOException {
+      String head = new String(readHead(in), ISO_8859_1);
+      String[] lines = head.split("\r\n");
+      List<String> kept = new ArrayList<>();
+      long contentLength = 0;
+      boolean chunked = false;
+      boolean expectContinue = false;
+      kept.add(lines[0]);
+      for (int i = 1; i < lines.length; i++) {
+        String line = lines[i];
+        int colon = line.indexOf(':');
+        if (colon < 0) {
+          continue;
+        }
+        String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+        String value = line.substring(colon + 1).trim();
+        switch (name) {
+          case "content-length" -> contentLength = Long.parseLong(value);
+          case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+          case "expect" -> expectContinue = value.equalsIgnoreCase("100-continue");
+          default -> {}
+        }
+        if (!name.equals("expect") && !name.equals("connection")) {
+          kept.add(line);
+        }
+      }
+      kept.add("Connection: close");
+      if (expectContinue) {
+        out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(ISO_8859_1));
+        out.flush();
+      }
+      byte[] body = chunked ? readChunked(in) : in.readNBytes((int) contentLength);
+      if (!chunked && body.length != contentLength) {
+        throw new EOFException("request body ended early");
+      }
+      byte[] newHead = (String.join("\r\n", kept) + "\r\n\r\n").getBytes(ISO_8859_1);
+      return new Request(newHead, body);
+    }
+
+    /** The chunked body as sent, framing included, so that it is forwarded unchanged. */
+    private static byte[] readChunked(InputStream in) throws IOException {
+      ByteArrayOutputStream raw = new ByteArrayOutputStream();
+      while (true) {
+        String sizeLine = readLine(in);
+        raw.write((sizeLine + "\r\n").getBytes(ISO_8859_1));
+        int semicolon = sizeLine.indexOf(';');
+        long size =
+            Long.parseLong(
+                (semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+        if (size == 0) {
+          // trailers, then the empty line
+          for (String line = readLine(in); ; line = readLine(in)) {
+            raw.write((line + "\r\n").getBytes(ISO_8859_1));
+            if (line.isEmpty()) {
+              return raw.toByteArray();
+            }
+          }
+        }
+        byte[] chunk = in.readNBytes((int) size + 2);
+        if (chunk.length != size + 2) {
+          throw new EOFException("chunk ended early");
+        }
+        raw.write(chunk);
+      }
+    }
+  }
+
+  /** The header block up to and including the empty line. */
+  private static byte[] readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("connection closed in the header block");
+      }
+      head.write(b);
+      matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toByteArray();
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int previous = -1;
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("connection closed in a line");
+      }
+      if (previous == '\r' && b == '\n') {
+        byte[] bytes = line.toByteArray();
+        return new String(bytes, 0, bytes.length - 1, ISO_8859_1);
+      }
+      line.write(b);
+      previous = b;
+    }
+  }
+
+  /** The response's header block with any {@code Connection} header replaced by {@code close}. */
+  private static byte[] withConnectionClose(byte[] head) {
+    String[] lines = new String(head, ISO_8859_1).split("\r\n");
+    StringBuilder rewritten = new StringBuilder(lines[0]).append("\r\n");
+    for (int i = 1; i < lines.length; i++) {
+      if (!lines[i].isEmpty() && !lines[i].toLowerCase(Locale.ROOT).startsWith("connection:")) {
+        rewritten.append(lines[i]).append("\r\n");
+      }
+    }
+    rewritten.append("Connection: close\r\n\r\n");
+    return rewritten.toString().getBytes(ISO_8859_1);
+  }
+}
