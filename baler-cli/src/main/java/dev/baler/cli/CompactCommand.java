@@ -249,18 +249,7 @@ final class CompactCommand implements Callable<Integer> {
   }
 
   private CompactionOptions options() {
-    Codec codec = Codec.of(compression);
-    codec
-        .unavailableReason()
-        .ifPresent(
-            reason -> {
-              throw new IllegalArgumentException(
-                  "Cannot compress with "
-                      + codec.displayName()
-                      + ": "
-                      + reason
-                      + "; choose snappy, zstd, gzip, lz4_raw, lz4 or uncompressed");
-            });
+    Codec codec = Codecs.available(compression);
     CompactionOptions.Builder builder =
         CompactionOptions.builder()
             .targetBytes(targetBytes)
