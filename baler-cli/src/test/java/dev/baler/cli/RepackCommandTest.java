@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -27,6 +28,18 @@ class RepackCommandTest {
     StringWriter err = new StringWriter();
     int code = Baler.run(args, new PrintWriter(out, true), new PrintWriter(err, true), environment);
     return new Run(code, out.toString(), err.toString());
+  }
+
+  /** Runs {@code baler repack --src source --dst destination} with {@code more} arguments. */
+  static Run repack(Path source, Path destination, String... more) {
+    String[] args = new String[5 + more.length];
+    args[0] = "repack";
+    args[1] = "--src";
+    args[2] = source.toString();
+    args[3] = "--dst";
+    args[4] = destination.toString();
+    System.arraycopy(more, 0, args, 5, more.length);
+    return baler(Map.of(), args);
   }
 
   private Path source() throws IOException {
@@ -46,18 +59,7 @@ class RepackCommandTest {
     Path source = source();
     Path destination = directory.resolve("clean");
 
-    Run run =
-        baler(
-            Map.of(),
-            "repack",
-            "--src",
-            source.toString(),
-            "--dst",
-            destination.toString(),
-            "--workers",
-            "2",
-            "--compression",
-            "zstd");
+    Run run = repack(source, destination, "--workers", "2", "--compression", "zstd");
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     JsonNode json = run.json();
@@ -82,9 +84,8 @@ class RepackCommandTest {
     Path source = source();
     Path broken = Files.write(source.resolve("broken.parquet"), new byte[0]);
     Path destination = directory.resolve("clean");
-    String[] args = {"repack", "--src", source.toString(), "--dst", destination.toString()};
 
-    Run first = baler(Map.of(), args);
+    Run first = repack(source, destination);
 
     assertThat(first.exitCode()).isEqualTo(3);
     assertThat(first.json().get("status").asText()).isEqualTo("partial");
@@ -101,8 +102,8 @@ class RepackCommandTest {
                 + System.lineSeparator());
     assertThat(destination.resolve("broken.parquet")).doesNotExist();
 
-    Files.copy(firstDataFile(source), broken, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Run second = baler(Map.of(), args);
+    Files.copy(firstDataFile(source), broken, StandardCopyOption.REPLACE_EXISTING);
+    Run second = repack(source, destination);
 
     assertThat(second.exitCode()).as(second.stderr()).isZero();
     assertThat(second.json().get("files_completed").asInt()).isEqualTo(1);
@@ -117,14 +118,7 @@ class RepackCommandTest {
     Files.createDirectories(source);
     Files.writeString(source.resolve("a.parquet"), "not Parquet");
 
-    Run run =
-        baler(
-            Map.of(),
-            "repack",
-            "--src",
-            source.toString(),
-            "--dst",
-            directory.resolve("clean").toString());
+    Run run = repack(source, directory.resolve("clean"));
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.json().get("status").asText()).isEqualTo("failed");
@@ -134,15 +128,8 @@ class RepackCommandTest {
   void destinationInsideSource_isRefusedAsUsageError() throws IOException {
     Path source = source();
 
-    Run inside =
-        baler(
-            Map.of(),
-            "repack",
-            "--src",
-            source.toString(),
-            "--dst",
-            source.resolve("out").toString());
-    Run same = baler(Map.of(), "repack", "--src", source.toString(), "--dst", source.toString());
+    Run inside = repack(source, source.resolve("out"));
+    Run same = repack(source, source);
 
     assertThat(inside.exitCode()).isEqualTo(2);
     assertThat(inside.stdout()).isEmpty();
@@ -161,15 +148,19 @@ class RepackCommandTest {
   @Test
   void missingOrInvalidSettings_areUsageErrors() throws IOException {
     Path source = source();
-    String dst = directory.resolve("clean").toString();
+    Path destination = directory.resolve("clean");
 
     Run missing = baler(Map.of(), "repack");
     Run badWorkers =
-        baler(Map.of("WORKERS", "many"), "repack", "--src", source.toString(), "--dst", dst);
-    Run badUint64 =
-        baler(Map.of(), "repack", "--src", source.toString(), "--dst", dst, "--uint64-as", "text");
-    Run noSuchDirectory =
-        baler(Map.of(), "repack", "--src", directory.resolve("nothing").toString(), "--dst", dst);
+        baler(
+            Map.of("WORKERS", "many"),
+            "repack",
+            "--src",
+            source.toString(),
+            "--dst",
+            destination.toString());
+    Run badUint64 = repack(source, destination, "--uint64-as", "text");
+    Run noSuchDirectory = repack(directory.resolve("nothing"), destination);
 
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.stderr())
@@ -183,7 +174,7 @@ class RepackCommandTest {
         .startsWith("baler: Invalid --uint64-as 'text': expected refuse or decimal");
     assertThat(noSuchDirectory.exitCode()).isEqualTo(2);
     assertThat(noSuchDirectory.stderr()).contains(": no such directory ");
-    assertThat(Path.of(dst)).doesNotExist();
+    assertThat(destination).doesNotExist();
   }
 
   @Test

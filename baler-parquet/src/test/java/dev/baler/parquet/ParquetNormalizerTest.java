@@ -2,6 +2,7 @@ package dev.baler.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.baler.parquet.ParquetInputs.Writing;
 import dev.baler.storage.LocalStorage;
@@ -456,23 +457,8 @@ class ParquetNormalizerTest {
     Path text = Files.writeString(directory.resolve("text.parquet"), "not parquet at all, surely");
     ParquetNormalizer normalizer = new ParquetNormalizer(NormalizationOptions.defaults());
 
-    assertThatThrownBy(
-            () ->
-                normalizer.normalize(
-                    storage.newInputFile(Location.local(empty)),
-                    storage.newOutputFile(Location.local(directory.resolve("o1.parquet"))),
-                    NormalizationListener.NONE))
-        .isInstanceOf(InvalidParquetFileException.class)
-        .extracting(e -> ((InvalidParquetFileException) e).reason())
-        .isEqualTo("empty file (0 bytes)");
-    assertThatThrownBy(
-            () ->
-                normalizer.normalize(
-                    storage.newInputFile(Location.local(text)),
-                    storage.newOutputFile(Location.local(directory.resolve("o2.parquet"))),
-                    NormalizationListener.NONE))
-        .isInstanceOf(InvalidParquetFileException.class)
-        .extracting(e -> ((InvalidParquetFileException) e).reason())
+    assertThat(refusal(normalizer, empty, "o1.parquet")).isEqualTo("empty file (0 bytes)");
+    assertThat(refusal(normalizer, text, "o2.parquet"))
         .isEqualTo("not a Parquet file: no PAR1 magic number at its start or end");
     assertThat(directory.resolve("o1.parquet")).doesNotExist();
     assertThat(directory.resolve("o2.parquet")).doesNotExist();
@@ -500,6 +486,19 @@ class ParquetNormalizerTest {
             batches::add);
 
     assertThat(batches).containsExactly(10L, 10L, 5L);
+  }
+
+  /** The reason {@code normalizer} refuses {@code input} with, writing to {@code output}. */
+  private String refusal(ParquetNormalizer normalizer, Path input, String output) {
+    Throwable thrown =
+        catchThrowable(
+            () ->
+                normalizer.normalize(
+                    storage.newInputFile(Location.local(input)),
+                    storage.newOutputFile(Location.local(directory.resolve(output))),
+                    NormalizationListener.NONE));
+    assertThat(thrown).isInstanceOf(InvalidParquetFileException.class);
+    return ((InvalidParquetFileException) thrown).reason();
   }
 
   private List<ColumnChunkMetaData> columnChunks(Path file) throws IOException {
