@@ -1,6 +1,7 @@
 package dev.baler.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
       CompactCommand.class,
       ConsolidateCommand.class,
       InspectCommand.class,
+      RepackCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -34,7 +36,12 @@ public final class Baler {
    * @return the exit status
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine commandLine = new CommandLine(new Baler());
+    return run(args, out, err, System.getenv());
+  }
+
+  /** Runs the command line in process with {@code environment} as the environment variables. */
+  static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
+    CommandLine commandLine = new CommandLine(new Baler(), new Factory(environment));
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(
@@ -66,6 +73,17 @@ public final class Baler {
       return ExitCodes.USAGE;
     }
     return commandLine.execute(args);
+  }
+
+  /** Makes the commands, giving those that read environment variables the environment. */
+  private record Factory(Map<String, String> environment) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      if (type == RepackCommand.class) {
+        return type.cast(new RepackCommand(environment));
+      }
+      return CommandLine.defaultFactory().create(type);
+    }
   }
 
   /** The version from the jar's manifest. */

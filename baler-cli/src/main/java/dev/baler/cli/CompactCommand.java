@@ -208,7 +208,7 @@ final class CompactCommand implements Callable<Integer> {
   }
 
   private CompactionOptions options() {
-    Codec codec = CompactionRuns.codec(compression);
+    Codec codec = Codecs.available(compression);
     CompactionOptions.Builder builder =
         CompactionOptions.builder()
             .targetBytes(targetBytes)

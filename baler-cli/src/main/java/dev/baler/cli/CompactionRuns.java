@@ -4,7 +4,6 @@ import dev.baler.compaction.CompactionListener;
 import dev.baler.compaction.CompactionOptions;
 import dev.baler.compaction.CompactionResult;
 import dev.baler.compaction.CompactionRunner;
-import dev.baler.parquet.Codec;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import java.io.IOException;
@@ -15,32 +14,11 @@ import java.util.function.Function;
 
 /**
  * What the commands that run the compaction engine ({@code compact}, {@code consolidate}) share:
- * checking their settings, and running with progress on stderr, the problems on stderr, one JSON
- * report on stdout and an exit code from the result.
+ * checking the source, and running with progress on stderr, the problems on stderr, one JSON report
+ * on stdout and an exit code from the result.
  */
 final class CompactionRuns {
   private CompactionRuns() {}
-
-  /**
-   * The codec of that name, if Baler can write it.
-   *
-   * @throws IllegalArgumentException naming the reason and the codecs to choose instead
-   */
-  static Codec codec(String name) {
-    Codec codec = Codec.of(name);
-    codec
-        .unavailableReason()
-        .ifPresent(
-            reason -> {
-              throw new IllegalArgumentException(
-                  "Cannot compress with "
-                      + codec.displayName()
-                      + ": "
-                      + reason
-                      + "; choose snappy, zstd, gzip, lz4_raw, lz4 or uncompressed");
-            });
-    return codec;
-  }
 
   /**
    * Refuses a local source whose directory does not exist: a mistyped path would otherwise get a

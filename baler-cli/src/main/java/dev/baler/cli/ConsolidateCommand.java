@@ -270,7 +270,7 @@ final class ConsolidateCommand implements Callable<Integer> {
         !noDictionary && first(null, writing.useDictionary(), Boolean.TRUE).booleanValue();
     WriteOptions writeOptions =
         WriteOptions.builder()
-            .codec(CompactionRuns.codec(first(compression, writing.codec(), "snappy")))
+            .codec(Codecs.available(first(compression, writing.codec(), "snappy")))
             .rowGroupRows(first(rowGroupSize, writing.rowGroupSize(), DEFAULT_ROW_GROUP_ROWS))
             .dictionaryEncoding(dictionary)
             .build();
