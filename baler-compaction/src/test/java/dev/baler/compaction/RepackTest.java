@@ -269,5 +269,10 @@ class RepackTest {
     public List<DeleteFailure> deleteFiles(Collection<Location> locations) throws IOException {
       return delegate.deleteFiles(locations);
     }
+
+    @Override
+    public void moveFile(Location source, Location target) throws IOException {
+      delegate.moveFile(source, target);
+    }
   }
 }
