@@ -10,7 +10,6 @@ import dev.baler.parquet.WriteOptions;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
@@ -145,20 +144,7 @@ final class CompactCommand implements Callable<Integer> {
           "leave a partition alone unless it has at least N files to compact (default: ${DEFAULT-VALUE})")
   int minFiles;
 
-  @Option(
-      names = "--parallelism",
-      paramLabel = "N",
-      description = "bins compacted at once (default: the number of CPUs, at most 4)")
-  Integer parallelism;
-
-  @Option(
-      names = "--lease-seconds",
-      paramLabel = "SECONDS",
-      defaultValue = "120",
-      description =
-          "how long a run's lease lasts without renewal; a killed run on another host blocks"
-              + " others this long (default: ${DEFAULT-VALUE})")
-  long leaseSeconds;
+  @Mixin RunOptions runOptions;
 
   @Mixin StorageOptions storageOptions;
 
@@ -218,7 +204,6 @@ final class CompactCommand implements Callable<Integer> {
                     ? CompactionOptions.Originals.DELETE
                     : CompactionOptions.Originals.KEEP)
             .deduplicationMemoryBytes(deduplicationMemory)
-            .leaseDuration(Duration.ofSeconds(leaseSeconds))
             .writeOptions(WriteOptions.builder().codec(codec).rowGroupRows(rowGroupSize).build());
     if (start != null) {
       builder.startMillis(instantMillis("--start", start));
@@ -229,9 +214,7 @@ final class CompactCommand implements Callable<Integer> {
     if (deduplicate) {
       builder.deduplicate();
     }
-    if (parallelism != null) {
-      builder.parallelism(parallelism);
-    }
+    runOptions.applyTo(builder);
     return builder.build();
   }
 

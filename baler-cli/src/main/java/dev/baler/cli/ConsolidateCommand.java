@@ -9,7 +9,6 @@ import dev.baler.storage.Storage;
 import dev.baler.storage.hdfs.HdfsStorageProvider;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -154,18 +153,7 @@ final class ConsolidateCommand implements Callable<Integer> {
           "write no dictionary pages (default: a dictionary for the columns where it pays)")
   boolean noDictionary;
 
-  @Option(
-      names = "--parallelism",
-      paramLabel = "N",
-      description = "bins compacted at once (default: the number of CPUs, at most 4)")
-  Integer parallelism;
-
-  @Option(
-      names = "--lease-seconds",
-      paramLabel = "SECONDS",
-      defaultValue = "120",
-      description = "how long a run's lease lasts without renewal (default: ${DEFAULT-VALUE})")
-  long leaseSeconds;
+  @Mixin RunOptions runOptions;
 
   @Mixin StorageOptions storageOptions;
 
@@ -279,11 +267,8 @@ final class ConsolidateCommand implements Callable<Integer> {
             .targetBytes(megabytes << 20)
             .minFiles(first(minFiles, consolidation.minFilesThreshold(), DEFAULT_MIN_FILES))
             .partitionDates(dates)
-            .leaseDuration(Duration.ofSeconds(leaseSeconds))
             .writeOptions(writeOptions);
-    if (parallelism != null) {
-      builder.parallelism(parallelism);
-    }
+    runOptions.applyTo(builder);
     String backup = first(backupDir, safety.backupDir(), null);
     boolean deleteOutright = skipTrash || Boolean.FALSE.equals(safety.backupBeforeDelete());
     if (backup != null) {
