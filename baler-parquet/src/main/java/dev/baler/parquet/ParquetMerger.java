@@ -3,6 +3,7 @@ package dev.baler.parquet;
 import static java.util.Objects.requireNonNull;
 
 import dev.baler.storage.OutputFile;
+import dev.baler.storage.SeekableInputStream;
 import dev.baler.storage.StorageOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,15 +12,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -107,7 +112,6 @@ public final class ParquetMerger {
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
       int sliceOrdinal = 0;
       for (List<Slice> rowGroup : rowGroups) {
-        List<PageReadStore> stores = new ArrayList<>();
         List<OpenInput> sources = new ArrayList<>();
         long inputBytes = 0;
         int rows = 0;
@@ -121,15 +125,42 @@ public final class ParquetMerger {
                 .entrySet()
                 .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
           }
-          stores.add(source.readRowGroup(slice.rowGroup));
           sources.add(source);
           inputBytes += slice.bytes;
           rows += slice.keptRows;
+        }
+        // Columns whose input chunks may all be carried over are read apart, one at a time; the
+        // rest of the row group is read at once.
+        List<ColumnDescriptor> decoded = new ArrayList<>();
+        boolean[] candidate = new boolean[columns.size()];
+        for (int column = 0; column < columns.size(); column++) {
+          candidate[column] = mayCarry(sources, rowGroup, column);
+          if (!candidate[column]) {
+            decoded.add(columns.get(column));
+          }
+        }
+        List<PageReadStore> stores = new ArrayList<>();
+        for (int i = 0; i < rowGroup.size(); i++) {
+          stores.add(sources.get(i).readRowGroup(rowGroup.get(i).rowGroup, decoded));
         }
         ColumnCopier.RowHashes hashes = new ColumnCopier.RowHashes(rows);
         writer.startBlock(rows);
         for (int column = 0; column < columns.size(); column++) {
           ColumnDescriptor descriptor = columns.get(column);
+          List<PageReadStore> columnStores = stores;
+          if (candidate[column]) {
+            Optional<List<CarriedChunk>> carried =
+                readCarried(sources, rowGroup, descriptor, column, decompressors);
+            if (carried.isPresent()) {
+              carry(writer, descriptor, column, sources, rowGroup, carried.get(), hashes, output);
+              continue;
+            }
+            columnStores = new ArrayList<>();
+            for (int i = 0; i < rowGroup.size(); i++) {
+              columnStores.add(
+                  sources.get(i).readRowGroup(rowGroup.get(i).rowGroup, List.of(descriptor)));
+            }
+          }
           MessageType columnSchema = columnSchemas.get(column);
           ColumnChunkPageWriteStore pages =
               new ColumnChunkPageWriteStore(
@@ -154,7 +185,7 @@ public final class ParquetMerger {
               row +=
                   ColumnCopier.walk(
                       ColumnCopier.columnReader(
-                          stores.get(i),
+                          columnStores.get(i),
                           source.footer.schema(),
                           source.footer.createdBy(),
                           descriptor),
@@ -166,36 +197,20 @@ public final class ParquetMerger {
                       hashes,
                       row);
             } catch (RuntimeException e) {
-              throw new InvalidParquetFileException(
-                  source.input.file().location(),
-                  "cannot decode column '"
-                      + String.join(".", descriptor.getPath())
-                      + "' ("
-                      + e
-                      + ")",
-                  e);
+              throw cannotDecode(source, descriptor, e);
             }
           }
-          if (row != rows) {
-            throw new IllegalStateException(
-                "Column '"
-                    + String.join(".", descriptor.getPath())
-                    + "' of "
-                    + output.location()
-                    + " has "
-                    + row
-                    + " rows, expected "
-                    + rows);
-          }
+          checkRows(descriptor, row, rows, output);
           sink.finish();
           pages.flushToFileWriter(writer);
           store.close();
+          if (columnStores != stores) {
+            closeAll(columnStores);
+          }
         }
         writer.endBlock();
         fingerprint = fingerprint.plus(hashes.fingerprint());
-        for (PageReadStore store : stores) {
-          store.close();
-        }
+        closeAll(stores);
         for (Slice slice : rowGroup) {
           if (lastSliceOfInput[slice.input] == sliceOrdinal) {
             open.remove(slice.input).close();
@@ -218,11 +233,132 @@ public final class ParquetMerger {
     }
   }
 
+  /**
+   * Whether every input chunk of an output column chunk may be carried over, as far as their
+   * metadata tells: pages carried over, none of the slice's rows left out, and {@link
+   * CarriedChunk#isCandidate}.
+   */
+  private boolean mayCarry(List<OpenInput> sources, List<Slice> rowGroup, int column) {
+    return switch (options.pages()) {
+      case REENCODE -> false;
+      case CARRY_OVER -> {
+        for (int i = 0; i < rowGroup.size(); i++) {
+          Slice slice = rowGroup.get(i);
+          var block = sources.get(i).footer.rowGroups().get(slice.rowGroup);
+          if (slice.keptRows != block.getRowCount()
+              || !CarriedChunk.isCandidate(
+                  block.getColumns().get(column), options.codec().parquetName())) {
+            yield false;
+          }
+        }
+        yield true;
+      }
+    };
+  }
+
+  /** The pages of one column of every slice, or empty if one of them cannot be carried over. */
+  private static Optional<List<CarriedChunk>> readCarried(
+      List<OpenInput> sources,
+      List<Slice> rowGroup,
+      ColumnDescriptor descriptor,
+      int column,
+      CodecFactory decompressors)
+      throws IOException {
+    List<CarriedChunk> chunks = new ArrayList<>();
+    for (int i = 0; i < rowGroup.size(); i++) {
+      Optional<CarriedChunk> chunk =
+          sources.get(i).readCarried(rowGroup.get(i).rowGroup, column, descriptor, decompressors);
+      if (chunk.isEmpty()) {
+        return Optional.empty();
+      }
+      chunks.add(chunk.get());
+    }
+    return Optional.of(chunks);
+  }
+
+  /** Hashes the rows of carried chunks, then writes their pages as they are. */
+  private void carry(
+      ParquetFileWriter writer,
+      ColumnDescriptor descriptor,
+      int column,
+      List<OpenInput> sources,
+      List<Slice> rowGroup,
+      List<CarriedChunk> chunks,
+      ColumnCopier.RowHashes hashes,
+      OutputFile output)
+      throws IOException {
+    int row = 0;
+    List<Statistics<?>> statistics = new ArrayList<>();
+    for (int i = 0; i < rowGroup.size(); i++) {
+      OpenInput source = sources.get(i);
+      try {
+        row +=
+            ColumnCopier.walk(
+                ColumnCopier.columnReader(
+                    chunks.get(i).decompressedPages(),
+                    source.footer.schema(),
+                    source.footer.createdBy(),
+                    descriptor),
+                descriptor,
+                column,
+                null,
+                0,
+                null,
+                hashes,
+                row);
+      } catch (RuntimeException e) {
+        throw cannotDecode(source, descriptor, e);
+      }
+      statistics.add(
+          source
+              .footer
+              .rowGroups()
+              .get(rowGroup.get(i).rowGroup)
+              .getColumns()
+              .get(column)
+              .getStatistics());
+    }
+    checkRows(descriptor, row, hashes.rows(), output);
+    CarriedChunk.write(writer, descriptor, options.codec().parquetName(), chunks, statistics);
+  }
+
+  private static InvalidParquetFileException cannotDecode(
+      OpenInput source, ColumnDescriptor descriptor, RuntimeException e) {
+    return new InvalidParquetFileException(
+        source.input.file().location(),
+        "cannot decode column " + CarriedChunk.pathOf(descriptor) + " (" + e + ")",
+        e);
+  }
+
+  private static void checkRows(
+      ColumnDescriptor descriptor, int rows, int expected, OutputFile output) {
+    if (rows != expected) {
+      throw new IllegalStateException(
+          "Column "
+              + CarriedChunk.pathOf(descriptor)
+              + " of "
+              + output.location()
+              + " has "
+              + rows
+              + " rows, expected "
+              + expected);
+    }
+  }
+
+  private static void closeAll(List<PageReadStore> stores) {
+    for (PageReadStore store : stores) {
+      if (store != null) {
+        store.close();
+      }
+    }
+  }
+
   /** An input being read: its reader and footer, checked against the planned layout. */
   private static final class OpenInput implements AutoCloseable {
     final MergeInput input;
     final ParquetFileReader reader;
     final Footer footer;
+    private SeekableInputStream stream;
 
     private OpenInput(MergeInput input, ParquetFileReader reader, Footer footer) {
       this.input = input;
@@ -249,8 +385,16 @@ public final class ParquetMerger {
       return new OpenInput(input, reader, footer);
     }
 
-    PageReadStore readRowGroup(int rowGroup) throws IOException {
+    /**
+     * Reads the chunks of {@code columns} of a row group into memory; null when {@code columns} is
+     * empty.
+     */
+    PageReadStore readRowGroup(int rowGroup, List<ColumnDescriptor> columns) throws IOException {
+      if (columns.isEmpty()) {
+        return null;
+      }
       try {
+        reader.setRequestedSchema(columns);
         PageReadStore store = reader.readRowGroup(rowGroup);
         if (store == null) {
           throw new InvalidParquetFileException(
@@ -269,9 +413,48 @@ public final class ParquetMerger {
       }
     }
 
+    /** Reads one column chunk as stored, for carrying over; empty if a page cannot be. */
+    Optional<CarriedChunk> readCarried(
+        int rowGroup, int column, ColumnDescriptor descriptor, CodecFactory decompressors)
+        throws IOException {
+      ColumnChunkMetaData chunk = footer.rowGroups().get(rowGroup).getColumns().get(column);
+      byte[] stored = new byte[Math.toIntExact(chunk.getTotalSize())];
+      if (stream == null) {
+        stream = input.file().newStream();
+      }
+      stream.seek(chunk.getStartingPos());
+      stream.readFully(stored, 0, stored.length);
+      Optional<CarriedChunk> carried =
+          CarriedChunk.read(
+              input.file().location(),
+              footer.createdBy(),
+              descriptor,
+              chunk,
+              stored,
+              decompressors.getDecompressor(chunk.getCodec()));
+      if (carried.isPresent() && carried.get().lacksPageStatistics()) {
+        return Optional.of(carried.get().withIndexStatistics(columnIndex(chunk)));
+      }
+      return carried;
+    }
+
+    /** The chunk's column index, or null if the file has none or it cannot be read. */
+    private ColumnIndex columnIndex(ColumnChunkMetaData chunk) throws IOException {
+      try {
+        return reader.readColumnIndex(chunk);
+      } catch (RuntimeException e) {
+        // Only page statistics come from it; without it the chunk keeps its exact statistics.
+        return null;
+      }
+    }
+
     @Override
     public void close() throws IOException {
-      reader.close();
+      try (reader) {
+        if (stream != null) {
+          stream.close();
+        }
+      }
     }
   }
 
