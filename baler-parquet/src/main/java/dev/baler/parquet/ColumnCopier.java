@@ -234,16 +234,7 @@ final class ColumnCopier {
     RowHashes hashes = new RowHashes(Math.toIntExact(rowGroup.getRowCount()));
     List<ColumnDescriptor> columns = schema.getColumns();
     for (int column = 0; column < columns.size(); column++) {
-      ColumnDescriptor descriptor = columns.get(column);
-      walk(
-          columnReader(rowGroup, schema, createdBy, descriptor),
-          descriptor,
-          column,
-          null,
-          0,
-          null,
-          hashes,
-          0);
+      ColumnHasher.hash(rowGroup, schema, createdBy, columns.get(column), column, hashes, 0);
     }
     return hashes;
   }

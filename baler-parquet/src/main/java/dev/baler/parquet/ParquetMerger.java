@@ -293,17 +293,12 @@ public final class ParquetMerger {
       OpenInput source = sources.get(i);
       try {
         row +=
-            ColumnCopier.walk(
-                ColumnCopier.columnReader(
-                    chunks.get(i).decompressedPages(),
-                    source.footer.schema(),
-                    source.footer.createdBy(),
-                    descriptor),
+            ColumnHasher.hash(
+                chunks.get(i).decompressedPages(),
+                source.footer.schema(),
+                source.footer.createdBy(),
                 descriptor,
                 column,
-                null,
-                0,
-                null,
                 hashes,
                 row);
       } catch (RuntimeException e) {

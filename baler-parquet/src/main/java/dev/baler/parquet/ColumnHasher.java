@@ -1,0 +1,434 @@
+package dev.baler.parquet;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.bytes.BytesUtils;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+/**
+ * Folds one column chunk into row hashes, decoding its pages itself: a batch decoder for the pages
+ * Baler writes and most writers write (data pages V1 with RLE levels, and PLAIN or dictionary
+ * values), which gives exactly the hashes of {@link ColumnCopier#walk} at a fraction of the cost of
+ * parquet-java's value-at-a-time column reader. Chunks with other pages or encodings (V2 pages,
+ * delta or byte-stream-split values, bit-packed levels) go through {@link ColumnCopier#walk}.
+ *
+ * <p>Only hashes: it cannot write values or leave rows out, so it serves verification, duplicate
+ * detection and carried-over chunks. Not thread-safe; one instance per thread and column.
+ */
+final class ColumnHasher {
+  private static final VarHandle INT = view(int[].class);
+  private static final VarHandle LONG = view(long[].class);
+
+  private final ColumnDescriptor descriptor;
+  private final int column;
+  private final PrimitiveTypeName type;
+  private final int maxRepetition;
+  private final int maxDefinition;
+  private final Hashing.Bytes bytesHash = new Hashing.Bytes();
+  private int[] repetitions = new int[0];
+  private int[] definitions = new int[0];
+  private int[] indexes = new int[0];
+  // A dictionary's entries, hashed once: bits for numbers, two lanes for byte strings.
+  private long[] dictionary1;
+  private long[] dictionary2;
+
+  private ColumnHasher(ColumnDescriptor descriptor, int column) {
+    this.descriptor = descriptor;
+    this.column = column;
+    this.type = descriptor.getPrimitiveType().getPrimitiveTypeName();
+    this.maxRepetition = descriptor.getMaxRepetitionLevel();
+    this.maxDefinition = descriptor.getMaxDefinitionLevel();
+  }
+
+  /**
+   * Folds every value of one column chunk into {@code hashes}.
+   *
+   * @param rowGroup the row group holding the chunk, from which the chunk's pages are read
+   * @param schema the file's schema and {@code createdBy} its writer, for the fallback reader
+   * @param column the column's index in the schema, folded into hashes
+   * @param firstRow the index in {@code hashes} of the chunk's first row
+   * @return the number of rows in the chunk
+   */
+  static int hash(
+      PageReadStore rowGroup,
+      MessageType schema,
+      String createdBy,
+      ColumnDescriptor descriptor,
+      int column,
+      ColumnCopier.RowHashes hashes,
+      int firstRow) {
+    PageReader reader = rowGroup.getPageReader(descriptor);
+    DictionaryPage dictionary = reader.readDictionaryPage();
+    if (dictionary != null) {
+      dictionary = copy(dictionary);
+    }
+    ColumnHasher hasher = new ColumnHasher(descriptor, column);
+    List<DataPage> pages = new ArrayList<>();
+    boolean decodable = true;
+    for (DataPage page = reader.readPage(); page != null; page = reader.readPage()) {
+      DataPage copied = copy(page);
+      pages.add(copied);
+      decodable &= copied instanceof DataPageV1 v1 && hasher.isDecodable(v1);
+    }
+    if (decodable && (dictionary == null || hasher.readDictionary(dictionary))) {
+      int row = firstRow;
+      for (DataPage page : pages) {
+        row = hasher.hashPage((DataPageV1) page, hashes, row);
+      }
+      return row - firstRow;
+    }
+    PageReadStore replay = replay(rowGroup, descriptor, dictionary, pages, reader);
+    return ColumnCopier.walk(
+        ColumnCopier.columnReader(replay, schema, createdBy, descriptor),
+        descriptor,
+        column,
+        null,
+        0,
+        null,
+        hashes,
+        firstRow);
+  }
+
+  private boolean isDecodable(DataPageV1 page) {
+    return (maxRepetition == 0 || page.getRlEncoding() == Encoding.RLE)
+        && (maxDefinition == 0 || page.getDlEncoding() == Encoding.RLE)
+        && switch (page.getValueEncoding()) {
+          case PLAIN -> true;
+          case PLAIN_DICTIONARY, RLE_DICTIONARY -> type != PrimitiveTypeName.BOOLEAN;
+          default -> false;
+        };
+  }
+
+  /** Hashes a PLAIN dictionary's entries; false if its encoding is another. */
+  private boolean readDictionary(DictionaryPage page) {
+    if (page.getEncoding() != Encoding.PLAIN && page.getEncoding() != Encoding.PLAIN_DICTIONARY) {
+      return false;
+    }
+    byte[] bytes = bytesOf(page.getBytes());
+    int entries = page.getDictionarySize();
+    dictionary1 = new long[entries];
+    dictionary2 = new long[entries];
+    int position = 0;
+    for (int entry = 0; entry < entries; entry++) {
+      switch (type) {
+        case INT32 -> {
+          dictionary1[entry] = (int) INT.get(bytes, position);
+          position += 4;
+        }
+        case FLOAT -> {
+          dictionary1[entry] = (int) INT.get(bytes, position);
+          position += 4;
+        }
+        case INT64, DOUBLE -> {
+          dictionary1[entry] = (long) LONG.get(bytes, position);
+          position += 8;
+        }
+        case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
+          int length = byteLength(bytes, position);
+          position += type == PrimitiveTypeName.BINARY ? 4 : 0;
+          bytesHash.hash(bytes, position, length);
+          dictionary1[entry] = bytesHash.lane1;
+          dictionary2[entry] = bytesHash.lane2;
+          position += length;
+        }
+        case BOOLEAN -> throw new IllegalStateException("A BOOLEAN column has no dictionary");
+      }
+    }
+    return true;
+  }
+
+  /** The length of the byte string at {@code position}, its length prefix not counted. */
+  private int byteLength(byte[] bytes, int position) {
+    return switch (type) {
+      case BINARY -> (int) INT.get(bytes, position);
+      case FIXED_LEN_BYTE_ARRAY -> descriptor.getPrimitiveType().getTypeLength();
+      case INT96 -> 12;
+      default -> throw new IllegalStateException("Not a byte string: " + type);
+    };
+  }
+
+  /** Folds one page's values into their rows; returns the index of the next row to fill. */
+  private int hashPage(DataPageV1 page, ColumnCopier.RowHashes hashes, int nextRow) {
+    byte[] bytes = bytesOf(page.getBytes());
+    int count = page.getValueCount();
+    int position = 0;
+    if (maxRepetition > 0) {
+      repetitions = grow(repetitions, count);
+      position = readLevels(bytes, position, maxRepetition, repetitions, count);
+    }
+    if (maxDefinition > 0) {
+      definitions = grow(definitions, count);
+      position = readLevels(bytes, position, maxDefinition, definitions, count);
+    }
+    boolean dictionaryEncoded = page.getValueEncoding() != Encoding.PLAIN;
+    if (dictionaryEncoded) {
+      if (dictionary1 == null) {
+        throw new IllegalStateException(
+            "Column "
+                + CarriedChunk.pathOf(descriptor)
+                + " has dictionary pages but no dictionary");
+      }
+      int present = count;
+      if (maxDefinition > 0) {
+        present = 0;
+        for (int i = 0; i < count; i++) {
+          present += definitions[i] == maxDefinition ? 1 : 0;
+        }
+      }
+      int bitWidth = bytes[position++] & 0xFF;
+      indexes = grow(indexes, present);
+      new HybridDecoder(bytes, position, bytes.length, bitWidth).read(indexes, present);
+    }
+    final long[] lane1 = hashes.lane1;
+    final long[] lane2 = hashes.lane2;
+    final long columnTag = (long) column << 20;
+    int row = nextRow - 1;
+    int value = 0;
+    for (int i = 0; i < count; i++) {
+      int repetition = maxRepetition > 0 ? repetitions[i] : 0;
+      int definition = maxDefinition > 0 ? definitions[i] : 0;
+      if (repetition == 0) {
+        row++;
+      }
+      long tag = columnTag | ((long) repetition << 10) | definition;
+      long element1;
+      long element2;
+      if (definition == maxDefinition) {
+        boolean byteString;
+        long bits = 0;
+        long bytes1 = 0;
+        long bytes2 = 0;
+        if (dictionaryEncoded) {
+          int index = indexes[value];
+          byteString = isByteString();
+          bits = dictionary1[index];
+          bytes1 = dictionary1[index];
+          bytes2 = dictionary2[index];
+        } else {
+          switch (type) {
+            case INT32, FLOAT -> {
+              bits = (int) INT.get(bytes, position);
+              position += 4;
+              byteString = false;
+            }
+            case INT64, DOUBLE -> {
+              bits = (long) LONG.get(bytes, position);
+              position += 8;
+              byteString = false;
+            }
+            case BOOLEAN -> {
+              bits = (bytes[position + (value >>> 3)] >>> (value & 7)) & 1;
+              byteString = false;
+            }
+            case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
+              int length = byteLength(bytes, position);
+              position += type == PrimitiveTypeName.BINARY ? 4 : 0;
+              bytesHash.hash(bytes, position, length);
+              position += length;
+              bytes1 = bytesHash.lane1;
+              bytes2 = bytesHash.lane2;
+              byteString = true;
+            }
+            default -> throw new IllegalStateException("Unknown physical type " + type);
+          }
+        }
+        value++;
+        if (byteString) {
+          element1 = Hashing.mix(bytes1 + tag);
+          element2 = Hashing.mix(bytes2 ^ (tag * Hashing.LANE2));
+        } else {
+          element1 = Hashing.mix(bits * Hashing.LANE1 + tag);
+          element2 = Hashing.mix(Long.rotateLeft(bits, 31) ^ (tag * Hashing.LANE2) ^ 0x5BD1E995L);
+        }
+      } else {
+        element1 = Hashing.mix(tag ^ 0x1B873593L);
+        element2 = Hashing.mix(tag * Hashing.LANE1 + 0xCC9E2D51L);
+      }
+      lane1[row] = (lane1[row] ^ element1) * Hashing.LANE1;
+      lane2[row] = (lane2[row] + element2) * Hashing.LANE2;
+    }
+    return row + 1;
+  }
+
+  private boolean isByteString() {
+    return type == PrimitiveTypeName.BINARY
+        || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
+        || type == PrimitiveTypeName.INT96;
+  }
+
+  /** Reads RLE-encoded levels with their 4-byte length; returns the position after them. */
+  private static int readLevels(byte[] bytes, int position, int maxLevel, int[] into, int count) {
+    int length = (int) INT.get(bytes, position);
+    int start = position + 4;
+    new HybridDecoder(bytes, start, start + length, BytesUtils.getWidthFromMaxInt(maxLevel))
+        .read(into, count);
+    return start + length;
+  }
+
+  /** Parquet's RLE / bit-packing hybrid encoding, decoded in runs. */
+  private static final class HybridDecoder {
+    private final byte[] bytes;
+    private final int end;
+    private final int bitWidth;
+    private int position;
+
+    HybridDecoder(byte[] bytes, int position, int end, int bitWidth) {
+      this.bytes = bytes;
+      this.position = position;
+      this.end = end;
+      this.bitWidth = bitWidth;
+    }
+
+    void read(int[] into, int count) {
+      int filled = 0;
+      int valueBytes = (bitWidth + 7) / 8;
+      long mask = (1L << bitWidth) - 1;
+      while (filled < count) {
+        if (position >= end) {
+          throw new IllegalStateException("RLE/bit-packed data ends after " + filled + " values");
+        }
+        int header = readUnsignedVarInt();
+        if ((header & 1) == 0) {
+          int run = header >>> 1;
+          int value = 0;
+          for (int i = 0; i < valueBytes; i++) {
+            value |= (bytes[position++] & 0xFF) << (8 * i);
+          }
+          int stop = Math.min(count, filled + run);
+          for (; filled < stop; filled++) {
+            into[filled] = value;
+          }
+        } else {
+          int values = (header >>> 1) * 8;
+          int stop = Math.min(count, filled + values);
+          long buffer = 0;
+          int bits = 0;
+          int at = position;
+          for (; filled < stop; filled++) {
+            while (bits < bitWidth) {
+              buffer |= (bytes[at++] & 0xFFL) << bits;
+              bits += 8;
+            }
+            into[filled] = (int) (buffer & mask);
+            buffer >>>= bitWidth;
+            bits -= bitWidth;
+          }
+          position += (header >>> 1) * bitWidth;
+        }
+      }
+    }
+
+    private int readUnsignedVarInt() {
+      int value = 0;
+      int shift = 0;
+      int b;
+      do {
+        b = bytes[position++] & 0xFF;
+        value |= (b & 0x7F) << shift;
+        shift += 7;
+      } while ((b & 0x80) != 0);
+      return value;
+    }
+  }
+
+  private static int[] grow(int[] array, int size) {
+    return array.length >= size ? array : new int[Math.max(size, array.length * 2)];
+  }
+
+  private static byte[] bytesOf(BytesInput input) {
+    try {
+      return input.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("Cannot read a page: " + e.getMessage(), e);
+    }
+  }
+
+  /** A page whose bytes stay readable after the reader moves on (decompressors reuse buffers). */
+  private static DataPage copy(DataPage page) {
+    if (page instanceof DataPageV1 v1) {
+      return new DataPageV1(
+          BytesInput.from(bytesOf(v1.getBytes())),
+          v1.getValueCount(),
+          v1.getUncompressedSize(),
+          v1.getStatistics(),
+          v1.getRlEncoding(),
+          v1.getDlEncoding(),
+          v1.getValueEncoding());
+    }
+    DataPageV2 v2 = (DataPageV2) page;
+    return new DataPageV2(
+        v2.getRowCount(),
+        v2.getNullCount(),
+        v2.getValueCount(),
+        BytesInput.from(bytesOf(v2.getRepetitionLevels())),
+        BytesInput.from(bytesOf(v2.getDefinitionLevels())),
+        v2.getDataEncoding(),
+        BytesInput.from(bytesOf(v2.getData())),
+        v2.getUncompressedSize(),
+        v2.getStatistics(),
+        false);
+  }
+
+  private static DictionaryPage copy(DictionaryPage page) {
+    try {
+      return page.copy();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("Cannot read a dictionary page: " + e.getMessage(), e);
+    }
+  }
+
+  /** The pages already read, as a store that parquet-java's column reader can read again. */
+  private static PageReadStore replay(
+      PageReadStore rowGroup,
+      ColumnDescriptor descriptor,
+      DictionaryPage dictionary,
+      List<DataPage> pages,
+      PageReader original) {
+    long values = original.getTotalValueCount();
+    return new PageReadStore() {
+      @Override
+      public PageReader getPageReader(ColumnDescriptor column) {
+        Iterator<DataPage> next = pages.iterator();
+        return new PageReader() {
+          @Override
+          public DictionaryPage readDictionaryPage() {
+            return dictionary;
+          }
+
+          @Override
+          public long getTotalValueCount() {
+            return values;
+          }
+
+          @Override
+          public DataPage readPage() {
+            return next.hasNext() ? next.next() : null;
+          }
+        };
+      }
+
+      @Override
+      public long getRowCount() {
+        return rowGroup.getRowCount();
+      }
+    };
+  }
+
+  private static VarHandle view(Class<?> arrayType) {
+    return MethodHandles.byteArrayViewVarHandle(arrayType, ByteOrder.LITTLE_ENDIAN);
+  }
+}
