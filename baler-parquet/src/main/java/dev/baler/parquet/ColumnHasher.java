@@ -175,6 +175,7 @@ final class ColumnHasher {
       position = readLevels(bytes, position, maxDefinition, definitions, count);
     }
     boolean dictionaryEncoded = page.getValueEncoding() != Encoding.PLAIN;
+    boolean byteString = isByteString(type);
     if (dictionaryEncoded) {
       if (dictionary1 == null) {
         throw new IllegalStateException(
@@ -193,9 +194,6 @@ final class ColumnHasher {
       indexes = grow(indexes, present);
       new HybridDecoder(bytes, position, bytes.length, bitWidth).read(indexes, present);
     }
-    final long[] lane1 = hashes.lane1;
-    final long[] lane2 = hashes.lane2;
-    final long columnTag = (long) column << 20;
     int row = nextRow - 1;
     int value = 0;
     for (int i = 0; i < count; i++) {
@@ -204,145 +202,58 @@ final class ColumnHasher {
       if (repetition == 0) {
         row++;
       }
-      long tag = columnTag | ((long) repetition << 10) | definition;
-      long element1;
-      long element2;
-      if (definition == maxDefinition) {
-        boolean byteString;
-        long bits = 0;
-        long bytes1 = 0;
-        long bytes2 = 0;
-        if (dictionaryEncoded) {
-          int index = indexes[value];
-          byteString = isByteString();
-          bits = dictionary1[index];
-          bytes1 = dictionary1[index];
-          bytes2 = dictionary2[index];
-        } else {
-          switch (type) {
-            case INT32, FLOAT -> {
-              bits = (int) INT.get(bytes, position);
-              position += 4;
-              byteString = false;
-            }
-            case INT64, DOUBLE -> {
-              bits = (long) LONG.get(bytes, position);
-              position += 8;
-              byteString = false;
-            }
-            case BOOLEAN -> {
-              bits = (bytes[position + (value >>> 3)] >>> (value & 7)) & 1;
-              byteString = false;
-            }
-            case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
-              int length = byteLength(bytes, position);
-              position += type == PrimitiveTypeName.BINARY ? 4 : 0;
-              bytesHash.hash(bytes, position, length);
-              position += length;
-              bytes1 = bytesHash.lane1;
-              bytes2 = bytesHash.lane2;
-              byteString = true;
-            }
-            default -> throw new IllegalStateException("Unknown physical type " + type);
-          }
-        }
-        value++;
-        if (byteString) {
-          element1 = Hashing.mix(bytes1 + tag);
-          element2 = Hashing.mix(bytes2 ^ (tag * Hashing.LANE2));
-        } else {
-          element1 = Hashing.mix(bits * Hashing.LANE1 + tag);
-          element2 = Hashing.mix(Long.rotateLeft(bits, 31) ^ (tag * Hashing.LANE2) ^ 0x5BD1E995L);
-        }
-      } else {
-        element1 = Hashing.mix(tag ^ 0x1B873593L);
-        element2 = Hashing.mix(tag * Hashing.LANE1 + 0xCC9E2D51L);
+      long tag = ColumnCopier.RowHashes.tag(column, repetition, definition);
+      if (definition != maxDefinition) {
+        hashes.foldNull(row, tag);
+        continue;
       }
-      lane1[row] = (lane1[row] ^ element1) * Hashing.LANE1;
-      lane2[row] = (lane2[row] + element2) * Hashing.LANE2;
+      if (dictionaryEncoded) {
+        int index = indexes[value++];
+        if (byteString) {
+          hashes.foldBytes(row, dictionary1[index], dictionary2[index], tag);
+        } else {
+          hashes.foldNumber(row, dictionary1[index], tag);
+        }
+        continue;
+      }
+      switch (type) {
+        case INT32, FLOAT -> {
+          hashes.foldNumber(row, (int) INT.get(bytes, position), tag);
+          position += 4;
+        }
+        case INT64, DOUBLE -> {
+          hashes.foldNumber(row, (long) LONG.get(bytes, position), tag);
+          position += 8;
+        }
+        case BOOLEAN ->
+            hashes.foldNumber(row, (bytes[position + (value >>> 3)] >>> (value & 7)) & 1, tag);
+        case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
+          int length = byteLength(bytes, position);
+          position += type == PrimitiveTypeName.BINARY ? 4 : 0;
+          bytesHash.hash(bytes, position, length);
+          position += length;
+          hashes.foldBytes(row, bytesHash.lane1, bytesHash.lane2, tag);
+        }
+      }
+      value++;
     }
     return row + 1;
   }
 
-  private boolean isByteString() {
-    return type == PrimitiveTypeName.BINARY
-        || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
-        || type == PrimitiveTypeName.INT96;
+  static boolean isByteString(PrimitiveTypeName type) {
+    return switch (type) {
+      case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> true;
+      case INT32, INT64, FLOAT, DOUBLE, BOOLEAN -> false;
+    };
   }
 
   /** Reads RLE-encoded levels with their 4-byte length; returns the position after them. */
-  private static int readLevels(byte[] bytes, int position, int maxLevel, int[] into, int count) {
+  static int readLevels(byte[] bytes, int position, int maxLevel, int[] into, int count) {
     int length = (int) INT.get(bytes, position);
     int start = position + 4;
     new HybridDecoder(bytes, start, start + length, BytesUtils.getWidthFromMaxInt(maxLevel))
         .read(into, count);
     return start + length;
-  }
-
-  /** Parquet's RLE / bit-packing hybrid encoding, decoded in runs. */
-  private static final class HybridDecoder {
-    private final byte[] bytes;
-    private final int end;
-    private final int bitWidth;
-    private int position;
-
-    HybridDecoder(byte[] bytes, int position, int end, int bitWidth) {
-      this.bytes = bytes;
-      this.position = position;
-      this.end = end;
-      this.bitWidth = bitWidth;
-    }
-
-    void read(int[] into, int count) {
-      int filled = 0;
-      int valueBytes = (bitWidth + 7) / 8;
-      long mask = (1L << bitWidth) - 1;
-      while (filled < count) {
-        if (position >= end) {
-          throw new IllegalStateException("RLE/bit-packed data ends after " + filled + " values");
-        }
-        int header = readUnsignedVarInt();
-        if ((header & 1) == 0) {
-          int run = header >>> 1;
-          int value = 0;
-          for (int i = 0; i < valueBytes; i++) {
-            value |= (bytes[position++] & 0xFF) << (8 * i);
-          }
-          int stop = Math.min(count, filled + run);
-          for (; filled < stop; filled++) {
-            into[filled] = value;
-          }
-        } else {
-          int values = (header >>> 1) * 8;
-          int stop = Math.min(count, filled + values);
-          long buffer = 0;
-          int bits = 0;
-          int at = position;
-          for (; filled < stop; filled++) {
-            while (bits < bitWidth) {
-              buffer |= (bytes[at++] & 0xFFL) << bits;
-              bits += 8;
-            }
-            into[filled] = (int) (buffer & mask);
-            buffer >>>= bitWidth;
-            bits -= bitWidth;
-          }
-          position += (header >>> 1) * bitWidth;
-        }
-      }
-    }
-
-    private int readUnsignedVarInt() {
-      int value = 0;
-      int shift = 0;
-      int b;
-      do {
-        b = bytes[position++] & 0xFF;
-        value |= (b & 0x7F) << shift;
-        shift += 7;
-      } while ((b & 0x80) != 0);
-      return value;
-    }
   }
 
   private static int[] grow(int[] array, int size) {
