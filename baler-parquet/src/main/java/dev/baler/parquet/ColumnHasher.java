@@ -115,38 +115,22 @@ final class ColumnHasher {
 
   /** Hashes a PLAIN dictionary's entries; false if its encoding is another. */
   private boolean readDictionary(DictionaryPage page) {
-    if (page.getEncoding() != Encoding.PLAIN && page.getEncoding() != Encoding.PLAIN_DICTIONARY) {
+    var read = DictionaryEntries.read(page, descriptor);
+    if (read.isEmpty()) {
       return false;
     }
-    byte[] bytes = bytesOf(page.getBytes());
-    int entries = page.getDictionarySize();
-    dictionary1 = new long[entries];
-    dictionary2 = new long[entries];
-    int position = 0;
-    for (int entry = 0; entry < entries; entry++) {
-      switch (type) {
-        case INT32 -> {
-          dictionary1[entry] = (int) INT.get(bytes, position);
-          position += 4;
-        }
-        case FLOAT -> {
-          dictionary1[entry] = (int) INT.get(bytes, position);
-          position += 4;
-        }
-        case INT64, DOUBLE -> {
-          dictionary1[entry] = (long) LONG.get(bytes, position);
-          position += 8;
-        }
-        case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
-          int length = byteLength(bytes, position);
-          position += type == PrimitiveTypeName.BINARY ? 4 : 0;
-          bytesHash.hash(bytes, position, length);
-          dictionary1[entry] = bytesHash.lane1;
-          dictionary2[entry] = bytesHash.lane2;
-          position += length;
-        }
-        case BOOLEAN -> throw new IllegalStateException("A BOOLEAN column has no dictionary");
-      }
+    DictionaryEntries entries = read.get();
+    if (!isByteString(type)) {
+      dictionary1 = entries.bits();
+      return true;
+    }
+    dictionary1 = new long[entries.size()];
+    dictionary2 = new long[entries.size()];
+    for (int entry = 0; entry < entries.size(); entry++) {
+      byte[] string = entries.strings()[entry];
+      bytesHash.hash(string, 0, string.length);
+      dictionary1[entry] = bytesHash.lane1;
+      dictionary2[entry] = bytesHash.lane2;
     }
     return true;
   }
@@ -163,7 +147,7 @@ final class ColumnHasher {
 
   /** Folds one page's values into their rows; returns the index of the next row to fill. */
   private int hashPage(DataPageV1 page, ColumnCopier.RowHashes hashes, int nextRow) {
-    byte[] bytes = bytesOf(page.getBytes());
+    byte[] bytes = DictionaryEntries.bytesOf(page.getBytes());
     int count = page.getValueCount();
     int position = 0;
     if (maxRepetition > 0) {
@@ -260,19 +244,11 @@ final class ColumnHasher {
     return array.length >= size ? array : new int[Math.max(size, array.length * 2)];
   }
 
-  private static byte[] bytesOf(BytesInput input) {
-    try {
-      return input.toByteArray();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("Cannot read a page: " + e.getMessage(), e);
-    }
-  }
-
   /** A page whose bytes stay readable after the reader moves on (decompressors reuse buffers). */
   private static DataPage copy(DataPage page) {
     if (page instanceof DataPageV1 v1) {
       return new DataPageV1(
-          BytesInput.from(bytesOf(v1.getBytes())),
+          BytesInput.from(DictionaryEntries.bytesOf(v1.getBytes())),
           v1.getValueCount(),
           v1.getUncompressedSize(),
           v1.getStatistics(),
@@ -285,10 +261,10 @@ final class ColumnHasher {
         v2.getRowCount(),
         v2.getNullCount(),
         v2.getValueCount(),
-        BytesInput.from(bytesOf(v2.getRepetitionLevels())),
-        BytesInput.from(bytesOf(v2.getDefinitionLevels())),
+        BytesInput.from(DictionaryEntries.bytesOf(v2.getRepetitionLevels())),
+        BytesInput.from(DictionaryEntries.bytesOf(v2.getDefinitionLevels())),
         v2.getDataEncoding(),
-        BytesInput.from(bytesOf(v2.getData())),
+        BytesInput.from(DictionaryEntries.bytesOf(v2.getData())),
         v2.getUncompressedSize(),
         v2.getStatistics(),
         false);

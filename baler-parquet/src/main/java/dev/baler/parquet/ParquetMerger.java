@@ -155,11 +155,23 @@ public final class ParquetMerger {
               carry(writer, descriptor, column, sources, rowGroup, carried.get(), hashes, output);
               continue;
             }
-            columnStores = new ArrayList<>();
-            for (int i = 0; i < rowGroup.size(); i++) {
-              columnStores.add(
-                  sources.get(i).readRowGroup(rowGroup.get(i).rowGroup, List.of(descriptor)));
+            columnStores = readColumn(sources, rowGroup, descriptor);
+          }
+          boolean dictionary =
+              options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column);
+          if (dictionary && mayMergeDictionaries(sources, rowGroup, column)) {
+            Optional<DictionaryMerge> merge =
+                DictionaryMerge.read(descriptor, columnStores, options.pageBytes());
+            if (columnStores != stores) {
+              closeAll(columnStores);
             }
+            if (merge.isPresent()) {
+              checkRows(descriptor, merge.get().hash(hashes, column), rows, output);
+              merge.get().write(writer, compressor);
+              continue;
+            }
+            // The pages were consumed: read the column again, to re-encode it value by value.
+            columnStores = readColumn(sources, rowGroup, descriptor);
           }
           MessageType columnSchema = columnSchemas.get(column);
           ColumnChunkPageWriteStore pages =
@@ -169,10 +181,7 @@ public final class ParquetMerger {
                   properties.getAllocator(),
                   properties.getColumnIndexTruncateLength(),
                   properties.getPageWriteChecksumEnabled());
-          ParquetProperties columnProperties =
-              options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column)
-                  ? properties
-                  : plainProperties;
+          ParquetProperties columnProperties = dictionary ? properties : plainProperties;
           ColumnWriteStore store = columnProperties.newColumnWriteStore(columnSchema, pages);
           ColumnCopier.ColumnSink sink =
               new ColumnCopier.ColumnSink(store, store.getColumnWriter(descriptor));
@@ -254,6 +263,38 @@ public final class ParquetMerger {
         yield true;
       }
     };
+  }
+
+  /**
+   * Whether the dictionaries of an output column chunk's input chunks may be merged, as far as
+   * their metadata tells: see {@link DictionaryMerge}.
+   */
+  private boolean mayMergeDictionaries(List<OpenInput> sources, List<Slice> rowGroup, int column) {
+    return switch (options.pages()) {
+      case REENCODE -> false;
+      case CARRY_OVER -> {
+        for (int i = 0; i < rowGroup.size(); i++) {
+          Slice slice = rowGroup.get(i);
+          var block = sources.get(i).footer.rowGroups().get(slice.rowGroup);
+          if (slice.keptRows != block.getRowCount()
+              || !DictionaryMerge.isCandidate(block.getColumns().get(column))) {
+            yield false;
+          }
+        }
+        yield true;
+      }
+    };
+  }
+
+  /** One column of every slice, read apart from the rest of the row group. */
+  private static List<PageReadStore> readColumn(
+      List<OpenInput> sources, List<Slice> rowGroup, ColumnDescriptor descriptor)
+      throws IOException {
+    List<PageReadStore> stores = new ArrayList<>();
+    for (int i = 0; i < rowGroup.size(); i++) {
+      stores.add(sources.get(i).readRowGroup(rowGroup.get(i).rowGroup, List.of(descriptor)));
+    }
+    return stores;
   }
 
   /** The pages of one column of every slice, or empty if one of them cannot be carried over. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The batch decoder hashes every row exactly as the value-at-a-time walk does. */
 class ColumnHasherTest {
-  private static final MessageType SCHEMA =
+  static final MessageType SCHEMA =
       MessageTypeParser.parseMessageType(
           """
           message wide {
@@ -123,7 +123,8 @@ class ColumnHasherTest {
     assertThat(rowGroups).isGreaterThan(1);
   }
 
-  private static Group row(SimpleGroupFactory groups, int i) {
+  /** Row {@code i} of the wide schema: every type, nulls, empty and nested lists. */
+  static Group row(SimpleGroupFactory groups, int i) {
     Group row = groups.newGroup().append("small", i % 1000 - 500).append("measure", i * 1.5);
     if (i % 9 != 0) {
       row.append("big", (long) i * 1_000_003L);
