@@ -2,6 +2,7 @@ package dev.baler.parquet;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Optional;
@@ -77,9 +78,22 @@ record DictionaryEntries(long[] bits, byte[][] strings) {
     return Optional.of(new DictionaryEntries(bits, strings));
   }
 
+  /**
+   * The bytes of a page, without a copy when they are a whole heap array already (as the pages of
+   * carried chunks are).
+   */
   static byte[] bytesOf(BytesInput input) {
     try {
-      return input.toByteArray();
+      ByteBuffer buffer = input.toByteBuffer();
+      if (buffer.hasArray()
+          && buffer.arrayOffset() == 0
+          && buffer.position() == 0
+          && buffer.remaining() == buffer.array().length) {
+        return buffer.array();
+      }
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.duplicate().get(bytes);
+      return bytes;
     } catch (java.io.IOException e) {
       throw new IllegalStateException("Cannot read a page: " + e.getMessage(), e);
     }
