@@ -5,7 +5,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32;
@@ -17,9 +16,7 @@ import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.page.DataPage;
 import org.apache.parquet.column.page.DataPageV1;
-import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
@@ -297,47 +294,19 @@ final class CarriedChunk {
 
   /** The chunk as a row group store of one column, whose pages are the decompressed pages. */
   PageReadStore decompressedPages() {
-    return new PageReadStore() {
-      @Override
-      public PageReader getPageReader(ColumnDescriptor column) {
-        if (!column.equals(descriptor)) {
-          throw new IllegalArgumentException("Column " + pathOf(column) + " is not carried here");
-        }
-        Iterator<Page> next = pages.iterator();
-        return new PageReader() {
-          @Override
-          public DictionaryPage readDictionaryPage() {
-            return null;
-          }
-
-          @Override
-          public long getTotalValueCount() {
-            return values;
-          }
-
-          @Override
-          public DataPage readPage() {
-            if (!next.hasNext()) {
-              return null;
-            }
-            Page page = next.next();
-            return new DataPageV1(
-                BytesInput.from(page.decompressed()),
-                page.values(),
-                page.decompressed().length,
-                page.statistics().orElse(null),
-                page.repetitionEncoding(),
-                page.definitionEncoding(),
-                page.valuesEncoding());
-          }
-        };
-      }
-
-      @Override
-      public long getRowCount() {
-        return rows;
-      }
-    };
+    List<DataPage> decompressed = new ArrayList<>(pages.size());
+    for (Page page : pages) {
+      decompressed.add(
+          new DataPageV1(
+              BytesInput.from(page.decompressed()),
+              page.values(),
+              page.decompressed().length,
+              page.statistics().orElse(null),
+              page.repetitionEncoding(),
+              page.definitionEncoding(),
+              page.valuesEncoding()));
+    }
+    return new PageList(descriptor, null, decompressed, rows);
   }
 
   /**

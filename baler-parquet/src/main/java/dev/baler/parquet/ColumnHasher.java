@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
@@ -91,7 +90,8 @@ final class ColumnHasher {
       }
       return row - firstRow;
     }
-    PageReadStore replay = replay(rowGroup, descriptor, dictionary, pages, reader);
+    // The pages already read, again, for parquet-java's column reader.
+    PageReadStore replay = new PageList(descriptor, dictionary, pages, rowGroup.getRowCount());
     return ColumnCopier.walk(
         ColumnCopier.columnReader(replay, schema, createdBy, descriptor),
         descriptor,
@@ -276,43 +276,6 @@ final class ColumnHasher {
     } catch (java.io.IOException e) {
       throw new IllegalStateException("Cannot read a dictionary page: " + e.getMessage(), e);
     }
-  }
-
-  /** The pages already read, as a store that parquet-java's column reader can read again. */
-  private static PageReadStore replay(
-      PageReadStore rowGroup,
-      ColumnDescriptor descriptor,
-      DictionaryPage dictionary,
-      List<DataPage> pages,
-      PageReader original) {
-    long values = original.getTotalValueCount();
-    return new PageReadStore() {
-      @Override
-      public PageReader getPageReader(ColumnDescriptor column) {
-        Iterator<DataPage> next = pages.iterator();
-        return new PageReader() {
-          @Override
-          public DictionaryPage readDictionaryPage() {
-            return dictionary;
-          }
-
-          @Override
-          public long getTotalValueCount() {
-            return values;
-          }
-
-          @Override
-          public DataPage readPage() {
-            return next.hasNext() ? next.next() : null;
-          }
-        };
-      }
-
-      @Override
-      public long getRowCount() {
-        return rowGroup.getRowCount();
-      }
-    };
   }
 
   private static VarHandle view(Class<?> arrayType) {

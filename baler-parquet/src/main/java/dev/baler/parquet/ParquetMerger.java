@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
@@ -24,6 +25,7 @@ import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
@@ -244,25 +246,12 @@ public final class ParquetMerger {
 
   /**
    * Whether every input chunk of an output column chunk may be carried over, as far as their
-   * metadata tells: pages carried over, none of the slice's rows left out, and {@link
-   * CarriedChunk#isCandidate}.
+   * metadata tells: see {@link CarriedChunk}.
    */
   private boolean mayCarry(List<OpenInput> sources, List<Slice> rowGroup, int column) {
-    return switch (options.pages()) {
-      case REENCODE -> false;
-      case CARRY_OVER -> {
-        for (int i = 0; i < rowGroup.size(); i++) {
-          Slice slice = rowGroup.get(i);
-          var block = sources.get(i).footer.rowGroups().get(slice.rowGroup);
-          if (slice.keptRows != block.getRowCount()
-              || !CarriedChunk.isCandidate(
-                  block.getColumns().get(column), options.codec().parquetName())) {
-            yield false;
-          }
-        }
-        yield true;
-      }
-    };
+    CompressionCodecName codec = options.codec().parquetName();
+    return everyChunkWhole(
+        sources, rowGroup, column, chunk -> CarriedChunk.isCandidate(chunk, codec));
   }
 
   /**
@@ -270,14 +259,25 @@ public final class ParquetMerger {
    * their metadata tells: see {@link DictionaryMerge}.
    */
   private boolean mayMergeDictionaries(List<OpenInput> sources, List<Slice> rowGroup, int column) {
+    return everyChunkWhole(sources, rowGroup, column, DictionaryMerge::isCandidate);
+  }
+
+  /**
+   * Whether pages are carried over or dictionaries merged at all, and every input chunk of the
+   * column has none of its rows left out and passes {@code test}.
+   */
+  private boolean everyChunkWhole(
+      List<OpenInput> sources,
+      List<Slice> rowGroup,
+      int column,
+      Predicate<ColumnChunkMetaData> test) {
     return switch (options.pages()) {
       case REENCODE -> false;
       case CARRY_OVER -> {
         for (int i = 0; i < rowGroup.size(); i++) {
           Slice slice = rowGroup.get(i);
           var block = sources.get(i).footer.rowGroups().get(slice.rowGroup);
-          if (slice.keptRows != block.getRowCount()
-              || !DictionaryMerge.isCandidate(block.getColumns().get(column))) {
+          if (slice.keptRows != block.getRowCount() || !test.test(block.getColumns().get(column))) {
             yield false;
           }
         }

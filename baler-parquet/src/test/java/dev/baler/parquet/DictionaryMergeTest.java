@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
-import dev.baler.testing.DuckDbVerifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,10 +12,8 @@ import java.util.Optional;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,13 +34,13 @@ class DictionaryMergeTest {
   void merge_mergesDictionariesWithTheValuesAndStatisticsOfReencoding() throws IOException {
     List<MergeInput> inputs = writeInputs();
 
-    Path merged = merge(inputs, WriteOptions.Pages.CARRY_OVER, "merged");
-    Path reencoded = merge(inputs, WriteOptions.Pages.REENCODE, "reencoded");
+    Path merged = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "merged");
+    Path reencoded = MergeChecks.merge(inputs, WriteOptions.Pages.REENCODE, directory, "reencoded");
 
-    List<ColumnChunkMetaData> mergedChunks = onlyRowGroup(merged).getColumns();
-    List<ColumnChunkMetaData> reencodedChunks = onlyRowGroup(reencoded).getColumns();
+    List<ColumnChunkMetaData> mergedChunks = MergeChecks.onlyRowGroup(merged).getColumns();
+    List<ColumnChunkMetaData> reencodedChunks = MergeChecks.onlyRowGroup(reencoded).getColumns();
     List<ColumnChunkMetaData> inputChunks =
-        onlyRowGroup(Path.of(inputs.get(0).file().location().path())).getColumns();
+        MergeChecks.onlyRowGroup(MergeChecks.pathOf(inputs.get(0))).getColumns();
     List<String> dictionaryMerges = new ArrayList<>();
     for (int column = 0; column < mergedChunks.size(); column++) {
       ColumnChunkMetaData chunk = mergedChunks.get(column);
@@ -62,30 +59,7 @@ class DictionaryMergeTest {
     }
     // numbers, strings, and a repeated column among them
     assertThat(dictionaryMerges).contains("small", "label", "pairs.key");
-    assertSameRows(inputs, merged);
-  }
-
-  private void assertSameRows(List<MergeInput> inputs, Path output) throws IOException {
-    RowFingerprint expected = RowFingerprint.EMPTY;
-    List<Path> inputPaths = new ArrayList<>();
-    for (MergeInput input : inputs) {
-      expected = expected.plus(RowFingerprint.of(input.file()));
-      inputPaths.add(Path.of(input.file().location().path()));
-    }
-    assertThat(RowFingerprint.of(storage.newInputFile(Location.local(output)))).isEqualTo(expected);
-    DuckDbVerifier duckDb = new DuckDbVerifier();
-    assertThat(duckDb.rows(List.of(output))).isEqualTo(duckDb.rows(inputPaths));
-  }
-
-  private Path merge(List<MergeInput> inputs, WriteOptions.Pages pages, String name)
-      throws IOException {
-    Path output = directory.resolve(name + ".c.parquet");
-    MergeResult result =
-        new ParquetMerger(WriteOptions.builder().pages(pages).build())
-            .merge(inputs, storage.newOutputFile(Location.local(output)), MergeListener.NONE);
-    assertThat(RowFingerprint.of(storage.newInputFile(Location.local(output))))
-        .isEqualTo(result.fingerprint());
-    return output;
+    MergeChecks.assertSameRows(inputs, merged);
   }
 
   /** Files of the wide schema, each with a different part of the rows, so dictionaries differ. */
@@ -107,15 +81,5 @@ class DictionaryMergeTest {
       inputs.add(new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
     }
     return inputs;
-  }
-
-  private static BlockMetaData onlyRowGroup(Path file) throws IOException {
-    try (ParquetFileReader reader =
-        ParquetFileReader.open(
-            new ParquetInputFile(new LocalStorage().newInputFile(Location.local(file))),
-            ParquetRuntime.readOptions())) {
-      assertThat(reader.getRowGroups()).hasSize(1);
-      return reader.getRowGroups().get(0);
-    }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
-import dev.baler.testing.DuckDbVerifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,13 +17,14 @@ import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Page carry-over: which output column chunks take their inputs' pages as stored, and that the
@@ -63,32 +63,31 @@ class PageCarryOverTest {
   void merge_carriesPlainChunksOfTheOutputCodecAsStored() throws IOException {
     List<MergeInput> inputs = writeInputs(Writing.plain());
 
-    Path carried = merge(inputs, WriteOptions.Pages.CARRY_OVER, "carried");
-    Path reencoded = merge(inputs, WriteOptions.Pages.REENCODE, "reencoded");
+    Path carried = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "carried");
+    Path reencoded = MergeChecks.merge(inputs, WriteOptions.Pages.REENCODE, directory, "reencoded");
 
     // Each input chunk holds one page; a carried output chunk holds all of them, a re-encoded one
     // fits every value in one page.
     assertThat(pageCounts(carried)).containsExactly(FILES, FILES, FILES, FILES);
     assertThat(pageCounts(reencoded)).containsExactly(1, 1, 1, 1);
-    assertSameRows(inputs, carried);
-    assertThat(RowFingerprint.of(storage.newInputFile(Location.local(carried))))
-        .isEqualTo(RowFingerprint.of(storage.newInputFile(Location.local(reencoded))));
+    MergeChecks.assertSameRows(inputs, carried);
+    assertThat(MergeChecks.fingerprint(carried)).isEqualTo(MergeChecks.fingerprint(reencoded));
   }
 
   @Test
   void merge_givesCarriedChunksTheMergedStatisticsOfTheirInputs() throws IOException {
     List<MergeInput> inputs = writeInputs(Writing.plain());
 
-    Path carried = merge(inputs, WriteOptions.Pages.CARRY_OVER, "carried");
-    Path reencoded = merge(inputs, WriteOptions.Pages.REENCODE, "reencoded");
+    Path carried = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "carried");
+    Path reencoded = MergeChecks.merge(inputs, WriteOptions.Pages.REENCODE, directory, "reencoded");
 
-    List<ColumnChunkMetaData> carriedChunks = onlyRowGroup(carried).getColumns();
-    List<ColumnChunkMetaData> reencodedChunks = onlyRowGroup(reencoded).getColumns();
+    List<ColumnChunkMetaData> carriedChunks = MergeChecks.onlyRowGroup(carried).getColumns();
+    List<ColumnChunkMetaData> reencodedChunks = MergeChecks.onlyRowGroup(reencoded).getColumns();
     for (int column = 0; column < SCHEMA.getColumns().size(); column++) {
       Statistics<?> merged = null;
       for (MergeInput input : inputs) {
         Statistics<?> statistics =
-            onlyRowGroup(Path.of(input.file().location().path()))
+            MergeChecks.onlyRowGroup(MergeChecks.pathOf(input))
                 .getColumns()
                 .get(column)
                 .getStatistics();
@@ -106,7 +105,7 @@ class PageCarryOverTest {
     }
     // Page statistics come from the inputs' column indexes, whose bounds for numbers are exact:
     // the carried chunk of 'id' keeps a column index, one entry per carried page.
-    try (ParquetFileReader reader = open(carried)) {
+    try (ParquetFileReader reader = MergeChecks.open(carried)) {
       var index = reader.readColumnIndex(reader.getRowGroups().get(0).getColumns().get(0));
       assertThat(index).isNotNull();
       assertThat(index.getNullPages()).hasSize(FILES);
@@ -118,44 +117,36 @@ class PageCarryOverTest {
     List<MergeInput> inputs =
         writeInputs(new Writing(true, CompressionCodecName.SNAPPY, WriterVersion.PARQUET_1_0));
 
-    Path output = merge(inputs, WriteOptions.Pages.CARRY_OVER, "out");
+    Path output = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "out");
 
     // The writer keeps a dictionary only where it pays (not for the unique ids and scores, which
     // it falls back to plain encoding for): exactly those chunks are re-encoded.
     List<Integer> expected = new ArrayList<>();
     for (ColumnChunkMetaData chunk :
-        onlyRowGroup(Path.of(inputs.get(0).file().location().path())).getColumns()) {
+        MergeChecks.onlyRowGroup(MergeChecks.pathOf(inputs.get(0))).getColumns()) {
       expected.add(chunk.hasDictionaryPage() ? 1 : FILES);
     }
     assertThat(expected).contains(1);
     assertThat(pageCounts(output)).isEqualTo(expected);
-    assertSameRows(inputs, output);
+    MergeChecks.assertSameRows(inputs, output);
   }
 
-  @Test
-  void merge_reencodesInputsOfAnotherCodec() throws IOException {
-    List<MergeInput> inputs =
-        writeInputs(new Writing(false, CompressionCodecName.GZIP, WriterVersion.PARQUET_1_0));
+  @ParameterizedTest
+  @CsvSource({"GZIP, PARQUET_1_0", "SNAPPY, PARQUET_2_0"})
+  void merge_reencodesInputsOfAnotherCodecOrWithV2Pages(
+      CompressionCodecName codec, WriterVersion version) throws IOException {
+    List<MergeInput> inputs = writeInputs(new Writing(false, codec, version));
 
-    Path output = merge(inputs, WriteOptions.Pages.CARRY_OVER, "out");
-
-    assertThat(pageCounts(output)).containsExactly(1, 1, 1, 1);
-    assertThat(onlyRowGroup(output).getColumns())
-        .allSatisfy(chunk -> assertThat(chunk.getCodec()).isEqualTo(CompressionCodecName.SNAPPY));
-    assertSameRows(inputs, output);
-  }
-
-  @Test
-  void merge_reencodesV2Pages() throws IOException {
-    List<MergeInput> inputs =
-        writeInputs(new Writing(false, CompressionCodecName.SNAPPY, WriterVersion.PARQUET_2_0));
-
-    Path output = merge(inputs, WriteOptions.Pages.CARRY_OVER, "out");
+    Path output = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "out");
 
     assertThat(pageCounts(output)).containsExactly(1, 1, 1, 1);
-    assertThat(onlyRowGroup(output).getColumns())
-        .allSatisfy(chunk -> assertThat(chunk.getEncodingStats().usesV2Pages()).isFalse());
-    assertSameRows(inputs, output);
+    assertThat(MergeChecks.onlyRowGroup(output).getColumns())
+        .allSatisfy(
+            chunk -> {
+              assertThat(chunk.getCodec()).isEqualTo(CompressionCodecName.SNAPPY);
+              assertThat(chunk.getEncodingStats().usesV2Pages()).isFalse();
+            });
+    MergeChecks.assertSameRows(inputs, output);
   }
 
   @Test
@@ -166,7 +157,7 @@ class PageCarryOverTest {
     MergeInput first = inputs.get(0);
     inputs.set(0, new MergeInput(first.file(), first.layout(), Optional.of(skip)));
 
-    Path output = merge(inputs, WriteOptions.Pages.CARRY_OVER, "out");
+    Path output = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "out");
 
     assertThat(pageCounts(output)).containsExactly(1, 1, 1, 1);
     assertThat(Footer.read(storage.newInputFile(Location.local(output))).rows())
@@ -178,34 +169,10 @@ class PageCarryOverTest {
     // Dictionary encoding for 'name' only: its chunks are re-encoded, the others carried.
     List<MergeInput> inputs = writeInputs(Writing.plain(), "name");
 
-    Path output = merge(inputs, WriteOptions.Pages.CARRY_OVER, "out");
+    Path output = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "out");
 
     assertThat(pageCounts(output)).containsExactly(FILES, 1, FILES, FILES);
-    assertSameRows(inputs, output);
-  }
-
-  /** The merge's fingerprint, the read-back fingerprint and DuckDB all see the inputs' rows. */
-  private void assertSameRows(List<MergeInput> inputs, Path output) throws IOException {
-    RowFingerprint expected = RowFingerprint.EMPTY;
-    List<Path> inputPaths = new ArrayList<>();
-    for (MergeInput input : inputs) {
-      expected = expected.plus(RowFingerprint.of(input.file()));
-      inputPaths.add(Path.of(input.file().location().path()));
-    }
-    assertThat(RowFingerprint.of(storage.newInputFile(Location.local(output)))).isEqualTo(expected);
-    DuckDbVerifier duckDb = new DuckDbVerifier();
-    assertThat(duckDb.rows(List.of(output))).isEqualTo(duckDb.rows(inputPaths));
-  }
-
-  private Path merge(List<MergeInput> inputs, WriteOptions.Pages pages, String name)
-      throws IOException {
-    Path output = directory.resolve(name + ".c.parquet");
-    MergeResult result =
-        new ParquetMerger(WriteOptions.builder().pages(pages).build())
-            .merge(inputs, storage.newOutputFile(Location.local(output)), MergeListener.NONE);
-    assertThat(RowFingerprint.of(storage.newInputFile(Location.local(output))))
-        .isEqualTo(result.fingerprint());
-    return output;
+    MergeChecks.assertSameRows(inputs, output);
   }
 
   private List<MergeInput> writeInputs(Writing writing, String... dictionaryColumns)
@@ -251,16 +218,9 @@ class PageCarryOverTest {
     return inputs;
   }
 
-  private static BlockMetaData onlyRowGroup(Path file) throws IOException {
-    try (ParquetFileReader reader = open(file)) {
-      assertThat(reader.getRowGroups()).hasSize(1);
-      return reader.getRowGroups().get(0);
-    }
-  }
-
   /** The data pages of each column chunk of the file's only row group, from its offset index. */
   private static List<Integer> pageCounts(Path file) throws IOException {
-    try (ParquetFileReader reader = open(file)) {
+    try (ParquetFileReader reader = MergeChecks.open(file)) {
       assertThat(reader.getRowGroups()).hasSize(1);
       List<Integer> counts = new ArrayList<>();
       for (ColumnChunkMetaData chunk : reader.getRowGroups().get(0).getColumns()) {
@@ -268,11 +228,5 @@ class PageCarryOverTest {
       }
       return counts;
     }
-  }
-
-  private static ParquetFileReader open(Path file) throws IOException {
-    return ParquetFileReader.open(
-        new ParquetInputFile(new LocalStorage().newInputFile(Location.local(file))),
-        ParquetRuntime.readOptions());
   }
 }

@@ -1,6 +1,5 @@
 package dev.baler.bench.engine;
 
-import dev.baler.parquet.Codec;
 import dev.baler.parquet.MergeInput;
 import dev.baler.parquet.MergeListener;
 import dev.baler.parquet.MergeResult;
@@ -10,19 +9,10 @@ import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The merge's hot loops: {@link EngineInputs#FILES} files of one column merged into one row group,
@@ -30,21 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * or by decoding and encoding every value ({@code REENCODE}). The score is values per second, nulls
  * included; each merge also hashes every value for the row fingerprint.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(
-    value = 1,
-    jvmArgs = {"-Xmx512m"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 2, time = 1)
-public class MergeBenchmark {
-  @Param({"INT64", "DOUBLE", "STRING_DICTIONARY", "STRING_UNIQUE"})
-  EngineInputs.Column column;
-
-  @Param({"SNAPPY", "ZSTD"})
-  Codec codec;
-
+public class MergeBenchmark extends EngineBenchmark {
   @Param({"CARRY_OVER", "REENCODE"})
   WriteOptions.Pages pages;
 
