@@ -1,6 +1,5 @@
 package dev.baler.parquet;
 
-import dev.baler.storage.Location;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,6 +28,7 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
@@ -106,10 +106,11 @@ final class CarriedChunk {
    * @param stored the chunk's bytes, from its starting position, {@code chunk.getTotalSize()} long
    * @return the pages, or empty if a page cannot be carried (a dictionary page or
    *     dictionary-encoded values, a V2 page, a page that does not start a row)
-   * @throws InvalidParquetFileException if a page header cannot be read or a checksum fails
+   * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
+   * @throws ParquetDecodingException if a page fails its checksum, cannot be decompressed, or the
+   *     pages do not add up to the chunk
    */
   static Optional<CarriedChunk> read(
-      Location location,
       String createdBy,
       ColumnDescriptor descriptor,
       ColumnChunkMetaData chunk,
@@ -122,18 +123,12 @@ final class CarriedChunk {
     long values = 0;
     long rows = 0;
     while (values < chunk.getValueCount()) {
-      PageHeader header;
-      try {
-        header = Util.readPageHeader(in);
-      } catch (IOException e) {
-        throw new InvalidParquetFileException(
-            location, "cannot read a page header of column " + pathOf(descriptor), e);
-      }
+      PageHeader header = Util.readPageHeader(in);
       int offset = stored.length - in.available();
       int length = header.getCompressed_page_size();
       if (length < 0 || length > in.available()) {
-        throw new InvalidParquetFileException(
-            location, "a page of column " + pathOf(descriptor) + " runs past its chunk", null);
+        throw new ParquetDecodingException(
+            "a page of column " + pathOf(descriptor) + " runs past its chunk");
       }
       in.skip(length);
       if (header.getType() == PageType.INDEX_PAGE) {
@@ -151,15 +146,23 @@ final class CarriedChunk {
         CRC32 crc = new CRC32();
         crc.update(stored, offset, length);
         if ((int) crc.getValue() != header.getCrc()) {
-          throw new InvalidParquetFileException(
-              location, "a page of column " + pathOf(descriptor) + " fails its checksum", null);
+          // parquet-java's message for the same damage, so that a file is reported alike
+          // whichever way its pages were read
+          throw new ParquetDecodingException(
+              "could not verify page integrity, CRC checksum verification failed");
         }
       }
-      byte[] decompressed =
-          decompressor
-              .decompress(
-                  BytesInput.from(stored, offset, length), header.getUncompressed_page_size())
-              .toByteArray();
+      byte[] decompressed;
+      try {
+        decompressed =
+            decompressor
+                .decompress(
+                    BytesInput.from(stored, offset, length), header.getUncompressed_page_size())
+                .toByteArray();
+      } catch (IOException | RuntimeException e) {
+        throw new ParquetDecodingException(
+            "cannot decompress a page of column " + pathOf(descriptor) + " (" + e + ")", e);
+      }
       Encoding repetitionEncoding = CONVERTER.getEncoding(data.getRepetition_level_encoding());
       int pageValues = data.getNum_values();
       int pageRows = rowsOf(descriptor, repetitionEncoding, decompressed, pageValues);
@@ -186,16 +189,14 @@ final class CarriedChunk {
       rows += pageRows;
     }
     if (values != chunk.getValueCount()) {
-      throw new InvalidParquetFileException(
-          location,
+      throw new ParquetDecodingException(
           "column "
               + pathOf(descriptor)
               + " has "
               + values
               + " values in its pages, "
               + chunk.getValueCount()
-              + " in its footer",
-          null);
+              + " in its footer");
     }
     return Optional.of(new CarriedChunk(descriptor, pages, values, rows));
   }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.baler.storage.OutputFile;
 import dev.baler.storage.SeekableInputStream;
 import dev.baler.storage.StorageOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -20,6 +21,8 @@ import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -27,6 +30,7 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.hadoop.metadata.IndexReference;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -389,12 +393,23 @@ public final class ParquetMerger {
     }
   }
 
+  /** A read of row group data, which may fail as parquet-java's reads do. */
+  @FunctionalInterface
+  private interface RowGroupRead<T> {
+    T run() throws IOException;
+  }
+
+  /** The most bytes of column indexes read from one input file at once. */
+  private static final int MAX_COLUMN_INDEX_BYTES = 16 << 20;
+
   /** An input being read: its reader and footer, checked against the planned layout. */
   private static final class OpenInput implements AutoCloseable {
     final MergeInput input;
     final ParquetFileReader reader;
     final Footer footer;
     private SeekableInputStream stream;
+    private byte[] columnIndexes;
+    private long columnIndexesStart;
 
     private OpenInput(MergeInput input, ParquetFileReader reader, Footer footer) {
       this.input = input;
@@ -429,14 +444,28 @@ public final class ParquetMerger {
       if (columns.isEmpty()) {
         return null;
       }
+      PageReadStore store =
+          corruptAsInvalid(
+              rowGroup,
+              () -> {
+                reader.setRequestedSchema(columns);
+                return reader.readRowGroup(rowGroup);
+              });
+      if (store == null) {
+        throw new InvalidParquetFileException(
+            input.file().location(), "row group " + rowGroup + " is missing", null);
+      }
+      return store;
+    }
+
+    /**
+     * Runs a read of a row group's data, reporting data that cannot be decoded (not a failing
+     * store) as an {@link InvalidParquetFileException} that names the row group: parquet-java
+     * reports it as a runtime exception, or as an {@code IOException} from Thrift.
+     */
+    private <T> T corruptAsInvalid(int rowGroup, RowGroupRead<T> read) throws IOException {
       try {
-        reader.setRequestedSchema(columns);
-        PageReadStore store = reader.readRowGroup(rowGroup);
-        if (store == null) {
-          throw new InvalidParquetFileException(
-              input.file().location(), "row group " + rowGroup + " is missing", null);
-        }
-        return store;
+        return read.run();
       } catch (RuntimeException e) {
         throw new InvalidParquetFileException(
             input.file().location(), "cannot read row group " + rowGroup + " (" + e + ")", e);
@@ -455,33 +484,78 @@ public final class ParquetMerger {
         throws IOException {
       ColumnChunkMetaData chunk = footer.rowGroups().get(rowGroup).getColumns().get(column);
       byte[] stored = new byte[Math.toIntExact(chunk.getTotalSize())];
-      if (stream == null) {
-        stream = input.file().newStream();
-      }
-      stream.seek(chunk.getStartingPos());
-      stream.readFully(stored, 0, stored.length);
+      stream().seek(chunk.getStartingPos());
+      stream().readFully(stored, 0, stored.length);
       Optional<CarriedChunk> carried =
-          CarriedChunk.read(
-              input.file().location(),
-              footer.createdBy(),
-              descriptor,
-              chunk,
-              stored,
-              decompressors.getDecompressor(chunk.getCodec()));
+          corruptAsInvalid(
+              rowGroup,
+              () ->
+                  CarriedChunk.read(
+                      footer.createdBy(),
+                      descriptor,
+                      chunk,
+                      stored,
+                      decompressors.getDecompressor(chunk.getCodec())));
       if (carried.isPresent() && carried.get().lacksPageStatistics()) {
         return Optional.of(carried.get().withIndexStatistics(columnIndex(chunk)));
       }
       return carried;
     }
 
-    /** The chunk's column index, or null if the file has none or it cannot be read. */
+    /**
+     * The chunk's column index, or null if the file has none or it cannot be read. Only page
+     * statistics come from it; without it the chunk keeps its exact statistics. The file's column
+     * indexes are read together, once: one read rather than one per chunk, which on S3 is one GET.
+     */
     private ColumnIndex columnIndex(ColumnChunkMetaData chunk) throws IOException {
-      try {
-        return reader.readColumnIndex(chunk);
-      } catch (RuntimeException e) {
-        // Only page statistics come from it; without it the chunk keeps its exact statistics.
+      IndexReference reference = chunk.getColumnIndexReference();
+      if (reference == null) {
         return null;
       }
+      if (columnIndexes == null) {
+        readColumnIndexes();
+      }
+      long at = reference.getOffset() - columnIndexesStart;
+      if (at < 0 || at + reference.getLength() > columnIndexes.length) {
+        return null;
+      }
+      try {
+        return ParquetMetadataConverter.fromParquetColumnIndex(
+            chunk.getPrimitiveType(),
+            Util.readColumnIndex(
+                new ByteArrayInputStream(columnIndexes, (int) at, reference.getLength())));
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    /** Reads the span of the file that holds all its column indexes, at most 16 MiB of it. */
+    private void readColumnIndexes() throws IOException {
+      long start = Long.MAX_VALUE;
+      long end = 0;
+      for (var block : footer.rowGroups()) {
+        for (ColumnChunkMetaData column : block.getColumns()) {
+          IndexReference reference = column.getColumnIndexReference();
+          if (reference != null) {
+            start = Math.min(start, reference.getOffset());
+            end = Math.max(end, reference.getOffset() + reference.getLength());
+          }
+        }
+      }
+      columnIndexesStart = start;
+      columnIndexes = new byte[0];
+      if (start < end && end - start <= MAX_COLUMN_INDEX_BYTES && end <= footer.length()) {
+        columnIndexes = new byte[(int) (end - start)];
+        stream().seek(start);
+        stream().readFully(columnIndexes, 0, columnIndexes.length);
+      }
+    }
+
+    private SeekableInputStream stream() throws IOException {
+      if (stream == null) {
+        stream = input.file().newStream();
+      }
+      return stream;
     }
 
     @Override
