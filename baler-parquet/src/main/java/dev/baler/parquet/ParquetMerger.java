@@ -3,7 +3,6 @@ package dev.baler.parquet;
 import static java.util.Objects.requireNonNull;
 
 import dev.baler.storage.OutputFile;
-import dev.baler.storage.SeekableInputStream;
 import dev.baler.storage.StorageOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -119,6 +118,7 @@ public final class ParquetMerger {
       int sliceOrdinal = 0;
       for (List<Slice> rowGroup : rowGroups) {
         List<OpenInput> sources = new ArrayList<>();
+        long windowBytes = 0;
         long inputBytes = 0;
         int rows = 0;
         for (Slice slice : rowGroup) {
@@ -131,6 +131,7 @@ public final class ParquetMerger {
                 .entrySet()
                 .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
           }
+          windowBytes += source.loadRowGroup(slice.rowGroup, WINDOW_BYTES - windowBytes);
           sources.add(source);
           inputBytes += slice.bytes;
           rows += slice.keptRows;
@@ -226,6 +227,9 @@ public final class ParquetMerger {
         writer.endBlock();
         fingerprint = fingerprint.plus(hashes.fingerprint());
         closeAll(stores);
+        for (OpenInput source : sources) {
+          source.stream.dropWindow();
+        }
         for (Slice slice : rowGroup) {
           if (lastSliceOfInput[slice.input] == sliceOrdinal) {
             open.remove(slice.input).close();
@@ -399,6 +403,13 @@ public final class ParquetMerger {
     T run() throws IOException;
   }
 
+  /**
+   * The most input bytes an output row group reads ahead into memory ({@link WindowedStream}), on
+   * top of the column chunks parquet-java holds: a merge holds at most half as much again as the 64
+   * MiB of input an output row group takes by default. Small files gain most, and theirs fit.
+   */
+  private static final long WINDOW_BYTES = 32L << 20;
+
   /** The most bytes of column indexes read from one input file at once. */
   private static final int MAX_COLUMN_INDEX_BYTES = 16 << 20;
 
@@ -407,25 +418,36 @@ public final class ParquetMerger {
     final MergeInput input;
     final ParquetFileReader reader;
     final Footer footer;
-    private SeekableInputStream stream;
+    private final WindowedStream stream;
     private byte[] columnIndexes;
     private long columnIndexesStart;
 
-    private OpenInput(MergeInput input, ParquetFileReader reader, Footer footer) {
+    private OpenInput(
+        MergeInput input, ParquetFileReader reader, Footer footer, WindowedStream stream) {
       this.input = input;
       this.reader = reader;
       this.footer = footer;
+      this.stream = stream;
     }
 
     static OpenInput open(MergeInput input, CodecFactory decompressors) throws IOException {
       var location = input.file().location();
+      // One stream for parquet-java's reads and for carried chunks: one open file, and on S3 one
+      // response (or one whole-object read) rather than two.
+      WindowedStream stream = new WindowedStream(input.file().newStream());
       ParquetFileReader reader;
       try {
         reader =
             ParquetFileReader.open(
-                new ParquetInputFile(input.file()), ParquetRuntime.readOptions(decompressors));
+                new ParquetInputFile(input.file()),
+                ParquetRuntime.readOptions(decompressors),
+                ParquetInputFile.wrap(stream));
       } catch (RuntimeException e) {
+        stream.close();
         throw new InvalidParquetFileException(location, "cannot read its footer (" + e + ")", e);
+      } catch (IOException e) {
+        stream.close();
+        throw e;
       }
       Footer footer = new Footer(location, input.layout().length(), reader.getFooter());
       if (!footer.layout().equals(input.layout())) {
@@ -433,7 +455,7 @@ public final class ParquetMerger {
         throw new InvalidParquetFileException(
             location, "the file changed since it was planned", null);
       }
-      return new OpenInput(input, reader, footer);
+      return new OpenInput(input, reader, footer, stream);
     }
 
     /**
@@ -478,14 +500,34 @@ public final class ParquetMerger {
       }
     }
 
+    /**
+     * Reads a row group's column chunks into memory with one read, if they take at most {@code
+     * budget} bytes, so that the reads of its chunks are served from there.
+     *
+     * @return the bytes read, 0 if none
+     */
+    long loadRowGroup(int rowGroup, long budget) throws IOException {
+      long start = Long.MAX_VALUE;
+      long end = 0;
+      for (ColumnChunkMetaData chunk : footer.rowGroups().get(rowGroup).getColumns()) {
+        start = Math.min(start, chunk.getStartingPos());
+        end = Math.max(end, chunk.getStartingPos() + chunk.getTotalSize());
+      }
+      if (start >= end || end - start > budget || end > footer.length()) {
+        return 0;
+      }
+      stream.include(start, end);
+      return end - start;
+    }
+
     /** Reads one column chunk as stored, for carrying over; empty if a page cannot be. */
     Optional<CarriedChunk> readCarried(
         int rowGroup, int column, ColumnDescriptor descriptor, CodecFactory decompressors)
         throws IOException {
       ColumnChunkMetaData chunk = footer.rowGroups().get(rowGroup).getColumns().get(column);
       byte[] stored = new byte[Math.toIntExact(chunk.getTotalSize())];
-      stream().seek(chunk.getStartingPos());
-      stream().readFully(stored, 0, stored.length);
+      stream.seek(chunk.getStartingPos());
+      stream.readFully(stored, 0, stored.length);
       Optional<CarriedChunk> carried =
           corruptAsInvalid(
               rowGroup,
@@ -546,25 +588,14 @@ public final class ParquetMerger {
       columnIndexes = new byte[0];
       if (start < end && end - start <= MAX_COLUMN_INDEX_BYTES && end <= footer.length()) {
         columnIndexes = new byte[(int) (end - start)];
-        stream().seek(start);
-        stream().readFully(columnIndexes, 0, columnIndexes.length);
+        stream.seek(start);
+        stream.readFully(columnIndexes, 0, columnIndexes.length);
       }
-    }
-
-    private SeekableInputStream stream() throws IOException {
-      if (stream == null) {
-        stream = input.file().newStream();
-      }
-      return stream;
     }
 
     @Override
     public void close() throws IOException {
-      try (reader) {
-        if (stream != null) {
-          stream.close();
-        }
-      }
+      reader.close(); // and the stream
     }
   }
 
