@@ -39,10 +39,13 @@ import org.apache.parquet.schema.Type;
  *
  * <p>Output row groups are made of whole input row groups, in input order, up to {@link
  * WriteOptions#rowGroupRows()} rows and {@link WriteOptions#rowGroupBytes()} input bytes. For each
- * output row group the engine holds its inputs' column chunks in memory (compressed; pages are
- * decompressed one at a time), then writes one output column chunk at a time: it decodes the
- * column's values from every input chunk and encodes them into the output chunk. Memory is
- * therefore about one output row group's input bytes plus one output column chunk.
+ * output row group the engine holds its inputs' column chunks in memory (compressed), then writes
+ * one output column chunk at a time, in one of three ways decided per column chunk: it carries the
+ * input chunks' pages over as stored ({@link CarriedChunk}), merges their dictionaries ({@link
+ * DictionaryMerge}), or decodes the column's values from every input chunk and encodes them into
+ * the output chunk. Memory is therefore about one output row group's input bytes, plus up to 32 MiB
+ * of small input row groups read ahead in one read each ({@link WindowedStream}), plus one output
+ * column chunk.
  *
  * <p>Every value is fingerprinted as it is copied, so the result carries the {@link RowFingerprint}
  * of the rows written, which a verifier compares with the output read back.
