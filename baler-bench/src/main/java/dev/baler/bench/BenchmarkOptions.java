@@ -2,6 +2,7 @@ package dev.baler.bench;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.baler.parquet.TelemetryDataset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Set;
  * @param repeat how many times each tool runs; the report shows medians
  * @param tools the tools to run, in order, without repeats
  * @param seed the seed of the generated data set
+ * @param encoding how the generated files' values are encoded
  * @param targetBytes the size every tool aims at for its output files, in bytes
  * @param rowGroupRows the number of rows every tool aims at for its row groups
  * @param workDirectory where the data set, the copies each run works on, logs and results go
@@ -31,6 +33,7 @@ record BenchmarkOptions(
     int repeat,
     List<Tool> tools,
     long seed,
+    TelemetryDataset.Encoding encoding,
     long targetBytes,
     int rowGroupRows,
     Path workDirectory,
@@ -48,6 +51,9 @@ record BenchmarkOptions(
         --tools A,B,...      tools to run, in this order (default
                              baler,polars,duckdb,pyarrow-dataset,pyarrow-stream)
         --seed N             seed of the generated data set (default 42)
+        --encoding E         mixed: dictionaries where parquet-java keeps them, as streaming
+                             writers leave files; plain: no dictionaries, where Baler carries
+                             every page over (default mixed)
         --target-bytes N     output file size every tool aims at (default 134217728)
         --row-group-rows N   rows per row group every tool aims at (default 131072)
         --work-dir DIR       data set, run copies, logs and results (default bench-work)
@@ -93,6 +99,7 @@ record BenchmarkOptions(
         repeat,
         selected,
         seed,
+        encoding,
         targetBytes,
         rowGroupRows,
         workDirectory,
@@ -115,6 +122,7 @@ record BenchmarkOptions(
     int repeat = 1;
     List<Tool> tools = List.of(Tool.values());
     long seed = 42;
+    TelemetryDataset.Encoding encoding = TelemetryDataset.Encoding.MIXED;
     long targetBytes = 128L * 1024 * 1024;
     int rowGroupRows = 128 * 1024;
     Path workDirectory = Path.of("bench-work");
@@ -142,6 +150,7 @@ record BenchmarkOptions(
         case "--repeat" -> repeat = intValue(name, value);
         case "--tools" -> tools = toolsValue(value);
         case "--seed" -> seed = longValue(name, value);
+        case "--encoding" -> encoding = encodingValue(value);
         case "--target-bytes" -> targetBytes = longValue(name, value);
         case "--row-group-rows" -> rowGroupRows = intValue(name, value);
         case "--work-dir" -> workDirectory = Path.of(value);
@@ -159,6 +168,7 @@ record BenchmarkOptions(
         repeat,
         tools,
         seed,
+        encoding,
         targetBytes,
         rowGroupRows,
         workDirectory,
@@ -166,6 +176,16 @@ record BenchmarkOptions(
         python,
         peersScript,
         json);
+  }
+
+  private static TelemetryDataset.Encoding encodingValue(String value) {
+    return switch (value) {
+      case "mixed" -> TelemetryDataset.Encoding.MIXED;
+      case "plain" -> TelemetryDataset.Encoding.PLAIN;
+      default ->
+          throw new IllegalArgumentException(
+              "Invalid argument --encoding " + value + ": must be mixed or plain");
+    };
   }
 
   private static List<Tool> toolsValue(String value) {

@@ -46,7 +46,14 @@ record InputDataset(Path directory, Summary summary, RowMultiset rows, double ge
    */
   static InputDataset prepare(
       BenchmarkOptions options, DuckDbVerifier verifier, PrintStream progress) throws IOException {
-    String name = "telemetry-" + options.files() + "x" + options.rows() + "-seed" + options.seed();
+    String name =
+        "telemetry-"
+            + options.files()
+            + "x"
+            + options.rows()
+            + "-seed"
+            + options.seed()
+            + (options.encoding() == TelemetryDataset.Encoding.PLAIN ? "-plain" : "");
     Path datasets = options.workDirectory().resolve("datasets");
     Path directory = datasets.resolve(name);
     Path description = datasets.resolve(name + ".json");
@@ -70,6 +77,7 @@ record InputDataset(Path directory, Summary summary, RowMultiset rows, double ge
             .files(options.files())
             .rowsPerFile(options.rows())
             .seed(options.seed())
+            .encoding(options.encoding())
             .threads(2)
             .build();
     long start = System.nanoTime();

@@ -62,11 +62,12 @@ final class Report {
     StringBuilder table = new StringBuilder();
     table.append(
         format(
-            "End-to-end compaction of %,d files x %,d rows (%,d rows, %,d bytes), %s%n",
+            "End-to-end compaction of %,d files x %,d rows (%,d rows, %,d bytes, %s encoding), %s%n",
             input.summary().files(),
             options.rows(),
             input.summary().rows(),
             input.summary().bytes(),
+            options.encoding().name().toLowerCase(java.util.Locale.ROOT),
             options.repeat() == 1 ? "one run each" : "median of " + options.repeat() + " runs"));
     table.append(
         format(
@@ -158,6 +159,7 @@ final class Report {
     settings.put("rows_per_file", options.rows());
     settings.put("repeat", options.repeat());
     settings.put("seed", options.seed());
+    settings.put("encoding", options.encoding().name().toLowerCase(java.util.Locale.ROOT));
     settings.put("target_bytes", options.targetBytes());
     settings.put("row_group_rows", options.rowGroupRows());
     ObjectNode inputNode = root.putObject("input");

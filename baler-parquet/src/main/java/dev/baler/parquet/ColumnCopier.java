@@ -53,6 +53,37 @@ final class ColumnCopier {
       return Hashing.mix(lane2[row] + ROW_SEED2);
     }
 
+    /** Folds a number's bits (a float's or an int's sign-extended) into {@code row}. */
+    void foldNumber(int row, long bits, long tag) {
+      fold(
+          row,
+          Hashing.mix(bits * Hashing.LANE1 + tag),
+          Hashing.mix(Long.rotateLeft(bits, 31) ^ (tag * Hashing.LANE2) ^ 0x5BD1E995L));
+    }
+
+    /** Folds a byte string, given by its two {@link Hashing.Bytes} lanes, into {@code row}. */
+    void foldBytes(int row, long bytes1, long bytes2, long tag) {
+      fold(row, Hashing.mix(bytes1 + tag), Hashing.mix(bytes2 ^ (tag * Hashing.LANE2)));
+    }
+
+    /** Folds a null (a value below the column's maximum definition level) into {@code row}. */
+    void foldNull(int row, long tag) {
+      fold(row, Hashing.mix(tag ^ 0x1B873593L), Hashing.mix(tag * Hashing.LANE1 + 0xCC9E2D51L));
+    }
+
+    private void fold(int row, long element1, long element2) {
+      lane1[row] = (lane1[row] ^ element1) * Hashing.LANE1;
+      lane2[row] = (lane2[row] + element2) * Hashing.LANE2;
+    }
+
+    /**
+     * The tag that places a value in its row's hash: the column's index and the value's repetition
+     * and definition levels.
+     */
+    static long tag(int column, int repetition, int definition) {
+      return ((long) column << 20) | ((long) repetition << 10) | definition;
+    }
+
     RowFingerprint fingerprint() {
       long sum1 = 0;
       long sum2 = 0;
@@ -119,9 +150,6 @@ final class ColumnCopier {
     final PrimitiveTypeName type = descriptor.getPrimitiveType().getPrimitiveTypeName();
     final int maxDefinition = descriptor.getMaxDefinitionLevel();
     final ColumnWriter writer = sink == null ? null : sink.writer;
-    final long[] lane1 = hashes.lane1;
-    final long[] lane2 = hashes.lane2;
-    final long columnTag = (long) column << 20;
     final Hashing.Bytes bytesHash = new Hashing.Bytes();
     long total = reader.getTotalValueCount();
     long row = firstSkipRow - 1;
@@ -147,9 +175,7 @@ final class ColumnCopier {
         reader.consume();
         continue;
       }
-      long tag = columnTag | ((long) repetition << 10) | definition;
-      long element1;
-      long element2;
+      long tag = RowHashes.tag(column, repetition, definition);
       if (definition == maxDefinition) {
         long bits;
         switch (type) {
@@ -159,9 +185,7 @@ final class ColumnCopier {
               writer.write(value, repetition, definition);
             }
             bytesHash.hash(value.toByteBuffer());
-            element1 = Hashing.mix(bytesHash.lane1 + tag);
-            element2 = Hashing.mix(bytesHash.lane2 ^ (tag * Hashing.LANE2));
-            fold(lane1, lane2, out, element1, element2);
+            hashes.foldBytes(out, bytesHash.lane1, bytesHash.lane2, tag);
             reader.consume();
             continue;
           }
@@ -202,24 +226,16 @@ final class ColumnCopier {
           }
           default -> throw new IllegalStateException("Unknown physical type " + type);
         }
-        element1 = Hashing.mix(bits * Hashing.LANE1 + tag);
-        element2 = Hashing.mix(Long.rotateLeft(bits, 31) ^ (tag * Hashing.LANE2) ^ 0x5BD1E995L);
+        hashes.foldNumber(out, bits, tag);
       } else {
         if (writer != null) {
           writer.writeNull(repetition, definition);
         }
-        element1 = Hashing.mix(tag ^ 0x1B873593L);
-        element2 = Hashing.mix(tag * Hashing.LANE1 + 0xCC9E2D51L);
+        hashes.foldNull(out, tag);
       }
-      fold(lane1, lane2, out, element1, element2);
       reader.consume();
     }
     return out - firstRow + 1;
-  }
-
-  private static void fold(long[] lane1, long[] lane2, int row, long element1, long element2) {
-    lane1[row] = (lane1[row] ^ element1) * Hashing.LANE1;
-    lane2[row] = (lane2[row] + element2) * Hashing.LANE2;
   }
 
   /** A reader for one column of a row group read into memory. */
@@ -234,16 +250,7 @@ final class ColumnCopier {
     RowHashes hashes = new RowHashes(Math.toIntExact(rowGroup.getRowCount()));
     List<ColumnDescriptor> columns = schema.getColumns();
     for (int column = 0; column < columns.size(); column++) {
-      ColumnDescriptor descriptor = columns.get(column);
-      walk(
-          columnReader(rowGroup, schema, createdBy, descriptor),
-          descriptor,
-          column,
-          null,
-          0,
-          null,
-          hashes,
-          0);
+      ColumnHasher.hash(rowGroup, schema, createdBy, columns.get(column), column, hashes, 0);
     }
     return hashes;
   }

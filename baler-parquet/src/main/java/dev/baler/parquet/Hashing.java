@@ -1,5 +1,7 @@
 package dev.baler.parquet;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -37,8 +39,38 @@ final class Hashing {
     long lane1;
     long lane2;
 
-    /** Hashes the buffer's remaining bytes; changes the buffer's byte order, not its position. */
+    private static final VarHandle LONG =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Hashes {@code length} bytes of {@code bytes} from {@code offset}, as {@link #hash}. */
+    void hash(byte[] bytes, int offset, int length) {
+      long a = LANE1 ^ length;
+      long b = LANE2 + length;
+      int i = 0;
+      for (; i + 8 <= length; i += 8) {
+        long word = (long) LONG.get(bytes, offset + i);
+        a = Long.rotateLeft((a ^ word) * P1, 31) * P2;
+        b = Long.rotateLeft((b + word) * P3, 29) * P4;
+      }
+      long tail = 0;
+      for (int shift = 0; i < length; i++, shift += 8) {
+        tail |= (bytes[offset + i] & 0xFFL) << shift;
+      }
+      a = Long.rotateLeft((a ^ tail) * P1, 31) * P2;
+      b = Long.rotateLeft((b + tail) * P3, 29) * P4;
+      lane1 = mix(a);
+      lane2 = mix(b ^ 0x2545F4914F6CDD1DL);
+    }
+
+    /**
+     * Hashes the buffer's remaining bytes; changes the buffer's byte order, not its position. Heap
+     * buffers are hashed through their array.
+     */
     void hash(ByteBuffer buffer) {
+      if (buffer.hasArray()) {
+        hash(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+        return;
+      }
       buffer.order(ByteOrder.LITTLE_ENDIAN);
       int length = buffer.remaining();
       int base = buffer.position();

@@ -20,7 +20,11 @@ final class ParquetInputFile implements org.apache.parquet.io.InputFile {
 
   @Override
   public org.apache.parquet.io.SeekableInputStream newStream() throws IOException {
-    SeekableInputStream stream = file.newStream();
+    return wrap(file.newStream());
+  }
+
+  /** One of our streams as parquet-java's; closing it closes {@code stream}. */
+  static org.apache.parquet.io.SeekableInputStream wrap(SeekableInputStream stream) {
     return new DelegatingSeekableInputStream(stream) {
       @Override
       public long getPos() throws IOException {

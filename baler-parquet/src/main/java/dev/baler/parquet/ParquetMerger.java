@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.baler.storage.OutputFile;
 import dev.baler.storage.StorageOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -11,15 +12,24 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.hadoop.metadata.IndexReference;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -29,10 +39,13 @@ import org.apache.parquet.schema.Type;
  *
  * <p>Output row groups are made of whole input row groups, in input order, up to {@link
  * WriteOptions#rowGroupRows()} rows and {@link WriteOptions#rowGroupBytes()} input bytes. For each
- * output row group the engine holds its inputs' column chunks in memory (compressed; pages are
- * decompressed one at a time), then writes one output column chunk at a time: it decodes the
- * column's values from every input chunk and encodes them into the output chunk. Memory is
- * therefore about one output row group's input bytes plus one output column chunk.
+ * output row group the engine holds its inputs' column chunks in memory (compressed), then writes
+ * one output column chunk at a time, in one of three ways decided per column chunk: it carries the
+ * input chunks' pages over as stored ({@link CarriedChunk}), merges their dictionaries ({@link
+ * DictionaryMerge}), or decodes the column's values from every input chunk and encodes them into
+ * the output chunk. Memory is therefore about one output row group's input bytes, plus up to 32 MiB
+ * of small input row groups read ahead in one read each ({@link WindowedStream}), plus one output
+ * column chunk.
  *
  * <p>Every value is fingerprinted as it is copied, so the result carries the {@link RowFingerprint}
  * of the rows written, which a verifier compares with the output read back.
@@ -107,8 +120,8 @@ public final class ParquetMerger {
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
       int sliceOrdinal = 0;
       for (List<Slice> rowGroup : rowGroups) {
-        List<PageReadStore> stores = new ArrayList<>();
         List<OpenInput> sources = new ArrayList<>();
+        long windowBytes = 0;
         long inputBytes = 0;
         int rows = 0;
         for (Slice slice : rowGroup) {
@@ -121,15 +134,55 @@ public final class ParquetMerger {
                 .entrySet()
                 .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
           }
-          stores.add(source.readRowGroup(slice.rowGroup));
+          windowBytes += source.loadRowGroup(slice.rowGroup, WINDOW_BYTES - windowBytes);
           sources.add(source);
           inputBytes += slice.bytes;
           rows += slice.keptRows;
+        }
+        // Columns whose input chunks may all be carried over are read apart, one at a time; the
+        // rest of the row group is read at once.
+        List<ColumnDescriptor> decoded = new ArrayList<>();
+        boolean[] candidate = new boolean[columns.size()];
+        for (int column = 0; column < columns.size(); column++) {
+          candidate[column] = mayCarry(sources, rowGroup, column);
+          if (!candidate[column]) {
+            decoded.add(columns.get(column));
+          }
+        }
+        List<PageReadStore> stores = new ArrayList<>();
+        for (int i = 0; i < rowGroup.size(); i++) {
+          stores.add(sources.get(i).readRowGroup(rowGroup.get(i).rowGroup, decoded));
         }
         ColumnCopier.RowHashes hashes = new ColumnCopier.RowHashes(rows);
         writer.startBlock(rows);
         for (int column = 0; column < columns.size(); column++) {
           ColumnDescriptor descriptor = columns.get(column);
+          List<PageReadStore> columnStores = stores;
+          if (candidate[column]) {
+            Optional<List<CarriedChunk>> carried =
+                readCarried(sources, rowGroup, descriptor, column, decompressors);
+            if (carried.isPresent()) {
+              carry(writer, descriptor, column, sources, rowGroup, carried.get(), hashes, output);
+              continue;
+            }
+            columnStores = readColumn(sources, rowGroup, descriptor);
+          }
+          boolean dictionary =
+              options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column);
+          if (dictionary && mayMergeDictionaries(sources, rowGroup, column)) {
+            Optional<DictionaryMerge> merge =
+                DictionaryMerge.read(descriptor, columnStores, options.pageBytes());
+            if (columnStores != stores) {
+              closeAll(columnStores);
+            }
+            if (merge.isPresent()) {
+              checkRows(descriptor, merge.get().hash(hashes, column), rows, output);
+              merge.get().write(writer, compressor);
+              continue;
+            }
+            // The pages were consumed: read the column again, to re-encode it value by value.
+            columnStores = readColumn(sources, rowGroup, descriptor);
+          }
           MessageType columnSchema = columnSchemas.get(column);
           ColumnChunkPageWriteStore pages =
               new ColumnChunkPageWriteStore(
@@ -138,10 +191,7 @@ public final class ParquetMerger {
                   properties.getAllocator(),
                   properties.getColumnIndexTruncateLength(),
                   properties.getPageWriteChecksumEnabled());
-          ParquetProperties columnProperties =
-              options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column)
-                  ? properties
-                  : plainProperties;
+          ParquetProperties columnProperties = dictionary ? properties : plainProperties;
           ColumnWriteStore store = columnProperties.newColumnWriteStore(columnSchema, pages);
           ColumnCopier.ColumnSink sink =
               new ColumnCopier.ColumnSink(store, store.getColumnWriter(descriptor));
@@ -154,7 +204,7 @@ public final class ParquetMerger {
               row +=
                   ColumnCopier.walk(
                       ColumnCopier.columnReader(
-                          stores.get(i),
+                          columnStores.get(i),
                           source.footer.schema(),
                           source.footer.createdBy(),
                           descriptor),
@@ -166,35 +216,22 @@ public final class ParquetMerger {
                       hashes,
                       row);
             } catch (RuntimeException e) {
-              throw new InvalidParquetFileException(
-                  source.input.file().location(),
-                  "cannot decode column '"
-                      + String.join(".", descriptor.getPath())
-                      + "' ("
-                      + e
-                      + ")",
-                  e);
+              throw cannotDecode(source, descriptor, e);
             }
           }
-          if (row != rows) {
-            throw new IllegalStateException(
-                "Column '"
-                    + String.join(".", descriptor.getPath())
-                    + "' of "
-                    + output.location()
-                    + " has "
-                    + row
-                    + " rows, expected "
-                    + rows);
-          }
+          checkRows(descriptor, row, rows, output);
           sink.finish();
           pages.flushToFileWriter(writer);
           store.close();
+          if (columnStores != stores) {
+            closeAll(columnStores);
+          }
         }
         writer.endBlock();
         fingerprint = fingerprint.plus(hashes.fingerprint());
-        for (PageReadStore store : stores) {
-          store.close();
+        closeAll(stores);
+        for (OpenInput source : sources) {
+          source.stream.dropWindow();
         }
         for (Slice slice : rowGroup) {
           if (lastSliceOfInput[slice.input] == sliceOrdinal) {
@@ -218,27 +255,202 @@ public final class ParquetMerger {
     }
   }
 
+  /**
+   * Whether every input chunk of an output column chunk may be carried over, as far as their
+   * metadata tells: see {@link CarriedChunk}.
+   */
+  private boolean mayCarry(List<OpenInput> sources, List<Slice> rowGroup, int column) {
+    CompressionCodecName codec = options.codec().parquetName();
+    return everyChunkWhole(
+        sources, rowGroup, column, chunk -> CarriedChunk.isCandidate(chunk, codec));
+  }
+
+  /**
+   * Whether the dictionaries of an output column chunk's input chunks may be merged, as far as
+   * their metadata tells: see {@link DictionaryMerge}.
+   */
+  private boolean mayMergeDictionaries(List<OpenInput> sources, List<Slice> rowGroup, int column) {
+    return everyChunkWhole(sources, rowGroup, column, DictionaryMerge::isCandidate);
+  }
+
+  /**
+   * Whether pages are carried over or dictionaries merged at all, and every input chunk of the
+   * column has none of its rows left out and passes {@code test}.
+   */
+  private boolean everyChunkWhole(
+      List<OpenInput> sources,
+      List<Slice> rowGroup,
+      int column,
+      Predicate<ColumnChunkMetaData> test) {
+    return switch (options.pages()) {
+      case REENCODE -> false;
+      case CARRY_OVER -> {
+        for (int i = 0; i < rowGroup.size(); i++) {
+          Slice slice = rowGroup.get(i);
+          var block = sources.get(i).footer.rowGroups().get(slice.rowGroup);
+          if (slice.keptRows != block.getRowCount() || !test.test(block.getColumns().get(column))) {
+            yield false;
+          }
+        }
+        yield true;
+      }
+    };
+  }
+
+  /** One column of every slice, read apart from the rest of the row group. */
+  private static List<PageReadStore> readColumn(
+      List<OpenInput> sources, List<Slice> rowGroup, ColumnDescriptor descriptor)
+      throws IOException {
+    List<PageReadStore> stores = new ArrayList<>();
+    for (int i = 0; i < rowGroup.size(); i++) {
+      stores.add(sources.get(i).readRowGroup(rowGroup.get(i).rowGroup, List.of(descriptor)));
+    }
+    return stores;
+  }
+
+  /** The pages of one column of every slice, or empty if one of them cannot be carried over. */
+  private static Optional<List<CarriedChunk>> readCarried(
+      List<OpenInput> sources,
+      List<Slice> rowGroup,
+      ColumnDescriptor descriptor,
+      int column,
+      CodecFactory decompressors)
+      throws IOException {
+    List<CarriedChunk> chunks = new ArrayList<>();
+    for (int i = 0; i < rowGroup.size(); i++) {
+      Optional<CarriedChunk> chunk =
+          sources.get(i).readCarried(rowGroup.get(i).rowGroup, column, descriptor, decompressors);
+      if (chunk.isEmpty()) {
+        return Optional.empty();
+      }
+      chunks.add(chunk.get());
+    }
+    return Optional.of(chunks);
+  }
+
+  /** Hashes the rows of carried chunks, then writes their pages as they are. */
+  private void carry(
+      ParquetFileWriter writer,
+      ColumnDescriptor descriptor,
+      int column,
+      List<OpenInput> sources,
+      List<Slice> rowGroup,
+      List<CarriedChunk> chunks,
+      ColumnCopier.RowHashes hashes,
+      OutputFile output)
+      throws IOException {
+    int row = 0;
+    List<Statistics<?>> statistics = new ArrayList<>();
+    for (int i = 0; i < rowGroup.size(); i++) {
+      OpenInput source = sources.get(i);
+      try {
+        row +=
+            ColumnHasher.hash(
+                chunks.get(i).decompressedPages(),
+                source.footer.schema(),
+                source.footer.createdBy(),
+                descriptor,
+                column,
+                hashes,
+                row);
+      } catch (RuntimeException e) {
+        throw cannotDecode(source, descriptor, e);
+      }
+      statistics.add(
+          source
+              .footer
+              .rowGroups()
+              .get(rowGroup.get(i).rowGroup)
+              .getColumns()
+              .get(column)
+              .getStatistics());
+    }
+    checkRows(descriptor, row, hashes.rows(), output);
+    CarriedChunk.write(writer, descriptor, options.codec().parquetName(), chunks, statistics);
+  }
+
+  private static InvalidParquetFileException cannotDecode(
+      OpenInput source, ColumnDescriptor descriptor, RuntimeException e) {
+    return new InvalidParquetFileException(
+        source.input.file().location(),
+        "cannot decode column " + CarriedChunk.pathOf(descriptor) + " (" + e + ")",
+        e);
+  }
+
+  private static void checkRows(
+      ColumnDescriptor descriptor, int rows, int expected, OutputFile output) {
+    if (rows != expected) {
+      throw new IllegalStateException(
+          "Column "
+              + CarriedChunk.pathOf(descriptor)
+              + " of "
+              + output.location()
+              + " has "
+              + rows
+              + " rows, expected "
+              + expected);
+    }
+  }
+
+  private static void closeAll(List<PageReadStore> stores) {
+    for (PageReadStore store : stores) {
+      if (store != null) {
+        store.close();
+      }
+    }
+  }
+
+  /** A read of row group data, which may fail as parquet-java's reads do. */
+  @FunctionalInterface
+  private interface RowGroupRead<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * The most input bytes an output row group reads ahead into memory ({@link WindowedStream}), on
+   * top of the column chunks parquet-java holds: a merge holds at most half as much again as the 64
+   * MiB of input an output row group takes by default. Small files gain most, and theirs fit.
+   */
+  private static final long WINDOW_BYTES = 32L << 20;
+
+  /** The most bytes of column indexes read from one input file at once. */
+  private static final int MAX_COLUMN_INDEX_BYTES = 16 << 20;
+
   /** An input being read: its reader and footer, checked against the planned layout. */
   private static final class OpenInput implements AutoCloseable {
     final MergeInput input;
     final ParquetFileReader reader;
     final Footer footer;
+    private final WindowedStream stream;
+    private byte[] columnIndexes;
+    private long columnIndexesStart;
 
-    private OpenInput(MergeInput input, ParquetFileReader reader, Footer footer) {
+    private OpenInput(
+        MergeInput input, ParquetFileReader reader, Footer footer, WindowedStream stream) {
       this.input = input;
       this.reader = reader;
       this.footer = footer;
+      this.stream = stream;
     }
 
     static OpenInput open(MergeInput input, CodecFactory decompressors) throws IOException {
       var location = input.file().location();
+      // One stream for parquet-java's reads and for carried chunks: one open file, and on S3 one
+      // response (or one whole-object read) rather than two.
+      WindowedStream stream = new WindowedStream(input.file().newStream());
       ParquetFileReader reader;
       try {
         reader =
             ParquetFileReader.open(
-                new ParquetInputFile(input.file()), ParquetRuntime.readOptions(decompressors));
+                new ParquetInputFile(input.file()),
+                ParquetRuntime.readOptions(decompressors),
+                ParquetInputFile.wrap(stream));
       } catch (RuntimeException e) {
+        stream.close();
         throw new InvalidParquetFileException(location, "cannot read its footer (" + e + ")", e);
+      } catch (IOException e) {
+        stream.close();
+        throw e;
       }
       Footer footer = new Footer(location, input.layout().length(), reader.getFooter());
       if (!footer.layout().equals(input.layout())) {
@@ -246,17 +458,39 @@ public final class ParquetMerger {
         throw new InvalidParquetFileException(
             location, "the file changed since it was planned", null);
       }
-      return new OpenInput(input, reader, footer);
+      return new OpenInput(input, reader, footer, stream);
     }
 
-    PageReadStore readRowGroup(int rowGroup) throws IOException {
+    /**
+     * Reads the chunks of {@code columns} of a row group into memory; null when {@code columns} is
+     * empty.
+     */
+    PageReadStore readRowGroup(int rowGroup, List<ColumnDescriptor> columns) throws IOException {
+      if (columns.isEmpty()) {
+        return null;
+      }
+      PageReadStore store =
+          corruptAsInvalid(
+              rowGroup,
+              () -> {
+                reader.setRequestedSchema(columns);
+                return reader.readRowGroup(rowGroup);
+              });
+      if (store == null) {
+        throw new InvalidParquetFileException(
+            input.file().location(), "row group " + rowGroup + " is missing", null);
+      }
+      return store;
+    }
+
+    /**
+     * Runs a read of a row group's data, reporting data that cannot be decoded (not a failing
+     * store) as an {@link InvalidParquetFileException} that names the row group: parquet-java
+     * reports it as a runtime exception, or as an {@code IOException} from Thrift.
+     */
+    private <T> T corruptAsInvalid(int rowGroup, RowGroupRead<T> read) throws IOException {
       try {
-        PageReadStore store = reader.readRowGroup(rowGroup);
-        if (store == null) {
-          throw new InvalidParquetFileException(
-              input.file().location(), "row group " + rowGroup + " is missing", null);
-        }
-        return store;
+        return read.run();
       } catch (RuntimeException e) {
         throw new InvalidParquetFileException(
             input.file().location(), "cannot read row group " + rowGroup + " (" + e + ")", e);
@@ -269,9 +503,102 @@ public final class ParquetMerger {
       }
     }
 
+    /**
+     * Reads a row group's column chunks into memory with one read, if they take at most {@code
+     * budget} bytes, so that the reads of its chunks are served from there.
+     *
+     * @return the bytes read, 0 if none
+     */
+    long loadRowGroup(int rowGroup, long budget) throws IOException {
+      long start = Long.MAX_VALUE;
+      long end = 0;
+      for (ColumnChunkMetaData chunk : footer.rowGroups().get(rowGroup).getColumns()) {
+        start = Math.min(start, chunk.getStartingPos());
+        end = Math.max(end, chunk.getStartingPos() + chunk.getTotalSize());
+      }
+      if (start >= end || end - start > budget || end > footer.length()) {
+        return 0;
+      }
+      stream.include(start, end);
+      return end - start;
+    }
+
+    /** Reads one column chunk as stored, for carrying over; empty if a page cannot be. */
+    Optional<CarriedChunk> readCarried(
+        int rowGroup, int column, ColumnDescriptor descriptor, CodecFactory decompressors)
+        throws IOException {
+      ColumnChunkMetaData chunk = footer.rowGroups().get(rowGroup).getColumns().get(column);
+      byte[] stored = new byte[Math.toIntExact(chunk.getTotalSize())];
+      stream.seek(chunk.getStartingPos());
+      stream.readFully(stored, 0, stored.length);
+      Optional<CarriedChunk> carried =
+          corruptAsInvalid(
+              rowGroup,
+              () ->
+                  CarriedChunk.read(
+                      footer.createdBy(),
+                      descriptor,
+                      chunk,
+                      stored,
+                      decompressors.getDecompressor(chunk.getCodec())));
+      if (carried.isPresent() && carried.get().lacksPageStatistics()) {
+        return Optional.of(carried.get().withIndexStatistics(columnIndex(chunk)));
+      }
+      return carried;
+    }
+
+    /**
+     * The chunk's column index, or null if the file has none or it cannot be read. Only page
+     * statistics come from it; without it the chunk keeps its exact statistics. The file's column
+     * indexes are read together, once: one read rather than one per chunk, which on S3 is one GET.
+     */
+    private ColumnIndex columnIndex(ColumnChunkMetaData chunk) throws IOException {
+      IndexReference reference = chunk.getColumnIndexReference();
+      if (reference == null) {
+        return null;
+      }
+      if (columnIndexes == null) {
+        readColumnIndexes();
+      }
+      long at = reference.getOffset() - columnIndexesStart;
+      if (at < 0 || at + reference.getLength() > columnIndexes.length) {
+        return null;
+      }
+      try {
+        return ParquetMetadataConverter.fromParquetColumnIndex(
+            chunk.getPrimitiveType(),
+            Util.readColumnIndex(
+                new ByteArrayInputStream(columnIndexes, (int) at, reference.getLength())));
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    /** Reads the span of the file that holds all its column indexes, at most 16 MiB of it. */
+    private void readColumnIndexes() throws IOException {
+      long start = Long.MAX_VALUE;
+      long end = 0;
+      for (var block : footer.rowGroups()) {
+        for (ColumnChunkMetaData column : block.getColumns()) {
+          IndexReference reference = column.getColumnIndexReference();
+          if (reference != null) {
+            start = Math.min(start, reference.getOffset());
+            end = Math.max(end, reference.getOffset() + reference.getLength());
+          }
+        }
+      }
+      columnIndexesStart = start;
+      columnIndexes = new byte[0];
+      if (start < end && end - start <= MAX_COLUMN_INDEX_BYTES && end <= footer.length()) {
+        columnIndexes = new byte[(int) (end - start)];
+        stream.seek(start);
+        stream.readFully(columnIndexes, 0, columnIndexes.length);
+      }
+    }
+
     @Override
     public void close() throws IOException {
-      reader.close();
+      reader.close(); // and the stream
     }
   }
 

@@ -69,6 +69,17 @@ public final class TelemetryDataset {
     DATE
   }
 
+  /** How the files' values are encoded. */
+  public enum Encoding {
+    /**
+     * As streaming writers leave them: dictionary encoding where parquet-java keeps it, plain
+     * encoding for the nearly unique columns (time stamps, trace ids, measurements, user ids).
+     */
+    MIXED,
+    /** Plain encoding for every column, no dictionaries. */
+    PLAIN
+  }
+
   /**
    * What {@link #write} wrote.
    *
@@ -127,6 +138,7 @@ public final class TelemetryDataset {
   private final Instant start;
   private final int days;
   private final int threads;
+  private final Encoding encoding;
 
   private TelemetryDataset(Builder builder) {
     this.files = builder.files;
@@ -137,6 +149,7 @@ public final class TelemetryDataset {
     this.start = builder.start;
     this.days = builder.days;
     this.threads = builder.threads;
+    this.encoding = builder.encoding;
   }
 
   /**
@@ -186,6 +199,11 @@ public final class TelemetryDataset {
   /** The number of files written at once. */
   public int threads() {
     return threads;
+  }
+
+  /** How values are encoded. */
+  public Encoding encoding() {
+    return encoding;
   }
 
   /** The total number of rows, {@code files() * rowsPerFile()}. */
@@ -300,7 +318,7 @@ public final class TelemetryDataset {
     long sliceStart = start.toEpochMilli() + index * sliceMillis();
     Rows rows = Rows.generate(rowsPerFile, sliceStart, sliceMillis(), fileSeed(index));
     ParquetOutputFile output = new ParquetOutputFile(storage.newOutputFile(location));
-    ParquetWriter<Integer> writer = new RowsWriterBuilder(output, rows).build();
+    ParquetWriter<Integer> writer = new RowsWriterBuilder(output, rows, encoding).build();
     try {
       for (int row = 0; row < rows.size; row++) {
         writer.write(row);
@@ -339,6 +357,7 @@ public final class TelemetryDataset {
     private Instant start = Instant.parse("2024-01-01T00:00:00Z");
     private int days = 1;
     private int threads = 2;
+    private Encoding encoding = Encoding.MIXED;
 
     private Builder() {}
 
@@ -431,6 +450,12 @@ public final class TelemetryDataset {
         throw new IllegalArgumentException("Invalid number of threads: " + threads);
       }
       this.threads = threads;
+      return this;
+    }
+
+    /** Sets how values are encoded; {@link Encoding#MIXED} unless set. */
+    public Builder encoding(Encoding encoding) {
+      this.encoding = requireNonNull(encoding, "encoding is null");
       return this;
     }
 
@@ -667,16 +692,21 @@ public final class TelemetryDataset {
       extends ParquetWriter.Builder<Integer, RowsWriterBuilder> {
     private final Rows rows;
 
-    RowsWriterBuilder(ParquetOutputFile file, Rows rows) {
+    RowsWriterBuilder(ParquetOutputFile file, Rows rows, Encoding encoding) {
       super(file);
       this.rows = rows;
       withConf(new PlainParquetConfiguration());
       withCompressionCodec(CompressionCodecName.SNAPPY);
       withWriteMode(ParquetFileWriter.Mode.OVERWRITE);
-      // Columns of nearly unique values would fall back from dictionary to plain encoding at
-      // every page anyway; writing them plain from the start gives the same file, faster.
-      for (String column : List.of("timestamp", "trace_id", "temperature", "user_id")) {
-        withDictionaryEncoding(column, false);
+      switch (encoding) {
+        case MIXED -> {
+          // Columns of nearly unique values would fall back from dictionary to plain encoding at
+          // every page anyway; writing them plain from the start gives the same file, faster.
+          for (String column : List.of("timestamp", "trace_id", "temperature", "user_id")) {
+            withDictionaryEncoding(column, false);
+          }
+        }
+        case PLAIN -> withDictionaryEncoding(false);
       }
     }
 

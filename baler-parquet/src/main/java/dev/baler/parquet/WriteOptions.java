@@ -32,6 +32,19 @@ public final class WriteOptions {
   private final long rowGroupBytes;
   private final int pageBytes;
   private final boolean dictionaryEncoding;
+  private final Pages pages;
+
+  /** How the merge writes the pages of an output column chunk. */
+  public enum Pages {
+    /**
+     * Copy the input chunks' pages as stored, compressed, wherever every input chunk of the output
+     * column chunk allows it (same codec, no dictionary, V1 data pages; see the README), and
+     * re-encode the other column chunks. The default.
+     */
+    CARRY_OVER,
+    /** Decode every value and encode it again, into pages of {@link #pageBytes()}. */
+    REENCODE
+  }
 
   private WriteOptions(Builder builder) {
     this.codec = builder.codec;
@@ -39,6 +52,7 @@ public final class WriteOptions {
     this.rowGroupBytes = builder.rowGroupBytes;
     this.pageBytes = builder.pageBytes;
     this.dictionaryEncoding = builder.dictionaryEncoding;
+    this.pages = builder.pages;
   }
 
   /** A builder with the defaults. */
@@ -83,6 +97,11 @@ public final class WriteOptions {
     return dictionaryEncoding;
   }
 
+  /** How pages are written: carried over where the inputs allow, or always re-encoded. */
+  public Pages pages() {
+    return pages;
+  }
+
   ParquetProperties parquetProperties() {
     return parquetProperties(dictionaryEncoding);
   }
@@ -110,6 +129,8 @@ public final class WriteOptions {
         + pageBytes
         + ", dictionaryEncoding="
         + dictionaryEncoding
+        + ", pages="
+        + pages
         + "}";
   }
 
@@ -120,6 +141,7 @@ public final class WriteOptions {
     private long rowGroupBytes = DEFAULT_ROW_GROUP_BYTES;
     private int pageBytes = DEFAULT_PAGE_BYTES;
     private boolean dictionaryEncoding = true;
+    private Pages pages = Pages.CARRY_OVER;
 
     private Builder() {}
 
@@ -165,6 +187,12 @@ public final class WriteOptions {
     /** Turns dictionary encoding on or off. */
     public Builder dictionaryEncoding(boolean enabled) {
       this.dictionaryEncoding = enabled;
+      return this;
+    }
+
+    /** Sets how pages are written; {@link Pages#CARRY_OVER} unless set. */
+    public Builder pages(Pages pages) {
+      this.pages = requireNonNull(pages, "pages is null");
       return this;
     }
 

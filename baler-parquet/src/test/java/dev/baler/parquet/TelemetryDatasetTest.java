@@ -53,6 +53,34 @@ class TelemetryDatasetTest {
   }
 
   @Test
+  void write_plainEncodingWritesTheSameRowsWithoutDictionaries() throws IOException {
+    Path mixed = directory.resolve("mixed");
+    Path plain = directory.resolve("plain");
+    TelemetryDataset.builder()
+        .files(2)
+        .rowsPerFile(500)
+        .build()
+        .write(new LocalStorage(), Location.local(mixed));
+    TelemetryDataset.builder()
+        .files(2)
+        .rowsPerFile(500)
+        .encoding(TelemetryDataset.Encoding.PLAIN)
+        .build()
+        .write(new LocalStorage(), Location.local(plain));
+
+    for (Path file : files(plain)) {
+      Footer footer = Footer.read(new LocalStorage().newInputFile(Location.local(file)));
+      assertThat(footer.rowGroups().get(0).getColumns())
+          .allSatisfy(chunk -> assertThat(chunk.hasDictionaryPage()).isFalse());
+      RowFingerprint rows =
+          RowFingerprint.of(
+              new LocalStorage().newInputFile(Location.local(mixed.resolve(file.getFileName()))));
+      assertThat(RowFingerprint.of(new LocalStorage().newInputFile(Location.local(file))))
+          .isEqualTo(rows);
+    }
+  }
+
+  @Test
   void write_eachFileHoldsItsRowsInOneSnappyRowGroupWithTheSchema() throws IOException {
     TelemetryDataset dataset = TelemetryDataset.builder().files(3).rowsPerFile(2_000).build();
     dataset.write(new LocalStorage(), Location.local(directory));

@@ -1,0 +1,368 @@
+package dev.baler.parquet;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32;
+import org.apache.parquet.bytes.ByteBufferInputStream;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.bytes.BytesUtils;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.EncodingStats;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
+import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.PageType;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.parquet.schema.PrimitiveType;
+
+/**
+ * Page carry-over (PARQUET-1381): the data pages of one input column chunk, as stored, for copying
+ * into an output column chunk without decoding and re-encoding them.
+ *
+ * <p>A chunk can be carried when its codec is the output's, it has no dictionary (page or
+ * dictionary-encoded data pages), all its pages are V1 data pages, each page starts a row, none of
+ * its rows is left out (deduplication), and its footer statistics are known, so that the output
+ * column chunk's statistics are exact: they are the merge of the input chunks' statistics. Page
+ * statistics come from the page headers, or else from the input's column index; when those do not
+ * merge into exactly the chunk statistics (a column index may hold truncated bounds), the output
+ * chunk keeps the merged chunk statistics and has no column index.
+ *
+ * <p>Carried pages are still decompressed and decoded once, to fold their values into the row
+ * hashes of the merge (the fingerprint the read-back verification compares against); what
+ * carry-over saves is encoding, compressing and the dictionary attempt of the writer.
+ */
+final class CarriedChunk {
+  private static final ParquetMetadataConverter CONVERTER = new ParquetMetadataConverter();
+
+  /** One data page: its compressed bytes as stored, its decompressed bytes, and its header. */
+  private record Page(
+      byte[] stored,
+      int offset,
+      int length,
+      byte[] decompressed,
+      int values,
+      int rows,
+      Optional<Statistics<?>> statistics,
+      Encoding repetitionEncoding,
+      Encoding definitionEncoding,
+      Encoding valuesEncoding) {}
+
+  private final ColumnDescriptor descriptor;
+  private final List<Page> pages;
+  private final long values;
+  private final long rows;
+
+  private CarriedChunk(ColumnDescriptor descriptor, List<Page> pages, long values, long rows) {
+    this.descriptor = descriptor;
+    this.pages = pages;
+    this.values = values;
+    this.rows = rows;
+  }
+
+  /**
+   * Whether the chunk's metadata allows carrying it: same codec, no dictionary as far as the
+   * metadata tells, no V2 pages, and known statistics. The pages themselves are checked by {@link
+   * #read}.
+   */
+  static boolean isCandidate(ColumnChunkMetaData chunk, CompressionCodecName outputCodec) {
+    if (chunk.getCodec() != outputCodec || chunk.hasDictionaryPage()) {
+      return false;
+    }
+    EncodingStats encodings = chunk.getEncodingStats();
+    if (encodings != null
+        && (encodings.hasDictionaryPages()
+            || encodings.hasDictionaryEncodedPages()
+            || encodings.usesV2Pages())) {
+      return false;
+    }
+    for (Encoding encoding : chunk.getEncodings()) {
+      if (encoding.usesDictionary()) {
+        return false;
+      }
+    }
+    Statistics<?> statistics = chunk.getStatistics();
+    return statistics != null && !statistics.isEmpty();
+  }
+
+  /**
+   * Parses a chunk's stored bytes into pages, decompressing each page and checking its checksum.
+   *
+   * @param stored the chunk's bytes, from its starting position, {@code chunk.getTotalSize()} long
+   * @return the pages, or empty if a page cannot be carried (a dictionary page or
+   *     dictionary-encoded values, a V2 page, a page that does not start a row)
+   * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
+   * @throws ParquetDecodingException if a page fails its checksum, cannot be decompressed, or the
+   *     pages do not add up to the chunk
+   */
+  static Optional<CarriedChunk> read(
+      String createdBy,
+      ColumnDescriptor descriptor,
+      ColumnChunkMetaData chunk,
+      byte[] stored,
+      BytesInputDecompressor decompressor)
+      throws IOException {
+    PrimitiveType type = descriptor.getPrimitiveType();
+    ByteArrayInputStream in = new ByteArrayInputStream(stored);
+    List<Page> pages = new ArrayList<>();
+    long values = 0;
+    long rows = 0;
+    while (values < chunk.getValueCount()) {
+      PageHeader header = Util.readPageHeader(in);
+      int offset = stored.length - in.available();
+      int length = header.getCompressed_page_size();
+      if (length < 0 || length > in.available()) {
+        throw new ParquetDecodingException(
+            "a page of column " + pathOf(descriptor) + " runs past its chunk");
+      }
+      in.skip(length);
+      if (header.getType() == PageType.INDEX_PAGE) {
+        continue;
+      }
+      if (header.getType() != PageType.DATA_PAGE) {
+        return Optional.empty();
+      }
+      DataPageHeader data = header.getData_page_header();
+      Encoding valuesEncoding = CONVERTER.getEncoding(data.getEncoding());
+      if (valuesEncoding.usesDictionary()) {
+        return Optional.empty();
+      }
+      if (header.isSetCrc()) {
+        CRC32 crc = new CRC32();
+        crc.update(stored, offset, length);
+        if ((int) crc.getValue() != header.getCrc()) {
+          // parquet-java's message for the same damage, so that a file is reported alike
+          // whichever way its pages were read
+          throw new ParquetDecodingException(
+              "could not verify page integrity, CRC checksum verification failed");
+        }
+      }
+      byte[] decompressed;
+      try {
+        decompressed =
+            decompressor
+                .decompress(
+                    BytesInput.from(stored, offset, length), header.getUncompressed_page_size())
+                .toByteArray();
+      } catch (IOException | RuntimeException e) {
+        throw new ParquetDecodingException(
+            "cannot decompress a page of column " + pathOf(descriptor) + " (" + e + ")", e);
+      }
+      Encoding repetitionEncoding = CONVERTER.getEncoding(data.getRepetition_level_encoding());
+      int pageValues = data.getNum_values();
+      int pageRows = rowsOf(descriptor, repetitionEncoding, decompressed, pageValues);
+      if (pageRows < 0) {
+        return Optional.empty();
+      }
+      Optional<Statistics<?>> statistics =
+          data.isSetStatistics()
+              ? Optional.of(CONVERTER.fromParquetStatistics(createdBy, data.getStatistics(), type))
+              : Optional.empty();
+      pages.add(
+          new Page(
+              stored,
+              offset,
+              length,
+              decompressed,
+              pageValues,
+              pageRows,
+              statistics,
+              repetitionEncoding,
+              CONVERTER.getEncoding(data.getDefinition_level_encoding()),
+              valuesEncoding));
+      values += pageValues;
+      rows += pageRows;
+    }
+    if (values != chunk.getValueCount()) {
+      throw new ParquetDecodingException(
+          "column "
+              + pathOf(descriptor)
+              + " has "
+              + values
+              + " values in its pages, "
+              + chunk.getValueCount()
+              + " in its footer");
+    }
+    return Optional.of(new CarriedChunk(descriptor, pages, values, rows));
+  }
+
+  /** Rows that start in a page; -1 when the page does not start a row, so it cannot be carried. */
+  private static int rowsOf(ColumnDescriptor descriptor, Encoding encoding, byte[] page, int values)
+      throws IOException {
+    int maxRepetition = descriptor.getMaxRepetitionLevel();
+    if (maxRepetition == 0) {
+      return values;
+    }
+    if (encoding != Encoding.RLE || page.length < 4) {
+      return -1;
+    }
+    int length = BytesUtils.readIntLittleEndian(page, 0);
+    var decoder =
+        new RunLengthBitPackingHybridDecoder(
+            BytesUtils.getWidthFromMaxInt(maxRepetition),
+            ByteBufferInputStream.wrap(ByteBuffer.wrap(page, 4, length)));
+    int rows = 0;
+    for (int i = 0; i < values; i++) {
+      int level = decoder.readInt();
+      if (level == 0) {
+        rows++;
+      } else if (i == 0) {
+        return -1;
+      }
+    }
+    return rows;
+  }
+
+  /** Whether a page has no statistics in its header. */
+  boolean lacksPageStatistics() {
+    return pages.stream().anyMatch(page -> page.statistics().isEmpty());
+  }
+
+  /**
+   * The chunk with missing page statistics taken from its column index, where the index has one
+   * entry per page with null counts; otherwise the chunk as it is.
+   *
+   * @param index the input's column index of the chunk, or null
+   */
+  CarriedChunk withIndexStatistics(ColumnIndex index) {
+    if (index == null
+        || index.getNullPages().size() != pages.size()
+        || index.getNullCounts() == null
+        || index.getNullCounts().size() != pages.size()) {
+      return this;
+    }
+    PrimitiveType type = descriptor.getPrimitiveType();
+    List<Page> filled = new ArrayList<>(pages.size());
+    for (int i = 0; i < pages.size(); i++) {
+      Page page = pages.get(i);
+      if (page.statistics().isPresent()) {
+        filled.add(page);
+        continue;
+      }
+      var builder = Statistics.getBuilderForReading(type);
+      if (!index.getNullPages().get(i)) {
+        builder.withMin(bytesOf(index.getMinValues().get(i)));
+        builder.withMax(bytesOf(index.getMaxValues().get(i)));
+      }
+      builder.withNumNulls(index.getNullCounts().get(i));
+      filled.add(
+          new Page(
+              page.stored(),
+              page.offset(),
+              page.length(),
+              page.decompressed(),
+              page.values(),
+              page.rows(),
+              Optional.of(builder.build()),
+              page.repetitionEncoding(),
+              page.definitionEncoding(),
+              page.valuesEncoding()));
+    }
+    return new CarriedChunk(descriptor, filled, values, rows);
+  }
+
+  private static byte[] bytesOf(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] bytes = new byte[copy.remaining()];
+    copy.get(bytes);
+    return bytes;
+  }
+
+  /** Values in the chunk, nulls included. */
+  long values() {
+    return values;
+  }
+
+  /** Rows in the chunk. */
+  long rows() {
+    return rows;
+  }
+
+  /** The chunk as a row group store of one column, whose pages are the decompressed pages. */
+  PageReadStore decompressedPages() {
+    List<DataPage> decompressed = new ArrayList<>(pages.size());
+    for (Page page : pages) {
+      decompressed.add(
+          new DataPageV1(
+              BytesInput.from(page.decompressed()),
+              page.values(),
+              page.decompressed().length,
+              page.statistics().orElse(null),
+              page.repetitionEncoding(),
+              page.definitionEncoding(),
+              page.valuesEncoding()));
+    }
+    return new PageList(descriptor, null, decompressed, rows);
+  }
+
+  /**
+   * Writes the pages of {@code chunks}, in order, as the current column of {@code writer}'s row
+   * group, and sets the column chunk's statistics to the merge of the input chunks' statistics.
+   */
+  static void write(
+      ParquetFileWriter writer,
+      ColumnDescriptor descriptor,
+      CompressionCodecName codec,
+      List<CarriedChunk> chunks,
+      List<Statistics<?>> chunkStatistics)
+      throws IOException {
+    long values = 0;
+    for (CarriedChunk chunk : chunks) {
+      values += chunk.values;
+    }
+    Statistics<?> merged = Statistics.createStats(descriptor.getPrimitiveType());
+    for (Statistics<?> statistics : chunkStatistics) {
+      merged.mergeStatistics(statistics);
+    }
+    Statistics<?> fromPages = Statistics.createStats(descriptor.getPrimitiveType());
+    boolean pagesHaveStatistics = true;
+    writer.startColumn(descriptor, values, codec);
+    for (CarriedChunk chunk : chunks) {
+      for (Page page : chunk.pages) {
+        Statistics<?> statistics = page.statistics().orElse(null);
+        if (statistics == null) {
+          pagesHaveStatistics = false;
+        } else {
+          fromPages.mergeStatistics(statistics);
+        }
+        writer.writeDataPage(
+            page.values(),
+            page.decompressed().length,
+            BytesInput.from(page.stored(), page.offset(), page.length()),
+            statistics,
+            page.rows(),
+            page.repetitionEncoding(),
+            page.definitionEncoding(),
+            page.valuesEncoding(),
+            null,
+            null,
+            null);
+      }
+    }
+    if (!pagesHaveStatistics || !fromPages.equals(merged)) {
+      // Page bounds that do not merge into the exact chunk statistics (truncated column index
+      // entries, or none): keep the chunk's exact statistics, and no column index.
+      writer.invalidateStatistics(merged);
+    }
+    writer.endColumn();
+  }
+
+  static String pathOf(ColumnDescriptor descriptor) {
+    return "'" + String.join(".", descriptor.getPath()) + "'";
+  }
+}

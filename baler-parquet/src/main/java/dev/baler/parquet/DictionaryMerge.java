@@ -1,0 +1,393 @@
+package dev.baler.parquet;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.bytes.BytesUtils;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.EncodingStats;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+/**
+ * Merges dictionary-encoded input chunks into one dictionary-encoded output chunk without decoding
+ * their values: the output dictionary holds every distinct entry of the input dictionaries once, in
+ * order of first appearance; each input's dictionary indexes are mapped onto it; levels and indexes
+ * are encoded again into V1 pages of at most {@value #PAGE_ROWS} rows, as parquet-java's writer
+ * cuts them. Values are hashed through their dictionary entries, once per entry, and page
+ * statistics are computed from the entries each page uses, so they are exact.
+ *
+ * <p>Applies when every input chunk is dictionary-encoded throughout (no page fell back to plain
+ * encoding), with V1 pages and RLE levels, and the merged dictionary fits {@code
+ * maxDictionaryBytes}; otherwise {@link #read} says no and the column is re-encoded value by value.
+ */
+final class DictionaryMerge {
+  /** Rows per output page, parquet-java's default page row limit. */
+  static final int PAGE_ROWS = 20_000;
+
+  /** One input page, decoded down to levels and dictionary indexes of the output dictionary. */
+  private record Page(int values, int[] repetitions, int[] definitions, int[] indexes) {}
+
+  private final ColumnDescriptor descriptor;
+  private final PrimitiveTypeName type;
+  private final List<Long> bits = new ArrayList<>();
+  private final List<byte[]> strings = new ArrayList<>();
+  private final List<List<Page>> inputs = new ArrayList<>();
+  private long dictionaryBytes;
+
+  private DictionaryMerge(ColumnDescriptor descriptor) {
+    this.descriptor = descriptor;
+    this.type = descriptor.getPrimitiveType().getPrimitiveTypeName();
+  }
+
+  /** Whether a chunk's metadata allows merging its dictionary: dictionary pages only, V1. */
+  static boolean isCandidate(ColumnChunkMetaData chunk) {
+    EncodingStats encodings = chunk.getEncodingStats();
+    PrimitiveTypeName type = chunk.getPrimitiveType().getPrimitiveTypeName();
+    return chunk.hasDictionaryPage()
+        && encodings != null
+        && encodings.hasDictionaryPages()
+        && !encodings.hasNonDictionaryEncodedPages()
+        && !encodings.usesV2Pages()
+        && type != PrimitiveTypeName.BOOLEAN
+        && type != PrimitiveTypeName.INT96;
+  }
+
+  /**
+   * Reads one column of every store, mapping each input's dictionary onto the merged one.
+   *
+   * @return the merge, or empty if a page or dictionary does not allow it or the merged dictionary
+   *     would exceed {@code maxDictionaryBytes}; the stores' pages of the column are then consumed,
+   *     and the column must be read again to be re-encoded
+   */
+  static Optional<DictionaryMerge> read(
+      ColumnDescriptor descriptor, List<PageReadStore> stores, int maxDictionaryBytes) {
+    DictionaryMerge merge = new DictionaryMerge(descriptor);
+    Map<Object, Integer> merged = new HashMap<>();
+    for (PageReadStore store : stores) {
+      PageReader reader = store.getPageReader(descriptor);
+      DictionaryPage dictionary = reader.readDictionaryPage();
+      if (dictionary == null) {
+        return Optional.empty();
+      }
+      Optional<DictionaryEntries> entries = DictionaryEntries.read(dictionary, descriptor);
+      if (entries.isEmpty()) {
+        return Optional.empty();
+      }
+      int[] remap = merge.remap(entries.get(), merged);
+      if (merge.dictionaryBytes > maxDictionaryBytes) {
+        return Optional.empty();
+      }
+      List<Page> pages = new ArrayList<>();
+      for (DataPage page = reader.readPage(); page != null; page = reader.readPage()) {
+        if (!(page instanceof DataPageV1 v1)) {
+          return Optional.empty();
+        }
+        Optional<Page> decoded = merge.decode(v1, remap);
+        if (decoded.isEmpty()) {
+          return Optional.empty();
+        }
+        pages.add(decoded.get());
+      }
+      merge.inputs.add(pages);
+    }
+    return Optional.of(merge);
+  }
+
+  /** Adds an input dictionary's new entries; returns its indexes in the merged dictionary. */
+  private int[] remap(DictionaryEntries entries, Map<Object, Integer> merged) {
+    int[] remap = new int[entries.size()];
+    boolean byteString = ColumnHasher.isByteString(type);
+    for (int entry = 0; entry < entries.size(); entry++) {
+      Object key =
+          byteString
+              ? ByteBuffer.wrap(entries.strings()[entry])
+              : Long.valueOf(entries.bits()[entry]);
+      Integer index = merged.get(key);
+      if (index == null) {
+        index = merged.size();
+        merged.put(key, index);
+        if (byteString) {
+          byte[] string = entries.strings()[entry];
+          strings.add(string);
+          dictionaryBytes += string.length + (type == PrimitiveTypeName.BINARY ? 4 : 0);
+        } else {
+          bits.add(entries.bits()[entry]);
+          dictionaryBytes +=
+              type == PrimitiveTypeName.INT32 || type == PrimitiveTypeName.FLOAT ? 4 : 8;
+        }
+      }
+      remap[entry] = index;
+    }
+    return remap;
+  }
+
+  private Optional<Page> decode(DataPageV1 page, int[] remap) {
+    int maxRepetition = descriptor.getMaxRepetitionLevel();
+    int maxDefinition = descriptor.getMaxDefinitionLevel();
+    if ((maxRepetition > 0 && page.getRlEncoding() != Encoding.RLE)
+        || (maxDefinition > 0 && page.getDlEncoding() != Encoding.RLE)
+        || !page.getValueEncoding().usesDictionary()) {
+      return Optional.empty();
+    }
+    byte[] bytes = DictionaryEntries.bytesOf(page.getBytes());
+    int count = page.getValueCount();
+    int position = 0;
+    int[] repetitions = null;
+    int[] definitions = null;
+    if (maxRepetition > 0) {
+      repetitions = new int[count];
+      position = ColumnHasher.readLevels(bytes, position, maxRepetition, repetitions, count);
+    }
+    int present = count;
+    if (maxDefinition > 0) {
+      definitions = new int[count];
+      position = ColumnHasher.readLevels(bytes, position, maxDefinition, definitions, count);
+      present = 0;
+      for (int definition : definitions) {
+        present += definition == maxDefinition ? 1 : 0;
+      }
+    }
+    int[] indexes = new int[present];
+    if (present > 0) {
+      int bitWidth = bytes[position] & 0xFF;
+      new HybridDecoder(bytes, position + 1, bytes.length, bitWidth).read(indexes, present);
+      for (int i = 0; i < present; i++) {
+        indexes[i] = remap[indexes[i]];
+      }
+    }
+    return Optional.of(new Page(count, repetitions, definitions, indexes));
+  }
+
+  /**
+   * Folds every value into {@code hashes}, the inputs' rows following each other from row 0.
+   *
+   * @return the number of rows
+   */
+  int hash(ColumnCopier.RowHashes hashes, int column) {
+    boolean byteString = ColumnHasher.isByteString(type);
+    int entries = byteString ? strings.size() : bits.size();
+    long[] entry1 = new long[entries];
+    long[] entry2 = new long[entries];
+    Hashing.Bytes bytesHash = new Hashing.Bytes();
+    for (int entry = 0; entry < entries; entry++) {
+      if (byteString) {
+        byte[] string = strings.get(entry);
+        bytesHash.hash(string, 0, string.length);
+        entry1[entry] = bytesHash.lane1;
+        entry2[entry] = bytesHash.lane2;
+      } else {
+        entry1[entry] = bits.get(entry);
+      }
+    }
+    int maxDefinition = descriptor.getMaxDefinitionLevel();
+    int row = -1;
+    for (List<Page> pages : inputs) {
+      for (Page page : pages) {
+        int value = 0;
+        for (int i = 0; i < page.values(); i++) {
+          int repetition = page.repetitions() == null ? 0 : page.repetitions()[i];
+          int definition = page.definitions() == null ? 0 : page.definitions()[i];
+          if (repetition == 0) {
+            row++;
+          }
+          long tag = ColumnCopier.RowHashes.tag(column, repetition, definition);
+          if (definition != maxDefinition) {
+            hashes.foldNull(row, tag);
+          } else if (byteString) {
+            int index = page.indexes()[value++];
+            hashes.foldBytes(row, entry1[index], entry2[index], tag);
+          } else {
+            hashes.foldNumber(row, entry1[page.indexes()[value++]], tag);
+          }
+        }
+      }
+    }
+    return row + 1;
+  }
+
+  /** Writes the merged chunk as the current column of {@code writer}'s row group. */
+  void write(ParquetFileWriter writer, BytesInputCompressor compressor) throws IOException {
+    long values = 0;
+    for (List<Page> pages : inputs) {
+      for (Page page : pages) {
+        values += page.values();
+      }
+    }
+    writer.startColumn(descriptor, values, compressor.getCodecName());
+    BytesInput dictionary = dictionaryPage();
+    int entries = ColumnHasher.isByteString(type) ? strings.size() : bits.size();
+    writer.writeDictionaryPage(
+        new DictionaryPage(
+            BytesInput.copy(compressor.compress(dictionary)),
+            Math.toIntExact(dictionary.size()),
+            entries,
+            Encoding.PLAIN_DICTIONARY));
+    new PageWriter(writer, compressor, BytesUtils.getWidthFromMaxInt(Math.max(0, entries - 1)))
+        .writeAll();
+    writer.endColumn();
+  }
+
+  /** The merged dictionary, PLAIN-encoded. */
+  private BytesInput dictionaryPage() {
+    ByteBuffer page = ByteBuffer.allocate(Math.toIntExact(dictionaryBytes));
+    page.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    switch (type) {
+      case INT32, FLOAT -> bits.forEach(value -> page.putInt((int) (long) value));
+      case INT64, DOUBLE -> bits.forEach(page::putLong);
+      case BINARY ->
+          strings.forEach(
+              string -> {
+                page.putInt(string.length);
+                page.put(string);
+              });
+      case FIXED_LEN_BYTE_ARRAY -> strings.forEach(page::put);
+      case INT96, BOOLEAN -> throw new IllegalStateException("No dictionary merge for " + type);
+    }
+    return BytesInput.from(page.array());
+  }
+
+  /** Cuts the merged values into pages on row boundaries and writes them. */
+  private final class PageWriter {
+    private final ParquetFileWriter writer;
+    private final BytesInputCompressor compressor;
+    private final int maxRepetition = descriptor.getMaxRepetitionLevel();
+    private final int maxDefinition = descriptor.getMaxDefinitionLevel();
+    private final RunLengthBitPackingHybridEncoder repetitions;
+    private final RunLengthBitPackingHybridEncoder definitions;
+    private final RunLengthBitPackingHybridEncoder indexes;
+    private final int indexWidth;
+    private final boolean[] used;
+    private final List<Integer> usedIndexes = new ArrayList<>();
+    private int rows;
+    private int values;
+    private int nulls;
+
+    PageWriter(ParquetFileWriter writer, BytesInputCompressor compressor, int indexWidth) {
+      this.writer = writer;
+      this.compressor = compressor;
+      this.indexWidth = indexWidth;
+      this.repetitions = encoder(BytesUtils.getWidthFromMaxInt(maxRepetition));
+      this.definitions = encoder(BytesUtils.getWidthFromMaxInt(maxDefinition));
+      this.indexes = encoder(indexWidth);
+      this.used = new boolean[ColumnHasher.isByteString(type) ? strings.size() : bits.size()];
+    }
+
+    private static RunLengthBitPackingHybridEncoder encoder(int bitWidth) {
+      return new RunLengthBitPackingHybridEncoder(
+          bitWidth, 64 * 1024, 1 << 20, HeapByteBufferAllocator.getInstance());
+    }
+
+    void writeAll() throws IOException {
+      for (List<Page> pages : inputs) {
+        for (Page page : pages) {
+          int value = 0;
+          for (int i = 0; i < page.values(); i++) {
+            int repetition = page.repetitions() == null ? 0 : page.repetitions()[i];
+            int definition = page.definitions() == null ? maxDefinition : page.definitions()[i];
+            if (repetition == 0) {
+              if (rows == PAGE_ROWS) {
+                flush();
+              }
+              rows++;
+            }
+            if (maxRepetition > 0) {
+              repetitions.writeInt(repetition);
+            }
+            if (maxDefinition > 0) {
+              definitions.writeInt(definition);
+            }
+            values++;
+            if (definition == maxDefinition) {
+              int index = page.indexes()[value++];
+              indexes.writeInt(index);
+              if (!used[index]) {
+                used[index] = true;
+                usedIndexes.add(index);
+              }
+            } else {
+              nulls++;
+            }
+          }
+        }
+      }
+      if (values > 0) {
+        flush();
+      }
+    }
+
+    private void flush() throws IOException {
+      List<BytesInput> parts = new ArrayList<>();
+      if (maxRepetition > 0) {
+        BytesInput levels = repetitions.toBytes();
+        parts.add(BytesInput.fromInt(Math.toIntExact(levels.size())));
+        parts.add(levels);
+      }
+      if (maxDefinition > 0) {
+        BytesInput levels = definitions.toBytes();
+        parts.add(BytesInput.fromInt(Math.toIntExact(levels.size())));
+        parts.add(levels);
+      }
+      parts.add(BytesInput.from(new byte[] {(byte) indexWidth}));
+      parts.add(indexes.toBytes());
+      BytesInput page = BytesInput.copy(BytesInput.concat(parts));
+      writer.writeDataPage(
+          values,
+          Math.toIntExact(page.size()),
+          compressor.compress(page),
+          statistics(),
+          rows,
+          Encoding.RLE,
+          Encoding.RLE,
+          Encoding.PLAIN_DICTIONARY,
+          null,
+          null,
+          null);
+      repetitions.reset();
+      definitions.reset();
+      indexes.reset();
+      for (int index : usedIndexes) {
+        used[index] = false;
+      }
+      usedIndexes.clear();
+      rows = 0;
+      values = 0;
+      nulls = 0;
+    }
+
+    /** The page's statistics: the entries it uses, and its nulls. */
+    private Statistics<?> statistics() {
+      Statistics<?> statistics = Statistics.createStats(descriptor.getPrimitiveType());
+      for (int index : usedIndexes) {
+        switch (type) {
+          case INT32 -> statistics.updateStats((int) (long) bits.get(index));
+          case INT64 -> statistics.updateStats((long) bits.get(index));
+          case FLOAT -> statistics.updateStats(Float.intBitsToFloat((int) (long) bits.get(index)));
+          case DOUBLE -> statistics.updateStats(Double.longBitsToDouble(bits.get(index)));
+          case BINARY, FIXED_LEN_BYTE_ARRAY ->
+              statistics.updateStats(Binary.fromConstantByteArray(strings.get(index)));
+          case INT96, BOOLEAN -> throw new IllegalStateException("No dictionary merge for " + type);
+        }
+      }
+      statistics.incrementNumNulls(nulls);
+      return statistics;
+    }
+  }
+}

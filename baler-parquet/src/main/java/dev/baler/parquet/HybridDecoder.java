@@ -1,0 +1,79 @@
+package dev.baler.parquet;
+
+/**
+ * Decodes Parquet's RLE / bit-packing hybrid encoding (levels and dictionary indexes) in runs, into
+ * int arrays. Not thread-safe.
+ */
+final class HybridDecoder {
+  private final byte[] bytes;
+  private final int end;
+  private final int bitWidth;
+  private int position;
+
+  /**
+   * A decoder of {@code bytes} from {@code position} to {@code end}, of values {@code bitWidth}
+   * wide.
+   */
+  HybridDecoder(byte[] bytes, int position, int end, int bitWidth) {
+    this.bytes = bytes;
+    this.position = position;
+    this.end = end;
+    this.bitWidth = bitWidth;
+  }
+
+  /**
+   * Reads the next {@code count} values into {@code into}.
+   *
+   * @throws IllegalStateException if the data ends first
+   */
+  void read(int[] into, int count) {
+    int filled = 0;
+    int valueBytes = (bitWidth + 7) / 8;
+    long mask = (1L << bitWidth) - 1;
+    while (filled < count) {
+      if (position >= end) {
+        throw new IllegalStateException("RLE/bit-packed data ends after " + filled + " values");
+      }
+      int header = readUnsignedVarInt();
+      if ((header & 1) == 0) {
+        int run = header >>> 1;
+        int value = 0;
+        for (int i = 0; i < valueBytes; i++) {
+          value |= (bytes[position++] & 0xFF) << (8 * i);
+        }
+        int stop = Math.min(count, filled + run);
+        for (; filled < stop; filled++) {
+          into[filled] = value;
+        }
+      } else {
+        int values = (header >>> 1) * 8;
+        int stop = Math.min(count, filled + values);
+        long buffer = 0;
+        int bits = 0;
+        int at = position;
+        for (; filled < stop; filled++) {
+          while (bits < bitWidth) {
+            buffer |= (bytes[at++] & 0xFFL) << bits;
+            bits += 8;
+          }
+          into[filled] = (int) (buffer & mask);
+          buffer >>>= bitWidth;
+          bits -= bitWidth;
+        }
+        position += (header >>> 1) * bitWidth;
+      }
+    }
+  }
+
+  private int readUnsignedVarInt() {
+    int value = 0;
+    int shift = 0;
+    int b;
+    do {
+      b = bytes[position++] & 0xFF;
+      value |= (b & 0x7F) << shift;
+      shift += 7;
+    } while ((b & 0x80) != 0);
+    return value;
+  }
+}

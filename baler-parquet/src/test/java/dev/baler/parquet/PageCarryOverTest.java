@@ -1,0 +1,232 @@
+package dev.baler.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baler.storage.LocalStorage;
+import dev.baler.storage.Location;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import org.apache.parquet.column.ParquetProperties.WriterVersion;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Page carry-over: which output column chunks take their inputs' pages as stored, and that the
+ * values, statistics and row fingerprints come out as re-encoding gives them.
+ */
+class PageCarryOverTest {
+  private static final MessageType SCHEMA =
+      MessageTypeParser.parseMessageType(
+          """
+          message events {
+            required int64 id;
+            optional binary name (STRING);
+            optional double score;
+            optional group tags (LIST) {
+              repeated group list {
+                optional binary element (STRING);
+              }
+            }
+          }
+          """);
+  private static final int FILES = 6;
+  private static final int ROWS = 150;
+
+  @TempDir Path directory;
+
+  private final LocalStorage storage = new LocalStorage();
+
+  /** How the test inputs are written. */
+  private record Writing(boolean dictionary, CompressionCodecName codec, WriterVersion version) {
+    static Writing plain() {
+      return new Writing(false, CompressionCodecName.SNAPPY, WriterVersion.PARQUET_1_0);
+    }
+  }
+
+  @Test
+  void merge_carriesPlainChunksOfTheOutputCodecAsStored() throws IOException {
+    List<MergeInput> inputs = writeInputs(Writing.plain());
+
+    Path carried = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "carried");
+    Path reencoded = MergeChecks.merge(inputs, WriteOptions.Pages.REENCODE, directory, "reencoded");
+
+    // Each input chunk holds one page; a carried output chunk holds all of them, a re-encoded one
+    // fits every value in one page.
+    assertThat(pageCounts(carried)).containsExactly(FILES, FILES, FILES, FILES);
+    assertThat(pageCounts(reencoded)).containsExactly(1, 1, 1, 1);
+    MergeChecks.assertSameRows(inputs, carried);
+    assertThat(MergeChecks.fingerprint(carried)).isEqualTo(MergeChecks.fingerprint(reencoded));
+  }
+
+  @Test
+  void merge_givesCarriedChunksTheMergedStatisticsOfTheirInputs() throws IOException {
+    List<MergeInput> inputs = writeInputs(Writing.plain());
+
+    Path carried = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "carried");
+    Path reencoded = MergeChecks.merge(inputs, WriteOptions.Pages.REENCODE, directory, "reencoded");
+
+    List<ColumnChunkMetaData> carriedChunks = MergeChecks.onlyRowGroup(carried).getColumns();
+    List<ColumnChunkMetaData> reencodedChunks = MergeChecks.onlyRowGroup(reencoded).getColumns();
+    for (int column = 0; column < SCHEMA.getColumns().size(); column++) {
+      Statistics<?> merged = null;
+      for (MergeInput input : inputs) {
+        Statistics<?> statistics =
+            MergeChecks.onlyRowGroup(MergeChecks.pathOf(input))
+                .getColumns()
+                .get(column)
+                .getStatistics();
+        if (merged == null) {
+          merged = statistics.copy();
+        } else {
+          merged.mergeStatistics(statistics);
+        }
+      }
+      assertThat(carriedChunks.get(column).getStatistics()).isEqualTo(merged);
+      assertThat(carriedChunks.get(column).getStatistics())
+          .isEqualTo(reencodedChunks.get(column).getStatistics());
+      assertThat(carriedChunks.get(column).getValueCount())
+          .isEqualTo(reencodedChunks.get(column).getValueCount());
+    }
+    // Page statistics come from the inputs' column indexes, whose bounds for numbers are exact:
+    // the carried chunk of 'id' keeps a column index, one entry per carried page.
+    try (ParquetFileReader reader = MergeChecks.open(carried)) {
+      var index = reader.readColumnIndex(reader.getRowGroups().get(0).getColumns().get(0));
+      assertThat(index).isNotNull();
+      assertThat(index.getNullPages()).hasSize(FILES);
+    }
+  }
+
+  @Test
+  void merge_reencodesDictionaryInputs() throws IOException {
+    List<MergeInput> inputs =
+        writeInputs(new Writing(true, CompressionCodecName.SNAPPY, WriterVersion.PARQUET_1_0));
+
+    Path output = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "out");
+
+    // The writer keeps a dictionary only where it pays (not for the unique ids and scores, which
+    // it falls back to plain encoding for): exactly those chunks are re-encoded.
+    List<Integer> expected = new ArrayList<>();
+    for (ColumnChunkMetaData chunk :
+        MergeChecks.onlyRowGroup(MergeChecks.pathOf(inputs.get(0))).getColumns()) {
+      expected.add(chunk.hasDictionaryPage() ? 1 : FILES);
+    }
+    assertThat(expected).contains(1);
+    assertThat(pageCounts(output)).isEqualTo(expected);
+    MergeChecks.assertSameRows(inputs, output);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"GZIP, PARQUET_1_0", "SNAPPY, PARQUET_2_0"})
+  void merge_reencodesInputsOfAnotherCodecOrWithV2Pages(
+      CompressionCodecName codec, WriterVersion version) throws IOException {
+    List<MergeInput> inputs = writeInputs(new Writing(false, codec, version));
+
+    Path output = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "out");
+
+    assertThat(pageCounts(output)).containsExactly(1, 1, 1, 1);
+    assertThat(MergeChecks.onlyRowGroup(output).getColumns())
+        .allSatisfy(
+            chunk -> {
+              assertThat(chunk.getCodec()).isEqualTo(CompressionCodecName.SNAPPY);
+              assertThat(chunk.getEncodingStats().usesV2Pages()).isFalse();
+            });
+    MergeChecks.assertSameRows(inputs, output);
+  }
+
+  @Test
+  void merge_reencodesRowGroupsWithRowsLeftOut() throws IOException {
+    List<MergeInput> inputs = new ArrayList<>(writeInputs(Writing.plain()));
+    BitSet skip = new BitSet();
+    skip.set(3, 9);
+    MergeInput first = inputs.get(0);
+    inputs.set(0, new MergeInput(first.file(), first.layout(), Optional.of(skip)));
+
+    Path output = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "out");
+
+    assertThat(pageCounts(output)).containsExactly(1, 1, 1, 1);
+    assertThat(Footer.read(storage.newInputFile(Location.local(output))).rows())
+        .isEqualTo(FILES * ROWS - 6);
+  }
+
+  @Test
+  void merge_decidesPerColumnChunk() throws IOException {
+    // Dictionary encoding for 'name' only: its chunks are re-encoded, the others carried.
+    List<MergeInput> inputs = writeInputs(Writing.plain(), "name");
+
+    Path output = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "out");
+
+    assertThat(pageCounts(output)).containsExactly(FILES, 1, FILES, FILES);
+    MergeChecks.assertSameRows(inputs, output);
+  }
+
+  private List<MergeInput> writeInputs(Writing writing, String... dictionaryColumns)
+      throws IOException {
+    List<MergeInput> inputs = new ArrayList<>();
+    for (int file = 0; file < FILES; file++) {
+      Path path = directory.resolve("in-" + file + ".parquet");
+      Location location = Location.local(path);
+      var builder =
+          ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
+              .withType(SCHEMA)
+              .withDictionaryEncoding(writing.dictionary())
+              .withCompressionCodec(writing.codec())
+              .withWriterVersion(writing.version());
+      for (String column : dictionaryColumns) {
+        builder.withDictionaryEncoding(column, true);
+      }
+      try (ParquetWriter<Group> writer = builder.build()) {
+        SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
+        for (int i = 0; i < ROWS; i++) {
+          Group row = groups.newGroup().append("id", (long) file * 1000 + i);
+          if (i % 7 != 0) {
+            row.append("name", "name-" + (i % 11));
+          }
+          if (i % 5 != 0) {
+            row.append("score", i * 0.25 - file);
+          }
+          if (i % 4 != 0) {
+            Group tags = row.addGroup("tags");
+            for (int tag = 0; tag < i % 3; tag++) {
+              Group element = tags.addGroup("list");
+              if (tag != 1) {
+                element.append("element", "t" + (i + tag) % 5);
+              }
+            }
+          }
+          writer.write(row);
+        }
+      }
+      Footer footer = Footer.read(storage.newInputFile(location));
+      inputs.add(new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
+    }
+    return inputs;
+  }
+
+  /** The data pages of each column chunk of the file's only row group, from its offset index. */
+  private static List<Integer> pageCounts(Path file) throws IOException {
+    try (ParquetFileReader reader = MergeChecks.open(file)) {
+      assertThat(reader.getRowGroups()).hasSize(1);
+      List<Integer> counts = new ArrayList<>();
+      for (ColumnChunkMetaData chunk : reader.getRowGroups().get(0).getColumns()) {
+        counts.add(reader.readOffsetIndex(chunk).getPageCount());
+      }
+      return counts;
+    }
+  }
+}
