@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bloom filters of the merge's output, on each of its three ways of writing a column chunk: they
- * hold every value of the column and rule out most others, for parquet-java's reader and DuckDB.
+ * hold every value of the column and rule out most others, for parquet-java's reader and DuckDB,
+ * and the chunks keep their page indexes.
  */
 class BloomFilterTest {
   private static final MessageType SCHEMA =
@@ -166,6 +167,11 @@ class BloomFilterTest {
       int filesPerRowGroup = FILES / rowGroups.size();
       for (int index = 0; index < rowGroups.size(); index++) {
         BlockMetaData rowGroup = rowGroups.get(index);
+        // The filters come beside the page indexes, not instead of them.
+        for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
+          assertThat(reader.readOffsetIndex(chunk)).as(chunk.getPath().toDotString()).isNotNull();
+          assertThat(reader.readColumnIndex(chunk)).as(chunk.getPath().toDotString()).isNotNull();
+        }
         BloomFilter ids = reader.readBloomFilter(chunk(rowGroup, "id"));
         BloomFilter names = reader.readBloomFilter(chunk(rowGroup, "name"));
         BloomFilter codes = reader.readBloomFilter(chunk(rowGroup, "code"));
