@@ -144,6 +144,8 @@ final class CompactCommand implements Callable<Integer> {
           "leave a partition alone unless it has at least N files to compact (default: ${DEFAULT-VALUE})")
   int minFiles;
 
+  @Mixin BloomFilterOptions bloomFilterOptions;
+
   @Mixin RunOptions runOptions;
 
   @Mixin StorageOptions storageOptions;
@@ -204,7 +206,10 @@ final class CompactCommand implements Callable<Integer> {
                     ? CompactionOptions.Originals.DELETE
                     : CompactionOptions.Originals.KEEP)
             .deduplicationMemoryBytes(deduplicationMemory)
-            .writeOptions(WriteOptions.builder().codec(codec).rowGroupRows(rowGroupSize).build());
+            .writeOptions(
+                bloomFilterOptions
+                    .applyTo(WriteOptions.builder().codec(codec).rowGroupRows(rowGroupSize))
+                    .build());
     if (start != null) {
       builder.startMillis(instantMillis("--start", start));
     }

@@ -153,6 +153,8 @@ final class ConsolidateCommand implements Callable<Integer> {
           "write no dictionary pages (default: a dictionary for the columns where it pays)")
   boolean noDictionary;
 
+  @Mixin BloomFilterOptions bloomFilterOptions;
+
   @Mixin RunOptions runOptions;
 
   @Mixin StorageOptions storageOptions;
@@ -257,10 +259,13 @@ final class ConsolidateCommand implements Callable<Integer> {
     boolean dictionary =
         !noDictionary && first(null, writing.useDictionary(), Boolean.TRUE).booleanValue();
     WriteOptions writeOptions =
-        WriteOptions.builder()
-            .codec(Codecs.available(first(compression, writing.codec(), "snappy")))
-            .rowGroupRows(first(rowGroupSize, writing.rowGroupSize(), DEFAULT_ROW_GROUP_ROWS))
-            .dictionaryEncoding(dictionary)
+        bloomFilterOptions
+            .applyTo(
+                WriteOptions.builder()
+                    .codec(Codecs.available(first(compression, writing.codec(), "snappy")))
+                    .rowGroupRows(
+                        first(rowGroupSize, writing.rowGroupSize(), DEFAULT_ROW_GROUP_ROWS))
+                    .dictionaryEncoding(dictionary))
             .build();
     CompactionOptions.Builder builder =
         CompactionOptions.builder()

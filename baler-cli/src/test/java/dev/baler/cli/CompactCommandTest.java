@@ -7,13 +7,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baler.parquet.TelemetryDataset;
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
+import dev.baler.testing.DuckDbVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.parquet.column.values.bloomfilter.BloomFilter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.api.Binary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,6 +160,84 @@ class CompactCommandTest {
   }
 
   @Test
+  void bloomFilter_writesFiltersOfTheColumnsAsked() throws IOException {
+    writeFiles(4, 200);
+    List<String> traceIds = traceIds(parquetFiles());
+
+    Run run =
+        baler(
+            "compact",
+            directory.toString(),
+            "--bloom-filter",
+            "trace_id",
+            "--bloom-filter",
+            "tags.list.element");
+
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(0);
+    Path output = directory.resolve(fileNames().get(0));
+    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(output))) {
+      for (BlockMetaData rowGroup : reader.getRowGroups()) {
+        for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
+          String path = chunk.getPath().toDotString();
+          BloomFilter filter = reader.readBloomFilter(chunk);
+          assertThat(filter != null)
+              .as(path)
+              .isEqualTo(path.equals("trace_id") || path.equals("tags.list.element"));
+        }
+      }
+      BloomFilter filter = reader.readBloomFilter(reader.getRowGroups().get(0).getColumns().get(2));
+      assertThat(traceIds).hasSize(800);
+      for (String traceId : traceIds) {
+        assertThat(filter.findHash(filter.hash(Binary.fromString(traceId)))).isTrue();
+      }
+    }
+    assertThat(new DuckDbVerifier().bloomFilterExcludes(output, "trace_id", traceIds.get(17)))
+        .containsOnly(false);
+    assertThat(new DuckDbVerifier().bloomFilterExcludes(output, "trace_id", "no such trace"))
+        .containsOnly(true);
+  }
+
+  /** The trace ids of {@code files}, as DuckDB reads them. */
+  private static List<String> traceIds(List<Path> files) throws IOException {
+    String list =
+        files.stream().map(file -> "'" + file + "'").collect(Collectors.joining(", ", "[", "]"));
+    List<String> ids = new ArrayList<>();
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = connection.createStatement()) {
+      statement.execute("SET autoinstall_known_extensions=false");
+      try (ResultSet result =
+          statement.executeQuery("SELECT trace_id FROM read_parquet(" + list + ")")) {
+        while (result.next()) {
+          ids.add(result.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IOException("Cannot read the trace ids of " + files, e);
+    }
+    return ids;
+  }
+
+  @Test
+  void bloomFilter_ofAnUnknownColumnIsAUsageErrorNamingTheColumns() throws IOException {
+    writeFiles(2, 10);
+
+    Run run = baler("compact", directory.toString(), "--bloom-filter", "trace");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr())
+        .startsWith(
+            "baler: Unknown bloom filter column 'trace': the leaf columns that may have one are"
+                + " timestamp, service_name, trace_id, duration_ms, status_code, temperature,"
+                + " user_id, tags.list.element, attributes.key_value.key,"
+                + " attributes.key_value.value");
+    assertThat(run.stdout()).isEmpty();
+    assertThat(fileNames()).hasSize(2);
+    assertThat(baler("compact", directory.toString(), "--bloom-filter-fpp", "2").stderr())
+        .startsWith(
+            "baler: Invalid bloom filter false positive probability 2.0: must be above 0 and below 1");
+  }
+
+  @Test
   void help_documentsOptionsAndExitCodes() {
     Run run = baler("compact", "--help");
 
@@ -168,6 +260,8 @@ class CompactCommandTest {
             "--secret-access-key",
             "--profile",
             "--min-files",
+            "--bloom-filter",
+            "--bloom-filter-fpp",
             "Exit codes");
   }
 
@@ -178,6 +272,10 @@ class CompactCommandTest {
         .threads(1)
         .build()
         .write(new LocalStorage(), Location.local(directory).asDirectory());
+  }
+
+  private List<Path> parquetFiles() throws IOException {
+    return fileNames().stream().map(directory::resolve).toList();
   }
 
   private List<String> fileNames() throws IOException {

@@ -62,8 +62,8 @@ public final class CompactionRunner {
    * @param source a key prefix or a directory, as for {@link CompactionPlanner#plan(Location)}
    * @throws LeaseHeldException if another run holds the directory's lease
    * @throws IllegalArgumentException if deduplication would need more memory than allowed, if the
-   *     backup directory is on another store or overlaps the data, or if originals go to a trash
-   *     the store does not have
+   *     backup directory is on another store or overlaps the data, if originals go to a trash the
+   *     store does not have, or if no bin's schema has a column asked to have bloom filters
    * @throws IOException if the store fails outside a bin (listing, lease, recovery)
    */
   public CompactionResult run(Location source) throws IOException {
@@ -87,6 +87,7 @@ public final class CompactionRunner {
         List<CompactionResult.Recovery> recovered =
             Recovery.run(storage, journal, lease, deletionFailures, listener);
         CompactionPlan plan = new CompactionPlanner(storage, options).plan(source);
+        BloomFilterColumns.check(storage, plan, options);
         lease.checkNoOverlap(plan.nestedLeases());
         listener.planned(plan);
         if (options.originals() != CompactionOptions.Originals.KEEP

@@ -335,6 +335,13 @@ final class CarriedChunk {
     for (CarriedChunk chunk : chunks) {
       for (Page page : chunk.pages) {
         Statistics<?> statistics = page.statistics().orElse(null);
+        if (statistics != null && !statistics.isNanCountSet() && merged.getNanCount() == 0) {
+          // parquet-java writes a NaN count into FLOAT and DOUBLE chunk statistics but none into
+          // page headers: a chunk without NaN has none in its pages either, and so its page
+          // bounds merge into exactly its statistics, and it keeps its column index.
+          statistics = statistics.copy();
+          statistics.incrementNanCount(0);
+        }
         if (statistics == null) {
           pagesHaveStatistics = false;
         } else {

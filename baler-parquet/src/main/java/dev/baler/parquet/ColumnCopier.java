@@ -2,6 +2,7 @@ package dev.baler.parquet;
 
 import dev.baler.storage.InputFile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -135,6 +136,7 @@ final class ColumnCopier {
    * @param firstSkipRow the index in {@code skipRows} of the chunk's first row
    * @param sink where values go, or null to only hash
    * @param hashes row hashes to fold values into
+   * @param bloomFilter the bloom filter to add the kept values to, or null
    * @param firstRow the index in {@code hashes} of the first row kept
    * @return the number of rows kept
    */
@@ -146,6 +148,7 @@ final class ColumnCopier {
       long firstSkipRow,
       ColumnSink sink,
       RowHashes hashes,
+      ColumnBloomFilter bloomFilter,
       int firstRow) {
     final PrimitiveTypeName type = descriptor.getPrimitiveType().getPrimitiveTypeName();
     final int maxDefinition = descriptor.getMaxDefinitionLevel();
@@ -184,7 +187,11 @@ final class ColumnCopier {
             if (writer != null) {
               writer.write(value, repetition, definition);
             }
-            bytesHash.hash(value.toByteBuffer());
+            ByteBuffer bytes = value.toByteBuffer();
+            if (bloomFilter != null) {
+              bloomFilter.addBytes(bytes.duplicate());
+            }
+            bytesHash.hash(bytes);
             hashes.foldBytes(out, bytesHash.lane1, bytesHash.lane2, tag);
             reader.consume();
             continue;
@@ -225,6 +232,9 @@ final class ColumnCopier {
             bits = value ? 1 : 0;
           }
           default -> throw new IllegalStateException("Unknown physical type " + type);
+        }
+        if (bloomFilter != null) {
+          bloomFilter.addNumber(bits, type);
         }
         hashes.foldNumber(out, bits, tag);
       } else {

@@ -37,6 +37,7 @@ final class ColumnHasher {
   private final PrimitiveTypeName type;
   private final int maxRepetition;
   private final int maxDefinition;
+  private final ColumnBloomFilter bloomFilter;
   private final Hashing.Bytes bytesHash = new Hashing.Bytes();
   private int[] repetitions = new int[0];
   private int[] definitions = new int[0];
@@ -45,9 +46,10 @@ final class ColumnHasher {
   private long[] dictionary1;
   private long[] dictionary2;
 
-  private ColumnHasher(ColumnDescriptor descriptor, int column) {
+  private ColumnHasher(ColumnDescriptor descriptor, int column, ColumnBloomFilter bloomFilter) {
     this.descriptor = descriptor;
     this.column = column;
+    this.bloomFilter = bloomFilter;
     this.type = descriptor.getPrimitiveType().getPrimitiveTypeName();
     this.maxRepetition = descriptor.getMaxRepetitionLevel();
     this.maxDefinition = descriptor.getMaxDefinitionLevel();
@@ -70,12 +72,30 @@ final class ColumnHasher {
       int column,
       ColumnCopier.RowHashes hashes,
       int firstRow) {
+    return hash(rowGroup, schema, createdBy, descriptor, column, hashes, null, firstRow);
+  }
+
+  /**
+   * Folds every value of one column chunk into {@code hashes}, as {@link #hash(PageReadStore,
+   * MessageType, String, ColumnDescriptor, int, ColumnCopier.RowHashes, int)}, and adds each value
+   * to {@code bloomFilter} if it is not null: PLAIN values from their bytes in the page, a
+   * dictionary's entries once each (all of them, used or not).
+   */
+  static int hash(
+      PageReadStore rowGroup,
+      MessageType schema,
+      String createdBy,
+      ColumnDescriptor descriptor,
+      int column,
+      ColumnCopier.RowHashes hashes,
+      ColumnBloomFilter bloomFilter,
+      int firstRow) {
     PageReader reader = rowGroup.getPageReader(descriptor);
     DictionaryPage dictionary = reader.readDictionaryPage();
     if (dictionary != null) {
       dictionary = copy(dictionary);
     }
-    ColumnHasher hasher = new ColumnHasher(descriptor, column);
+    ColumnHasher hasher = new ColumnHasher(descriptor, column, bloomFilter);
     List<DataPage> pages = new ArrayList<>();
     boolean decodable = true;
     for (DataPage page = reader.readPage(); page != null; page = reader.readPage()) {
@@ -100,6 +120,7 @@ final class ColumnHasher {
         0,
         null,
         hashes,
+        bloomFilter,
         firstRow);
   }
 
@@ -120,6 +141,9 @@ final class ColumnHasher {
       return false;
     }
     DictionaryEntries entries = read.get();
+    if (bloomFilter != null) {
+      entries.addTo(bloomFilter, type);
+    }
     if (!isByteString(type)) {
       dictionary1 = entries.bits();
       return true;
@@ -202,10 +226,16 @@ final class ColumnHasher {
       }
       switch (type) {
         case INT32, FLOAT -> {
+          if (bloomFilter != null) {
+            bloomFilter.addBytes(bytes, position, 4);
+          }
           hashes.foldNumber(row, (int) INT.get(bytes, position), tag);
           position += 4;
         }
         case INT64, DOUBLE -> {
+          if (bloomFilter != null) {
+            bloomFilter.addBytes(bytes, position, 8);
+          }
           hashes.foldNumber(row, (long) LONG.get(bytes, position), tag);
           position += 8;
         }
@@ -214,6 +244,9 @@ final class ColumnHasher {
         case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
           int length = byteLength(bytes, position);
           position += type == PrimitiveTypeName.BINARY ? 4 : 0;
+          if (bloomFilter != null) {
+            bloomFilter.addBytes(bytes, position, length);
+          }
           bytesHash.hash(bytes, position, length);
           position += length;
           hashes.foldBytes(row, bytesHash.lane1, bytesHash.lane2, tag);

@@ -30,6 +30,16 @@ record DictionaryEntries(long[] bits, byte[][] strings) {
     return Math.max(bits.length, strings.length);
   }
 
+  /** Adds every entry to {@code bloomFilter}; {@code type} is the column's. */
+  void addTo(ColumnBloomFilter bloomFilter, PrimitiveTypeName type) {
+    for (long entry : bits) {
+      bloomFilter.addNumber(entry, type);
+    }
+    for (byte[] entry : strings) {
+      bloomFilter.addBytes(entry, 0, entry.length);
+    }
+  }
+
   /**
    * Decodes a dictionary page; empty if it is not PLAIN-encoded or its type has no dictionary
    * (BOOLEAN).

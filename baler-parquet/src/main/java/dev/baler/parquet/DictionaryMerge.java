@@ -223,6 +223,16 @@ final class DictionaryMerge {
     return row + 1;
   }
 
+  /**
+   * Adds the merged dictionary's entries to {@code bloomFilter}, each once: every value of the
+   * chunk is one of them (an entry no page uses only adds to the filter's false positives).
+   */
+  void addEntriesTo(ColumnBloomFilter bloomFilter) {
+    new DictionaryEntries(
+            bits.stream().mapToLong(Long::longValue).toArray(), strings.toArray(new byte[0][]))
+        .addTo(bloomFilter, type);
+  }
+
   /** Writes the merged chunk as the current column of {@code writer}'s row group. */
   void write(ParquetFileWriter writer, BytesInputCompressor compressor) throws IOException {
     long values = 0;

@@ -154,15 +154,29 @@ public final class ParquetMerger {
           stores.add(sources.get(i).readRowGroup(rowGroup.get(i).rowGroup, decoded));
         }
         ColumnCopier.RowHashes hashes = new ColumnCopier.RowHashes(rows);
+        Map<String, ColumnBloomFilter> bloomFilters = new LinkedHashMap<>();
         writer.startBlock(rows);
         for (int column = 0; column < columns.size(); column++) {
           ColumnDescriptor descriptor = columns.get(column);
+          ColumnBloomFilter bloomFilter = newBloomFilter(descriptor);
+          if (bloomFilter != null) {
+            bloomFilters.put(String.join(".", descriptor.getPath()), bloomFilter);
+          }
           List<PageReadStore> columnStores = stores;
           if (candidate[column]) {
             Optional<List<CarriedChunk>> carried =
                 readCarried(sources, rowGroup, descriptor, column, decompressors);
             if (carried.isPresent()) {
-              carry(writer, descriptor, column, sources, rowGroup, carried.get(), hashes, output);
+              carry(
+                  writer,
+                  descriptor,
+                  column,
+                  sources,
+                  rowGroup,
+                  carried.get(),
+                  hashes,
+                  bloomFilter,
+                  output);
               continue;
             }
             columnStores = readColumn(sources, rowGroup, descriptor);
@@ -177,6 +191,9 @@ public final class ParquetMerger {
             }
             if (merge.isPresent()) {
               checkRows(descriptor, merge.get().hash(hashes, column), rows, output);
+              if (bloomFilter != null) {
+                merge.get().addEntriesTo(bloomFilter);
+              }
               merge.get().write(writer, compressor);
               continue;
             }
@@ -214,6 +231,7 @@ public final class ParquetMerger {
                       slice.firstRow,
                       sink,
                       hashes,
+                      bloomFilter,
                       row);
             } catch (RuntimeException e) {
               throw cannotDecode(source, descriptor, e);
@@ -226,6 +244,10 @@ public final class ParquetMerger {
           if (columnStores != stores) {
             closeAll(columnStores);
           }
+        }
+        // The writer keeps a row group's filters and writes them all before the footer.
+        for (Map.Entry<String, ColumnBloomFilter> bloomFilter : bloomFilters.entrySet()) {
+          writer.addBloomFilter(bloomFilter.getKey(), bloomFilter.getValue().build());
         }
         writer.endBlock();
         fingerprint = fingerprint.plus(hashes.fingerprint());
@@ -328,7 +350,22 @@ public final class ParquetMerger {
     return Optional.of(chunks);
   }
 
-  /** Hashes the rows of carried chunks, then writes their pages as they are. */
+  /**
+   * A bloom filter for the output chunk of {@code descriptor}, or null if none is asked for it or
+   * its type has none (BOOLEAN).
+   */
+  private ColumnBloomFilter newBloomFilter(ColumnDescriptor descriptor) {
+    if (!options.bloomFilterColumns().contains(String.join(".", descriptor.getPath()))
+        || !ParquetSchemas.mayHaveBloomFilter(descriptor.getPrimitiveType())) {
+      return null;
+    }
+    return new ColumnBloomFilter(options.bloomFilterFpp(), WriteOptions.MAX_BLOOM_FILTER_BYTES);
+  }
+
+  /**
+   * Hashes the rows of carried chunks, and feeds {@code bloomFilter} (if not null) with their
+   * values, then writes their pages as they are.
+   */
   private void carry(
       ParquetFileWriter writer,
       ColumnDescriptor descriptor,
@@ -337,6 +374,7 @@ public final class ParquetMerger {
       List<Slice> rowGroup,
       List<CarriedChunk> chunks,
       ColumnCopier.RowHashes hashes,
+      ColumnBloomFilter bloomFilter,
       OutputFile output)
       throws IOException {
     int row = 0;
@@ -352,6 +390,7 @@ public final class ParquetMerger {
                 descriptor,
                 column,
                 hashes,
+                bloomFilter,
                 row);
       } catch (RuntimeException e) {
         throw cannotDecode(source, descriptor, e);

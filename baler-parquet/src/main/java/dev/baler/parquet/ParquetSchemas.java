@@ -1,8 +1,11 @@
 package dev.baler.parquet;
 
+import java.util.List;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
-/** Schema comparisons for compaction. */
+/** Schema comparisons for compaction, and the columns that may have bloom filters. */
 public final class ParquetSchemas {
   private ParquetSchemas() {}
 
@@ -46,5 +49,21 @@ public final class ParquetSchemas {
       return actualColumns.size() + " columns, expected " + expectedColumns.size();
     }
     return "schema differs (field ids, group annotations or repetition)";
+  }
+
+  /**
+   * The dotted paths (such as {@code location.lat}) of the leaf columns that may have a bloom
+   * filter, in schema order: every leaf column but BOOLEAN ones.
+   */
+  public static List<String> bloomFilterColumns(MessageType schema) {
+    return schema.getColumns().stream()
+        .filter(column -> mayHaveBloomFilter(column.getPrimitiveType()))
+        .map(column -> String.join(".", column.getPath()))
+        .toList();
+  }
+
+  /** Whether a column of {@code type} may have a bloom filter: all but BOOLEAN ones. */
+  static boolean mayHaveBloomFilter(PrimitiveType type) {
+    return type.getPrimitiveTypeName() != PrimitiveTypeName.BOOLEAN;
   }
 }

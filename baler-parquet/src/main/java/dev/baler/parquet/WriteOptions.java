@@ -2,15 +2,19 @@ package dev.baler.parquet;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collection;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.parquet.column.ParquetProperties;
 
 /**
- * How the merge engine writes Parquet: codec, row-group and page sizes, dictionary encoding.
- * Immutable and thread-safe; made by {@link #builder()}.
+ * How the merge engine writes Parquet: codec, row-group and page sizes, dictionary encoding, bloom
+ * filters. Immutable and thread-safe; made by {@link #builder()}.
  *
  * <p>Defaults: snappy; row groups of at most 131,072 rows (DuckDB writes 122,880) and at most 64
  * MiB of input data; 1 MiB pages; dictionary encoding with 1 MiB dictionary pages; data pages V1
- * with statistics and page indexes, which every reader (Snowflake, Impala, Spark, DuckDB) loads.
+ * with statistics and page indexes, which every reader (Snowflake, Impala, Spark, DuckDB) loads; no
+ * bloom filters.
  */
 public final class WriteOptions {
   /**
@@ -27,12 +31,20 @@ public final class WriteOptions {
   /** Page size unless set: 1 MiB, as parquet-java's writer. */
   public static final int DEFAULT_PAGE_BYTES = 1 << 20;
 
+  /** False positive probability of bloom filters unless set: 0.01, as parquet-java's. */
+  public static final double DEFAULT_BLOOM_FILTER_FPP = 0.01;
+
+  /** The most bytes of one column chunk's bloom filter: 1 MiB, as parquet-java's writer. */
+  public static final int MAX_BLOOM_FILTER_BYTES = 1 << 20;
+
   private final Codec codec;
   private final long rowGroupRows;
   private final long rowGroupBytes;
   private final int pageBytes;
   private final boolean dictionaryEncoding;
   private final Pages pages;
+  private final Set<String> bloomFilterColumns;
+  private final double bloomFilterFpp;
 
   /** How the merge writes the pages of an output column chunk. */
   public enum Pages {
@@ -53,6 +65,8 @@ public final class WriteOptions {
     this.pageBytes = builder.pageBytes;
     this.dictionaryEncoding = builder.dictionaryEncoding;
     this.pages = builder.pages;
+    this.bloomFilterColumns = Set.copyOf(builder.bloomFilterColumns);
+    this.bloomFilterFpp = builder.bloomFilterFpp;
   }
 
   /** A builder with the defaults. */
@@ -102,6 +116,23 @@ public final class WriteOptions {
     return pages;
   }
 
+  /**
+   * The leaf columns, as dotted paths such as {@code location.lat}, whose column chunks get a
+   * split-block bloom filter in every row group; empty unless set. A column the file being written
+   * does not have is ignored.
+   */
+  public Set<String> bloomFilterColumns() {
+    return bloomFilterColumns;
+  }
+
+  /**
+   * The false positive probability bloom filters are sized for, from the distinct values of their
+   * column chunk, up to {@link #MAX_BLOOM_FILTER_BYTES}.
+   */
+  public double bloomFilterFpp() {
+    return bloomFilterFpp;
+  }
+
   ParquetProperties parquetProperties() {
     return parquetProperties(dictionaryEncoding);
   }
@@ -131,6 +162,10 @@ public final class WriteOptions {
         + dictionaryEncoding
         + ", pages="
         + pages
+        + ", bloomFilterColumns="
+        + new TreeSet<>(bloomFilterColumns)
+        + ", bloomFilterFpp="
+        + bloomFilterFpp
         + "}";
   }
 
@@ -142,6 +177,8 @@ public final class WriteOptions {
     private int pageBytes = DEFAULT_PAGE_BYTES;
     private boolean dictionaryEncoding = true;
     private Pages pages = Pages.CARRY_OVER;
+    private Set<String> bloomFilterColumns = Set.of();
+    private double bloomFilterFpp = DEFAULT_BLOOM_FILTER_FPP;
 
     private Builder() {}
 
@@ -193,6 +230,41 @@ public final class WriteOptions {
     /** Sets how pages are written; {@link Pages#CARRY_OVER} unless set. */
     public Builder pages(Pages pages) {
       this.pages = requireNonNull(pages, "pages is null");
+      return this;
+    }
+
+    /**
+     * Sets the leaf columns that get bloom filters, as dotted paths such as {@code trace_id} or
+     * {@code location.lat}; none unless set.
+     *
+     * @throws IllegalArgumentException if a path is empty or has an empty part
+     */
+    public Builder bloomFilterColumns(Collection<String> columns) {
+      for (String column : columns) {
+        requireNonNull(column, "column is null");
+        if (column.isEmpty()
+            || column.startsWith(".")
+            || column.endsWith(".")
+            || column.contains("..")) {
+          throw new IllegalArgumentException(
+              "Invalid bloom filter column '"
+                  + column
+                  + "': expected a dotted leaf path such as location.lat");
+        }
+      }
+      this.bloomFilterColumns = Set.copyOf(columns);
+      return this;
+    }
+
+    /** Sets the false positive probability of bloom filters; above 0 and below 1. */
+    public Builder bloomFilterFpp(double fpp) {
+      if (!(fpp > 0 && fpp < 1)) {
+        throw new IllegalArgumentException(
+            "Invalid bloom filter false positive probability "
+                + fpp
+                + ": must be above 0 and below 1");
+      }
+      this.bloomFilterFpp = fpp;
       return this;
     }
 

@@ -111,6 +111,7 @@ class ColumnHasherTest {
                   0,
                   null,
                   slow,
+                  null,
                   0);
 
           assertThat(hashed).isEqualTo(rows).isEqualTo(walkedRows);

@@ -109,6 +109,10 @@ class PageCarryOverTest {
       var index = reader.readColumnIndex(reader.getRowGroups().get(0).getColumns().get(0));
       assertThat(index).isNotNull();
       assertThat(index.getNullPages()).hasSize(FILES);
+      // So does 'score', a double: its page headers have no NaN count, its chunks a count of 0.
+      var scores = reader.readColumnIndex(reader.getRowGroups().get(0).getColumns().get(2));
+      assertThat(scores).isNotNull();
+      assertThat(scores.getNullPages()).hasSize(FILES);
     }
   }
 

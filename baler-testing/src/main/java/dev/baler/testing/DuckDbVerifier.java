@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
@@ -190,6 +191,37 @@ public final class DuckDbVerifier {
   private static void appendIfPresent(StringBuilder description, String label, String value) {
     if (value != null) {
       description.append(' ').append(label).append('=').append(value);
+    }
+  }
+
+  /**
+   * Asks DuckDB's {@code parquet_bloom_probe} whether the bloom filter of {@code column} rules
+   * {@code value} out, row group by row group: true for a row group whose filter excludes it, false
+   * for one whose filter may hold it or that has no filter.
+   *
+   * @param column the dotted path of a leaf column, such as {@code location.lat}
+   * @param value a value of the column's type, such as a {@code Long} or a {@code String}
+   * @return one answer per row group, in row group order
+   * @throws IOException if DuckDB cannot read the file
+   */
+  public List<Boolean> bloomFilterExcludes(Path file, String column, Object value)
+      throws IOException {
+    String sql =
+        "SELECT bloom_filter_excludes FROM parquet_bloom_probe(?, ?, ?) ORDER BY row_group_id";
+    try (Connection connection = connect();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, checkedPath(file));
+      statement.setString(2, column);
+      statement.setObject(3, value);
+      List<Boolean> excludes = new ArrayList<>();
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          excludes.add(result.getBoolean(1));
+        }
+      }
+      return excludes;
+    } catch (SQLException e) {
+      throw new IOException("Cannot probe the bloom filter of " + column + " in " + file, e);
     }
   }
 
