@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where the runs of a benchmark work: the fresh copy of the input each run gets, where peers write
@@ -66,8 +67,8 @@ interface RunArea extends AutoCloseable {
   Map<String, String> environment();
 
   /** Why {@code tool} cannot run here; empty when it can. */
-  default java.util.Optional<String> unsupported(Tool tool) {
-    return java.util.Optional.empty();
+  default Optional<String> unsupported(Tool tool) {
+    return Optional.empty();
   }
 
   /** Where the runs work, for the report, such as {@code local disk}. */

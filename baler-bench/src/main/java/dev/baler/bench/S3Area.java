@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,7 +133,7 @@ final class S3Area implements RunArea {
 
   /** The string fields of the server's one-line JSON object. */
   private static Map<String, String> fields(String line) throws IOException {
-    Map<String, String> fields = new java.util.HashMap<>();
+    Map<String, String> fields = new HashMap<>();
     Matcher matcher = Pattern.compile("\"([a-z_]+)\": \"([^\"]*)\"").matcher(line);
     while (matcher.find()) {
       fields.put(matcher.group(1), matcher.group(2));
