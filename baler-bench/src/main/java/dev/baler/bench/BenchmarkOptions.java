@@ -24,6 +24,7 @@ import java.util.Set;
  * @param balerJar the baler CLI's jar
  * @param python the Python interpreter with pyarrow, duckdb and polars; empty to skip the peers
  * @param peersScript the script that runs the peers
+ * @param store where the runs work: local disk or S3 through a server on {@code 127.0.0.1}
  * @param json where the JSON report goes; empty for a new file under {@code results/} of the work
  *     directory
  */
@@ -40,7 +41,16 @@ record BenchmarkOptions(
     Path balerJar,
     Optional<Path> python,
     Path peersScript,
+    Store store,
     Optional<Path> json) {
+
+  /** Where the tools read their input and write their output. */
+  enum Store {
+    /** A directory on local disk. */
+    LOCAL,
+    /** A bucket of an in-memory S3Proxy on {@code 127.0.0.1}, run as a process of its own. */
+    S3
+  }
 
   static final String USAGE =
       """
@@ -61,6 +71,8 @@ record BenchmarkOptions(
         --python PATH|none   Python with pyarrow, duckdb and polars; none skips the peers
                              (default .venv-bench/bin/python)
         --peers PATH         the peers script (default baler-bench/src/main/python/peers.py)
+        --store local|s3     where the tools work: local disk, or s3:// through an in-memory
+                             S3Proxy on 127.0.0.1 run as its own process (default local)
         --json PATH          the JSON report (default WORK_DIR/results/<time>-<files>x<rows>.json)
       The reference set is --files 2000 --rows 2000; for memory growth try --files 20000 --rows 200.
       """;
@@ -83,6 +95,7 @@ record BenchmarkOptions(
     requireNonNull(balerJar, "balerJar is null");
     requireNonNull(python, "python is null");
     requireNonNull(peersScript, "peersScript is null");
+    requireNonNull(store, "store is null");
     requireNonNull(json, "json is null");
   }
 
@@ -106,6 +119,7 @@ record BenchmarkOptions(
         balerJar,
         python,
         peersScript,
+        store,
         json);
   }
 
@@ -129,6 +143,7 @@ record BenchmarkOptions(
     Path balerJar = Path.of("baler-cli", "target", "baler.jar");
     Optional<Path> python = Optional.of(Path.of(".venv-bench", "bin", "python"));
     Path peersScript = Path.of("baler-bench", "src", "main", "python", "peers.py");
+    Store store = Store.LOCAL;
     Optional<Path> json = Optional.empty();
     List<String> remaining = new ArrayList<>(arguments);
     while (!remaining.isEmpty()) {
@@ -158,6 +173,7 @@ record BenchmarkOptions(
         case "--python" ->
             python = value.equals("none") ? Optional.empty() : Optional.of(Path.of(value));
         case "--peers" -> peersScript = Path.of(value);
+        case "--store" -> store = storeValue(value);
         case "--json" -> json = Optional.of(Path.of(value));
         default -> throw new IllegalArgumentException("Invalid argument: unknown option " + name);
       }
@@ -175,6 +191,7 @@ record BenchmarkOptions(
         balerJar,
         python,
         peersScript,
+        store,
         json);
   }
 
@@ -185,6 +202,16 @@ record BenchmarkOptions(
       default ->
           throw new IllegalArgumentException(
               "Invalid argument --encoding " + value + ": must be mixed or plain");
+    };
+  }
+
+  private static Store storeValue(String value) {
+    return switch (value) {
+      case "local" -> Store.LOCAL;
+      case "s3" -> Store.S3;
+      default ->
+          throw new IllegalArgumentException(
+              "Invalid argument --store " + value + ": must be local or s3");
     };
   }
 

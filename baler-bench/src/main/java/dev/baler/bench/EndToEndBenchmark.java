@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The end-to-end benchmark: compacts one generated small-file data set with the baler CLI and with
@@ -103,17 +102,28 @@ public final class EndToEndBenchmark {
     }
     InputDataset input = InputDataset.prepare(options, verifier, progress);
 
-    if (options.tools().contains(Tool.BALER)) {
-      warmUp(input);
-    }
     Map<Tool, Runs> runs = new EnumMap<>(Tool.class);
-    for (int round = 1; round <= options.repeat(); round++) {
+    try (RunArea area = newArea()) {
+      progress.println("Runs work on " + area.description());
       for (Tool tool : options.tools()) {
-        Runs done = runs.computeIfAbsent(tool, unused -> new Runs());
-        if (skipped.containsKey(tool) || done.problem.isPresent()) {
-          continue;
+        area.unsupported(tool)
+            .ifPresent(
+                reason -> {
+                  progress.println("Skipping " + tool.label() + ": " + reason);
+                  skipped.putIfAbsent(tool, ToolResult.skipped(tool, reason));
+                });
+      }
+      if (options.tools().contains(Tool.BALER)) {
+        warmUp(area, input);
+      }
+      for (int round = 1; round <= options.repeat(); round++) {
+        for (Tool tool : options.tools()) {
+          Runs done = runs.computeIfAbsent(tool, unused -> new Runs());
+          if (skipped.containsKey(tool) || done.problem.isPresent()) {
+            continue;
+          }
+          runOnce(area, tool, round, input, done);
         }
-        runOnce(tool, round, input, done);
       }
     }
 
@@ -143,29 +153,31 @@ public final class EndToEndBenchmark {
     return passed ? 0 : 1;
   }
 
+  /** Where the runs work, as {@code --store} says. */
+  private RunArea newArea() throws IOException {
+    Path runDirectory = options.workDirectory().resolve("runs");
+    return switch (options.store()) {
+      case LOCAL -> new LocalArea(runDirectory);
+      case S3 -> S3Area.start(runDirectory, logDirectory.resolve("s3-server"));
+    };
+  }
+
   /**
    * Runs baler once, untimed, on a copy of the first files of the input. The launcher's first
    * compaction with a new build records the class-data archive that later runs start from, and
    * takes about a second longer; a user pays that once per build, so the timed runs should not.
    */
-  private void warmUp(InputDataset input) throws IOException {
-    Path runDirectory = options.workDirectory().resolve("runs").resolve("baler-warm-up");
-    Path copy = runDirectory.resolve("input");
-    FileTrees.delete(runDirectory);
-    Files.createDirectories(copy);
-    try (Stream<Path> files = Files.list(input.directory())) {
-      for (Path file : files.sorted().limit(WARM_UP_FILES).toList()) {
-        Files.copy(file, copy.resolve(file.getFileName()));
-      }
-    }
+  private void warmUp(RunArea area, InputDataset input) throws IOException {
+    RunArea.Copy copy = area.prepare("baler-warm-up", input.directory(), WARM_UP_FILES);
     progress.print("Warming up baler (class-data archive) ... ");
     progress.flush();
     Timing timing =
         TimedProcess.run(
-            command(Tool.BALER, copy, runDirectory.resolve("output")),
+            command(area, Tool.BALER, copy),
+            area.environment(),
             logDirectory.resolve("baler-warm-up"));
     progress.printf("%.2f s%n", timing.wallSeconds());
-    FileTrees.delete(runDirectory);
+    area.clear(copy);
   }
 
   /** Input files the warm-up run compacts: enough to load every class a compaction uses. */
@@ -174,16 +186,13 @@ public final class EndToEndBenchmark {
   /**
    * Runs {@code tool} once on a fresh copy of the input and adds what it measured to {@code done}.
    */
-  private void runOnce(Tool tool, int round, InputDataset input, Runs done) throws IOException {
-    Path runDirectory = options.workDirectory().resolve("runs").resolve(tool.label());
-    Path copy = runDirectory.resolve("input");
-    Path output = runDirectory.resolve("output");
+  private void runOnce(RunArea area, Tool tool, int round, InputDataset input, Runs done)
+      throws IOException {
+    RunArea.Copy copy = area.prepare(tool.label(), input.directory(), Integer.MAX_VALUE);
     Path logs = logDirectory.resolve(tool.label() + "-" + round);
-    FileTrees.delete(runDirectory);
-    FileTrees.copy(input.directory(), copy);
     progress.printf("[%d/%d] %s ... ", round, options.repeat(), tool.label());
     progress.flush();
-    Timing timing = TimedProcess.run(command(tool, copy, output), logs);
+    Timing timing = TimedProcess.run(command(area, tool, copy), area.environment(), logs);
     if (timing.exitCode() != 0) {
       String reason =
           "exit code "
@@ -194,10 +203,10 @@ public final class EndToEndBenchmark {
               + timing.stderrTail(3);
       progress.println("failed (" + reason + ")");
       done.problem = Optional.of(reason);
-      FileTrees.delete(runDirectory);
+      area.clear(copy);
       return;
     }
-    List<Path> outputs = tool == Tool.BALER ? compactedFiles(copy) : parquetFiles(output);
+    List<Path> outputs = area.outputs(copy, tool);
     OutputStatistics statistics = OutputStatistics.of(outputs);
     RowMultiset rows = verifier.rows(outputs);
     boolean kept = rows.equals(input.rows());
@@ -227,14 +236,14 @@ public final class EndToEndBenchmark {
     if (tool == Tool.BALER) {
       done.toolReport = jsonOf(timing.stdout());
     }
-    FileTrees.delete(runDirectory);
+    area.clear(copy);
   }
 
   /** The {@code baler} launcher at the repository root, where the benchmark runs. */
   private static final Path LAUNCHER = Path.of("baler");
 
-  /** The command that compacts {@code input}: into {@code output} for peers, in place for baler. */
-  private List<String> command(Tool tool, Path input, Path output) {
+  /** The command that compacts the copy's input: into its output for peers, in place for baler. */
+  private List<String> command(RunArea area, Tool tool, RunArea.Copy copy) {
     String target = Long.toString(options.targetBytes());
     String rowGroup = Integer.toString(options.rowGroupRows());
     List<String> command = new ArrayList<>();
@@ -247,12 +256,13 @@ public final class EndToEndBenchmark {
               "BALER_JAR=" + options.balerJar().toAbsolutePath(),
               LAUNCHER.toAbsolutePath().toString(),
               "compact",
-              input.toAbsolutePath().toString(),
+              copy.input(),
               "--target-bytes",
               target,
               "--row-group-size",
               rowGroup,
               "--delete-originals=false"));
+      command.addAll(area.balerArguments());
       return command;
     }
     command.addAll(
@@ -261,12 +271,13 @@ public final class EndToEndBenchmark {
             options.peersScript().toString(),
             "compact",
             tool.label(),
-            input.toAbsolutePath().toString(),
-            output.toAbsolutePath().toString(),
+            copy.input(),
+            copy.output(),
             "--target-bytes",
             target,
             "--row-group-rows",
             rowGroup));
+    command.addAll(area.peerArguments());
     return command;
   }
 
@@ -320,24 +331,6 @@ public final class EndToEndBenchmark {
       return Optional.empty();
     }
     return Optional.of("schema changed, input has " + removed + ", output has " + added);
-  }
-
-  /**
-   * The outputs baler wrote into the input directory: {@code *.c.parquet}, outside {@code _baler/}.
-   */
-  private static List<Path> compactedFiles(Path directory) throws IOException {
-    try (Stream<Path> paths = Files.walk(directory)) {
-      return paths
-          .filter(Files::isRegularFile)
-          .filter(path -> path.getFileName().toString().endsWith(".c.parquet"))
-          .filter(path -> !directory.relativize(path).toString().startsWith("_baler/"))
-          .sorted()
-          .toList();
-    }
-  }
-
-  private static List<Path> parquetFiles(Path directory) throws IOException {
-    return Files.isDirectory(directory) ? DuckDbVerifier.parquetFilesUnder(directory) : List.of();
   }
 
   /** The JSON object a tool printed, if its output is one. */

@@ -57,17 +57,27 @@ final class Report {
         .findFirst();
   }
 
+  /** Where the tools worked, as the table's heading says it. */
+  private String storeName() {
+    return switch (options.store()) {
+      case LOCAL -> "local disk";
+      case S3 -> "S3 (in-memory S3Proxy on 127.0.0.1, its own process)";
+    };
+  }
+
   /** The table: one line per tool, then Baler's ratios to each peer, then any problems. */
   String table() {
     StringBuilder table = new StringBuilder();
     table.append(
         format(
-            "End-to-end compaction of %,d files x %,d rows (%,d rows, %,d bytes, %s encoding), %s%n",
+            "End-to-end compaction of %,d files x %,d rows (%,d rows, %,d bytes, %s encoding) on %s,"
+                + " %s%n",
             input.summary().files(),
             options.rows(),
             input.summary().rows(),
             input.summary().bytes(),
             options.encoding().name().toLowerCase(java.util.Locale.ROOT),
+            storeName(),
             options.repeat() == 1 ? "one run each" : "median of " + options.repeat() + " runs"));
     table.append(
         format(
@@ -162,6 +172,7 @@ final class Report {
     settings.put("encoding", options.encoding().name().toLowerCase(java.util.Locale.ROOT));
     settings.put("target_bytes", options.targetBytes());
     settings.put("row_group_rows", options.rowGroupRows());
+    settings.put("store", options.store().name().toLowerCase(Locale.ROOT));
     ObjectNode inputNode = root.putObject("input");
     inputNode.put("files", input.summary().files());
     inputNode.put("rows", input.summary().rows());

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a command as a child process under GNU time ({@code /usr/bin/time -f '%e %M'}), which
@@ -62,6 +63,15 @@ final class TimedProcess {
    * @throws InterruptedIOException if interrupted while waiting; the process is then killed
    */
   static Timing run(List<String> command, Path logs) throws IOException {
+    return run(command, Map.of(), logs);
+  }
+
+  /**
+   * Runs {@code command} as {@link #run(List, Path)} does, with {@code environment} added to this
+   * process's environment variables.
+   */
+  static Timing run(List<String> command, Map<String, String> environment, Path logs)
+      throws IOException {
     if (!Files.isExecutable(GNU_TIME)) {
       throw new IOException(
           "Cannot time processes: " + GNU_TIME + " is missing (apt-get install time)");
@@ -74,8 +84,10 @@ final class TimedProcess {
     List<String> timed =
         new ArrayList<>(List.of(GNU_TIME.toString(), "-f", "%e %M", "-o", time.toString()));
     timed.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(timed);
+    builder.environment().putAll(environment);
     Process process =
-        new ProcessBuilder(timed)
+        builder
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .redirectOutput(stdout.toFile())
             .redirectError(stderr.toFile())

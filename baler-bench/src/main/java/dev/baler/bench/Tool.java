@@ -33,6 +33,17 @@ enum Tool {
   }
 
   /**
+   * Whether a file at {@code relativePath} below where this tool wrote (its output directory, or
+   * for baler the compacted directory itself) is one of its outputs: baler's {@code *.c.parquet}
+   * outside {@code _baler/}, a peer's {@code *.parquet}.
+   */
+  boolean isOutput(String relativePath) {
+    return this == BALER
+        ? relativePath.endsWith(".c.parquet") && !relativePath.startsWith("_baler/")
+        : relativePath.endsWith(".parquet");
+  }
+
+  /**
    * The tool with this label.
    *
    * @throws IllegalArgumentException if no tool has it

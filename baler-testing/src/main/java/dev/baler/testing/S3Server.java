@@ -50,12 +50,15 @@ public final class S3Server implements AutoCloseable {
   private volatile URI endpoint;
   private boolean closed;
 
-  private S3Server(BlobStore blobStore) {
+  private S3Server(BlobStore blobStore, int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("Invalid port " + port + ": must be 0 to 65535");
+    }
     this.blobStore = blobStore;
     this.proxy =
         S3Proxy.builder()
             .blobStore(blobStore)
-            .endpoint(URI.create("http://127.0.0.1:0"))
+            .endpoint(URI.create("http://127.0.0.1:" + port))
             .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY_ID, SECRET_ACCESS_KEY)
             .ignoreUnknownHeaders(true)
             .stopTimeout(STOP_TIMEOUT_MILLISECONDS)
@@ -64,7 +67,17 @@ public final class S3Server implements AutoCloseable {
 
   /** A server, not yet started, that keeps objects in memory; they are gone when it closes. */
   public static S3Server inMemory() {
-    return new S3Server(new TransientNio2BlobStore());
+    return inMemory(0);
+  }
+
+  /**
+   * A server, not yet started, that keeps objects in memory and will listen on {@code port} of
+   * {@code 127.0.0.1}; 0 picks a free port.
+   *
+   * @throws IllegalArgumentException if {@code port} is not 0 to 65535
+   */
+  public static S3Server inMemory(int port) {
+    return new S3Server(new TransientNio2BlobStore(), port);
   }
 
   /**
@@ -73,7 +86,7 @@ public final class S3Server implements AutoCloseable {
    */
   public static S3Server onDisk(Path directory) {
     requireNonNull(directory, "directory is null");
-    return new S3Server(new FilesystemNio2BlobStore(directory.toAbsolutePath().toString()));
+    return new S3Server(new FilesystemNio2BlobStore(directory.toAbsolutePath().toString()), 0);
   }
 
   /**

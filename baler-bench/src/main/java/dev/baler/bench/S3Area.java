@@ -1,0 +1,294 @@
+package dev.baler.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.baler.testing.DuckDbVerifier;
+import dev.baler.testing.S3ServerMain;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Runs through S3: an in-memory S3Proxy on {@code 127.0.0.1}, started as a process of its own
+ * ({@link S3ServerMain}) so that neither its CPU time in the JVM nor its memory counts toward a
+ * tool (GNU time measures only the tool's process tree). Each run gets its input uploaded to {@code
+ * s3://BUCKET/NAME/input/}; peers write to {@code s3://BUCKET/NAME/output/}. Outputs are downloaded
+ * to {@code runs/NAME/downloaded/} for checking. Uploads, listings and downloads are not timed.
+ *
+ * <p>Not thread-safe.
+ */
+final class S3Area implements RunArea {
+  /** Longest the server may live: it stops by itself after this, whatever happens here. */
+  private static final int SERVER_MAX_SECONDS = 4 * 3_600;
+
+  private static final int TRANSFER_THREADS = 8;
+  private static final int DELETE_BATCH = 1_000;
+
+  private final Process server;
+  private final URI endpoint;
+  private final String region;
+  private final String accessKeyId;
+  private final String secretAccessKey;
+  private final String bucket;
+  private final S3Client client;
+  private final ExecutorService transfers = Executors.newFixedThreadPool(TRANSFER_THREADS);
+  private final Path runs;
+
+  private S3Area(Process server, Map<String, String> fields, Path runs) {
+    this.server = server;
+    this.endpoint = URI.create(fields.get("endpoint"));
+    this.region = fields.get("region");
+    this.accessKeyId = fields.get("access_key_id");
+    this.secretAccessKey = fields.get("secret_access_key");
+    this.bucket = fields.get("bucket");
+    this.runs = runs.toAbsolutePath();
+    this.client =
+        S3Client.builder()
+            .endpointOverride(endpoint)
+            .region(Region.of(region))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+            .forcePathStyle(true)
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .httpClientBuilder(ApacheHttpClient.builder().maxConnections(TRANSFER_THREADS * 2))
+            .build();
+  }
+
+  /**
+   * Starts the S3 server process (this JVM's {@code java}, this class path, {@link S3ServerMain})
+   * and waits for the line with its endpoint.
+   *
+   * @param runs the local directory for downloads, such as {@code bench-work/runs}
+   * @param logs the prefix of the server's log, {@code logs + ".stderr"}
+   * @throws IOException if the server does not start
+   */
+  static S3Area start(Path runs, Path logs) throws IOException {
+    requireNonNull(runs, "runs is null");
+    Files.createDirectories(logs.toAbsolutePath().getParent());
+    Path stderr = Path.of(logs + ".stderr");
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            // Room for the data set, one run's copy of it and that run's output, all in memory.
+            "-Xmx3g",
+            "-cp",
+            System.getProperty("java.class.path"),
+            S3ServerMain.class.getName(),
+            "--max-seconds",
+            Integer.toString(SERVER_MAX_SECONDS));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.to(stderr.toFile()))
+            .start();
+    // The server stops when its standard input closes: when close() closes it, or when this JVM
+    // exits, however it exits.
+    String line;
+    try {
+      line =
+          new BufferedReader(
+                  new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
+    } catch (IOException e) {
+      process.destroyForcibly();
+      throw e;
+    }
+    if (line == null) {
+      process.destroyForcibly();
+      throw new IOException("Cannot start the S3 server: it printed no endpoint, see " + stderr);
+    }
+    return new S3Area(process, fields(line), runs);
+  }
+
+  /** The string fields of the server's one-line JSON object. */
+  private static Map<String, String> fields(String line) throws IOException {
+    Map<String, String> fields = new HashMap<>();
+    Matcher matcher = Pattern.compile("\"([a-z_]+)\": \"([^\"]*)\"").matcher(line);
+    while (matcher.find()) {
+      fields.put(matcher.group(1), matcher.group(2));
+    }
+    for (String name :
+        List.of("endpoint", "region", "access_key_id", "secret_access_key", "bucket")) {
+      if (!fields.containsKey(name)) {
+        throw new IOException("Cannot use the S3 server: its line lacks " + name + ": " + line);
+      }
+    }
+    return fields;
+  }
+
+  @Override
+  public Copy prepare(String name, Path dataset, int maxFiles) throws IOException {
+    Copy copy =
+        new Copy(
+            name,
+            "s3://" + bucket + "/" + name + "/input",
+            "s3://" + bucket + "/" + name + "/output");
+    clear(copy);
+    List<Path> files = DuckDbVerifier.parquetFilesUnder(dataset);
+    List<Future<?>> uploads = new ArrayList<>();
+    for (Path file : files.subList(0, Math.min(maxFiles, files.size()))) {
+      String key = name + "/input/" + dataset.relativize(file).toString().replace('\\', '/');
+      uploads.add(
+          transfers.submit(
+              () ->
+                  client.putObject(
+                      put -> put.bucket(bucket).key(key), RequestBody.fromFile(file))));
+    }
+    awaitAll(uploads, "upload " + dataset + " to " + copy.input());
+    return copy;
+  }
+
+  @Override
+  public List<Path> outputs(Copy copy, Tool tool) throws IOException {
+    String prefix = copy.name() + (tool == Tool.BALER ? "/input/" : "/output/");
+    Path downloads = runs.resolve(copy.name()).resolve("downloaded");
+    FileTrees.delete(downloads);
+    List<Path> files = new ArrayList<>();
+    List<Future<?>> gets = new ArrayList<>();
+    for (S3Object object : list(prefix)) {
+      String relative = object.key().substring(prefix.length());
+      if (!tool.isOutput(relative)) {
+        continue;
+      }
+      Path file = downloads.resolve(relative);
+      Files.createDirectories(file.getParent());
+      files.add(file);
+      gets.add(
+          transfers.submit(
+              () -> client.getObject(get -> get.bucket(bucket).key(object.key()), file)));
+    }
+    awaitAll(gets, "download the outputs of " + tool.label() + " from " + prefix);
+    return files.stream().sorted().toList();
+  }
+
+  @Override
+  public void clear(Copy copy) throws IOException {
+    List<ObjectIdentifier> keys =
+        list(copy.name() + "/").stream()
+            .map(object -> ObjectIdentifier.builder().key(object.key()).build())
+            .toList();
+    try {
+      for (int start = 0; start < keys.size(); start += DELETE_BATCH) {
+        List<ObjectIdentifier> batch =
+            keys.subList(start, Math.min(keys.size(), start + DELETE_BATCH));
+        client.deleteObjects(
+            delete ->
+                delete.bucket(bucket).delete(Delete.builder().objects(batch).quiet(true).build()));
+      }
+    } catch (SdkException e) {
+      throw new IOException("Cannot delete s3://" + bucket + "/" + copy.name() + "/: " + e, e);
+    }
+    FileTrees.delete(runs.resolve(copy.name()));
+  }
+
+  private List<S3Object> list(String prefix) throws IOException {
+    try {
+      List<S3Object> objects = new ArrayList<>();
+      client
+          .listObjectsV2Paginator(list -> list.bucket(bucket).prefix(prefix))
+          .contents()
+          .forEach(objects::add);
+      return objects;
+    } catch (SdkException e) {
+      throw new IOException("Cannot list s3://" + bucket + "/" + prefix + ": " + e, e);
+    }
+  }
+
+  private static void awaitAll(List<Future<?>> tasks, String what) throws IOException {
+    try {
+      for (Future<?> task : tasks) {
+        task.get();
+      }
+    } catch (InterruptedException e) {
+      tasks.forEach(task -> task.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while trying to " + what);
+    } catch (ExecutionException e) {
+      tasks.forEach(task -> task.cancel(true));
+      Throwable cause = e.getCause();
+      if (cause instanceof UncheckedIOException unchecked) {
+        cause = unchecked.getCause();
+      }
+      throw new IOException("Cannot " + what + ": " + cause, cause);
+    }
+  }
+
+  @Override
+  public List<String> balerArguments() {
+    return List.of("--endpoint", endpoint.toString(), "--region", region);
+  }
+
+  @Override
+  public List<String> peerArguments() {
+    return List.of("--endpoint", endpoint.toString());
+  }
+
+  @Override
+  public Map<String, String> environment() {
+    return Map.of(
+        "AWS_ACCESS_KEY_ID", accessKeyId,
+        "AWS_SECRET_ACCESS_KEY", secretAccessKey,
+        "AWS_REGION", region,
+        "AWS_DEFAULT_REGION", region);
+  }
+
+  @Override
+  public Optional<String> unsupported(Tool tool) {
+    return tool == Tool.DUCKDB
+        ? Optional.of(
+            "DuckDB's S3 extension (httpfs) is not bundled and cannot be installed offline")
+        : Optional.empty();
+  }
+
+  @Override
+  public String description() {
+    return "S3Proxy (in-memory, own process) at " + endpoint;
+  }
+
+  /** Closes the client and the server's standard input, and waits for the server to stop. */
+  @Override
+  public void close() throws IOException {
+    transfers.shutdownNow();
+    client.close();
+    server.getOutputStream().close();
+    try {
+      if (!server.waitFor(10, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      server.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.baler.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baler.bench.BenchmarkOptions.Store;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchmarkOptionsTest {
+  @Test
+  void parse_storeIsLocalUnlessS3IsAsked() {
+    assertThat(BenchmarkOptions.parse(List.of()).store()).isEqualTo(Store.LOCAL);
+    assertThat(BenchmarkOptions.parse(List.of("--store", "s3")).store()).isEqualTo(Store.S3);
+    assertThat(BenchmarkOptions.parse(List.of("--store=local")).store()).isEqualTo(Store.LOCAL);
+  }
+
+  @Test
+  void parse_rejectsAnUnknownStore() {
+    assertThatThrownBy(() -> BenchmarkOptions.parse(List.of("--store", "hdfs")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid argument --store hdfs: must be local or s3");
+  }
+
+  @Test
+  void isOutput_balerKeepsItsCompactedFilesOutsideItsJournal() {
+    assertThat(Tool.BALER.isOutput("sensor_data.1704153600000.c.parquet")).isTrue();
+    assertThat(Tool.BALER.isOutput("sensor_data.1704153600000.parquet")).isFalse();
+    assertThat(Tool.BALER.isOutput("_baler/staging/x.c.parquet")).isFalse();
+    assertThat(Tool.POLARS.isOutput("part-00000.parquet")).isTrue();
+    assertThat(Tool.POLARS.isOutput("_SUCCESS")).isFalse();
+  }
+}
