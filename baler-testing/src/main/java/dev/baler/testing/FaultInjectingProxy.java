@@ -70,7 +70,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
   private FaultInjectingProxy(URI upstream, Map<Fault, Double> shares, long seed)
       throws IOException {
     this.upstream = upstream;
-    this.shares = new EnumMap<>(shares);
+    // EnumMap's copy constructor refuses an empty map that is not an EnumMap: copy entry by entry
+    this.shares = new EnumMap<>(Fault.class);
+    this.shares.putAll(shares);
     this.random = new Random(seed);
     for (Fault fault : Fault.values()) {
       injected.put(fault, new AtomicLong());
