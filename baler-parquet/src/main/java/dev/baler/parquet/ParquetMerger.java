@@ -6,6 +6,7 @@ import dev.baler.storage.OutputFile;
 import dev.baler.storage.StorageOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -13,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
@@ -96,6 +101,8 @@ public final class ParquetMerger {
     CodecFactory codecs = ParquetRuntime.newCodecFactory();
     CodecFactory decompressors = ParquetRuntime.newCodecFactory();
     Map<Integer, OpenInput> open = new HashMap<>();
+    ExecutorService opener =
+        Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
     try {
       OpenInput first = OpenInput.open(inputs.get(0), decompressors);
       open.put(0, first);
@@ -124,16 +131,14 @@ public final class ParquetMerger {
         long windowBytes = 0;
         long inputBytes = 0;
         int rows = 0;
+        for (OpenInput opened : openAll(rowGroup, inputs, open, decompressors, opener)) {
+          Map<String, String> metadata = opened.footer.keyValueMetadata();
+          sharedMetadata
+              .entrySet()
+              .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
+        }
         for (Slice slice : rowGroup) {
           OpenInput source = open.get(slice.input);
-          if (source == null) {
-            source = OpenInput.open(inputs.get(slice.input), decompressors);
-            open.put(slice.input, source);
-            Map<String, String> metadata = source.footer.keyValueMetadata();
-            sharedMetadata
-                .entrySet()
-                .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
-          }
           windowBytes += source.loadRowGroup(slice.rowGroup, WINDOW_BYTES - windowBytes);
           sources.add(source);
           inputBytes += slice.bytes;
@@ -269,12 +274,72 @@ public final class ParquetMerger {
       parquetOutput.stream().ifPresent(stream -> abortQuietly(stream, e));
       throw e;
     } finally {
+      opener.shutdownNow();
       for (OpenInput source : open.values()) {
         source.close();
       }
       codecs.release();
       decompressors.release();
     }
+  }
+
+  /**
+   * Opens the inputs of an output row group that are not open yet, {@value #OPEN_THREADS} at a
+   * time, and adds them to {@code open}: opening reads a footer (on S3 a small file is fetched
+   * whole by that read), and one read after another would leave a bin waiting on the store most of
+   * the time. Inputs already open stay as they are.
+   *
+   * @return the inputs opened by this call, in the row group's order
+   * @throws IOException the first failure in the row group's order, once every open has ended; the
+   *     inputs that did open are in {@code open}, to be closed with the rest
+   */
+  private static List<OpenInput> openAll(
+      List<Slice> rowGroup,
+      List<MergeInput> inputs,
+      Map<Integer, OpenInput> open,
+      CodecFactory decompressors,
+      ExecutorService opener)
+      throws IOException {
+    Map<Integer, Future<OpenInput>> opening = new LinkedHashMap<>();
+    for (Slice slice : rowGroup) {
+      if (!open.containsKey(slice.input) && !opening.containsKey(slice.input)) {
+        MergeInput input = inputs.get(slice.input);
+        opening.put(slice.input, opener.submit(() -> OpenInput.open(input, decompressors)));
+      }
+    }
+    List<OpenInput> opened = new ArrayList<>();
+    Throwable failure = null;
+    for (var entry : opening.entrySet()) {
+      try {
+        OpenInput input = entry.getValue().get();
+        open.put(entry.getKey(), input);
+        opened.add(input);
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        opening.values().forEach(future -> future.cancel(true));
+        throw new InterruptedIOException("Interrupted while opening inputs");
+      }
+    }
+    if (failure instanceof IOException io) {
+      throw io;
+    }
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    return opened;
+  }
+
+  private static Thread openerThread(Runnable runnable) {
+    Thread thread = new Thread(runnable, "baler-open-input");
+    thread.setDaemon(true);
+    return thread;
   }
 
   /**
@@ -451,6 +516,9 @@ public final class ParquetMerger {
    * MiB of input an output row group takes by default. Small files gain most, and theirs fit.
    */
   private static final long WINDOW_BYTES = 32L << 20;
+
+  /** Inputs of an output row group opened at once; see {@link #openAll}. */
+  static final int OPEN_THREADS = 8;
 
   /** The most bytes of column indexes read from one input file at once. */
   private static final int MAX_COLUMN_INDEX_BYTES = 16 << 20;
