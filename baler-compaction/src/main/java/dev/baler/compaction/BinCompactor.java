@@ -10,6 +10,7 @@ import dev.baler.storage.InputFile;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 final class BinCompactor {
   private static final Logger LOG = LoggerFactory.getLogger(BinCompactor.class);
+
+  /** Markers written at once by one bin. */
+  static final int MARKER_THREADS = 8;
 
   private final Storage storage;
   private final CompactionOptions options;
@@ -218,9 +226,7 @@ final class BinCompactor {
       CompactionListener listener)
       throws IOException {
     byte[] marker = StateJson.write(new Marker(output.toString(), Instant.now().toString()));
-    for (Location input : inputs) {
-      storage.newOutputFile(FileNames.marker(input)).write(marker);
-    }
+    writeMarkers(storage, inputs, marker);
     listener.step(ProtocolStep.MARKERS_WRITTEN, output);
     if (!retirement.removesOriginals()) {
       return;
@@ -236,6 +242,66 @@ final class BinCompactor {
         inputs.stream().filter(input -> !failed.contains(input)).map(FileNames::marker).toList();
     storage.deleteFiles(markers);
     listener.step(ProtocolStep.ORIGINALS_DELETED, output);
+  }
+
+  /**
+   * Writes the markers of {@code inputs}, {@value #MARKER_THREADS} at a time: on S3 each is a
+   * request of its own, and a bin of hundreds of small files would otherwise wait on them one by
+   * one. Returns once every marker is written.
+   *
+   * @throws IOException the first failure, once every write has ended
+   */
+  private static void writeMarkers(Storage storage, List<Location> inputs, byte[] marker)
+      throws IOException {
+    if (inputs.size() <= 1) {
+      for (Location input : inputs) {
+        storage.newOutputFile(FileNames.marker(input)).write(marker);
+      }
+      return;
+    }
+    ExecutorService writers =
+        Executors.newFixedThreadPool(
+            Math.min(MARKER_THREADS, inputs.size()),
+            runnable -> {
+              Thread thread = new Thread(runnable, "baler-marker");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      List<Future<?>> writes = new ArrayList<>();
+      for (Location input : inputs) {
+        writes.add(
+            writers.submit(
+                () -> {
+                  storage.newOutputFile(FileNames.marker(input)).write(marker);
+                  return null;
+                }));
+      }
+      IOException failure = null;
+      for (Future<?> write : writes) {
+        try {
+          write.get();
+        } catch (ExecutionException e) {
+          IOException cause =
+              e.getCause() instanceof IOException io
+                  ? io
+                  : new IOException("Cannot write a marker: " + e.getCause(), e.getCause());
+          if (failure == null) {
+            failure = cause;
+          } else {
+            failure.addSuppressed(cause);
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while writing markers");
+    } finally {
+      writers.shutdownNow();
+    }
   }
 
   /**
