@@ -226,7 +226,7 @@ final class ConsolidateCommand implements Callable<Integer> {
 
   private static Map<String, String> storageProperties(ConsolidationConfig settings) {
     Map<String, String> properties = new HashMap<>();
-    if (settings.hdfs() != null && settings.hdfs().user() != null) {
+    if (settings.hdfs().user() != null) {
       properties.put(HdfsStorageProvider.USER, settings.hdfs().user());
     }
     return properties;
@@ -238,26 +238,16 @@ final class ConsolidateCommand implements Callable<Integer> {
       Storage storage,
       Location source)
       throws java.io.IOException {
-    ConsolidationConfig.Consolidation consolidation =
-        settings.consolidation() == null
-            ? new ConsolidationConfig.Consolidation(null, null, null)
-            : settings.consolidation();
-    ConsolidationConfig.Compression writing =
-        settings.compression() == null
-            ? new ConsolidationConfig.Compression(null, null, null)
-            : settings.compression();
-    ConsolidationConfig.Safety safety =
-        settings.safety() == null
-            ? new ConsolidationConfig.Safety(null, null, null, null)
-            : settings.safety();
+    ConsolidationConfig.Consolidation consolidation = settings.consolidation();
+    ConsolidationConfig.Compression writing = settings.compression();
+    ConsolidationConfig.Safety safety = settings.safety();
 
     long megabytes = first(targetSizeMb, consolidation.targetSizeMb(), DEFAULT_TARGET_SIZE_MB);
     if (megabytes < 1 || megabytes > 1 << 20) {
       throw new IllegalArgumentException(
           "Invalid --target-size " + megabytes + " MB: must be between 1 and 1048576");
     }
-    boolean dictionary =
-        !noDictionary && first(null, writing.useDictionary(), Boolean.TRUE).booleanValue();
+    boolean dictionary = !noDictionary && !Boolean.FALSE.equals(writing.useDictionary());
     WriteOptions writeOptions =
         bloomFilterOptions
             .applyTo(

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +44,14 @@ import java.util.stream.Collectors;
  */
 record ConsolidationConfig(
     Hdfs hdfs, Consolidation consolidation, Compression compression, Safety safety) {
+  /** A missing section reads as a section with nothing set, so callers never see null. */
+  ConsolidationConfig {
+    hdfs = hdfs == null ? new Hdfs(null, null, null, null) : hdfs;
+    consolidation = consolidation == null ? new Consolidation(null, null, null) : consolidation;
+    compression = compression == null ? new Compression(null, null, null) : compression;
+    safety = safety == null ? new Safety(null, null, null, null) : safety;
+  }
+
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -84,6 +92,9 @@ record ConsolidationConfig(
    *     a value of the wrong type; the message names the file and the key
    */
   static ConsolidationConfig read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("Cannot read config file " + file + ": no such file");
+    }
     try {
       ConsolidationConfig config = YAML.readValue(file.toFile(), ConsolidationConfig.class);
       return config == null ? empty() : config;
@@ -101,19 +112,14 @@ record ConsolidationConfig(
     } catch (JsonMappingException e) {
       throw new IllegalArgumentException(
           "Invalid config file " + file + ": key '" + path(e) + "': " + e.getOriginalMessage());
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("Cannot read config file " + file + ": no such file");
     } catch (IOException e) {
-      if (e.getCause() instanceof NoSuchFileException || !file.toFile().exists()) {
-        throw new IllegalArgumentException("Cannot read config file " + file + ": no such file");
-      }
       throw new IllegalArgumentException("Cannot read config file " + file + ": " + e.getMessage());
     }
   }
 
   /** The source the {@code hdfs} section names, {@code hdfs://namenode:port/base_path/}. */
   Optional<String> source() {
-    if (hdfs == null || hdfs.namenode() == null) {
+    if (hdfs.namenode() == null) {
       return Optional.empty();
     }
     String base = hdfs.basePath() == null ? "/" : hdfs.basePath();
@@ -127,17 +133,17 @@ record ConsolidationConfig(
   /** Warnings about settings that are accepted but do nothing in Baler. */
   List<String> ignoredSettings() {
     List<String> warnings = new ArrayList<>();
-    if (consolidation != null && consolidation.tempDirectory() != null) {
+    if (consolidation.tempDirectory() != null) {
       warnings.add(
           "consolidation.temp_directory is ignored: Baler streams between storages and keeps no"
               + " local copies");
     }
-    if (safety != null && Boolean.FALSE.equals(safety.verifyIntegrity())) {
+    if (Boolean.FALSE.equals(safety.verifyIntegrity())) {
       warnings.add(
           "safety.verify_integrity: false is ignored: every output is verified before an original"
               + " is removed");
     }
-    if (safety != null && safety.maxRetries() != null) {
+    if (safety.maxRetries() != null) {
       warnings.add(
           "safety.max_retries is ignored: the HDFS client's and the AWS SDK's own retries apply");
     }
