@@ -199,20 +199,20 @@ final class ConsolidationReports {
       byDirectory.put(location.toString(), new DatePartition(date, location));
     }
     for (Bin bin : plan.bins()) {
-      DatePartition partition = partitionOf(byDirectory, bin.partition());
+      DatePartition partition = partitionOf(byDirectory, base, bin.partition());
       if (partition != null) {
         partition.bins.add(bin);
         partition.inputs.addAll(bin.inputs());
       }
     }
     for (Location file : plan.leftAlone()) {
-      DatePartition partition = partitionOf(byDirectory, file);
+      DatePartition partition = partitionOf(byDirectory, base, file);
       if (partition != null) {
         partition.leftAlone++;
       }
     }
     for (SkippedFile file : plan.skipped()) {
-      DatePartition partition = partitionOf(byDirectory, file.location());
+      DatePartition partition = partitionOf(byDirectory, base, file.location());
       if (partition != null) {
         partition.skipped++;
       }
@@ -220,14 +220,20 @@ final class ConsolidationReports {
     return List.copyOf(byDirectory.values());
   }
 
-  /** The selected date partition a file or directory lies in, if any. */
-  private static DatePartition partitionOf(Map<String, DatePartition> byDirectory, Location path) {
-    String text = path.toString();
-    for (var entry : byDirectory.entrySet()) {
-      if (text.startsWith(entry.getKey())) {
-        return entry.getValue();
-      }
+  /**
+   * The selected date partition a file or directory lies in, if any: the one named by its first
+   * path segment below {@code base}, looked up rather than searched for.
+   */
+  private static DatePartition partitionOf(
+      Map<String, DatePartition> byDirectory, Location base, Location path) {
+    String basePath = base.asDirectory().path();
+    if (!path.path().startsWith(basePath)) {
+      return null;
     }
-    return null;
+    String rest = path.path().substring(basePath.length());
+    int slash = rest.indexOf('/');
+    return slash < 0
+        ? null
+        : byDirectory.get(base.resolve(rest.substring(0, slash + 1)).toString());
   }
 }
