@@ -173,6 +173,7 @@ final class BinCompactor {
     }
     listener.step(ProtocolStep.OUTPUT_VERIFIED, bin.output());
     List<DeleteFailure> deletionFailures = new ArrayList<>();
+    Optional<String> unfinished = Optional.empty();
     try {
       List<Location> inputs = bin.inputs().stream().map(InputEntry::location).toList();
       Retirement retirement =
@@ -181,17 +182,9 @@ final class BinCompactor {
       journal.close(record);
       listener.step(ProtocolStep.JOURNAL_CLOSED, bin.output());
     } catch (IOException | RuntimeException e) {
-      return new BinOutcome(
-          bin,
-          true,
-          merged.rows(),
-          outputBytes,
-          duplicateRows,
-          deletionFailures,
-          skipped,
+      unfinished =
           Optional.of(
-              "committed, but not finished (" + e.getMessage() + "); the next run finishes it"),
-          Duration.ZERO);
+              "committed, but not finished (" + e.getMessage() + "); the next run finishes it");
     }
     return new BinOutcome(
         bin,
@@ -201,7 +194,7 @@ final class BinCompactor {
         duplicateRows,
         deletionFailures,
         skipped,
-        Optional.empty(),
+        unfinished,
         Duration.ZERO);
   }
 
