@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baler.parquet.RowFingerprint;
-import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.FileEntry;
-import dev.baler.storage.FileIterator;
 import dev.baler.storage.InputFile;
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
-import dev.baler.storage.OutputFile;
 import dev.baler.storage.Storage;
+import dev.baler.testing.ForwardingStorage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -163,7 +160,7 @@ class RepackTest {
     // a store that, asked for the new output, answers with another file: what a broken store or a
     // concurrent writer could do
     Storage lying =
-        new DelegatingStorage(storage) {
+        new ForwardingStorage(storage) {
           @Override
           public InputFile newInputFile(Location location) {
             return location.path().startsWith("raw_repack/")
@@ -231,49 +228,5 @@ class RepackTest {
         .hasMessage("Invalid number of workers 0: must be between 1 and 256");
     assertThat(RepackOptions.defaultWorkers())
         .isEqualTo(Math.min(32, 4 * Runtime.getRuntime().availableProcessors()));
-  }
-
-  /** A storage that passes every call to another. */
-  private static class DelegatingStorage implements Storage {
-    private final Storage delegate;
-
-    DelegatingStorage(Storage delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public FileIterator list(Location prefix) throws IOException {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public InputFile newInputFile(Location location) {
-      return delegate.newInputFile(location);
-    }
-
-    @Override
-    public InputFile newInputFile(Location location, long length) {
-      return newInputFile(location);
-    }
-
-    @Override
-    public OutputFile newOutputFile(Location location) {
-      return delegate.newOutputFile(location);
-    }
-
-    @Override
-    public boolean createExclusive(Location location, byte[] bytes) throws IOException {
-      return delegate.createExclusive(location, bytes);
-    }
-
-    @Override
-    public List<DeleteFailure> deleteFiles(Collection<Location> locations) throws IOException {
-      return delegate.deleteFiles(locations);
-    }
-
-    @Override
-    public void moveFile(Location source, Location target) throws IOException {
-      delegate.moveFile(source, target);
-    }
   }
 }
