@@ -18,18 +18,16 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the protocol for one bin: journal, write, verify, mark, delete, close. Nothing of an input
- * is touched before the output holding its rows has been read back and matched.
+ * Runs the protocol for one bin: journal, write, verify, retire the originals, close. Nothing of an
+ * input is touched before the output holding its rows has been read back and matched.
  */
 final class BinCompactor {
   private static final Logger LOG = LoggerFactory.getLogger(BinCompactor.class);
@@ -206,9 +204,14 @@ final class BinCompactor {
   }
 
   /**
-   * Marks the inputs of a verified output, then removes them (deleted, backed up or trashed) and
-   * then their markers, unless originals are kept. Shared with recovery, which calls it for inputs
-   * that still exist.
+   * Retires the inputs of a verified output. Kept originals get their {@code .processed} markers.
+   * Originals that leave their place (deleted, backed up or trashed) need none: until the journal
+   * record closes, it is what keeps them from being compacted again, and recovery finishes it. Only
+   * an original that could not be removed gets a marker, so that later runs skip it. Shared with
+   * recovery, which calls it for inputs that still exist.
+   *
+   * @throws IOException if the output is gone before originals are removed, or a marker cannot be
+   *     written; the journal record then stays open for recovery
    */
   static void finish(
       Storage storage,
@@ -219,9 +222,9 @@ final class BinCompactor {
       CompactionListener listener)
       throws IOException {
     byte[] marker = StateJson.write(new Marker(output.toString(), Instant.now().toString()));
-    writeMarkers(storage, inputs, marker);
-    listener.step(ProtocolStep.MARKERS_WRITTEN, output);
     if (!retirement.removesOriginals()) {
+      writeMarkers(storage, inputs, marker);
+      listener.step(ProtocolStep.MARKERS_WRITTEN, output);
       return;
     }
     if (!storage.newInputFile(output).exists()) {
@@ -229,12 +232,9 @@ final class BinCompactor {
     }
     List<DeleteFailure> failures = retirement.retire(storage, inputs);
     deletionFailures.addAll(failures);
-    Set<Location> failed =
-        failures.stream().map(DeleteFailure::location).collect(Collectors.toSet());
-    List<Location> markers =
-        inputs.stream().filter(input -> !failed.contains(input)).map(FileNames::marker).toList();
-    storage.deleteFiles(markers);
     listener.step(ProtocolStep.ORIGINALS_DELETED, output);
+    writeMarkers(storage, failures.stream().map(DeleteFailure::location).toList(), marker);
+    listener.step(ProtocolStep.MARKERS_WRITTEN, output);
   }
 
   /**

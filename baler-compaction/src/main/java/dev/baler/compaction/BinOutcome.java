@@ -9,7 +9,7 @@ import java.util.Optional;
  * How one bin ended.
  *
  * @param bin the bin, less any inputs found unreadable while merging
- * @param committed whether its output is verified and its inputs marked
+ * @param committed whether its output is verified (its journal record says so)
  * @param rows rows written
  * @param outputBytes bytes of the output
  * @param duplicates duplicate rows left out

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Runs a compaction end to end: takes the directory's {@link Lease}, recovers bins an earlier run
  * left open, plans with {@link CompactionPlanner}, finds duplicates when asked, and runs the bins
  * in parallel ({@link CompactionOptions#parallelism()} at a time), each through the protocol of
- * journal, write, verify, mark, delete. Releases the lease at the end.
+ * journal, write, verify, retire the originals. Releases the lease at the end.
  *
  * <p>Memory: each running bin holds about one output row group's input bytes ({@link
  * dev.baler.parquet.WriteOptions#rowGroupBytes()}) plus one column chunk; deduplication adds {@link

@@ -14,10 +14,16 @@ public enum ProtocolStep {
   OUTPUT_WRITTEN,
   /** The output was read back and matched its inputs; the journal record says {@code verified}. */
   OUTPUT_VERIFIED,
-  /** Every input has its {@code .processed} marker. */
-  MARKERS_WRITTEN,
-  /** The inputs (and then their markers) were deleted, when originals are deleted. */
+  /**
+   * The originals were deleted, backed up or moved to the trash, as far as they could be; not heard
+   * when originals are kept.
+   */
   ORIGINALS_DELETED,
+  /**
+   * The inputs that stay in place have their {@code .processed} markers: every input when originals
+   * are kept, otherwise those that could not be removed (often none).
+   */
+  MARKERS_WRITTEN,
   /** The bin's journal record is gone: the bin is done. */
   JOURNAL_CLOSED
 }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +21,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>state {@code writing}: the output was never verified, and no input was touched; the output
  *       (and any temporary file of it) is deleted and the record closed;
- *   <li>state {@code verified}: the output holds the inputs' rows; the inputs that still exist get
- *       their markers and, when originals are deleted, are deleted; the record is closed. If the
- *       output has gone missing or changed since (its rows and fingerprint are read again and
- *       compared with the record's), the record is kept and an error reported, unless every input
- *       still exists, in which case nothing was lost and the record is closed.
+ *   <li>state {@code verified}: the output holds the inputs' rows; the inputs that still exist are
+ *       retired as the record says (deleted, backed up, trashed, or kept with their markers), the
+ *       markers of removed inputs are deleted, and the record is closed. If the output has gone
+ *       missing or changed since (its rows and fingerprint are read again and compared with the
+ *       record's), the record is kept and an error reported, unless every input still exists, in
+ *       which case nothing was lost and the record is closed.
  * </ul>
  */
 final class Recovery {
@@ -86,19 +89,31 @@ final class Recovery {
                         + " from backup or versioning, then delete the record");
               }
               Retirement retirement = entry.retirement(journal.dataDirectory());
-              BinCompactor.finish(
-                  storage, output, remaining, retirement, deletionFailures, listener);
+              List<DeleteFailure> failures = new ArrayList<>();
+              BinCompactor.finish(storage, output, remaining, retirement, failures, listener);
+              if (retirement.removesOriginals()) {
+                // Markers of removed originals: left by an earlier attempt whose removal failed,
+                // or by a version of Baler that marked every input before removing it.
+                Set<Location> kept =
+                    failures.stream().map(DeleteFailure::location).collect(Collectors.toSet());
+                storage.deleteFiles(
+                    inputs.stream()
+                        .filter(input -> !kept.contains(input))
+                        .map(FileNames::marker)
+                        .toList());
+              }
+              deletionFailures.addAll(failures);
               journal.close(record);
               yield "finished: "
                   + remaining.size()
                   + " of "
                   + inputs.size()
-                  + " inputs marked"
+                  + " inputs "
                   + switch (entry.originals()) {
-                    case KEEP -> "";
-                    case DELETE -> " and deleted";
-                    case BACK_UP -> " and moved to " + entry.backupDirectory();
-                    case TRASH -> " and moved to the trash";
+                    case KEEP -> "marked";
+                    case DELETE -> "deleted";
+                    case BACK_UP -> "moved to " + entry.backupDirectory();
+                    case TRASH -> "moved to the trash";
                   };
             }
           };

@@ -8,10 +8,14 @@ import dev.baler.parquet.Codec;
 import dev.baler.parquet.Footer;
 import dev.baler.parquet.TelemetryDataset;
 import dev.baler.parquet.WriteOptions;
+import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
+import dev.baler.storage.OutputFile;
+import dev.baler.storage.Storage;
 import dev.baler.testing.DuckDbVerifier;
 import dev.baler.testing.Fixtures;
+import dev.baler.testing.ForwardingStorage;
 import dev.baler.testing.RowMultiset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +85,62 @@ class CompactionRunnerTest {
             ProtocolStep.JOURNAL_OPENED,
             ProtocolStep.OUTPUT_WRITTEN,
             ProtocolStep.OUTPUT_VERIFIED,
-            ProtocolStep.MARKERS_WRITTEN,
             ProtocolStep.ORIGINALS_DELETED,
+            ProtocolStep.MARKERS_WRITTEN,
             ProtocolStep.JOURNAL_CLOSED);
+  }
+
+  @Test
+  void run_marksOnlyTheOriginalThatCannotBeDeletedAndALaterRunSkipsIt() throws IOException {
+    List<Path> inputs = telemetry(4, 100);
+    RowMultiset before = duckDb.rows(inputs);
+    Location stuck = Location.local(inputs.get(1));
+    List<Location> markersWritten = new CopyOnWriteArrayList<>();
+    Storage stubbornDelete =
+        new ForwardingStorage(storage) {
+          @Override
+          public List<DeleteFailure> deleteFiles(Collection<Location> locations)
+              throws IOException {
+            List<Location> others = locations.stream().filter(l -> !l.equals(stuck)).toList();
+            List<DeleteFailure> failures = new ArrayList<>(super.deleteFiles(others));
+            if (others.size() < locations.size()) {
+              failures.add(new DeleteFailure(stuck, "Permission denied"));
+            }
+            return failures;
+          }
+
+          @Override
+          public OutputFile newOutputFile(Location location) {
+            if (location.fileName().endsWith(FileNames.MARKER_SUFFIX)) {
+              markersWritten.add(location);
+            }
+            return super.newOutputFile(location);
+          }
+        };
+
+    CompactionResult first =
+        new CompactionRunner(
+                stubbornDelete, CompactionOptions.builder().build(), CompactionListener.NONE)
+            .run(source());
+
+    Path output = directory.resolve("sensor_data." + (T0 + 4 * SLICE) + ".c.parquet");
+    assertThat(first.status()).isEqualTo(CompactionResult.Status.SUCCESS);
+    assertThat(first.deletionFailures())
+        .containsExactly(new DeleteFailure(stuck, "Permission denied"));
+    assertThat(markersWritten).containsExactly(FileNames.marker(stuck));
+    assertThat(dataFiles())
+        .containsExactlyInAnyOrder(
+            output, inputs.get(1), Path.of(inputs.get(1) + FileNames.MARKER_SUFFIX));
+    assertThat(duckDb.rows(List.of(output))).isEqualTo(before);
+
+    CompactionResult second =
+        new CompactionRunner(storage, CompactionOptions.builder().build(), CompactionListener.NONE)
+            .run(source());
+
+    assertThat(second.filesProcessed()).isZero();
+    assertThat(dataFiles())
+        .containsExactlyInAnyOrder(
+            output, inputs.get(1), Path.of(inputs.get(1) + FileNames.MARKER_SUFFIX));
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.baler.compaction.CompactionOptions.Originals;
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -89,7 +90,7 @@ class CrashRecoveryIT {
       at = child.awaitLine("AT " + stopAt + " ", STEP_TIMEOUT);
       child.kill();
     }
-    assertStoppedAt(directory, stopAt, at);
+    assertStoppedAt(directory, stopAt, originals, at);
 
     CompactionResult result =
         new CompactionRunner(
@@ -129,16 +130,20 @@ class CrashRecoveryIT {
             temp,
             List.of(
                 directory.root().toString(),
-                ProtocolStep.MARKERS_WRITTEN.name(),
+                ProtocolStep.OUTPUT_VERIFIED.name(),
                 Originals.DELETE.name()))) {
-      child.awaitLine("AT MARKERS_WRITTEN ", STEP_TIMEOUT);
+      child.awaitLine("AT OUTPUT_VERIFIED ", STEP_TIMEOUT);
       child.kill();
     }
     // No step is heard inside the batch delete, so make the state a kill there leaves: the first
-    // half of the bin's originals deleted, their markers still there.
+    // half of the bin's originals deleted. Every input also gets a marker, as a Baler that marked
+    // inputs before deleting them left it; recovery must not leave those behind.
     JsonNode record = JSON.readTree(Files.readAllBytes(directory.journalRecords().get(0)));
     List<Path> inputs = new ArrayList<>();
     record.get("inputs").forEach(input -> inputs.add(Location.of(input.asText()).toLocalPath()));
+    for (Path input : inputs) {
+      Files.write(marker(input), "{}".getBytes(StandardCharsets.UTF_8));
+    }
     for (Path input : inputs.subList(0, inputs.size() / 2)) {
       Files.delete(input);
     }
@@ -164,7 +169,7 @@ class CrashRecoveryIT {
                             + (inputs.size() - inputs.size() / 2)
                             + " of "
                             + inputs.size()
-                            + " inputs marked and deleted"));
+                            + " inputs deleted"));
     directory.assertHoldsExactlyTheOriginalRows(Originals.DELETE);
   }
 
@@ -182,19 +187,19 @@ class CrashRecoveryIT {
       first.awaitLine("AT OUTPUT_VERIFIED ", STEP_TIMEOUT);
       first.kill();
     }
-    // The second run's first markers are written by its recovery of the first run's bin.
+    // The second run's first deletion is its recovery of the first run's bin.
     try (ChildJvm second =
         ChildJvm.start(
             "second",
             temp,
             List.of(
                 directory.root().toString(),
-                ProtocolStep.MARKERS_WRITTEN.name(),
+                ProtocolStep.ORIGINALS_DELETED.name(),
                 Originals.DELETE.name()))) {
-      second.awaitLine("AT MARKERS_WRITTEN ", STEP_TIMEOUT);
+      second.awaitLine("AT ORIGINALS_DELETED ", STEP_TIMEOUT);
       second.kill();
     }
-    assertStoppedAt(directory, ProtocolStep.MARKERS_WRITTEN.name(), "");
+    assertStoppedAt(directory, ProtocolStep.ORIGINALS_DELETED.name(), Originals.DELETE, "");
 
     CompactionResult result =
         new CompactionRunner(
@@ -283,7 +288,8 @@ class CrashRecoveryIT {
    * Checks that the killed run stopped where it said: the open journal record's state, and which of
    * its output, inputs and markers exist.
    */
-  private static void assertStoppedAt(CompactedDirectory directory, String stopAt, String at)
+  private static void assertStoppedAt(
+      CompactedDirectory directory, String stopAt, Originals originals, String at)
       throws IOException {
     List<Path> records = directory.journalRecords();
     if (stopAt.equals(ProtocolStep.JOURNAL_CLOSED.name())) {
@@ -324,8 +330,14 @@ class CrashRecoveryIT {
       case "MARKERS_WRITTEN" -> {
         assertThat(state).isEqualTo("VERIFIED");
         assertThat(output).exists();
-        assertThat(inputs).allSatisfy(input -> assertThat(input).exists());
-        assertThat(inputs).allSatisfy(input -> assertThat(marker(input)).exists());
+        if (originals == Originals.KEEP) {
+          assertThat(inputs).allSatisfy(input -> assertThat(input).exists());
+          assertThat(inputs).allSatisfy(input -> assertThat(marker(input)).exists());
+        } else {
+          // removed originals need no marker: the journal record covers them until it closes
+          assertThat(inputs).allSatisfy(input -> assertThat(input).doesNotExist());
+          assertThat(inputs).allSatisfy(input -> assertThat(marker(input)).doesNotExist());
+        }
       }
       case "ORIGINALS_DELETED" -> {
         assertThat(state).isEqualTo("VERIFIED");
