@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.parquet.bytes.BytesInput;
-import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
@@ -95,7 +95,7 @@ public enum Codec {
             .getBytes(StandardCharsets.UTF_8);
     // A factory of its own: parquet-java's caches compressors in a plain map, and probes of
     // different codecs may run at once.
-    CodecFactory factory = ParquetRuntime.newCodecFactory();
+    CompressionCodecFactory factory = ParquetRuntime.newCodecFactory();
     try {
       BytesInput compressed =
           factory.getCompressor(codec.parquetName).compress(BytesInput.from(sample));

@@ -24,10 +24,10 @@ import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.format.Util;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
-import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -98,8 +98,8 @@ public final class ParquetMerger {
     ParquetProperties properties = options.parquetProperties();
     ParquetProperties plainProperties = options.parquetProperties(false);
     ParquetOutputFile parquetOutput = new ParquetOutputFile(output);
-    CodecFactory codecs = ParquetRuntime.newCodecFactory();
-    CodecFactory decompressors = ParquetRuntime.newCodecFactory();
+    CompressionCodecFactory codecs = ParquetRuntime.newCodecFactory();
+    CompressionCodecFactory decompressors = ParquetRuntime.newCodecFactory();
     Map<Integer, OpenInput> open = new HashMap<>();
     ExecutorService opener =
         Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
@@ -297,7 +297,7 @@ public final class ParquetMerger {
       List<Slice> rowGroup,
       List<MergeInput> inputs,
       Map<Integer, OpenInput> open,
-      CodecFactory decompressors,
+      CompressionCodecFactory decompressors,
       ExecutorService opener)
       throws IOException {
     Map<Integer, Future<OpenInput>> opening = new LinkedHashMap<>();
@@ -401,7 +401,7 @@ public final class ParquetMerger {
       List<Slice> rowGroup,
       ColumnDescriptor descriptor,
       int column,
-      CodecFactory decompressors)
+      CompressionCodecFactory decompressors)
       throws IOException {
     List<CarriedChunk> chunks = new ArrayList<>();
     for (int i = 0; i < rowGroup.size(); i++) {
@@ -540,7 +540,8 @@ public final class ParquetMerger {
       this.stream = stream;
     }
 
-    static OpenInput open(MergeInput input, CodecFactory decompressors) throws IOException {
+    static OpenInput open(MergeInput input, CompressionCodecFactory decompressors)
+        throws IOException {
       var location = input.file().location();
       // One stream for parquet-java's reads and for carried chunks: one open file, and on S3 one
       // response (or one whole-object read) rather than two.
@@ -632,7 +633,10 @@ public final class ParquetMerger {
 
     /** Reads one column chunk as stored, for carrying over; empty if a page cannot be. */
     Optional<CarriedChunk> readCarried(
-        int rowGroup, int column, ColumnDescriptor descriptor, CodecFactory decompressors)
+        int rowGroup,
+        int column,
+        ColumnDescriptor descriptor,
+        CompressionCodecFactory decompressors)
         throws IOException {
       ColumnChunkMetaData chunk = footer.rowGroups().get(rowGroup).getColumns().get(column);
       byte[] stored = new byte[Math.toIntExact(chunk.getTotalSize())];

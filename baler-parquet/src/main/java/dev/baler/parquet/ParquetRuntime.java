@@ -21,22 +21,23 @@ final class ParquetRuntime {
   /**
    * A codec factory for one thread's use; release it with {@code release()} when done.
    * parquet-java's factory caches one compressor and one decompressor per codec, and these are not
-   * thread-safe.
+   * thread-safe. Snappy pages are decompressed as {@link PageCodecs} says.
    */
-  static CodecFactory newCodecFactory() {
-    return new CodecFactory(CONFIGURATION, PAGE_SIZE_HINT);
+  static CompressionCodecFactory newCodecFactory() {
+    return new PageCodecs(new CodecFactory(CONFIGURATION, PAGE_SIZE_HINT));
   }
 
   /**
-   * Read options with a codec factory of their own, for one reader (which releases it on close).
-   * Page checksums are verified where the writer stored them, so that corrupt page data is detected
-   * rather than copied. Built on the shared configuration: parquet-java's default builder makes a
-   * new Hadoop configuration each time, which parses Hadoop's XML defaults and costs milliseconds
-   * per file.
+   * Read options with a codec factory of their own ({@link #newCodecFactory()}), for one reader
+   * (which releases it on close). Page checksums are verified where the writer stored them, so that
+   * corrupt page data is detected rather than copied. Built on the shared configuration:
+   * parquet-java's default builder makes a new Hadoop configuration each time, which parses
+   * Hadoop's XML defaults and costs milliseconds per file.
    */
   static ParquetReadOptions readOptions() {
     return ParquetReadOptions.builder(new HadoopParquetConfiguration(CONFIGURATION))
         .usePageChecksumVerification(true)
+        .withCodecFactory(newCodecFactory())
         .build();
   }
 
