@@ -56,25 +56,50 @@ final class ColumnCopier {
 
     /** Folds a number's bits (a float's or an int's sign-extended) into {@code row}. */
     void foldNumber(int row, long bits, long tag) {
-      fold(
-          row,
-          Hashing.mix(bits * Hashing.LANE1 + tag),
-          Hashing.mix(Long.rotateLeft(bits, 31) ^ (tag * Hashing.LANE2) ^ 0x5BD1E995L));
+      fold(row, numberElement1(bits, tag), numberElement2(bits, tag));
     }
 
     /** Folds a byte string, given by its two {@link Hashing.Bytes} lanes, into {@code row}. */
     void foldBytes(int row, long bytes1, long bytes2, long tag) {
-      fold(row, Hashing.mix(bytes1 + tag), Hashing.mix(bytes2 ^ (tag * Hashing.LANE2)));
+      fold(row, bytesElement1(bytes1, tag), bytesElement2(bytes2, tag));
     }
 
     /** Folds a null (a value below the column's maximum definition level) into {@code row}. */
     void foldNull(int row, long tag) {
-      fold(row, Hashing.mix(tag ^ 0x1B873593L), Hashing.mix(tag * Hashing.LANE1 + 0xCC9E2D51L));
+      fold(row, nullElement1(tag), nullElement2(tag));
     }
 
-    private void fold(int row, long element1, long element2) {
+    /**
+     * Folds a value's two elements into {@code row}: the elements of the fold methods, computed
+     * ahead by {@link ColumnElements} for values that recur.
+     */
+    void fold(int row, long element1, long element2) {
       lane1[row] = (lane1[row] ^ element1) * Hashing.LANE1;
       lane2[row] = (lane2[row] + element2) * Hashing.LANE2;
+    }
+
+    static long numberElement1(long bits, long tag) {
+      return Hashing.mix(bits * Hashing.LANE1 + tag);
+    }
+
+    static long numberElement2(long bits, long tag) {
+      return Hashing.mix(Long.rotateLeft(bits, 31) ^ (tag * Hashing.LANE2) ^ 0x5BD1E995L);
+    }
+
+    static long bytesElement1(long bytes1, long tag) {
+      return Hashing.mix(bytes1 + tag);
+    }
+
+    static long bytesElement2(long bytes2, long tag) {
+      return Hashing.mix(bytes2 ^ (tag * Hashing.LANE2));
+    }
+
+    static long nullElement1(long tag) {
+      return Hashing.mix(tag ^ 0x1B873593L);
+    }
+
+    static long nullElement2(long tag) {
+      return Hashing.mix(tag * Hashing.LANE1 + 0xCC9E2D51L);
     }
 
     /**

@@ -45,6 +45,7 @@ final class ColumnHasher {
   // A dictionary's entries, hashed once: bits for numbers, two lanes for byte strings.
   private long[] dictionary1;
   private long[] dictionary2;
+  private ColumnElements elements;
 
   private ColumnHasher(ColumnDescriptor descriptor, int column, ColumnBloomFilter bloomFilter) {
     this.descriptor = descriptor;
@@ -104,6 +105,18 @@ final class ColumnHasher {
       decodable &= copied instanceof DataPageV1 v1 && hasher.isDecodable(v1);
     }
     if (decodable && (dictionary == null || hasher.readDictionary(dictionary))) {
+      long values = 0;
+      for (DataPage page : pages) {
+        values += page.getValueCount();
+      }
+      hasher.elements =
+          new ColumnElements(
+              column,
+              hasher.maxRepetition,
+              hasher.maxDefinition,
+              hasher.dictionary1,
+              hasher.dictionary2,
+              values);
       int row = firstRow;
       for (DataPage page : pages) {
         row = hasher.hashPage((DataPageV1) page, hashes, row);
@@ -183,7 +196,6 @@ final class ColumnHasher {
       position = readLevels(bytes, position, maxDefinition, definitions, count);
     }
     boolean dictionaryEncoded = page.getValueEncoding() != Encoding.PLAIN;
-    boolean byteString = isByteString(type);
     if (dictionaryEncoded) {
       if (dictionary1 == null) {
         throw new IllegalStateException(
@@ -210,20 +222,15 @@ final class ColumnHasher {
       if (repetition == 0) {
         row++;
       }
-      long tag = ColumnCopier.RowHashes.tag(column, repetition, definition);
       if (definition != maxDefinition) {
-        hashes.foldNull(row, tag);
+        elements.foldNull(hashes, row, repetition, definition);
         continue;
       }
       if (dictionaryEncoded) {
-        int index = indexes[value++];
-        if (byteString) {
-          hashes.foldBytes(row, dictionary1[index], dictionary2[index], tag);
-        } else {
-          hashes.foldNumber(row, dictionary1[index], tag);
-        }
+        elements.foldEntry(hashes, row, repetition, indexes[value++]);
         continue;
       }
+      long tag = ColumnCopier.RowHashes.tag(column, repetition, definition);
       switch (type) {
         case INT32, FLOAT -> {
           if (bloomFilter != null) {

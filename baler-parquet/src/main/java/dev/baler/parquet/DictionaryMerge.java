@@ -185,7 +185,7 @@ final class DictionaryMerge {
     boolean byteString = ColumnHasher.isByteString(type);
     int entries = byteString ? strings.size() : bits.size();
     long[] entry1 = new long[entries];
-    long[] entry2 = new long[entries];
+    long[] entry2 = byteString ? new long[entries] : null;
     Hashing.Bytes bytesHash = new Hashing.Bytes();
     for (int entry = 0; entry < entries; entry++) {
       if (byteString) {
@@ -198,6 +198,15 @@ final class DictionaryMerge {
       }
     }
     int maxDefinition = descriptor.getMaxDefinitionLevel();
+    long values = 0;
+    for (List<Page> pages : inputs) {
+      for (Page page : pages) {
+        values += page.values();
+      }
+    }
+    ColumnElements elements =
+        new ColumnElements(
+            column, descriptor.getMaxRepetitionLevel(), maxDefinition, entry1, entry2, values);
     int row = -1;
     for (List<Page> pages : inputs) {
       for (Page page : pages) {
@@ -208,14 +217,10 @@ final class DictionaryMerge {
           if (repetition == 0) {
             row++;
           }
-          long tag = ColumnCopier.RowHashes.tag(column, repetition, definition);
           if (definition != maxDefinition) {
-            hashes.foldNull(row, tag);
-          } else if (byteString) {
-            int index = page.indexes()[value++];
-            hashes.foldBytes(row, entry1[index], entry2[index], tag);
+            elements.foldNull(hashes, row, repetition, definition);
           } else {
-            hashes.foldNumber(row, entry1[page.indexes()[value++]], tag);
+            elements.foldEntry(hashes, row, repetition, page.indexes()[value++]);
           }
         }
       }
