@@ -25,6 +25,8 @@ import java.util.Set;
  * @param python the Python interpreter with pyarrow, duckdb and polars; empty to skip the peers
  * @param peersScript the script that runs the peers
  * @param store where the runs work: local disk or S3 through a server on {@code 127.0.0.1}
+ * @param keepOriginals whether baler keeps its inputs, each marked {@code .processed} ({@code
+ *     --delete-originals=false}), rather than deleting them once verified, as it does by default
  * @param json where the JSON report goes; empty for a new file under {@code results/} of the work
  *     directory
  */
@@ -42,6 +44,7 @@ record BenchmarkOptions(
     Optional<Path> python,
     Path peersScript,
     Store store,
+    boolean keepOriginals,
     Optional<Path> json) {
 
   /** Where the tools read their input and write their output. */
@@ -73,6 +76,11 @@ record BenchmarkOptions(
         --peers PATH         the peers script (default baler-bench/src/main/python/peers.py)
         --store local|s3     where the tools work: local disk, or s3:// through an in-memory
                              S3Proxy on 127.0.0.1 run as its own process (default local)
+        --originals delete|keep
+                             what baler does with its inputs once their rows are verified in
+                             its outputs: delete them, its default, or keep them, each marked
+                             .processed (--delete-originals=false); peers leave theirs
+                             (default delete)
         --json PATH          the JSON report (default WORK_DIR/results/<time>-<files>x<rows>.json)
       The reference set is --files 2000 --rows 2000; for memory growth try --files 20000 --rows 200.
       """;
@@ -120,6 +128,7 @@ record BenchmarkOptions(
         python,
         peersScript,
         store,
+        keepOriginals,
         json);
   }
 
@@ -144,6 +153,7 @@ record BenchmarkOptions(
     Optional<Path> python = Optional.of(Path.of(".venv-bench", "bin", "python"));
     Path peersScript = Path.of("baler-bench", "src", "main", "python", "peers.py");
     Store store = Store.LOCAL;
+    boolean keepOriginals = false;
     Optional<Path> json = Optional.empty();
     List<String> remaining = new ArrayList<>(arguments);
     while (!remaining.isEmpty()) {
@@ -174,6 +184,7 @@ record BenchmarkOptions(
             python = value.equals("none") ? Optional.empty() : Optional.of(Path.of(value));
         case "--peers" -> peersScript = Path.of(value);
         case "--store" -> store = storeValue(value);
+        case "--originals" -> keepOriginals = keepValue(value);
         case "--json" -> json = Optional.of(Path.of(value));
         default -> throw new IllegalArgumentException("Invalid argument: unknown option " + name);
       }
@@ -192,7 +203,18 @@ record BenchmarkOptions(
         python,
         peersScript,
         store,
+        keepOriginals,
         json);
+  }
+
+  private static boolean keepValue(String value) {
+    return switch (value) {
+      case "delete" -> false;
+      case "keep" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "Invalid argument --originals " + value + ": must be delete or keep");
+    };
   }
 
   private static TelemetryDataset.Encoding encodingValue(String value) {

@@ -260,8 +260,10 @@ public final class EndToEndBenchmark {
               "--target-bytes",
               target,
               "--row-group-size",
-              rowGroup,
-              "--delete-originals=false"));
+              rowGroup));
+      if (options.keepOriginals()) {
+        command.add("--delete-originals=false");
+      }
       command.addAll(area.balerArguments());
       return command;
     }

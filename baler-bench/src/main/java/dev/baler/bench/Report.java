@@ -71,13 +71,14 @@ final class Report {
     table.append(
         format(
             "End-to-end compaction of %,d files x %,d rows (%,d rows, %,d bytes, %s encoding) on %s,"
-                + " %s%n",
+                + " baler %s its originals, %s%n",
             input.summary().files(),
             options.rows(),
             input.summary().rows(),
             input.summary().bytes(),
             options.encoding().name().toLowerCase(java.util.Locale.ROOT),
             storeName(),
+            options.keepOriginals() ? "keeping" : "deleting",
             options.repeat() == 1 ? "one run each" : "median of " + options.repeat() + " runs"));
     table.append(
         format(
@@ -173,6 +174,7 @@ final class Report {
     settings.put("target_bytes", options.targetBytes());
     settings.put("row_group_rows", options.rowGroupRows());
     settings.put("store", options.store().name().toLowerCase(Locale.ROOT));
+    settings.put("baler_originals", options.keepOriginals() ? "keep" : "delete");
     ObjectNode inputNode = root.putObject("input");
     inputNode.put("files", input.summary().files());
     inputNode.put("rows", input.summary().rows());

@@ -23,6 +23,16 @@ class BenchmarkOptionsTest {
   }
 
   @Test
+  void parse_balerDeletesItsOriginalsUnlessKeepingIsAsked() {
+    assertThat(BenchmarkOptions.parse(List.of()).keepOriginals()).isFalse();
+    assertThat(BenchmarkOptions.parse(List.of("--originals", "keep")).keepOriginals()).isTrue();
+    assertThat(BenchmarkOptions.parse(List.of("--originals=delete")).keepOriginals()).isFalse();
+    assertThatThrownBy(() -> BenchmarkOptions.parse(List.of("--originals", "move")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid argument --originals move: must be delete or keep");
+  }
+
+  @Test
   void isOutput_balerKeepsItsCompactedFilesOutsideItsJournal() {
     assertThat(Tool.BALER.isOutput("sensor_data.1704153600000.c.parquet")).isTrue();
     assertThat(Tool.BALER.isOutput("sensor_data.1704153600000.parquet")).isFalse();
