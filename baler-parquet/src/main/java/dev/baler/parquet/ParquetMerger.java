@@ -5,12 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.baler.storage.OutputFile;
 import dev.baler.storage.StorageOutputStream;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,7 +106,9 @@ public final class ParquetMerger {
     ExecutorService opener =
         Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
     try {
-      OpenInput first = OpenInput.open(inputs.get(0), decompressors);
+      OpenInput first =
+          OpenInput.open(
+              inputs.get(0), decompressors, inputs.get(0).layout().length() <= WHOLE_FILE_BYTES);
       open.put(0, first);
       MessageType schema = first.footer.schema();
       Map<String, String> sharedMetadata = new LinkedHashMap<>(first.footer.keyValueMetadata());
@@ -131,11 +135,17 @@ public final class ParquetMerger {
         long windowBytes = 0;
         long inputBytes = 0;
         int rows = 0;
-        for (OpenInput opened : openAll(rowGroup, inputs, open, decompressors, opener)) {
+        for (OpenInput opened :
+            openAll(rowGroup, inputs, open, decompressors, opener, WINDOW_BYTES)) {
           Map<String, String> metadata = opened.footer.keyValueMetadata();
           sharedMetadata
               .entrySet()
               .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
+        }
+        // files read whole as they opened
+        for (int input :
+            new LinkedHashSet<>(rowGroup.stream().map(slice -> slice.input).toList())) {
+          windowBytes += open.get(input).stream.windowBytes();
         }
         for (Slice slice : rowGroup) {
           OpenInput source = open.get(slice.input);
@@ -285,9 +295,11 @@ public final class ParquetMerger {
 
   /**
    * Opens the inputs of an output row group that are not open yet, {@value #OPEN_THREADS} at a
-   * time, and adds them to {@code open}: opening reads a footer (on S3 a small file is fetched
-   * whole by that read), and one read after another would leave a bin waiting on the store most of
-   * the time. Inputs already open stay as they are.
+   * time, and adds them to {@code open}: opening reads a footer, and one read after another would
+   * leave a bin waiting on the store most of the time. Inputs already open stay as they are. A file
+   * of at most {@value #WHOLE_FILE_BYTES} bytes is read whole as it opens, while the files read
+   * whole add up to at most {@code wholeFileBudget} bytes: its footer and its data then cost one
+   * read (on S3 one GET) rather than two.
    *
    * @return the inputs opened by this call, in the row group's order
    * @throws IOException the first failure in the row group's order, once every open has ended; the
@@ -298,13 +310,20 @@ public final class ParquetMerger {
       List<MergeInput> inputs,
       Map<Integer, OpenInput> open,
       CompressionCodecFactory decompressors,
-      ExecutorService opener)
+      ExecutorService opener,
+      long wholeFileBudget)
       throws IOException {
     Map<Integer, Future<OpenInput>> opening = new LinkedHashMap<>();
+    long wholeFileBytes = 0;
     for (Slice slice : rowGroup) {
       if (!open.containsKey(slice.input) && !opening.containsKey(slice.input)) {
         MergeInput input = inputs.get(slice.input);
-        opening.put(slice.input, opener.submit(() -> OpenInput.open(input, decompressors)));
+        long length = input.layout().length();
+        boolean whole = length <= WHOLE_FILE_BYTES && wholeFileBytes + length <= wholeFileBudget;
+        if (whole) {
+          wholeFileBytes += length;
+        }
+        opening.put(slice.input, opener.submit(() -> OpenInput.open(input, decompressors, whole)));
       }
     }
     List<OpenInput> opened = new ArrayList<>();
@@ -517,6 +536,9 @@ public final class ParquetMerger {
    */
   private static final long WINDOW_BYTES = 32L << 20;
 
+  /** The largest input file read whole as it opens; see {@link #openAll}. */
+  static final long WHOLE_FILE_BYTES = 1 << 20;
+
   /** Inputs of an output row group opened at once; see {@link #openAll}. */
   static final int OPEN_THREADS = 8;
 
@@ -540,7 +562,12 @@ public final class ParquetMerger {
       this.stream = stream;
     }
 
-    static OpenInput open(MergeInput input, CompressionCodecFactory decompressors)
+    /**
+     * Opens an input and reads its footer.
+     *
+     * @param whole whether to read the whole file into the stream's window first, footer and data
+     */
+    static OpenInput open(MergeInput input, CompressionCodecFactory decompressors, boolean whole)
         throws IOException {
       var location = input.file().location();
       // One stream for parquet-java's reads and for carried chunks: one open file, and on S3 one
@@ -548,6 +575,14 @@ public final class ParquetMerger {
       WindowedStream stream = new WindowedStream(input.file().newStream());
       ParquetFileReader reader;
       try {
+        if (whole) {
+          try {
+            stream.include(0, input.layout().length());
+          } catch (EOFException e) {
+            throw new InvalidParquetFileException(
+                location, "the file changed since it was planned: it is shorter", e);
+          }
+        }
         reader =
             ParquetFileReader.open(
                 new ParquetInputFile(input.file()),
@@ -624,7 +659,10 @@ public final class ParquetMerger {
         start = Math.min(start, chunk.getStartingPos());
         end = Math.max(end, chunk.getStartingPos() + chunk.getTotalSize());
       }
-      if (start >= end || end - start > budget || end > footer.length()) {
+      if (start >= end || stream.covers(start, end)) {
+        return 0;
+      }
+      if (end - start > budget || end > footer.length()) {
         return 0;
       }
       stream.include(start, end);

@@ -27,6 +27,9 @@ final class WindowedStream extends SeekableInputStream {
    * already when that is adjacent or overlapping; reads the new span from the file.
    */
   void include(long start, long end) throws IOException {
+    if (covers(start, end)) {
+      return;
+    }
     if (window != null && start <= windowStart + window.length && end >= windowStart) {
       start = Math.min(start, windowStart);
       end = Math.max(end, windowStart + window.length);
@@ -36,6 +39,16 @@ final class WindowedStream extends SeekableInputStream {
     file.readFully(bytes, 0, bytes.length);
     window = bytes;
     windowStart = start;
+  }
+
+  /** Whether the window holds {@code start} to {@code end} (exclusive) already. */
+  boolean covers(long start, long end) {
+    return window != null && start >= windowStart && end <= windowStart + window.length;
+  }
+
+  /** The bytes the window holds. */
+  long windowBytes() {
+    return window == null ? 0 : window.length;
   }
 
   /** Frees the window; later reads go to the file. */
