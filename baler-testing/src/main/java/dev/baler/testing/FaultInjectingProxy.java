@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +66,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
   private final ExecutorService connections;
   private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
   private final AtomicLong forwarded = new AtomicLong();
+  private final Map<String, AtomicLong> forwardedByMethod = new ConcurrentHashMap<>();
   private volatile boolean enabled = true;
   private volatile boolean closed;
 
@@ -137,6 +140,17 @@ public final class FaultInjectingProxy implements AutoCloseable {
     return forwarded.get();
   }
 
+  /**
+   * How many requests of each HTTP method ({@code GET}, {@code PUT}, ...) were forwarded so far, as
+   * {@link #forwarded()} counts them; a test of how many requests a job costs can run through a
+   * proxy with no faults.
+   */
+  public Map<String, Long> forwardedByMethod() {
+    Map<String, Long> counts = new TreeMap<>();
+    forwardedByMethod.forEach((method, count) -> counts.put(method, count.get()));
+    return counts;
+  }
+
   /** Stops accepting and drops open connections. */
   @Override
   public void close() throws IOException {
@@ -195,6 +209,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
       }
       if (fault == null || fault == Fault.RESET_AFTER) {
         forwarded.incrementAndGet();
+        forwardedByMethod
+            .computeIfAbsent(request.method(), method -> new AtomicLong())
+            .incrementAndGet();
         forward(request, toClient, fault == Fault.RESET_AFTER, client);
         return;
       }
@@ -276,6 +293,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
   /** A request as read from the client, re-headed for forwarding. */
   private record Request(byte[] head, byte[] body) {
+    /** The request line's method, such as {@code GET}. */
+    String method() {
+      String head = new String(this.head, ISO_8859_1);
+      int space = head.indexOf(' ');
+      return space < 0 ? head : head.substring(0, space);
+    }
+
     static Request read(InputStream in, OutputStream out) throws IOException {
       String head = new String(readHead(in), ISO_8859_1);
       String[] lines = head.split("\r\n");
