@@ -45,11 +45,15 @@ import java.util.concurrent.Future;
  * than half of it fits the share) or the next file would take it past the target size. A partition
  * with fewer than {@code --min-files} usable files, and a bin of a single file, are left alone.
  *
- * <p>Footers are read in parallel, {@value #FOOTER_THREADS} at a time. Thread-safe; each call plans
+ * <p>Footers are read in parallel, {@value #FOOTER_THREADS} at a time, at most {@value
+ * #FOOTERS_AHEAD_PER_THREAD} per thread ahead of the one being taken. Thread-safe; each call plans
  * anew.
  */
 public final class CompactionPlanner {
   static final int FOOTER_THREADS = 8;
+
+  /** Footers read ahead per thread of the footer the planner takes next. */
+  static final int FOOTERS_AHEAD_PER_THREAD = 4;
 
   private final Storage storage;
   private final CompactionOptions options;
@@ -364,11 +368,15 @@ public final class CompactionPlanner {
               return thread;
             });
     try {
+      // Read ahead of the file being taken by at most a few reads per thread: a whole footer
+      // waits in its future until taken, and one slow read must not let thousands pile up.
+      int window = FOOTER_THREADS * FOOTERS_AHEAD_PER_THREAD;
       List<Future<FooterOutcome>> futures = new ArrayList<>();
-      for (FileEntry entry : entries) {
-        futures.add(executor.submit(() -> readFooter(entry)));
-      }
       for (int i = 0; i < entries.size(); i++) {
+        for (int next = futures.size(); next < entries.size() && next <= i + window; next++) {
+          FileEntry entry = entries.get(next);
+          futures.add(executor.submit(() -> readFooter(entry)));
+        }
         FooterOutcome read = futures.get(i).get();
         futures.set(i, null); // drop the whole footer as soon as its layout is taken
         FooterOutcome outcome = read;
