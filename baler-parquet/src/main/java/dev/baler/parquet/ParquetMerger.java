@@ -577,7 +577,7 @@ public final class ParquetMerger {
       try {
         if (whole) {
           try {
-            stream.include(0, input.layout().length());
+            stream.loadWhole(input.layout().length());
           } catch (EOFException e) {
             throw new InvalidParquetFileException(
                 location, "the file changed since it was planned: it is shorter", e);

@@ -17,6 +17,7 @@ final class WindowedStream extends SeekableInputStream {
   private long position;
   private byte[] window;
   private long windowStart;
+  private boolean whole;
 
   WindowedStream(SeekableInputStream file) {
     this.file = requireNonNull(file, "file is null");
@@ -41,6 +42,19 @@ final class WindowedStream extends SeekableInputStream {
     windowStart = start;
   }
 
+  /**
+   * Reads the whole file, {@code length} bytes, into the window, which then stays until the stream
+   * closes, and closes the file: every later read is served from memory. On S3 that also frees the
+   * copy of a small object that its stream keeps.
+   *
+   * @throws java.io.EOFException if the file is shorter
+   */
+  void loadWhole(long length) throws IOException {
+    include(0, length);
+    whole = true;
+    file.close();
+  }
+
   /** Whether the window holds {@code start} to {@code end} (exclusive) already. */
   boolean covers(long start, long end) {
     return window != null && start >= windowStart && end <= windowStart + window.length;
@@ -51,9 +65,11 @@ final class WindowedStream extends SeekableInputStream {
     return window == null ? 0 : window.length;
   }
 
-  /** Frees the window; later reads go to the file. */
+  /** Frees the window, unless it holds the whole file; later reads go to the file. */
   void dropWindow() {
-    window = null;
+    if (!whole) {
+      window = null;
+    }
   }
 
   @Override
@@ -81,6 +97,8 @@ final class WindowedStream extends SeekableInputStream {
     if (window != null && position >= windowStart && position < windowStart + window.length) {
       read = (int) Math.min(length, windowStart + window.length - position);
       System.arraycopy(window, (int) (position - windowStart), buffer, offset, read);
+    } else if (whole) {
+      return -1;
     } else {
       file.seek(position);
       read = file.read(buffer, offset, length);
@@ -95,6 +113,8 @@ final class WindowedStream extends SeekableInputStream {
   @Override
   public void close() throws IOException {
     window = null;
-    file.close();
+    if (!whole) {
+      file.close();
+    }
   }
 }

@@ -32,6 +32,64 @@ class WindowedStreamTest {
     }
   }
 
+  @Test
+  void loadWhole_servesEveryReadFromMemoryAfterClosingTheFile() throws IOException {
+    byte[] content = new byte[1000];
+    for (int i = 0; i < content.length; i++) {
+      content[i] = (byte) (i * 3);
+    }
+    storage.newOutputFile(FILE).write(content);
+    boolean[] closed = new boolean[1];
+    var file =
+        new dev.baler.storage.SeekableInputStream() {
+          private final dev.baler.storage.SeekableInputStream delegate =
+              storage.newInputFile(FILE).newStream();
+
+          @Override
+          public long position() throws IOException {
+            return delegate.position();
+          }
+
+          @Override
+          public void seek(long position) throws IOException {
+            if (closed[0]) {
+              throw new IOException("closed");
+            }
+            delegate.seek(position);
+          }
+
+          @Override
+          public int read() throws IOException {
+            return delegate.read();
+          }
+
+          @Override
+          public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (closed[0]) {
+              throw new IOException("closed");
+            }
+            return delegate.read(buffer, offset, length);
+          }
+
+          @Override
+          public void close() throws IOException {
+            closed[0] = true;
+            delegate.close();
+          }
+        };
+    try (WindowedStream stream = new WindowedStream(file)) {
+      stream.loadWhole(content.length);
+
+      assertThat(closed[0]).as("file closed once read whole").isTrue();
+      assertThat(stream.windowBytes()).isEqualTo(content.length);
+      stream.dropWindow(); // kept: it is the whole file
+      assertThat(readAt(stream, 990, 10)).isEqualTo(slice(content, 990, 10));
+      assertThat(readAt(stream, 0, 1000)).isEqualTo(content);
+      stream.seek(1000);
+      assertThat(stream.read()).isEqualTo(-1);
+    }
+  }
+
   private static byte[] readAt(WindowedStream stream, long position, int length)
       throws IOException {
     byte[] bytes = new byte[length];
