@@ -142,7 +142,7 @@ public final class ParquetMerger {
               .entrySet()
               .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
         }
-        // files read whole as they opened
+        // windows held already: the files read whole as they opened
         for (int input :
             new LinkedHashSet<>(rowGroup.stream().map(slice -> slice.input).toList())) {
           windowBytes += open.get(input).stream.windowBytes();
