@@ -34,16 +34,18 @@ import java.util.concurrent.Future;
  * {@link CompactionPlan}. Writes nothing.
  *
  * <p>Selection: {@code .parquet}/{@code .parq} files that are not compacted outputs, have no {@code
- * .processed} marker, are not in a hidden or {@code _baler/} directory, when a time window is set,
- * whose name carries a time stamp inside it, and when date partitions are selected, that lie in a
- * directory {@code date=YYYY-MM-DD} of a selected date directly below the source (only those
- * directories are listed). Grouping: by partition (the directory a file is in; partitions are never
- * mixed), then within a partition by schema: the schema most files share is compacted and files of
- * other schemas are skipped with the difference as the reason. Packing: in time-stamp order (then
- * name order), consecutive files go into one bin until it holds about an equal share of the group's
- * bytes (the group's bytes over the fewest bins of at most the target size; a file goes in if more
- * than half of it fits the share) or the next file would take it past the target size. A partition
- * with fewer than {@code --min-files} usable files, and a bin of a single file, are left alone.
+ * .processed} marker, are not inputs of a bin left open in the journal of this directory, of one
+ * above it or of one below it (they are skipped with the record named), are not in a hidden or
+ * {@code _baler/} directory, when a time window is set, whose name carries a time stamp inside it,
+ * and when date partitions are selected, that lie in a directory {@code date=YYYY-MM-DD} of a
+ * selected date directly below the source (only those directories are listed). Grouping: by
+ * partition (the directory a file is in; partitions are never mixed), then within a partition by
+ * schema: the schema most files share is compacted and files of other schemas are skipped with the
+ * difference as the reason. Packing: in time-stamp order (then name order), consecutive files go
+ * into one bin until it holds about an equal share of the group's bytes (the group's bytes over the
+ * fewest bins of at most the target size; a file goes in if more than half of it fits the share) or
+ * the next file would take it past the target size. A partition with fewer than {@code --min-files}
+ * usable files, and a bin of a single file, are left alone.
  *
  * <p>Footers are read in parallel, {@value #FOOTER_THREADS} at a time, at most {@value
  * #FOOTERS_AHEAD_PER_THREAD} per thread ahead of the one being taken. Thread-safe; each call plans
@@ -86,10 +88,40 @@ public final class CompactionPlanner {
     Set<Location> markers = new HashSet<>();
     Set<String> existingNames = new HashSet<>();
     List<Location> nestedLeases = new ArrayList<>();
+    List<Location> nestedRecords = new ArrayList<>();
     for (Location prefix : prefixesToList(source)) {
-      listInto(source, root, prefix, partitions, markers, existingNames, nestedLeases);
+      listInto(
+          source, root, prefix, partitions, markers, existingNames, nestedLeases, nestedRecords);
     }
-    return plan(source, root, partitions, markers, existingNames, nestedLeases);
+    Map<Location, Location> unfinished = unfinishedInputs(root, nestedRecords);
+    return plan(source, root, partitions, markers, existingNames, nestedLeases, unfinished);
+  }
+
+  /**
+   * The inputs of bins left open in the journals of this directory, of the directories above it,
+   * and of {@code nestedRecords} (records found below it), each with the record that holds it.
+   * Until a run on that record's directory finishes the bin, an input still in place must not be
+   * taken again: removed originals get no marker, and the record is what keeps the rest of them
+   * out.
+   */
+  private Map<Location, Location> unfinishedInputs(Location root, List<Location> nestedRecords)
+      throws IOException {
+    List<Map.Entry<Location, Journal.Entry>> records = new ArrayList<>();
+    for (Optional<Location> directory = Optional.of(root);
+        directory.isPresent();
+        directory = directory.get().parent()) {
+      records.addAll(Journal.openRecords(storage, directory.get()));
+    }
+    for (Location record : nestedRecords) {
+      Journal.read(storage, record).ifPresent(entry -> records.add(Map.entry(record, entry)));
+    }
+    Map<Location, Location> unfinished = new HashMap<>();
+    for (var record : records) {
+      for (String input : record.getValue().inputs()) {
+        unfinished.put(Location.of(input), record.getKey());
+      }
+    }
+    return unfinished;
   }
 
   /**
@@ -116,7 +148,8 @@ public final class CompactionPlanner {
       Map<Location, List<FileEntry>> partitions,
       Set<Location> markers,
       Set<String> existingNames,
-      List<Location> nestedLeases)
+      List<Location> nestedLeases,
+      List<Location> nestedRecords)
       throws IOException {
     FileIterator files = storage.list(prefix);
     while (files.hasNext()) {
@@ -128,6 +161,11 @@ public final class CompactionPlanner {
             && parent.get().path().endsWith("/" + Lease.DIRECTORY)
             && !parent.get().equals(root.resolve(Lease.DIRECTORY))) {
           nestedLeases.add(location);
+        }
+        if (parent.isPresent()
+            && parent.get().path().endsWith("/" + Journal.DIRECTORY)
+            && !parent.get().equals(root.resolve(Journal.DIRECTORY))) {
+          nestedRecords.add(location);
         }
         continue;
       }
@@ -155,7 +193,8 @@ public final class CompactionPlanner {
       Map<Location, List<FileEntry>> partitions,
       Set<Location> markers,
       Set<String> existingNames,
-      List<Location> nestedLeases)
+      List<Location> nestedLeases,
+      Map<Location, Location> unfinished)
       throws IOException {
 
     List<SkippedFile> skipped = new ArrayList<>();
@@ -180,6 +219,18 @@ public final class CompactionPlanner {
       for (FileEntry entry : partition.getValue()) {
         if (markers.contains(FileNames.marker(entry.location()))
             || !inTimeWindow(entry.location())) {
+          continue;
+        }
+        Location record = unfinished.get(entry.location());
+        if (record != null) {
+          skipped.add(
+              new SkippedFile(
+                  entry.location(),
+                  "in a bin left unfinished by "
+                      + record
+                      + "; the next run on "
+                      + Journal.dataDirectoryOf(record)
+                      + " finishes it"));
           continue;
         }
         selected.add(entry);

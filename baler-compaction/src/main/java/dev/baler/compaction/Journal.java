@@ -3,6 +3,7 @@ package dev.baler.compaction;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,26 +110,59 @@ final class Journal {
 
   /** The records left open, oldest run first. */
   List<Map.Entry<Location, Entry>> openRecords() throws IOException {
-    List<Map.Entry<Location, Entry>> records = new ArrayList<>();
-    List<FileEntry> files = storage.list(directory).toList();
+    return openRecords(storage, dataDirectory);
+  }
+
+  /**
+   * The records left open in the journal of {@code dataDirectory}, oldest run first: this run's own
+   * journal, or that of a directory above or below it, whose open bins may hold files this run
+   * lists.
+   *
+   * @throws IOException if a record cannot be read or parsed; the message says what to do
+   */
+  static List<Map.Entry<Location, Entry>> openRecords(Storage storage, Location dataDirectory)
+      throws IOException {
+    List<FileEntry> files = storage.list(dataDirectory.asDirectory().resolve(DIRECTORY)).toList();
     files.sort((a, b) -> a.location().toString().compareTo(b.location().toString()));
+    List<Map.Entry<Location, Entry>> records = new ArrayList<>();
     for (FileEntry file : files) {
-      if (!file.location().fileName().endsWith(".json")) {
-        continue;
-      }
-      byte[] bytes = storage.newInputFile(file.location(), file.length()).readAllBytes();
-      try {
-        records.add(Map.entry(file.location(), StateJson.read(bytes, Entry.class)));
-      } catch (IOException e) {
-        throw new IOException(
-            "Cannot read journal record "
-                + file.location()
-                + ": "
-                + e.getMessage()
-                + "; check the output and inputs it names, then delete it",
-            e);
-      }
+      read(storage, file.location())
+          .ifPresent(entry -> records.add(Map.entry(file.location(), entry)));
     }
     return records;
+  }
+
+  /**
+   * Reads one record; empty if it is not a record (not {@code .json}) or was closed meanwhile.
+   *
+   * @throws IOException if it cannot be read or parsed; the message says what to do
+   */
+  static Optional<Entry> read(Storage storage, Location record) throws IOException {
+    if (!record.fileName().endsWith(".json")) {
+      return Optional.empty();
+    }
+    byte[] bytes;
+    try {
+      bytes = storage.newInputFile(record).readAllBytes();
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(StateJson.read(bytes, Entry.class));
+    } catch (IOException e) {
+      throw new IOException(
+          "Cannot read journal record "
+              + record
+              + ": "
+              + e.getMessage()
+              + "; check the output and inputs it names, then delete it",
+          e);
+    }
+  }
+
+  /** The data directory whose journal holds {@code record}. */
+  static Location dataDirectoryOf(Location record) {
+    // record: DATA/_baler/journal/NAME.json
+    return record.parent().flatMap(Location::parent).flatMap(Location::parent).orElseThrow();
   }
 }

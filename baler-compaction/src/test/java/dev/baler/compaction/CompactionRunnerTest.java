@@ -144,6 +144,86 @@ class CompactionRunnerTest {
   }
 
   @Test
+  void run_leavesAloneTheInputsOfABinLeftOpenInADirectoryBelow() throws IOException {
+    Location day = Location.local(directory.resolve("day")).asDirectory();
+    List<Location> inputs = telemetryIn(day);
+    // a run on day/ was killed while deleting the originals of its verified bin: two are left
+    Location record = openVerifiedRecord(day, inputs.subList(0, 2));
+
+    CompactionResult result =
+        new CompactionRunner(storage, CompactionOptions.builder().build(), CompactionListener.NONE)
+            .run(source());
+
+    assertLeftAlone(result, inputs.subList(0, 2), record, day);
+    assertThat(result.filesProcessed()).isEqualTo(2);
+  }
+
+  @Test
+  void run_leavesAloneTheInputsOfABinLeftOpenInADirectoryAbove() throws IOException {
+    Location day = Location.local(directory.resolve("day")).asDirectory();
+    List<Location> inputs = telemetryIn(day);
+    // a run on the parent directory was killed while deleting the originals of its verified bin
+    Location record = openVerifiedRecord(source(), inputs.subList(0, 2));
+
+    CompactionResult result =
+        new CompactionRunner(storage, CompactionOptions.builder().build(), CompactionListener.NONE)
+            .run(day);
+
+    assertLeftAlone(result, inputs.subList(0, 2), record, source());
+    assertThat(result.filesProcessed()).isEqualTo(2);
+  }
+
+  /** Writes four telemetry files into {@code day}; returns them in name order. */
+  private List<Location> telemetryIn(Location day) throws IOException {
+    TelemetryDataset.builder().files(4).rowsPerFile(100).seed(4).build().write(storage, day);
+    return DuckDbVerifier.parquetFilesUnder(day.toLocalPath()).stream()
+        .map(Location::local)
+        .sorted(java.util.Comparator.comparing(Location::toString))
+        .toList();
+  }
+
+  /** Leaves an open record in the journal of {@code data}: a verified bin of {@code inputs}. */
+  private Location openVerifiedRecord(Location data, List<Location> inputs) throws IOException {
+    Location record = data.resolve(Journal.DIRECTORY + "killed-000000.json");
+    storage
+        .newOutputFile(record)
+        .write(
+            StateJson.write(
+                new Journal.Entry(
+                    "killed",
+                    0,
+                    Journal.State.VERIFIED,
+                    data.resolve("sensor_data.1.c.parquet").toString(),
+                    inputs.stream().map(Location::toString).toList(),
+                    CompactionOptions.Originals.DELETE,
+                    "",
+                    200,
+                    "rows=200 0:0")));
+    return record;
+  }
+
+  private void assertLeftAlone(
+      CompactionResult result, List<Location> inputs, Location record, Location data) {
+    assertThat(result.status()).isEqualTo(CompactionResult.Status.SUCCESS);
+    assertThat(result.skipped())
+        .extracting(SkippedFile::location, SkippedFile::reason)
+        .containsExactlyInAnyOrderElementsOf(
+            inputs.stream()
+                .map(
+                    input ->
+                        tuple(
+                            input,
+                            "in a bin left unfinished by "
+                                + record
+                                + "; the next run on "
+                                + data
+                                + " finishes it"))
+                .toList());
+    assertThat(inputs).allSatisfy(input -> assertThat(input.toLocalPath()).exists());
+    assertThat(record.toLocalPath()).exists();
+  }
+
+  @Test
   void run_keepLeavesOriginalsWithMarkersAndASecondRunDoesNothing() throws IOException {
     List<Path> inputs = telemetry(4, 100);
     RowMultiset before = duckDb.rows(inputs);
