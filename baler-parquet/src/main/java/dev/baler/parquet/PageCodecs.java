@@ -58,6 +58,11 @@ final class PageCodecs implements CompressionCodecFactory {
      */
     @Override
     public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+      if (uncompressedSize == 0) {
+        // an empty section, such as the values of an all-null V2 page, which writers store as no
+        // bytes at all even when the page is marked compressed
+        return BytesInput.empty();
+      }
       ByteBuffer input = bytes.toByteBuffer();
       byte[] array;
       int offset;
@@ -86,6 +91,9 @@ final class PageCodecs implements CompressionCodecFactory {
     public void decompress(
         ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
         throws IOException {
+      if (uncompressedSize == 0) {
+        return;
+      }
       ByteBuffer compressed = input.duplicate();
       compressed.limit(compressed.position() + compressedSize);
       byte[] decompressed = decompress(BytesInput.from(compressed), uncompressedSize).toByteArray();
