@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -135,16 +136,20 @@ public final class ParquetMerger {
         long windowBytes = 0;
         long inputBytes = 0;
         int rows = 0;
+        long heldBytes = 0; // whole files of inputs open already, read in an earlier row group
+        for (int input : inputsOf(rowGroup)) {
+          OpenInput held = open.get(input);
+          heldBytes += held == null ? 0 : held.stream.windowBytes();
+        }
         for (OpenInput opened :
-            openAll(rowGroup, inputs, open, decompressors, opener, WINDOW_BYTES)) {
+            openAll(rowGroup, inputs, open, decompressors, opener, WINDOW_BYTES - heldBytes)) {
           Map<String, String> metadata = opened.footer.keyValueMetadata();
           sharedMetadata
               .entrySet()
               .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
         }
         // windows held already: the files read whole as they opened
-        for (int input :
-            new LinkedHashSet<>(rowGroup.stream().map(slice -> slice.input).toList())) {
+        for (int input : inputsOf(rowGroup)) {
           windowBytes += open.get(input).stream.windowBytes();
         }
         for (Slice slice : rowGroup) {
@@ -353,6 +358,15 @@ public final class ParquetMerger {
       throw error;
     }
     return opened;
+  }
+
+  /** The inputs of a row group's slices, each once, in order. */
+  private static Set<Integer> inputsOf(List<Slice> rowGroup) {
+    Set<Integer> inputs = new LinkedHashSet<>();
+    for (Slice slice : rowGroup) {
+      inputs.add(slice.input);
+    }
+    return inputs;
   }
 
   private static Thread openerThread(Runnable runnable) {
