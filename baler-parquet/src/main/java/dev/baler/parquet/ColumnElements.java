@@ -14,6 +14,7 @@ import dev.baler.parquet.ColumnCopier.RowHashes;
  */
 final class ColumnElements {
   private final int column;
+  private final int maxRepetition;
   private final int maxDefinition;
   private final long[] null1;
   private final long[] null2;
@@ -41,6 +42,7 @@ final class ColumnElements {
       long[] entries2,
       long values) {
     this.column = column;
+    this.maxRepetition = maxRepetition;
     this.maxDefinition = maxDefinition;
     int levels = (maxRepetition + 1) * (maxDefinition + 1);
     null1 = new long[levels];
@@ -60,16 +62,24 @@ final class ColumnElements {
     this.present2 = new long[maxRepetition + 1][];
   }
 
-  /** Folds a null with these levels into {@code row}. */
+  /**
+   * Folds a null with these levels into {@code row}.
+   *
+   * @throws IllegalStateException if a level is above the column's maximum (corrupt levels)
+   */
   void foldNull(RowHashes hashes, int row, int repetition, int definition) {
+    checkLevels(repetition, definition);
     int at = repetition * (maxDefinition + 1) + definition;
     hashes.fold(row, null1[at], null2[at]);
   }
 
   /**
    * Folds dictionary entry {@code entry}, at repetition level {@code repetition}, into {@code row}.
+   *
+   * @throws IllegalStateException if the level is above the column's maximum (corrupt levels)
    */
   void foldEntry(RowHashes hashes, int row, int repetition, int entry) {
+    checkLevels(repetition, maxDefinition);
     if (!cacheEntries) {
       long tag = RowHashes.tag(column, repetition, maxDefinition);
       if (entries2 == null) {
@@ -83,6 +93,20 @@ final class ColumnElements {
       cacheEntries(repetition);
     }
     hashes.fold(row, present1[repetition][entry], present2[repetition][entry]);
+  }
+
+  private void checkLevels(int repetition, int definition) {
+    if (repetition > maxRepetition || definition > maxDefinition) {
+      throw new IllegalStateException(
+          "Invalid levels "
+              + repetition
+              + "/"
+              + definition
+              + ": the column's maximum is "
+              + maxRepetition
+              + "/"
+              + maxDefinition);
+    }
   }
 
   private void cacheEntries(int repetition) {
