@@ -210,8 +210,9 @@ final class BinCompactor {
    * an original that could not be removed gets a marker, so that later runs skip it. Shared with
    * recovery, which calls it for inputs that still exist.
    *
-   * @throws IOException if the output is gone before originals are removed, or a marker cannot be
-   *     written; the journal record then stays open for recovery
+   * @throws IOException if the output is gone before originals are removed, the store cannot be
+   *     reached to remove them, or a marker cannot be written; the journal record then stays open
+   *     for recovery
    */
   static void finish(
       Storage storage,

@@ -110,11 +110,14 @@ final class ParquetInputFile implements org.apache.parquet.io.InputFile {
         buffer.position(buffer.limit());
         return;
       }
+      byte[] copy = new byte[Math.min(buffer.remaining(), DIRECT_COPY_BYTES)];
       while (buffer.hasRemaining()) {
-        if (read(buffer) < 0) {
+        int read = stream.read(copy, 0, Math.min(copy.length, buffer.remaining()));
+        if (read < 0) {
           throw new EOFException(
               "Reached the end of the stream with " + buffer.remaining() + " bytes left");
         }
+        buffer.put(copy, 0, read);
       }
     }
 

@@ -10,7 +10,8 @@ import java.io.IOException;
  * memory. The merge loads the span of the row groups it is about to read, once, so that
  * parquet-java's reads of some of their column chunks and the merge's reads of the others are
  * served from one read: one request on S3, one system call on disk, however the chunks are split.
- * Reads outside the window go to the file. Not thread-safe.
+ * Reads outside the window go to the file, unless the window holds the whole file ({@link
+ * #loadWhole}), which is closed then: reads past its end find the end. Not thread-safe.
  */
 final class WindowedStream extends SeekableInputStream {
   private final SeekableInputStream file;
