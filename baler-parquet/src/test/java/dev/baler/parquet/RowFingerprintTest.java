@@ -10,6 +10,7 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,6 +37,7 @@ class RowFingerprintTest {
             .withDictionaryEncoding(dictionary)
             .withWriterVersion(version)
             .withPageSize(4096)
+            .withCompressionCodec(CompressionCodecName.SNAPPY)
             .build()) {
       SimpleGroupFactory groups = new SimpleGroupFactory(ColumnHasherTest.SCHEMA);
       for (int i = 0; i < 3000; i++) {
