@@ -18,14 +18,33 @@ final class BloomFilterOptions {
   @Option(
       names = "--bloom-filter-fpp",
       paramLabel = "P",
-      defaultValue = "0.01",
       description =
           "false positive probability bloom filters are sized for, from the distinct values of"
-              + " each column chunk, up to 1 MiB (default: ${DEFAULT-VALUE})")
-  double fpp;
+              + " each column chunk, up to 1 MiB (default: "
+              + WriteOptions.DEFAULT_BLOOM_FILTER_FPP
+              + ")")
+  Double fpp;
 
-  /** Sets the bloom filter columns and probability on {@code builder}. */
+  /** Sets the bloom filter columns and probability of the flags on {@code builder}. */
   WriteOptions.Builder applyTo(WriteOptions.Builder builder) {
-    return builder.bloomFilterColumns(columns).bloomFilterFpp(fpp);
+    return applyTo(builder, null, null);
+  }
+
+  /**
+   * Sets the bloom filter columns and probability on {@code builder}: the flags' where given, else
+   * a config file's, else the defaults.
+   *
+   * @param configuredColumns the config file's columns, or null
+   * @param configuredFpp the config file's probability, or null
+   */
+  WriteOptions.Builder applyTo(
+      WriteOptions.Builder builder, List<String> configuredColumns, Double configuredFpp) {
+    List<String> chosen =
+        !columns.isEmpty() || configuredColumns == null ? columns : configuredColumns;
+    double probability =
+        fpp != null
+            ? fpp
+            : configuredFpp != null ? configuredFpp : WriteOptions.DEFAULT_BLOOM_FILTER_FPP;
+    return builder.bloomFilterColumns(chosen).bloomFilterFpp(probability);
   }
 }

@@ -255,7 +255,9 @@ final class ConsolidateCommand implements Callable<Integer> {
                     .codec(Codecs.available(first(compression, writing.codec(), "snappy")))
                     .rowGroupRows(
                         first(rowGroupSize, writing.rowGroupSize(), DEFAULT_ROW_GROUP_ROWS))
-                    .dictionaryEncoding(dictionary))
+                    .dictionaryEncoding(dictionary),
+                writing.bloomFilterColumns(),
+                writing.bloomFilterFpp())
             .build();
     CompactionOptions.Builder builder =
         CompactionOptions.builder()

@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  *   codec: snappy
  *   row_group_size: 50000
  *   use_dictionary: true
+ *   bloom_filter_columns: [trace_id]  # Baler's own: as --bloom-filter
+ *   bloom_filter_fpp: 0.01        # Baler's own: as --bloom-filter-fpp
  * safety:
  *   verify_integrity: true        # Baler always verifies; false is ignored with a warning
  *   backup_before_delete: true    # false: delete originals, even where there is a trash
@@ -48,7 +50,7 @@ record ConsolidationConfig(
   ConsolidationConfig {
     hdfs = hdfs == null ? new Hdfs(null, null, null, null) : hdfs;
     consolidation = consolidation == null ? new Consolidation(null, null, null) : consolidation;
-    compression = compression == null ? new Compression(null, null, null) : compression;
+    compression = compression == null ? new Compression(null, null, null, null, null) : compression;
     safety = safety == null ? new Safety(null, null, null, null) : safety;
   }
 
@@ -71,7 +73,9 @@ record ConsolidationConfig(
   record Compression(
       String codec,
       @JsonProperty("row_group_size") Long rowGroupSize,
-      @JsonProperty("use_dictionary") Boolean useDictionary) {}
+      @JsonProperty("use_dictionary") Boolean useDictionary,
+      @JsonProperty("bloom_filter_columns") List<String> bloomFilterColumns,
+      @JsonProperty("bloom_filter_fpp") Double bloomFilterFpp) {}
 
   /** What becomes of originals, and switches Baler accepts but does not need. */
   record Safety(

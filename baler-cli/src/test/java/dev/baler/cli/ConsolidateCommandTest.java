@@ -171,6 +171,8 @@ class ConsolidateCommandTest {
             "  codec: zstd",
             "  row_group_size: 500",
             "  use_dictionary: true",
+            "  bloom_filter_columns: [trace_id, service_name]",
+            "  bloom_filter_fpp: 0.05",
             "safety:",
             "  verify_integrity: true",
             "  backup_before_delete: false",
@@ -186,7 +188,9 @@ class ConsolidateCommandTest {
             "--date",
             "2025-08-15",
             "--min-files",
-            "5");
+            "5",
+            "--bloom-filter",
+            "trace_id");
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.json().get("files_processed").asInt()).isEqualTo(6);
@@ -198,6 +202,32 @@ class ConsolidateCommandTest {
     assertThat(footer.metadata().getBlocks()).hasSize(3);
     assertThat(footer.metadata().getBlocks().get(0).getColumns().get(0).getCodec().name())
         .isEqualTo("ZSTD");
+    // the flag's column list replaces the file's: trace_id only; the file's probability stays
+    assertThat(
+            footer.metadata().getBlocks().get(0).getColumns().stream()
+                .filter(column -> column.getBloomFilterOffset() >= 0)
+                .map(column -> column.getPath().toDotString()))
+        .containsExactly("trace_id");
+  }
+
+  @Test
+  void consolidate_writesTheBloomFiltersOfTheConfigFile() throws IOException {
+    Path config = temp.resolve("bloom.yaml");
+    Files.writeString(
+        config, "compression:\n  bloom_filter_columns: [service_name]\n  bloom_filter_fpp: 0.05\n");
+
+    CompactCommandTest.Run run =
+        baler(
+            "consolidate", base.toString(), "--config", config.toString(), "--date", "2025-08-15");
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    Path output = files("2025-08-15").get(0);
+    Footer footer = Footer.read(storage.newInputFile(Location.local(output)));
+    assertThat(
+            footer.metadata().getBlocks().get(0).getColumns().stream()
+                .filter(column -> column.getBloomFilterOffset() >= 0)
+                .map(column -> column.getPath().toDotString()))
+        .containsExactly("service_name");
   }
 
   @Test
