@@ -103,7 +103,8 @@ final class CarriedChunk {
   /**
    * Parses a chunk's stored bytes into pages, decompressing each page and checking its checksum.
    *
-   * @param stored the chunk's bytes, from its starting position, {@code chunk.getTotalSize()} long
+   * @param chunkValues the chunk's values, from its footer
+   * @param stored the chunk's bytes, from its starting position, as many as its footer says
    * @return the pages, or empty if a page cannot be carried (a dictionary page or
    *     dictionary-encoded values, a V2 page, a page that does not start a row)
    * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
@@ -113,7 +114,7 @@ final class CarriedChunk {
   static Optional<CarriedChunk> read(
       String createdBy,
       ColumnDescriptor descriptor,
-      ColumnChunkMetaData chunk,
+      long chunkValues,
       byte[] stored,
       BytesInputDecompressor decompressor)
       throws IOException {
@@ -122,7 +123,7 @@ final class CarriedChunk {
     List<Page> pages = new ArrayList<>();
     long values = 0;
     long rows = 0;
-    while (values < chunk.getValueCount()) {
+    while (values < chunkValues) {
       PageHeader header = Util.readPageHeader(in);
       int offset = stored.length - in.available();
       int length = header.getCompressed_page_size();
@@ -188,14 +189,14 @@ final class CarriedChunk {
       values += pageValues;
       rows += pageRows;
     }
-    if (values != chunk.getValueCount()) {
+    if (values != chunkValues) {
       throw new ParquetDecodingException(
           "column "
               + pathOf(descriptor)
               + " has "
               + values
               + " values in its pages, "
-              + chunk.getValueCount()
+              + chunkValues
               + " in its footer");
     }
     return Optional.of(new CarriedChunk(descriptor, pages, values, rows));

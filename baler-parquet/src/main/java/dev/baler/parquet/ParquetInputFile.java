@@ -32,16 +32,28 @@ final class ParquetInputFile implements org.apache.parquet.io.InputFile {
    * made for that read.
    */
   static org.apache.parquet.io.SeekableInputStream wrap(SeekableInputStream stream) {
-    return new Adapter(stream);
+    return new Adapter(stream, true);
+  }
+
+  /**
+   * One of our streams as parquet-java's, as {@link #wrap(SeekableInputStream)}; closing it closes
+   * {@code stream} only if {@code closes}, so that parquet-java may close it when done with it
+   * while the caller goes on reading {@code stream}.
+   */
+  static org.apache.parquet.io.SeekableInputStream wrap(
+      SeekableInputStream stream, boolean closes) {
+    return new Adapter(stream, closes);
   }
 
   private static final class Adapter extends org.apache.parquet.io.SeekableInputStream {
     private static final int DIRECT_COPY_BYTES = 8192;
 
     private final SeekableInputStream stream;
+    private final boolean closes;
 
-    Adapter(SeekableInputStream stream) {
+    Adapter(SeekableInputStream stream, boolean closes) {
       this.stream = stream;
+      this.closes = closes;
     }
 
     @Override
@@ -123,7 +135,9 @@ final class ParquetInputFile implements org.apache.parquet.io.InputFile {
 
     @Override
     public void close() throws IOException {
-      stream.close();
+      if (closes) {
+        stream.close();
+      }
     }
   }
 

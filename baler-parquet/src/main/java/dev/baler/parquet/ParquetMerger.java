@@ -34,12 +34,15 @@ import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.hadoop.metadata.IndexReference;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
@@ -107,12 +110,16 @@ public final class ParquetMerger {
     ExecutorService opener =
         Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
     try {
+      CompressionCodecName outputCodec = options.codec().parquetName();
       OpenInput first =
           OpenInput.open(
-              inputs.get(0), decompressors, inputs.get(0).layout().length() <= WHOLE_FILE_BYTES);
+              inputs.get(0),
+              outputCodec,
+              inputs.get(0).layout().length() <= WHOLE_FILE_BYTES,
+              null);
       open.put(0, first);
-      MessageType schema = first.footer.schema();
-      Map<String, String> sharedMetadata = new LinkedHashMap<>(first.footer.keyValueMetadata());
+      MessageType schema = first.schema;
+      Map<String, String> sharedMetadata = new LinkedHashMap<>(first.takeKeyValueMetadata());
       BytesInputCompressor compressor = codecs.getCompressor(options.codec().parquetName());
       ParquetFileWriter writer =
           new ParquetFileWriter(
@@ -142,8 +149,9 @@ public final class ParquetMerger {
           heldBytes += held == null ? 0 : held.stream.windowBytes();
         }
         for (OpenInput opened :
-            openAll(rowGroup, inputs, open, decompressors, opener, WINDOW_BYTES - heldBytes)) {
-          Map<String, String> metadata = opened.footer.keyValueMetadata();
+            openAll(
+                rowGroup, inputs, open, outputCodec, schema, opener, WINDOW_BYTES - heldBytes)) {
+          Map<String, String> metadata = opened.takeKeyValueMetadata();
           sharedMetadata
               .entrySet()
               .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
@@ -159,20 +167,6 @@ public final class ParquetMerger {
           inputBytes += slice.bytes;
           rows += slice.keptRows;
         }
-        // Columns whose input chunks may all be carried over are read apart, one at a time; the
-        // rest of the row group is read at once.
-        List<ColumnDescriptor> decoded = new ArrayList<>();
-        boolean[] candidate = new boolean[columns.size()];
-        for (int column = 0; column < columns.size(); column++) {
-          candidate[column] = mayCarry(sources, rowGroup, column);
-          if (!candidate[column]) {
-            decoded.add(columns.get(column));
-          }
-        }
-        List<PageReadStore> stores = new ArrayList<>();
-        for (int i = 0; i < rowGroup.size(); i++) {
-          stores.add(sources.get(i).readRowGroup(rowGroup.get(i).rowGroup, decoded));
-        }
         ColumnCopier.RowHashes hashes = new ColumnCopier.RowHashes(rows);
         Map<String, ColumnBloomFilter> bloomFilters = new LinkedHashMap<>();
         writer.startBlock(rows);
@@ -182,13 +176,14 @@ public final class ParquetMerger {
           if (bloomFilter != null) {
             bloomFilters.put(String.join(".", descriptor.getPath()), bloomFilter);
           }
-          List<PageReadStore> columnStores = stores;
-          if (candidate[column]) {
+          List<PageReadStore> columnStores = null;
+          if (mayCarry(sources, rowGroup, column)) {
             Optional<List<CarriedChunk>> carried =
                 readCarried(sources, rowGroup, descriptor, column, decompressors);
             if (carried.isPresent()) {
               carry(
                   writer,
+                  schema,
                   descriptor,
                   column,
                   sources,
@@ -199,16 +194,15 @@ public final class ParquetMerger {
                   output);
               continue;
             }
-            columnStores = readColumn(sources, rowGroup, descriptor);
           }
           boolean dictionary =
               options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column);
           if (dictionary && mayMergeDictionaries(sources, rowGroup, column)) {
             Optional<DictionaryMerge> merge =
-                DictionaryMerge.read(descriptor, columnStores, options.pageBytes());
-            if (columnStores != stores) {
-              closeAll(columnStores);
-            }
+                DictionaryMerge.read(
+                    descriptor,
+                    readColumn(sources, rowGroup, descriptor, column, decompressors),
+                    options.pageBytes());
             if (merge.isPresent()) {
               checkRows(descriptor, merge.get().hash(hashes, column), rows, output);
               if (bloomFilter != null) {
@@ -217,9 +211,10 @@ public final class ParquetMerger {
               merge.get().write(writer, compressor);
               continue;
             }
-            // The pages were consumed: read the column again, to re-encode it value by value.
-            columnStores = readColumn(sources, rowGroup, descriptor);
+            // The pages were consumed: the column is read again below, to re-encode it value by
+            // value.
           }
+          columnStores = readColumn(sources, rowGroup, descriptor, column, decompressors);
           MessageType columnSchema = columnSchemas.get(column);
           ColumnChunkPageWriteStore pages =
               new ColumnChunkPageWriteStore(
@@ -241,10 +236,7 @@ public final class ParquetMerger {
               row +=
                   ColumnCopier.walk(
                       ColumnCopier.columnReader(
-                          columnStores.get(i),
-                          source.footer.schema(),
-                          source.footer.createdBy(),
-                          descriptor),
+                          columnStores.get(i), schema, source.createdBy, descriptor),
                       descriptor,
                       column,
                       skip,
@@ -261,9 +253,6 @@ public final class ParquetMerger {
           sink.finish();
           pages.flushToFileWriter(writer);
           store.close();
-          if (columnStores != stores) {
-            closeAll(columnStores);
-          }
         }
         // The writer keeps a row group's filters and writes them all before the footer.
         for (Map.Entry<String, ColumnBloomFilter> bloomFilter : bloomFilters.entrySet()) {
@@ -271,7 +260,6 @@ public final class ParquetMerger {
         }
         writer.endBlock();
         fingerprint = fingerprint.plus(hashes.fingerprint());
-        closeAll(stores);
         for (OpenInput source : sources) {
           source.stream.dropWindow();
         }
@@ -314,7 +302,8 @@ public final class ParquetMerger {
       List<Slice> rowGroup,
       List<MergeInput> inputs,
       Map<Integer, OpenInput> open,
-      CompressionCodecFactory decompressors,
+      CompressionCodecName outputCodec,
+      MessageType schema,
       ExecutorService opener,
       long wholeFileBudget)
       throws IOException {
@@ -328,7 +317,8 @@ public final class ParquetMerger {
         if (whole) {
           wholeFileBytes += length;
         }
-        opening.put(slice.input, opener.submit(() -> OpenInput.open(input, decompressors, whole)));
+        opening.put(
+            slice.input, opener.submit(() -> OpenInput.open(input, outputCodec, whole, schema)));
       }
     }
     List<OpenInput> opened = new ArrayList<>();
@@ -380,9 +370,7 @@ public final class ParquetMerger {
    * metadata tells: see {@link CarriedChunk}.
    */
   private boolean mayCarry(List<OpenInput> sources, List<Slice> rowGroup, int column) {
-    CompressionCodecName codec = options.codec().parquetName();
-    return everyChunkWhole(
-        sources, rowGroup, column, chunk -> CarriedChunk.isCandidate(chunk, codec));
+    return everyChunkWhole(sources, rowGroup, column, InputChunk::carryCandidate);
   }
 
   /**
@@ -390,7 +378,7 @@ public final class ParquetMerger {
    * their metadata tells: see {@link DictionaryMerge}.
    */
   private boolean mayMergeDictionaries(List<OpenInput> sources, List<Slice> rowGroup, int column) {
-    return everyChunkWhole(sources, rowGroup, column, DictionaryMerge::isCandidate);
+    return everyChunkWhole(sources, rowGroup, column, InputChunk::mergeCandidate);
   }
 
   /**
@@ -398,17 +386,15 @@ public final class ParquetMerger {
    * column has none of its rows left out and passes {@code test}.
    */
   private boolean everyChunkWhole(
-      List<OpenInput> sources,
-      List<Slice> rowGroup,
-      int column,
-      Predicate<ColumnChunkMetaData> test) {
+      List<OpenInput> sources, List<Slice> rowGroup, int column, Predicate<InputChunk> test) {
     return switch (options.pages()) {
       case REENCODE -> false;
       case CARRY_OVER -> {
         for (int i = 0; i < rowGroup.size(); i++) {
           Slice slice = rowGroup.get(i);
-          var block = sources.get(i).footer.rowGroups().get(slice.rowGroup);
-          if (slice.keptRows != block.getRowCount() || !test.test(block.getColumns().get(column))) {
+          OpenInput source = sources.get(i);
+          if (slice.keptRows != source.rows(slice.rowGroup)
+              || !test.test(source.chunk(slice.rowGroup, column))) {
             yield false;
           }
         }
@@ -417,13 +403,18 @@ public final class ParquetMerger {
     };
   }
 
-  /** One column of every slice, read apart from the rest of the row group. */
+  /** One column of every slice, read from the bytes its input holds. */
   private static List<PageReadStore> readColumn(
-      List<OpenInput> sources, List<Slice> rowGroup, ColumnDescriptor descriptor)
+      List<OpenInput> sources,
+      List<Slice> rowGroup,
+      ColumnDescriptor descriptor,
+      int column,
+      CompressionCodecFactory decompressors)
       throws IOException {
     List<PageReadStore> stores = new ArrayList<>();
     for (int i = 0; i < rowGroup.size(); i++) {
-      stores.add(sources.get(i).readRowGroup(rowGroup.get(i).rowGroup, List.of(descriptor)));
+      stores.add(
+          sources.get(i).readColumn(rowGroup.get(i).rowGroup, column, descriptor, decompressors));
     }
     return stores;
   }
@@ -466,6 +457,7 @@ public final class ParquetMerger {
    */
   private void carry(
       ParquetFileWriter writer,
+      MessageType schema,
       ColumnDescriptor descriptor,
       int column,
       List<OpenInput> sources,
@@ -483,8 +475,8 @@ public final class ParquetMerger {
         row +=
             ColumnHasher.hash(
                 chunks.get(i).decompressedPages(),
-                source.footer.schema(),
-                source.footer.createdBy(),
+                schema,
+                source.createdBy,
                 descriptor,
                 column,
                 hashes,
@@ -493,14 +485,7 @@ public final class ParquetMerger {
       } catch (RuntimeException e) {
         throw cannotDecode(source, descriptor, e);
       }
-      statistics.add(
-          source
-              .footer
-              .rowGroups()
-              .get(rowGroup.get(i).rowGroup)
-              .getColumns()
-              .get(column)
-              .getStatistics());
+      statistics.add(source.chunk(rowGroup.get(i).rowGroup, column).statistics());
     }
     checkRows(descriptor, row, hashes.rows(), output);
     CarriedChunk.write(writer, descriptor, options.codec().parquetName(), chunks, statistics);
@@ -559,35 +544,77 @@ public final class ParquetMerger {
   /** The most bytes of column indexes read from one input file at once. */
   private static final int MAX_COLUMN_INDEX_BYTES = 16 << 20;
 
-  /** An input being read: its reader and footer, checked against the planned layout. */
+  /**
+   * An input being read. Its footer is checked against the planned layout as it opens and then let
+   * go: the input keeps only what the merge needs of it (a few numbers and flags per column chunk,
+   * {@link InputChunk}), so that the hundreds of small inputs of one output row group do not each
+   * hold a parsed footer, and its chunks are read from the bytes it holds by {@link ChunkPages}.
+   */
   private static final class OpenInput implements AutoCloseable {
     final MergeInput input;
-    final ParquetFileReader reader;
-    final Footer footer;
+
+    /** The schema: the first input's, shared by the rest, whose schemas equal it. */
+    final MessageType schema;
+
+    final String createdBy;
+    private final long length;
+    private final long[] rowGroupRows;
+    private final InputChunk[][] chunks;
     private final WindowedStream stream;
+    private Map<String, String> keyValueMetadata;
+    private final long columnIndexesStart;
+    private final long columnIndexesEnd;
     private byte[] columnIndexes;
-    private long columnIndexesStart;
 
     private OpenInput(
-        MergeInput input, ParquetFileReader reader, Footer footer, WindowedStream stream) {
+        MergeInput input,
+        MessageType schema,
+        ParquetMetadata footer,
+        CompressionCodecName outputCodec,
+        WindowedStream stream) {
       this.input = input;
-      this.reader = reader;
-      this.footer = footer;
+      this.schema = schema;
+      this.createdBy = footer.getFileMetaData().getCreatedBy();
+      this.length = input.layout().length();
       this.stream = stream;
+      this.keyValueMetadata = footer.getFileMetaData().getKeyValueMetaData();
+      List<BlockMetaData> blocks = footer.getBlocks();
+      this.rowGroupRows = new long[blocks.size()];
+      this.chunks = new InputChunk[blocks.size()][];
+      long indexStart = Long.MAX_VALUE;
+      long indexEnd = 0;
+      for (int block = 0; block < blocks.size(); block++) {
+        rowGroupRows[block] = blocks.get(block).getRowCount();
+        List<ColumnChunkMetaData> columns = blocks.get(block).getColumns();
+        chunks[block] = new InputChunk[columns.size()];
+        for (int column = 0; column < columns.size(); column++) {
+          ColumnChunkMetaData chunk = columns.get(column);
+          chunks[block][column] = InputChunk.of(chunk, outputCodec);
+          IndexReference reference = chunk.getColumnIndexReference();
+          if (reference != null) {
+            indexStart = Math.min(indexStart, reference.getOffset());
+            indexEnd = Math.max(indexEnd, reference.getOffset() + reference.getLength());
+          }
+        }
+      }
+      this.columnIndexesStart = indexStart;
+      this.columnIndexesEnd = indexEnd;
     }
 
     /**
      * Opens an input and reads its footer.
      *
      * @param whole whether to read the whole file into the stream's window first, footer and data
+     * @param schema the schema the input's equals, to keep instead of its own; null for the first
      */
-    static OpenInput open(MergeInput input, CompressionCodecFactory decompressors, boolean whole)
+    static OpenInput open(
+        MergeInput input, CompressionCodecName outputCodec, boolean whole, MessageType schema)
         throws IOException {
       var location = input.file().location();
-      // One stream for parquet-java's reads and for carried chunks: one open file, and on S3 one
-      // response (or one whole-object read) rather than two.
+      // One stream for the footer and every chunk: one open file, and on S3 one response (or one
+      // whole-object read) rather than several.
       WindowedStream stream = new WindowedStream(input.file().newStream());
-      ParquetFileReader reader;
+      ParquetMetadata metadata;
       try {
         if (whole) {
           try {
@@ -597,11 +624,11 @@ public final class ParquetMerger {
                 location, "the file changed since it was planned: it is shorter", e);
           }
         }
-        reader =
-            ParquetFileReader.open(
+        metadata =
+            ParquetFileReader.readFooter(
                 new ParquetInputFile(input.file()),
-                ParquetRuntime.readOptions(decompressors),
-                ParquetInputFile.wrap(stream));
+                ParquetRuntime.footerOptions(),
+                ParquetInputFile.wrap(stream, false));
       } catch (RuntimeException e) {
         stream.close();
         throw new InvalidParquetFileException(location, "cannot read its footer (" + e + ")", e);
@@ -609,35 +636,62 @@ public final class ParquetMerger {
         stream.close();
         throw e;
       }
-      Footer footer = new Footer(location, input.layout().length(), reader.getFooter());
+      Footer footer = new Footer(location, input.layout().length(), metadata);
       if (!footer.layout().equals(input.layout())) {
-        reader.close();
+        stream.close();
         throw new InvalidParquetFileException(
             location, "the file changed since it was planned", null);
       }
-      return new OpenInput(input, reader, footer, stream);
+      return new OpenInput(
+          input, schema == null ? footer.schema() : schema, metadata, outputCodec, stream);
     }
 
-    /**
-     * Reads the chunks of {@code columns} of a row group into memory; null when {@code columns} is
-     * empty.
-     */
-    PageReadStore readRowGroup(int rowGroup, List<ColumnDescriptor> columns) throws IOException {
-      if (columns.isEmpty()) {
-        return null;
-      }
-      PageReadStore store =
-          corruptAsInvalid(
-              rowGroup,
-              () -> {
-                reader.setRequestedSchema(columns);
-                return reader.readRowGroup(rowGroup);
-              });
-      if (store == null) {
-        throw new InvalidParquetFileException(
-            input.file().location(), "row group " + rowGroup + " is missing", null);
-      }
-      return store;
+    /** The rows of one of the input's row groups. */
+    long rows(int rowGroup) {
+      return rowGroupRows[rowGroup];
+    }
+
+    /** What the merge needs of one of the input's column chunks. */
+    InputChunk chunk(int rowGroup, int column) {
+      return chunks[rowGroup][column];
+    }
+
+    /** The file's key-value metadata, once: the merge takes it as the input opens. */
+    Map<String, String> takeKeyValueMetadata() {
+      Map<String, String> taken = keyValueMetadata;
+      keyValueMetadata = null;
+      return taken == null ? Map.of() : taken;
+    }
+
+    /** Reads one column chunk's pages, decompressed. */
+    PageReadStore readColumn(
+        int rowGroup,
+        int column,
+        ColumnDescriptor descriptor,
+        CompressionCodecFactory decompressors)
+        throws IOException {
+      InputChunk chunk = chunk(rowGroup, column);
+      byte[] stored = stored(chunk);
+      return corruptAsInvalid(
+          rowGroup,
+          () ->
+              ChunkPages.read(
+                  createdBy,
+                  descriptor,
+                  stored,
+                  0,
+                  stored.length,
+                  chunk.values(),
+                  rowGroupRows[rowGroup],
+                  decompressors.getDecompressor(chunk.codec())));
+    }
+
+    /** A chunk's bytes as stored: from the window when it holds them, else from the file. */
+    private byte[] stored(InputChunk chunk) throws IOException {
+      byte[] stored = new byte[Math.toIntExact(chunk.size())];
+      stream.seek(chunk.start());
+      stream.readFully(stored, 0, stored.length);
+      return stored;
     }
 
     /**
@@ -669,14 +723,14 @@ public final class ParquetMerger {
     long loadRowGroup(int rowGroup, long budget) throws IOException {
       long start = Long.MAX_VALUE;
       long end = 0;
-      for (ColumnChunkMetaData chunk : footer.rowGroups().get(rowGroup).getColumns()) {
-        start = Math.min(start, chunk.getStartingPos());
-        end = Math.max(end, chunk.getStartingPos() + chunk.getTotalSize());
+      for (InputChunk chunk : chunks[rowGroup]) {
+        start = Math.min(start, chunk.start());
+        end = Math.max(end, chunk.start() + chunk.size());
       }
       if (start >= end || stream.covers(start, end)) {
         return 0;
       }
-      if (end - start > budget || end > footer.length()) {
+      if (end - start > budget || end > length) {
         return 0;
       }
       stream.include(start, end);
@@ -690,22 +744,21 @@ public final class ParquetMerger {
         ColumnDescriptor descriptor,
         CompressionCodecFactory decompressors)
         throws IOException {
-      ColumnChunkMetaData chunk = footer.rowGroups().get(rowGroup).getColumns().get(column);
-      byte[] stored = new byte[Math.toIntExact(chunk.getTotalSize())];
-      stream.seek(chunk.getStartingPos());
-      stream.readFully(stored, 0, stored.length);
+      InputChunk chunk = chunk(rowGroup, column);
+      byte[] stored = stored(chunk);
       Optional<CarriedChunk> carried =
           corruptAsInvalid(
               rowGroup,
               () ->
                   CarriedChunk.read(
-                      footer.createdBy(),
+                      createdBy,
                       descriptor,
-                      chunk,
+                      chunk.values(),
                       stored,
-                      decompressors.getDecompressor(chunk.getCodec())));
+                      decompressors.getDecompressor(chunk.codec())));
       if (carried.isPresent() && carried.get().lacksPageStatistics()) {
-        return Optional.of(carried.get().withIndexStatistics(columnIndex(chunk)));
+        return Optional.of(
+            carried.get().withIndexStatistics(columnIndex(chunk, descriptor.getPrimitiveType())));
       }
       return carried;
     }
@@ -715,8 +768,8 @@ public final class ParquetMerger {
      * statistics come from it; without it the chunk keeps its exact statistics. The file's column
      * indexes are read together, once: one read rather than one per chunk, which on S3 is one GET.
      */
-    private ColumnIndex columnIndex(ColumnChunkMetaData chunk) throws IOException {
-      IndexReference reference = chunk.getColumnIndexReference();
+    private ColumnIndex columnIndex(InputChunk chunk, PrimitiveType type) throws IOException {
+      IndexReference reference = chunk.columnIndex();
       if (reference == null) {
         return null;
       }
@@ -729,7 +782,7 @@ public final class ParquetMerger {
       }
       try {
         return ParquetMetadataConverter.fromParquetColumnIndex(
-            chunk.getPrimitiveType(),
+            type,
             Util.readColumnIndex(
                 new ByteArrayInputStream(columnIndexes, (int) at, reference.getLength())));
       } catch (IOException | RuntimeException e) {
@@ -739,20 +792,10 @@ public final class ParquetMerger {
 
     /** Reads the span of the file that holds all its column indexes, at most 16 MiB of it. */
     private void readColumnIndexes() throws IOException {
-      long start = Long.MAX_VALUE;
-      long end = 0;
-      for (var block : footer.rowGroups()) {
-        for (ColumnChunkMetaData column : block.getColumns()) {
-          IndexReference reference = column.getColumnIndexReference();
-          if (reference != null) {
-            start = Math.min(start, reference.getOffset());
-            end = Math.max(end, reference.getOffset() + reference.getLength());
-          }
-        }
-      }
-      columnIndexesStart = start;
+      long start = columnIndexesStart;
+      long end = columnIndexesEnd;
       columnIndexes = new byte[0];
-      if (start < end && end - start <= MAX_COLUMN_INDEX_BYTES && end <= footer.length()) {
+      if (start < end && end - start <= MAX_COLUMN_INDEX_BYTES && end <= length) {
         columnIndexes = new byte[(int) (end - start)];
         stream.seek(start);
         stream.readFully(columnIndexes, 0, columnIndexes.length);
@@ -761,7 +804,7 @@ public final class ParquetMerger {
 
     @Override
     public void close() throws IOException {
-      reader.close(); // and the stream
+      stream.close();
     }
   }
 
@@ -779,14 +822,10 @@ public final class ParquetMerger {
     long dictionaryValues = 0;
     long plainValues = 0;
     for (int i = 0; i < rowGroup.size(); i++) {
-      var chunk =
-          sources.get(i).footer.rowGroups().get(rowGroup.get(i).rowGroup).getColumns().get(column);
-      long values = chunk.getValueCount();
-      long dictionaryPage =
-          chunk.hasDictionaryPage() && chunk.getDictionaryPageOffset() > 0
-              ? chunk.getFirstDataPageOffset() - chunk.getDictionaryPageOffset()
-              : 0;
-      if (dictionaryPage <= 0 || dictionaryPage > chunk.getTotalSize() * 85 / 100) {
+      InputChunk chunk = sources.get(i).chunk(rowGroup.get(i).rowGroup, column);
+      long values = chunk.values();
+      long dictionaryPage = chunk.dictionaryPageBytes();
+      if (dictionaryPage <= 0 || dictionaryPage > chunk.size() * 85 / 100) {
         plainValues += values;
       } else {
         dictionaryValues += values;

@@ -42,6 +42,16 @@ final class ParquetRuntime {
   }
 
   /**
+   * Read options for reading footers alone, shared by every thread: a footer read decompresses
+   * nothing, so their codec factory is never used, and never released.
+   */
+  static ParquetReadOptions footerOptions() {
+    return FOOTER_OPTIONS;
+  }
+
+  private static final ParquetReadOptions FOOTER_OPTIONS = readOptions();
+
+  /**
    * Whether an {@code IOException} of parquet-java says that a file's bytes are corrupt rather than
    * that the store failed: parquet-java reports a page header it cannot decode as an {@code
    * IOException} caused by a Thrift {@code TException}, and page headers are the only Thrift

@@ -1,0 +1,182 @@
+package dev.baler.parquet;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
+import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.DataPageHeaderV2;
+import org.apache.parquet.format.DictionaryPageHeader;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
+import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.parquet.schema.PrimitiveType;
+
+/**
+ * Reads one column chunk's pages from its stored bytes, decompressed, as parquet-java's reader
+ * gives them: the dictionary page, and V1 and V2 data pages with their statistics; index pages are
+ * passed over. Page checksums are verified where the writer stored them. A merge reads its inputs'
+ * chunks this way from the bytes it holds, so that it needs no parquet-java reader, with its parsed
+ * footer, for each input while it works on a row group.
+ */
+final class ChunkPages {
+  private static final ParquetMetadataConverter CONVERTER = new ParquetMetadataConverter();
+
+  private ChunkPages() {}
+
+  /**
+   * Reads a chunk.
+   *
+   * @param createdBy the writer of the file, for statistics parquet-java corrects by writer
+   * @param stored the bytes holding the chunk, from {@code offset}, {@code length} long
+   * @param values the chunk's values, from its footer: pages are read until they add up to this
+   * @param rows the rows of the chunk's row group
+   * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
+   * @throws ParquetDecodingException if a page fails its checksum, cannot be decompressed, runs
+   *     past the chunk, or the pages do not add up to the chunk's values
+   */
+  static PageList read(
+      String createdBy,
+      ColumnDescriptor descriptor,
+      byte[] stored,
+      int offset,
+      int length,
+      long values,
+      long rows,
+      BytesInputDecompressor decompressor)
+      throws IOException {
+    PrimitiveType type = descriptor.getPrimitiveType();
+    ByteArrayInputStream in = new ByteArrayInputStream(stored, offset, length);
+    int end = offset + length;
+    DictionaryPage dictionary = null;
+    List<DataPage> pages = new ArrayList<>();
+    long read = 0;
+    while (read < values) {
+      PageHeader header = Util.readPageHeader(in);
+      int start = end - in.available();
+      int size = header.getCompressed_page_size();
+      if (size < 0 || size > in.available()) {
+        throw new ParquetDecodingException(
+            "a page of column " + CarriedChunk.pathOf(descriptor) + " runs past its chunk");
+      }
+      in.skip(size);
+      if (header.isSetCrc()) {
+        CRC32 crc = new CRC32();
+        crc.update(stored, start, size);
+        if ((int) crc.getValue() != header.getCrc()) {
+          throw new ParquetDecodingException(
+              "could not verify page integrity, CRC checksum verification failed");
+        }
+      }
+      int uncompressed = header.getUncompressed_page_size();
+      switch (header.getType()) {
+        case DICTIONARY_PAGE -> {
+          DictionaryPageHeader page = header.getDictionary_page_header();
+          dictionary =
+              new DictionaryPage(
+                  decompress(decompressor, stored, start, size, uncompressed, descriptor),
+                  uncompressed,
+                  page.getNum_values(),
+                  CONVERTER.getEncoding(page.getEncoding()));
+        }
+        case DATA_PAGE -> {
+          DataPageHeader page = header.getData_page_header();
+          pages.add(
+              new DataPageV1(
+                  decompress(decompressor, stored, start, size, uncompressed, descriptor),
+                  page.getNum_values(),
+                  uncompressed,
+                  statistics(createdBy, page.getStatistics(), type),
+                  CONVERTER.getEncoding(page.getRepetition_level_encoding()),
+                  CONVERTER.getEncoding(page.getDefinition_level_encoding()),
+                  CONVERTER.getEncoding(page.getEncoding())));
+          read += page.getNum_values();
+        }
+        case DATA_PAGE_V2 -> {
+          DataPageHeaderV2 page = header.getData_page_header_v2();
+          int repetitionBytes = page.getRepetition_levels_byte_length();
+          int definitionBytes = page.getDefinition_levels_byte_length();
+          int levels = repetitionBytes + definitionBytes;
+          if (levels < 0 || levels > size) {
+            throw new ParquetDecodingException(
+                "a V2 page of column "
+                    + CarriedChunk.pathOf(descriptor)
+                    + " has levels longer than itself");
+          }
+          // Levels are never compressed in V2 pages; the data is, unless the page says not.
+          boolean compressed = !page.isSetIs_compressed() || page.isIs_compressed();
+          BytesInput data =
+              compressed
+                  ? decompress(
+                      decompressor,
+                      stored,
+                      start + levels,
+                      size - levels,
+                      uncompressed - levels,
+                      descriptor)
+                  : BytesInput.from(stored, start + levels, size - levels);
+          pages.add(
+              DataPageV2.uncompressed(
+                  page.getNum_rows(),
+                  page.getNum_nulls(),
+                  page.getNum_values(),
+                  BytesInput.from(stored, start, repetitionBytes),
+                  BytesInput.from(stored, start + repetitionBytes, definitionBytes),
+                  CONVERTER.getEncoding(page.getEncoding()),
+                  data,
+                  statistics(createdBy, page.getStatistics(), type)));
+          read += page.getNum_values();
+        }
+        default -> {} // index pages: nothing a merge needs
+      }
+    }
+    if (read != values) {
+      throw new ParquetDecodingException(
+          "column "
+              + CarriedChunk.pathOf(descriptor)
+              + " has "
+              + read
+              + " values in its pages, "
+              + values
+              + " in its footer");
+    }
+    return new PageList(descriptor, dictionary, pages, rows);
+  }
+
+  private static BytesInput decompress(
+      BytesInputDecompressor decompressor,
+      byte[] stored,
+      int start,
+      int size,
+      int uncompressed,
+      ColumnDescriptor descriptor) {
+    try {
+      // a copy that outlives the decompressor's buffers, which parquet-java's codecs reuse
+      return BytesInput.from(
+          decompressor
+              .decompress(BytesInput.from(stored, start, size), uncompressed)
+              .toByteArray());
+    } catch (IOException | RuntimeException e) {
+      throw new ParquetDecodingException(
+          "cannot decompress a page of column " + CarriedChunk.pathOf(descriptor) + " (" + e + ")",
+          e);
+    }
+  }
+
+  private static Statistics<?> statistics(
+      String createdBy, org.apache.parquet.format.Statistics statistics, PrimitiveType type) {
+    return statistics == null
+        ? Statistics.createStats(type)
+        : CONVERTER.fromParquetStatistics(createdBy, statistics, type);
+  }
+}
