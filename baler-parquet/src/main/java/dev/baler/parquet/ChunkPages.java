@@ -25,9 +25,9 @@ import org.apache.parquet.schema.PrimitiveType;
 /**
  * Reads one column chunk's pages from its stored bytes, decompressed, as parquet-java's reader
  * gives them: the dictionary page, and V1 and V2 data pages with their statistics; index pages are
- * passed over. Page checksums are verified where the writer stored them. A merge reads its inputs'
- * chunks this way from the bytes it holds, so that it needs no parquet-java reader, with its parsed
- * footer, for each input while it works on a row group.
+ * passed over. Checksums of dictionary and data pages are verified where the writer stored them. A
+ * merge reads its inputs' chunks this way from the bytes it holds, so that it needs no parquet-java
+ * reader, with its parsed footer, for each input while it works on a row group.
  */
 final class ChunkPages {
   private static final ParquetMetadataConverter CONVERTER = new ParquetMetadataConverter();
@@ -38,7 +38,9 @@ final class ChunkPages {
    * Reads a chunk.
    *
    * @param createdBy the writer of the file, for statistics parquet-java corrects by writer
-   * @param stored the bytes holding the chunk, from {@code offset}, {@code length} long
+   * @param stored the bytes holding the chunk, from {@code offset}; {@code length} of them may be
+   *     read, which may run a little past the chunk's size in its footer: old parquet-mr writers
+   *     left the dictionary page's header out of it
    * @param values the chunk's values, from its footer: pages are read until they add up to this
    * @param rows the rows of the chunk's row group
    * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
@@ -70,17 +72,16 @@ final class ChunkPages {
             "a page of column " + CarriedChunk.pathOf(descriptor) + " runs past its chunk");
       }
       in.skip(size);
-      if (header.isSetCrc()) {
-        CRC32 crc = new CRC32();
-        crc.update(stored, start, size);
-        if ((int) crc.getValue() != header.getCrc()) {
-          throw new ParquetDecodingException(
-              "could not verify page integrity, CRC checksum verification failed");
-        }
-      }
       int uncompressed = header.getUncompressed_page_size();
       switch (header.getType()) {
         case DICTIONARY_PAGE -> {
+          if (dictionary != null) {
+            throw new ParquetDecodingException(
+                "more than one dictionary page in column " + CarriedChunk.pathOf(descriptor));
+          }
+          // parquet-java's messages for the same damage, so that a file is reported alike
+          // whichever way its pages were read
+          checkCrc(header, stored, start, size, "could not verify dictionary page integrity");
           DictionaryPageHeader page = header.getDictionary_page_header();
           dictionary =
               new DictionaryPage(
@@ -90,6 +91,7 @@ final class ChunkPages {
                   CONVERTER.getEncoding(page.getEncoding()));
         }
         case DATA_PAGE -> {
+          checkCrc(header, stored, start, size, "could not verify page integrity");
           DataPageHeader page = header.getData_page_header();
           pages.add(
               new DataPageV1(
@@ -103,6 +105,7 @@ final class ChunkPages {
           read += page.getNum_values();
         }
         case DATA_PAGE_V2 -> {
+          checkCrc(header, stored, start, size, "could not verify page integrity");
           DataPageHeaderV2 page = header.getData_page_header_v2();
           int repetitionBytes = page.getRepetition_levels_byte_length();
           int definitionBytes = page.getDefinition_levels_byte_length();
@@ -175,8 +178,19 @@ final class ChunkPages {
 
   private static Statistics<?> statistics(
       String createdBy, org.apache.parquet.format.Statistics statistics, PrimitiveType type) {
-    return statistics == null
-        ? Statistics.createStats(type)
-        : CONVERTER.fromParquetStatistics(createdBy, statistics, type);
+    // as parquet-java's reader: a page without statistics gets empty ones, null count unknown
+    return CONVERTER.fromParquetStatistics(createdBy, statistics, type);
+  }
+
+  private static void checkCrc(
+      PageHeader header, byte[] stored, int start, int size, String failure) {
+    if (!header.isSetCrc()) {
+      return;
+    }
+    CRC32 crc = new CRC32();
+    crc.update(stored, start, size);
+    if ((int) crc.getValue() != header.getCrc()) {
+      throw new ParquetDecodingException(failure + ", CRC checksum verification failed");
+    }
   }
 }

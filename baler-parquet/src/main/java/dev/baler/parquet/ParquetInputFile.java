@@ -32,28 +32,16 @@ final class ParquetInputFile implements org.apache.parquet.io.InputFile {
    * made for that read.
    */
   static org.apache.parquet.io.SeekableInputStream wrap(SeekableInputStream stream) {
-    return new Adapter(stream, true);
-  }
-
-  /**
-   * One of our streams as parquet-java's, as {@link #wrap(SeekableInputStream)}; closing it closes
-   * {@code stream} only if {@code closes}, so that parquet-java may close it when done with it
-   * while the caller goes on reading {@code stream}.
-   */
-  static org.apache.parquet.io.SeekableInputStream wrap(
-      SeekableInputStream stream, boolean closes) {
-    return new Adapter(stream, closes);
+    return new Adapter(stream);
   }
 
   private static final class Adapter extends org.apache.parquet.io.SeekableInputStream {
     private static final int DIRECT_COPY_BYTES = 8192;
 
     private final SeekableInputStream stream;
-    private final boolean closes;
 
-    Adapter(SeekableInputStream stream, boolean closes) {
+    Adapter(SeekableInputStream stream) {
       this.stream = stream;
-      this.closes = closes;
     }
 
     @Override
@@ -135,9 +123,7 @@ final class ParquetInputFile implements org.apache.parquet.io.InputFile {
 
     @Override
     public void close() throws IOException {
-      if (closes) {
-        stream.close();
-      }
+      stream.close();
     }
   }
 

@@ -8,7 +8,9 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,13 +52,14 @@ import org.apache.parquet.schema.Type;
  *
  * <p>Output row groups are made of whole input row groups, in input order, up to {@link
  * WriteOptions#rowGroupRows()} rows and {@link WriteOptions#rowGroupBytes()} input bytes. For each
- * output row group the engine holds its inputs' column chunks in memory (compressed), then writes
- * one output column chunk at a time, in one of three ways decided per column chunk: it carries the
- * input chunks' pages over as stored ({@link CarriedChunk}), merges their dictionaries ({@link
+ * output row group the engine holds its inputs' bytes (each input's row group, or whole file when
+ * small) and a few numbers per input column chunk ({@link InputChunk}), then writes one output
+ * column chunk at a time, in one of three ways decided per column chunk: it carries the input
+ * chunks' pages over as stored ({@link CarriedChunk}), merges their dictionaries ({@link
  * DictionaryMerge}), or decodes the column's values from every input chunk and encodes them into
- * the output chunk. Memory is therefore about one output row group's input bytes, plus up to 32 MiB
- * of small input row groups read ahead in one read each ({@link WindowedStream}), plus one output
- * column chunk.
+ * the output chunk, reading one input chunk's pages at a time ({@link ChunkPages}). Memory is
+ * therefore about one output row group's input bytes, plus up to 32 MiB of small input row groups
+ * or files read ahead in one read each ({@link WindowedStream}), plus one output column chunk.
  *
  * <p>Every value is fingerprinted as it is copied, so the result carries the {@link RowFingerprint}
  * of the rows written, which a verifier compares with the output read back.
@@ -176,7 +179,6 @@ public final class ParquetMerger {
           if (bloomFilter != null) {
             bloomFilters.put(String.join(".", descriptor.getPath()), bloomFilter);
           }
-          List<PageReadStore> columnStores = null;
           if (mayCarry(sources, rowGroup, column)) {
             Optional<List<CarriedChunk>> carried =
                 readCarried(sources, rowGroup, descriptor, column, decompressors);
@@ -198,11 +200,16 @@ public final class ParquetMerger {
           boolean dictionary =
               options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column);
           if (dictionary && mayMergeDictionaries(sources, rowGroup, column)) {
-            Optional<DictionaryMerge> merge =
-                DictionaryMerge.read(
-                    descriptor,
-                    readColumn(sources, rowGroup, descriptor, column, decompressors),
-                    options.pageBytes());
+            Optional<DictionaryMerge> merge;
+            try {
+              merge =
+                  DictionaryMerge.read(
+                      descriptor,
+                      readColumn(sources, rowGroup, descriptor, column, decompressors),
+                      options.pageBytes());
+            } catch (ColumnReadFailure e) {
+              throw e.getCause();
+            }
             if (merge.isPresent()) {
               checkRows(descriptor, merge.get().hash(hashes, column), rows, output);
               if (bloomFilter != null) {
@@ -211,10 +218,8 @@ public final class ParquetMerger {
               merge.get().write(writer, compressor);
               continue;
             }
-            // The pages were consumed: the column is read again below, to re-encode it value by
-            // value.
+            // No merge after all: the column is re-encoded value by value below.
           }
-          columnStores = readColumn(sources, rowGroup, descriptor, column, decompressors);
           MessageType columnSchema = columnSchemas.get(column);
           ColumnChunkPageWriteStore pages =
               new ColumnChunkPageWriteStore(
@@ -232,11 +237,13 @@ public final class ParquetMerger {
             Slice slice = rowGroup.get(i);
             OpenInput source = sources.get(i);
             BitSet skip = source.input.skipRows().orElse(null);
+            // one input's pages decompressed at a time
+            PageReadStore chunkPages =
+                source.readColumn(slice.rowGroup, column, descriptor, decompressors);
             try {
               row +=
                   ColumnCopier.walk(
-                      ColumnCopier.columnReader(
-                          columnStores.get(i), schema, source.createdBy, descriptor),
+                      ColumnCopier.columnReader(chunkPages, schema, source.createdBy, descriptor),
                       descriptor,
                       column,
                       skip,
@@ -403,20 +410,46 @@ public final class ParquetMerger {
     };
   }
 
-  /** One column of every slice, read from the bytes its input holds. */
+  /**
+   * One column of every slice, each input's chunk read from the bytes the input holds as the list
+   * reaches it, so that one input's pages are decompressed at a time. A read that fails throws
+   * {@link ColumnReadFailure}, to be unwrapped by the caller.
+   */
   private static List<PageReadStore> readColumn(
       List<OpenInput> sources,
       List<Slice> rowGroup,
       ColumnDescriptor descriptor,
       int column,
-      CompressionCodecFactory decompressors)
-      throws IOException {
-    List<PageReadStore> stores = new ArrayList<>();
-    for (int i = 0; i < rowGroup.size(); i++) {
-      stores.add(
-          sources.get(i).readColumn(rowGroup.get(i).rowGroup, column, descriptor, decompressors));
+      CompressionCodecFactory decompressors) {
+    return new AbstractList<>() {
+      @Override
+      public PageReadStore get(int i) {
+        try {
+          return sources
+              .get(i)
+              .readColumn(rowGroup.get(i).rowGroup, column, descriptor, decompressors);
+        } catch (IOException e) {
+          throw new ColumnReadFailure(e);
+        }
+      }
+
+      @Override
+      public int size() {
+        return rowGroup.size();
+      }
+    };
+  }
+
+  /** An input chunk's read failure, carried through code that takes a list of stores. */
+  private static final class ColumnReadFailure extends RuntimeException {
+    ColumnReadFailure(IOException cause) {
+      super(cause);
     }
-    return stores;
+
+    @Override
+    public synchronized IOException getCause() {
+      return (IOException) super.getCause();
+    }
   }
 
   /** The pages of one column of every slice, or empty if one of them cannot be carried over. */
@@ -514,14 +547,6 @@ public final class ParquetMerger {
     }
   }
 
-  private static void closeAll(List<PageReadStore> stores) {
-    for (PageReadStore store : stores) {
-      if (store != null) {
-        store.close();
-      }
-    }
-  }
-
   /** A read of row group data, which may fail as parquet-java's reads do. */
   @FunctionalInterface
   private interface RowGroupRead<T> {
@@ -529,11 +554,14 @@ public final class ParquetMerger {
   }
 
   /**
-   * The most input bytes an output row group reads ahead into memory ({@link WindowedStream}), on
-   * top of the column chunks parquet-java holds: a merge holds at most half as much again as the 64
-   * MiB of input an output row group takes by default. Small files gain most, and theirs fit.
+   * The most input bytes an output row group reads ahead into memory ({@link WindowedStream}): a
+   * merge holds at most half as much again as the 64 MiB of input an output row group takes by
+   * default. Small files gain most, and theirs fit.
    */
   private static final long WINDOW_BYTES = 32L << 20;
+
+  /** Bytes read after a column chunk's end, for pages that run past it; see OpenInput.stored. */
+  private static final int CHUNK_SLACK_BYTES = 256;
 
   /** The largest input file read whole as it opens; see {@link #openAll}. */
   static final long WHOLE_FILE_BYTES = 1 << 20;
@@ -614,7 +642,6 @@ public final class ParquetMerger {
       // One stream for the footer and every chunk: one open file, and on S3 one response (or one
       // whole-object read) rather than several.
       WindowedStream stream = new WindowedStream(input.file().newStream());
-      ParquetMetadata metadata;
       try {
         if (whole) {
           try {
@@ -624,26 +651,37 @@ public final class ParquetMerger {
                 location, "the file changed since it was planned: it is shorter", e);
           }
         }
-        metadata =
+        ParquetMetadata metadata =
             ParquetFileReader.readFooter(
                 new ParquetInputFile(input.file()),
                 ParquetRuntime.footerOptions(),
-                ParquetInputFile.wrap(stream, false));
+                ParquetInputFile.wrap(stream));
+        Footer footer = new Footer(location, input.layout().length(), metadata);
+        if (!footer.layout().equals(input.layout())) {
+          throw new InvalidParquetFileException(
+              location, "the file changed since it was planned", null);
+        }
+        List<ColumnDescriptor> columns = footer.schema().getColumns();
+        for (BlockMetaData block : metadata.getBlocks()) {
+          List<ColumnChunkMetaData> chunks = block.getColumns();
+          boolean follow = chunks.size() == columns.size();
+          for (int i = 0; follow && i < chunks.size(); i++) {
+            follow = Arrays.equals(chunks.get(i).getPath().toArray(), columns.get(i).getPath());
+          }
+          if (!follow) {
+            throw new InvalidParquetFileException(
+                location, "its column chunks do not follow its schema's columns", null);
+          }
+        }
+        return new OpenInput(
+            input, schema == null ? footer.schema() : schema, metadata, outputCodec, stream);
       } catch (RuntimeException e) {
         stream.close();
         throw new InvalidParquetFileException(location, "cannot read its footer (" + e + ")", e);
-      } catch (IOException e) {
+      } catch (IOException | Error e) {
         stream.close();
         throw e;
       }
-      Footer footer = new Footer(location, input.layout().length(), metadata);
-      if (!footer.layout().equals(input.layout())) {
-        stream.close();
-        throw new InvalidParquetFileException(
-            location, "the file changed since it was planned", null);
-      }
-      return new OpenInput(
-          input, schema == null ? footer.schema() : schema, metadata, outputCodec, stream);
     }
 
     /** The rows of one of the input's row groups. */
@@ -686,9 +724,14 @@ public final class ParquetMerger {
                   decompressors.getDecompressor(chunk.codec())));
     }
 
-    /** A chunk's bytes as stored: from the window when it holds them, else from the file. */
+    /**
+     * A chunk's bytes as stored, and up to {@value #CHUNK_SLACK_BYTES} bytes after it, as
+     * parquet-java's reader allows for old parquet-mr files whose chunk sizes leave the dictionary
+     * page's header out: from the window when it holds them, else from the file.
+     */
     private byte[] stored(InputChunk chunk) throws IOException {
-      byte[] stored = new byte[Math.toIntExact(chunk.size())];
+      long end = Math.min(length, chunk.start() + chunk.size() + CHUNK_SLACK_BYTES);
+      byte[] stored = new byte[Math.toIntExact(Math.max(chunk.size(), end - chunk.start()))];
       stream.seek(chunk.start());
       stream.readFully(stored, 0, stored.length);
       return stored;

@@ -6,7 +6,6 @@ import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.conf.HadoopParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * The parquet-java objects that are costly to make: one shared Hadoop configuration (making one
@@ -66,34 +65,5 @@ final class ParquetRuntime {
       }
     }
     return false;
-  }
-
-  /**
-   * Read options whose readers all decompress with {@code shared}, which closing a reader does not
-   * release. One merge opens hundreds of small files; with a codec factory each, each would take
-   * its own decompressor with direct buffers of a page's size, and hundreds of those add up to more
-   * than the data. Sharing is safe when the readers are used by one thread, one page at a time, as
-   * a merge does; the caller releases {@code shared} when all its readers are closed.
-   */
-  static ParquetReadOptions readOptions(CompressionCodecFactory shared) {
-    CompressionCodecFactory unreleased =
-        new CompressionCodecFactory() {
-          @Override
-          public BytesInputCompressor getCompressor(CompressionCodecName codec) {
-            return shared.getCompressor(codec);
-          }
-
-          @Override
-          public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
-            return shared.getDecompressor(codec);
-          }
-
-          @Override
-          public void release() {}
-        };
-    return ParquetReadOptions.builder(new HadoopParquetConfiguration(CONFIGURATION))
-        .usePageChecksumVerification(true)
-        .withCodecFactory(unreleased)
-        .build();
   }
 }
