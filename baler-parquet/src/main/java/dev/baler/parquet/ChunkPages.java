@@ -34,13 +34,20 @@ final class ChunkPages {
 
   private ChunkPages() {}
 
+  /** A page that runs past the bytes given: the caller may read a little more and try again. */
+  static final class Overrun extends ParquetDecodingException {
+    Overrun(String message) {
+      super(message);
+    }
+  }
+
   /**
    * Reads a chunk.
    *
    * @param createdBy the writer of the file, for statistics parquet-java corrects by writer
-   * @param stored the bytes holding the chunk, from {@code offset}; {@code length} of them may be
-   *     read, which may run a little past the chunk's size in its footer: old parquet-mr writers
-   *     left the dictionary page's header out of it
+   * @param stored the bytes holding the chunk, from {@code offset}, {@code length} of them; they
+   *     may run a little past the chunk's size in its footer, as old parquet-mr writers left the
+   *     dictionary page's header out of it
    * @param values the chunk's values, from its footer: pages are read until they add up to this
    * @param rows the rows of the chunk's row group
    * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
@@ -67,8 +74,12 @@ final class ChunkPages {
       PageHeader header = Util.readPageHeader(in);
       int start = end - in.available();
       int size = header.getCompressed_page_size();
-      if (size < 0 || size > in.available()) {
+      if (size < 0) {
         throw new ParquetDecodingException(
+            "a page of column " + CarriedChunk.pathOf(descriptor) + " has a negative size");
+      }
+      if (size > in.available()) {
+        throw new Overrun(
             "a page of column " + CarriedChunk.pathOf(descriptor) + " runs past its chunk");
       }
       in.skip(size);

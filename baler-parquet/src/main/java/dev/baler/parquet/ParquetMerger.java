@@ -560,7 +560,7 @@ public final class ParquetMerger {
    */
   private static final long WINDOW_BYTES = 32L << 20;
 
-  /** Bytes read after a column chunk's end, for pages that run past it; see OpenInput.stored. */
+  /** Bytes read after a column chunk's end when a page runs past it; see OpenInput.readColumn. */
   private static final int CHUNK_SLACK_BYTES = 256;
 
   /** The largest input file read whole as it opens; see {@link #openAll}. */
@@ -709,28 +709,44 @@ public final class ParquetMerger {
         CompressionCodecFactory decompressors)
         throws IOException {
       InputChunk chunk = chunk(rowGroup, column);
-      byte[] stored = stored(chunk);
       return corruptAsInvalid(
           rowGroup,
-          () ->
-              ChunkPages.read(
-                  createdBy,
-                  descriptor,
-                  stored,
-                  0,
-                  stored.length,
-                  chunk.values(),
-                  rowGroupRows[rowGroup],
-                  decompressors.getDecompressor(chunk.codec())));
+          () -> {
+            try {
+              return readPages(chunk, 0, rowGroup, descriptor, decompressors);
+            } catch (ChunkPages.Overrun e) {
+              // an old parquet-mr file whose chunk size left the dictionary page's header out, as
+              // parquet-java's reader allows: read a little past the chunk and try again
+              return readPages(chunk, CHUNK_SLACK_BYTES, rowGroup, descriptor, decompressors);
+            }
+          });
+    }
+
+    private PageList readPages(
+        InputChunk chunk,
+        int slack,
+        int rowGroup,
+        ColumnDescriptor descriptor,
+        CompressionCodecFactory decompressors)
+        throws IOException {
+      byte[] stored = stored(chunk, slack);
+      return ChunkPages.read(
+          createdBy,
+          descriptor,
+          stored,
+          0,
+          stored.length,
+          chunk.values(),
+          rowGroupRows[rowGroup],
+          decompressors.getDecompressor(chunk.codec()));
     }
 
     /**
-     * A chunk's bytes as stored, and up to {@value #CHUNK_SLACK_BYTES} bytes after it, as
-     * parquet-java's reader allows for old parquet-mr files whose chunk sizes leave the dictionary
-     * page's header out: from the window when it holds them, else from the file.
+     * A chunk's bytes as stored, and up to {@code slack} bytes after it: from the window when it
+     * holds them, else from the file.
      */
-    private byte[] stored(InputChunk chunk) throws IOException {
-      long end = Math.min(length, chunk.start() + chunk.size() + CHUNK_SLACK_BYTES);
+    private byte[] stored(InputChunk chunk, int slack) throws IOException {
+      long end = Math.min(length, chunk.start() + chunk.size() + slack);
       byte[] stored = new byte[Math.toIntExact(Math.max(chunk.size(), end - chunk.start()))];
       stream.seek(chunk.start());
       stream.readFully(stored, 0, stored.length);
@@ -788,7 +804,7 @@ public final class ParquetMerger {
         CompressionCodecFactory decompressors)
         throws IOException {
       InputChunk chunk = chunk(rowGroup, column);
-      byte[] stored = stored(chunk);
+      byte[] stored = stored(chunk, 0);
       Optional<CarriedChunk> carried =
           corruptAsInvalid(
               rowGroup,
