@@ -92,13 +92,7 @@ class CrashRecoveryIT {
     }
     assertStoppedAt(directory, stopAt, originals, at);
 
-    CompactionResult result =
-        new CompactionRunner(
-                new LocalStorage(),
-                CompactionChild.options(
-                    originals, CompactionOptions.DEFAULT_LEASE_DURATION, directory.location()),
-                CompactionListener.NONE)
-            .run(directory.location());
+    CompactionResult result = compactAgain(directory, originals);
 
     assertThat(result.status()).isEqualTo(CompactionResult.Status.SUCCESS);
     assertThat(result.failedBins()).isEmpty();
@@ -177,15 +171,7 @@ class CrashRecoveryIT {
     assertThat(inputs).allSatisfy(input -> assertThat(input).doesNotExist());
     assertThat(inputs).allSatisfy(input -> assertThat(marker(input)).doesNotExist());
 
-    CompactionResult result =
-        new CompactionRunner(
-                new LocalStorage(),
-                CompactionChild.options(
-                    Originals.DELETE,
-                    CompactionOptions.DEFAULT_LEASE_DURATION,
-                    directory.location()),
-                CompactionListener.NONE)
-            .run(directory.location());
+    CompactionResult result = compactAgain(directory, Originals.DELETE);
 
     assertThat(result.status()).isEqualTo(CompactionResult.Status.SUCCESS);
     assertThat(result.recovered()).isEmpty();
@@ -220,15 +206,7 @@ class CrashRecoveryIT {
     }
     assertStoppedAt(directory, ProtocolStep.ORIGINALS_DELETED.name(), Originals.DELETE, "");
 
-    CompactionResult result =
-        new CompactionRunner(
-                new LocalStorage(),
-                CompactionChild.options(
-                    Originals.DELETE,
-                    CompactionOptions.DEFAULT_LEASE_DURATION,
-                    directory.location()),
-                CompactionListener.NONE)
-            .run(directory.location());
+    CompactionResult result = compactAgain(directory, Originals.DELETE);
 
     assertThat(result.status()).isEqualTo(CompactionResult.Status.SUCCESS);
     assertThat(result.recovered())
@@ -301,6 +279,17 @@ class CrashRecoveryIT {
         .singleElement()
         .satisfies(recovery -> assertThat(recovery.action()).startsWith("finished: "));
     directory.assertHoldsExactlyTheOriginalRows(Originals.DELETE);
+  }
+
+  /** Runs a compaction of the directory in this process, as the next run after a killed one. */
+  private static CompactionResult compactAgain(CompactedDirectory directory, Originals originals)
+      throws IOException {
+    return new CompactionRunner(
+            new LocalStorage(),
+            CompactionChild.options(
+                originals, CompactionOptions.DEFAULT_LEASE_DURATION, directory.location()),
+            CompactionListener.NONE)
+        .run(directory.location());
   }
 
   /**
