@@ -131,13 +131,20 @@ final class BinCompactor {
         duplicateRows += skip.map(BitSet::cardinality).orElse(0);
       }
       expectedRows -= duplicateRows;
+      long merging = System.nanoTime();
       merged =
           new ParquetMerger(options.writeOptions())
               .merge(inputs, storage.newOutputFile(bin.output()), listener::rowGroupWritten);
       published = true;
       listener.step(ProtocolStep.OUTPUT_WRITTEN, bin.output());
-
+      long verifying = System.nanoTime();
       RowFingerprint readBack = RowFingerprint.of(storage.newInputFile(bin.output()));
+      LOG.debug(
+          "Wrote {} from {} inputs in {} ms, read it back in {} ms",
+          bin.output(),
+          bin.inputs().size(),
+          (verifying - merging) / 1_000_000,
+          (System.nanoTime() - verifying) / 1_000_000);
       if (merged.rows() != expectedRows || !readBack.equals(merged.fingerprint())) {
         throw new IOException(
             "Cannot verify "
@@ -176,8 +183,13 @@ final class BinCompactor {
       List<Location> inputs = bin.inputs().stream().map(InputEntry::location).toList();
       Retirement retirement =
           new Retirement(options.originals(), options.backupDirectory(), journal.dataDirectory());
+      long retiring = System.nanoTime();
       finish(storage, bin.output(), inputs, retirement, deletionFailures, listener);
       journal.close(record);
+      LOG.debug(
+          "Retired the inputs of {} in {} ms",
+          bin.output(),
+          (System.nanoTime() - retiring) / 1_000_000);
       listener.step(ProtocolStep.JOURNAL_CLOSED, bin.output());
     } catch (IOException | RuntimeException e) {
       unfinished =

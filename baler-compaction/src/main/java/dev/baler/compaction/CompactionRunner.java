@@ -86,7 +86,13 @@ public final class CompactionRunner {
         List<DeleteFailure> deletionFailures = new ArrayList<>();
         List<CompactionResult.Recovery> recovered =
             Recovery.run(storage, journal, lease, deletionFailures, listener);
+        long planning = System.nanoTime();
         CompactionPlan plan = new CompactionPlanner(storage, options).plan(source);
+        LOG.debug(
+            "Planned {} bins of {} files in {} ms",
+            plan.bins().size(),
+            plan.bins().stream().mapToInt(bin -> bin.inputs().size()).sum(),
+            (System.nanoTime() - planning) / 1_000_000);
         BloomFilterColumns.check(storage, plan, options);
         lease.checkNoOverlap(plan.nestedLeases());
         listener.planned(plan);
