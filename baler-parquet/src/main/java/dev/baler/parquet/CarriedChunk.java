@@ -104,7 +104,9 @@ final class CarriedChunk {
    * Parses a chunk's stored bytes into pages, decompressing each page and checking its checksum.
    *
    * @param chunkValues the chunk's values, from its footer
-   * @param stored the chunk's bytes, from its starting position, as many as its footer says
+   * @param stored holds the chunk's bytes, as many as its footer says, from {@code start}; the
+   *     pages keep referring to them
+   * @param size the chunk's size in bytes
    * @return the pages, or empty if a page cannot be carried (a dictionary page or
    *     dictionary-encoded values, a V2 page, a page that does not start a row)
    * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
@@ -116,16 +118,19 @@ final class CarriedChunk {
       ColumnDescriptor descriptor,
       long chunkValues,
       byte[] stored,
+      int start,
+      int size,
       BytesInputDecompressor decompressor)
       throws IOException {
     PrimitiveType type = descriptor.getPrimitiveType();
-    ByteArrayInputStream in = new ByteArrayInputStream(stored);
+    ByteArrayInputStream in = new ByteArrayInputStream(stored, start, size);
+    int end = start + size;
     List<Page> pages = new ArrayList<>();
     long values = 0;
     long rows = 0;
     while (values < chunkValues) {
       PageHeader header = Util.readPageHeader(in);
-      int offset = stored.length - in.available();
+      int offset = end - in.available();
       int length = header.getCompressed_page_size();
       if (length < 0 || length > in.available()) {
         throw new ParquetDecodingException(
@@ -156,10 +161,8 @@ final class CarriedChunk {
       byte[] decompressed;
       try {
         decompressed =
-            decompressor
-                .decompress(
-                    BytesInput.from(stored, offset, length), header.getUncompressed_page_size())
-                .toByteArray();
+            PageCodecs.decompressToArray(
+                decompressor, stored, offset, length, header.getUncompressed_page_size());
       } catch (IOException | RuntimeException e) {
         throw new ParquetDecodingException(
             "cannot decompress a page of column " + pathOf(descriptor) + " (" + e + ")", e);

@@ -175,11 +175,8 @@ final class ChunkPages {
       int uncompressed,
       ColumnDescriptor descriptor) {
     try {
-      // a copy that outlives the decompressor's buffers, which parquet-java's codecs reuse
       return BytesInput.from(
-          decompressor
-              .decompress(BytesInput.from(stored, start, size), uncompressed)
-              .toByteArray());
+          PageCodecs.decompressToArray(decompressor, stored, start, size, uncompressed));
     } catch (IOException | RuntimeException e) {
       throw new ParquetDecodingException(
           "cannot decompress a page of column " + CarriedChunk.pathOf(descriptor) + " (" + e + ")",

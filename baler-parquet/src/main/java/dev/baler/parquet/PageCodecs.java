@@ -48,6 +48,25 @@ final class PageCodecs implements CompressionCodecFactory {
   }
 
   /**
+   * Decompresses a page into an array that is the caller's alone: snappy pages straight into a new
+   * array, other codecs through {@code decompressor} and then copied, as parquet-java's codecs
+   * reuse their buffers from one page to the next.
+   *
+   * @param stored holds the page's {@code size} stored bytes from {@code start}
+   * @param uncompressedSize the page's size once decompressed, from its header
+   * @throws IOException if the bytes cannot be decompressed to that size
+   */
+  static byte[] decompressToArray(
+      BytesInputDecompressor decompressor, byte[] stored, int start, int size, int uncompressedSize)
+      throws IOException {
+    BytesInput page =
+        decompressor.decompress(BytesInput.from(stored, start, size), uncompressedSize);
+    return decompressor instanceof SnappyDecompressor
+        ? DictionaryEntries.bytesOf(page)
+        : page.toByteArray();
+  }
+
+  /**
    * Snappy's raw format, as Parquet stores it: one block per page, its decompressed length first.
    * Stateless, so one instance serves every thread.
    */

@@ -110,6 +110,7 @@ public final class ParquetMerger {
     CompressionCodecFactory codecs = ParquetRuntime.newCodecFactory();
     CompressionCodecFactory decompressors = ParquetRuntime.newCodecFactory();
     Map<Integer, OpenInput> open = new HashMap<>();
+    WindowArena arena = new WindowArena(arenaBytes(rowGroups, inputs));
     ExecutorService opener =
         Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
     try {
@@ -119,7 +120,8 @@ public final class ParquetMerger {
               inputs.get(0),
               outputCodec,
               inputs.get(0).layout().length() <= WHOLE_FILE_BYTES,
-              null);
+              null,
+              arena);
       open.put(0, first);
       MessageType schema = first.schema;
       Map<String, String> sharedMetadata = new LinkedHashMap<>(first.takeKeyValueMetadata());
@@ -142,9 +144,17 @@ public final class ParquetMerger {
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
       int sliceOrdinal = 0;
       for (List<Slice> rowGroup : rowGroups) {
+        if (sliceOrdinal > 0) {
+          // The inputs still open from the last row group keep their windows (whole files) in
+          // arrays of their own; the rest of the arena is free for this row group's windows.
+          for (OpenInput held : open.values()) {
+            held.stream.detach();
+          }
+          arena.reset();
+        }
         List<OpenInput> sources = new ArrayList<>();
         long windowBytes = 0;
-        long inputBytes = 0;
+        long rowGroupInputBytes = 0;
         int rows = 0;
         long heldBytes = 0; // whole files of inputs open already, read in an earlier row group
         for (int input : inputsOf(rowGroup)) {
@@ -153,7 +163,14 @@ public final class ParquetMerger {
         }
         for (OpenInput opened :
             openAll(
-                rowGroup, inputs, open, outputCodec, schema, opener, WINDOW_BYTES - heldBytes)) {
+                rowGroup,
+                inputs,
+                open,
+                outputCodec,
+                schema,
+                opener,
+                arena,
+                WINDOW_BYTES - heldBytes)) {
           Map<String, String> metadata = opened.takeKeyValueMetadata();
           sharedMetadata
               .entrySet()
@@ -167,7 +184,7 @@ public final class ParquetMerger {
           OpenInput source = open.get(slice.input);
           windowBytes += source.loadRowGroup(slice.rowGroup, WINDOW_BYTES - windowBytes);
           sources.add(source);
-          inputBytes += slice.bytes;
+          rowGroupInputBytes += slice.bytes;
           rows += slice.keptRows;
         }
         ColumnCopier.RowHashes hashes = new ColumnCopier.RowHashes(rows);
@@ -276,7 +293,7 @@ public final class ParquetMerger {
           }
           sliceOrdinal++;
         }
-        listener.rowGroupWritten(rows, inputBytes);
+        listener.rowGroupWritten(rows, rowGroupInputBytes);
       }
       writer.end(sharedMetadata);
       return new MergeResult(output.location(), rowGroups.size(), fingerprint);
@@ -312,6 +329,7 @@ public final class ParquetMerger {
       CompressionCodecName outputCodec,
       MessageType schema,
       ExecutorService opener,
+      WindowArena arena,
       long wholeFileBudget)
       throws IOException {
     Map<Integer, Future<OpenInput>> opening = new LinkedHashMap<>();
@@ -325,7 +343,8 @@ public final class ParquetMerger {
           wholeFileBytes += length;
         }
         opening.put(
-            slice.input, opener.submit(() -> OpenInput.open(input, outputCodec, whole, schema)));
+            slice.input,
+            opener.submit(() -> OpenInput.open(input, outputCodec, whole, schema, arena)));
       }
     }
     List<OpenInput> opened = new ArrayList<>();
@@ -355,6 +374,23 @@ public final class ParquetMerger {
       throw error;
     }
     return opened;
+  }
+
+  /**
+   * The bytes a row group's windows can take at most: the lengths of its inputs, whole, for the row
+   * group that has the most, up to {@link #WINDOW_BYTES}. An output row group of small files needs
+   * far less than the budget: 131,072 rows of the reference data set are 7 MB of input.
+   */
+  private static int arenaBytes(List<List<Slice>> rowGroups, List<MergeInput> inputs) {
+    long most = 0;
+    for (List<Slice> rowGroup : rowGroups) {
+      long bytes = 0;
+      for (int input : inputsOf(rowGroup)) {
+        bytes += inputs.get(input).layout().length();
+      }
+      most = Math.max(most, bytes);
+    }
+    return (int) Math.min(WINDOW_BYTES, most);
   }
 
   /** The inputs of a row group's slices, each once, in order. */
@@ -634,14 +670,19 @@ public final class ParquetMerger {
      *
      * @param whole whether to read the whole file into the stream's window first, footer and data
      * @param schema the schema the input's equals, to keep instead of its own; null for the first
+     * @param arena where the input's windows are cut from while it has room
      */
     static OpenInput open(
-        MergeInput input, CompressionCodecName outputCodec, boolean whole, MessageType schema)
+        MergeInput input,
+        CompressionCodecName outputCodec,
+        boolean whole,
+        MessageType schema,
+        WindowArena arena)
         throws IOException {
       var location = input.file().location();
       // One stream for the footer and every chunk: one open file, and on S3 one response (or one
       // whole-object read) rather than several.
-      WindowedStream stream = new WindowedStream(input.file().newStream());
+      WindowedStream stream = new WindowedStream(input.file().newStream(), arena);
       try {
         if (whole) {
           try {
@@ -729,28 +770,36 @@ public final class ParquetMerger {
         ColumnDescriptor descriptor,
         CompressionCodecFactory decompressors)
         throws IOException {
-      byte[] stored = stored(chunk, slack);
+      Stored stored = stored(chunk, slack);
       return ChunkPages.read(
           createdBy,
           descriptor,
-          stored,
-          0,
-          stored.length,
+          stored.bytes(),
+          stored.offset(),
+          stored.length(),
           chunk.values(),
           rowGroupRows[rowGroup],
           decompressors.getDecompressor(chunk.codec()));
     }
 
+    /** {@code length} bytes of an input, from {@code offset} in {@code bytes}. */
+    record Stored(byte[] bytes, int offset, int length) {}
+
     /**
-     * A chunk's bytes as stored, and up to {@code slack} bytes after it: from the window when it
-     * holds them, else from the file.
+     * A chunk's bytes as stored, and up to {@code slack} bytes after it: in the window when it
+     * holds them, which stays valid for the row group, else read from the file.
      */
-    private byte[] stored(InputChunk chunk, int slack) throws IOException {
+    private Stored stored(InputChunk chunk, int slack) throws IOException {
       long end = Math.min(length, chunk.start() + chunk.size() + slack);
-      byte[] stored = new byte[Math.toIntExact(Math.max(chunk.size(), end - chunk.start()))];
+      int size = Math.toIntExact(Math.max(chunk.size(), end - chunk.start()));
+      byte[] window = stream.windowArray(chunk.start(), size);
+      if (window != null) {
+        return new Stored(window, stream.windowOffset(chunk.start()), size);
+      }
+      byte[] stored = new byte[size];
       stream.seek(chunk.start());
-      stream.readFully(stored, 0, stored.length);
-      return stored;
+      stream.readFully(stored, 0, size);
+      return new Stored(stored, 0, size);
     }
 
     /**
@@ -804,7 +853,7 @@ public final class ParquetMerger {
         CompressionCodecFactory decompressors)
         throws IOException {
       InputChunk chunk = chunk(rowGroup, column);
-      byte[] stored = stored(chunk, 0);
+      Stored stored = stored(chunk, 0);
       Optional<CarriedChunk> carried =
           corruptAsInvalid(
               rowGroup,
@@ -813,7 +862,9 @@ public final class ParquetMerger {
                       createdBy,
                       descriptor,
                       chunk.values(),
-                      stored,
+                      stored.bytes(),
+                      stored.offset(),
+                      stored.length(),
                       decompressors.getDecompressor(chunk.codec())));
       if (carried.isPresent() && carried.get().lacksPageStatistics()) {
         return Optional.of(

@@ -11,17 +11,33 @@ import java.io.IOException;
  * parquet-java's reads of some of their column chunks and the merge's reads of the others are
  * served from one read: one request on S3, one system call on disk, however the chunks are split.
  * Reads outside the window go to the file, unless the window holds the whole file ({@link
- * #loadWhole}), which is closed then: reads past its end find the end. Not thread-safe.
+ * #loadWhole}), which is closed then: reads past its end find the end.
+ *
+ * <p>A window is cut from a {@link WindowArena} when the stream has one and the arena has room, and
+ * is an array of its own otherwise. Not thread-safe.
  */
 final class WindowedStream extends SeekableInputStream {
   private final SeekableInputStream file;
+  private final WindowArena arena;
   private long position;
+  // The window: windowLength bytes of the file from windowStart, at windowOffset in window.
   private byte[] window;
+  private int windowOffset;
+  private int windowLength;
   private long windowStart;
   private boolean whole;
 
+  /** A stream whose windows are arrays of their own. */
   WindowedStream(SeekableInputStream file) {
+    this(file, null);
+  }
+
+  /**
+   * @param arena where windows are cut from while it has room; null for arrays of their own
+   */
+  WindowedStream(SeekableInputStream file, WindowArena arena) {
     this.file = requireNonNull(file, "file is null");
+    this.arena = arena;
   }
 
   /**
@@ -32,14 +48,23 @@ final class WindowedStream extends SeekableInputStream {
     if (covers(start, end)) {
       return;
     }
-    if (window != null && start <= windowStart + window.length && end >= windowStart) {
+    if (window != null && start <= windowStart + windowLength && end >= windowStart) {
       start = Math.min(start, windowStart);
-      end = Math.max(end, windowStart + window.length);
+      end = Math.max(end, windowStart + windowLength);
     }
-    byte[] bytes = new byte[Math.toIntExact(end - start)];
+    int length = Math.toIntExact(end - start);
+    int offset = arena == null ? -1 : arena.take(length);
+    byte[] bytes = offset < 0 ? new byte[length] : arena.memory();
+    offset = Math.max(offset, 0);
     file.seek(start);
-    file.readFully(bytes, 0, bytes.length);
+    file.readFully(bytes, offset, length);
+    setWindow(bytes, offset, length, start);
+  }
+
+  private void setWindow(byte[] bytes, int offset, int length, long start) {
     window = bytes;
+    windowOffset = offset;
+    windowLength = length;
     windowStart = start;
   }
 
@@ -58,12 +83,40 @@ final class WindowedStream extends SeekableInputStream {
 
   /** Whether the window holds {@code start} to {@code end} (exclusive) already. */
   boolean covers(long start, long end) {
-    return window != null && start >= windowStart && end <= windowStart + window.length;
+    return window != null && start >= windowStart && end <= windowStart + windowLength;
   }
 
   /** The bytes the window holds. */
   long windowBytes() {
-    return window == null ? 0 : window.length;
+    return window == null ? 0 : windowLength;
+  }
+
+  /**
+   * The array holding the file's bytes at {@code start}, if the window holds {@code length} bytes
+   * from there; the bytes are at {@link #windowOffset(long)} in it. Valid until the window is
+   * dropped, detached or its arena reset.
+   *
+   * @return the array, or null if the window does not hold those bytes
+   */
+  byte[] windowArray(long start, int length) {
+    return covers(start, start + length) ? window : null;
+  }
+
+  /** Where the file's byte at {@code start}, which the window holds, is in its array. */
+  int windowOffset(long start) {
+    return windowOffset + (int) (start - windowStart);
+  }
+
+  /**
+   * Moves a window held in the arena into an array of its own, so that it outlives the arena's next
+   * {@link WindowArena#reset()}.
+   */
+  void detach() {
+    if (window != null && arena != null && window == arena.memory()) {
+      byte[] own = new byte[windowLength];
+      System.arraycopy(window, windowOffset, own, 0, windowLength);
+      setWindow(own, 0, windowLength, windowStart);
+    }
   }
 
   /** Frees the window, unless it holds the whole file; later reads go to the file. */
@@ -95,9 +148,9 @@ final class WindowedStream extends SeekableInputStream {
       return 0;
     }
     int read;
-    if (window != null && position >= windowStart && position < windowStart + window.length) {
-      read = (int) Math.min(length, windowStart + window.length - position);
-      System.arraycopy(window, (int) (position - windowStart), buffer, offset, read);
+    if (window != null && position >= windowStart && position < windowStart + windowLength) {
+      read = (int) Math.min(length, windowStart + windowLength - position);
+      System.arraycopy(window, windowOffset(position), buffer, offset, read);
     } else if (whole) {
       return -1;
     } else {

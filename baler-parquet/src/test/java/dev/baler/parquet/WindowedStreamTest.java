@@ -90,6 +90,35 @@ class WindowedStreamTest {
     }
   }
 
+  @Test
+  void arena_holdsTheWindowsThatFitAndDetachKeepsOneAcrossAReset() throws IOException {
+    byte[] content = new byte[1000];
+    for (int i = 0; i < content.length; i++) {
+      content[i] = (byte) (i * 5 + 1);
+    }
+    storage.newOutputFile(FILE).write(content);
+    WindowArena arena = new WindowArena(300);
+    try (WindowedStream first = new WindowedStream(storage.newInputFile(FILE).newStream(), arena);
+        WindowedStream second = new WindowedStream(storage.newInputFile(FILE).newStream(), arena)) {
+      first.include(0, 200);
+      second.include(500, 700); // 100 bytes left in the arena: an array of its own
+
+      assertThat(first.windowArray(50, 100)).isSameAs(arena.memory());
+      assertThat(first.windowOffset(50)).isEqualTo(50);
+      assertThat(second.windowArray(500, 200)).isNotNull().isNotSameAs(arena.memory());
+      assertThat(second.windowArray(650, 100)).as("past the window").isNull();
+
+      first.detach();
+      arena.reset();
+      second.dropWindow();
+      second.include(800, 1000); // overwrites the arena's first 200 bytes
+
+      assertThat(second.windowArray(800, 200)).isSameAs(arena.memory());
+      assertThat(readAt(first, 0, 200)).isEqualTo(slice(content, 0, 200));
+      assertThat(readAt(second, 900, 100)).isEqualTo(slice(content, 900, 100));
+    }
+  }
+
   private static byte[] readAt(WindowedStream stream, long position, int length)
       throws IOException {
     byte[] bytes = new byte[length];
