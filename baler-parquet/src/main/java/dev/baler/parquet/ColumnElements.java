@@ -63,6 +63,89 @@ final class ColumnElements {
   }
 
   /**
+   * Folds a page's values into their rows, as {@link #foldNull} and {@link #foldEntry} for each
+   * value in turn: the nulls by their levels, the present values by their dictionary entries. One
+   * loop with the folds written out, rather than two calls per value: Baler runs on C1 alone, which
+   * inlines neither of those methods, and this loop is most of a verification's work.
+   *
+   * @param repetitions the values' repetition levels; null if the column has none
+   * @param definitions the values' definition levels; null if the column has none
+   * @param indexes the dictionary entries of the present values, in order
+   * @param count the page's values
+   * @param row the row of the value before the page's first: the page's first value starts a row
+   *     unless it repeats one
+   * @return the row of the page's last value
+   * @throws IllegalStateException if a level is above the column's maximum (corrupt levels)
+   * @throws ArrayIndexOutOfBoundsException if an index is not an entry of the dictionary
+   */
+  int foldEntries(
+      RowHashes hashes, int[] repetitions, int[] definitions, int[] indexes, int count, int row) {
+    if (!cacheEntries) {
+      int value = 0;
+      for (int i = 0; i < count; i++) {
+        int repetition = repetitions == null ? 0 : repetitions[i];
+        int definition = definitions == null ? maxDefinition : definitions[i];
+        if (repetition == 0) {
+          row++;
+        }
+        if (definition != maxDefinition) {
+          foldNull(hashes, row, repetition, definition);
+        } else {
+          foldEntry(hashes, row, repetition, indexes[value++]);
+        }
+      }
+      return row;
+    }
+    for (int repetition = 0; repetition <= maxRepetition; repetition++) {
+      if (present1[repetition] == null) {
+        cacheEntries(repetition);
+      }
+    }
+    long[] lane1 = hashes.lane1;
+    long[] lane2 = hashes.lane2;
+    long[] nulls1 = null1;
+    long[] nulls2 = null2;
+    long[][] entries1 = present1;
+    long[][] entries2 = present2;
+    int levels = maxDefinition + 1;
+    int value = 0;
+    for (int i = 0; i < count; i++) {
+      int repetition = repetitions == null ? 0 : repetitions[i];
+      int definition = definitions == null ? maxDefinition : definitions[i];
+      if (repetition > maxRepetition || definition > maxDefinition) {
+        throw invalidLevels(repetition, definition, maxRepetition, maxDefinition);
+      }
+      if (repetition == 0) {
+        row++;
+      }
+      long element1;
+      long element2;
+      if (definition != maxDefinition) {
+        int at = repetition * levels + definition;
+        element1 = nulls1[at];
+        element2 = nulls2[at];
+      } else {
+        int entry = indexes[value++];
+        element1 = entries1[repetition][entry];
+        element2 = entries2[repetition][entry];
+      }
+      lane1[row] = (lane1[row] ^ element1) * Hashing.LANE1;
+      lane2[row] = (lane2[row] + element2) * Hashing.LANE2;
+    }
+    return row;
+  }
+
+  /** The elements of nulls, lane 1, by {@code repetition * (maxDefinition + 1) + definition}. */
+  long[] nullElements1() {
+    return null1;
+  }
+
+  /** The elements of nulls, lane 2, as {@link #nullElements1()}. */
+  long[] nullElements2() {
+    return null2;
+  }
+
+  /**
    * Folds a null with these levels into {@code row}.
    *
    * @throws IllegalStateException if a level is above the column's maximum (corrupt levels)
@@ -97,16 +180,22 @@ final class ColumnElements {
 
   private void checkLevels(int repetition, int definition) {
     if (repetition > maxRepetition || definition > maxDefinition) {
-      throw new IllegalStateException(
-          "Invalid levels "
-              + repetition
-              + "/"
-              + definition
-              + ": the column's maximum is "
-              + maxRepetition
-              + "/"
-              + maxDefinition);
+      throw invalidLevels(repetition, definition, maxRepetition, maxDefinition);
     }
+  }
+
+  /** The failure of a value whose levels are above its column's maximum: corrupt levels. */
+  static IllegalStateException invalidLevels(
+      int repetition, int definition, int maxRepetition, int maxDefinition) {
+    return new IllegalStateException(
+        "Invalid levels "
+            + repetition
+            + "/"
+            + definition
+            + ": the column's maximum is "
+            + maxRepetition
+            + "/"
+            + maxDefinition);
   }
 
   private void cacheEntries(int repetition) {

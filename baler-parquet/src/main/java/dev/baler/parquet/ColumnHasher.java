@@ -172,96 +172,143 @@ final class ColumnHasher {
     return true;
   }
 
-  /** The length of the byte string at {@code position}, its length prefix not counted. */
-  private int byteLength(byte[] bytes, int position) {
-    return switch (type) {
-      case BINARY -> (int) INT.get(bytes, position);
-      case FIXED_LEN_BYTE_ARRAY -> descriptor.getPrimitiveType().getTypeLength();
-      case INT96 -> 12;
-      default -> throw new IllegalStateException("Not a byte string: " + type);
-    };
-  }
-
   /** Folds one page's values into their rows; returns the index of the next row to fill. */
   private int hashPage(DataPageV1 page, ColumnCopier.RowHashes hashes, int nextRow) {
     byte[] bytes = DictionaryEntries.bytesOf(page.getBytes());
     int count = page.getValueCount();
     int position = 0;
+    int[] pageRepetitions = null;
+    int[] pageDefinitions = null;
     if (maxRepetition > 0) {
       repetitions = grow(repetitions, count);
       position = readLevels(bytes, position, maxRepetition, repetitions, count);
+      pageRepetitions = repetitions;
     }
     if (maxDefinition > 0) {
       definitions = grow(definitions, count);
       position = readLevels(bytes, position, maxDefinition, definitions, count);
+      pageDefinitions = definitions;
     }
-    boolean dictionaryEncoded = page.getValueEncoding() != Encoding.PLAIN;
-    if (dictionaryEncoded) {
-      if (dictionary1 == null) {
-        throw new IllegalStateException(
-            "Column "
-                + CarriedChunk.pathOf(descriptor)
-                + " has dictionary pages but no dictionary");
-      }
-      int present = count;
-      if (maxDefinition > 0) {
-        present = 0;
-        for (int i = 0; i < count; i++) {
-          present += definitions[i] == maxDefinition ? 1 : 0;
-        }
-      }
-      int bitWidth = bytes[position++] & 0xFF;
-      indexes = grow(indexes, present);
-      new HybridDecoder(bytes, position, bytes.length, bitWidth).read(indexes, present);
+    if (page.getValueEncoding() == Encoding.PLAIN) {
+      return hashPlain(bytes, position, pageRepetitions, pageDefinitions, count, hashes, nextRow)
+          + 1;
     }
+    if (dictionary1 == null) {
+      throw new IllegalStateException(
+          "Column " + CarriedChunk.pathOf(descriptor) + " has dictionary pages but no dictionary");
+    }
+    int present = count;
+    if (maxDefinition > 0) {
+      present = 0;
+      for (int i = 0; i < count; i++) {
+        present += definitions[i] == maxDefinition ? 1 : 0;
+      }
+    }
+    int bitWidth = bytes[position++] & 0xFF;
+    indexes = grow(indexes, present);
+    new HybridDecoder(bytes, position, bytes.length, bitWidth).read(indexes, present);
+    return elements.foldEntries(
+            hashes, pageRepetitions, pageDefinitions, indexes, count, nextRow - 1)
+        + 1;
+  }
+
+  /**
+   * Folds a page of PLAIN values, from {@code position} in {@code bytes}, into their rows, as
+   * {@link ColumnCopier.RowHashes#foldNumber}, {@link ColumnCopier.RowHashes#foldBytes} and {@link
+   * ColumnElements#foldNull} do for each value in turn. One loop with the folds written out: see
+   * {@link ColumnElements#foldEntries}.
+   *
+   * @param pageRepetitions the values' repetition levels; null if the column has none
+   * @param pageDefinitions the values' definition levels; null if the column has none
+   * @param nextRow the row of the page's first value, unless it repeats the row before
+   * @return the row of the page's last value
+   */
+  private int hashPlain(
+      byte[] bytes,
+      int position,
+      int[] pageRepetitions,
+      int[] pageDefinitions,
+      int count,
+      ColumnCopier.RowHashes hashes,
+      int nextRow) {
+    long[] lane1 = hashes.lane1;
+    long[] lane2 = hashes.lane2;
+    long[] nulls1 = elements.nullElements1();
+    long[] nulls2 = elements.nullElements2();
+    int levels = maxDefinition + 1;
+    long presentTag = ColumnCopier.RowHashes.tag(column, 0, maxDefinition);
+    int width =
+        switch (type) {
+          case INT32, FLOAT -> 4;
+          case INT64, DOUBLE -> 8;
+          case BOOLEAN -> 1;
+          case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> 0;
+        };
+    boolean lengthPrefixed = type == PrimitiveTypeName.BINARY;
+    int fixedLength =
+        switch (type) {
+          case FIXED_LEN_BYTE_ARRAY -> descriptor.getPrimitiveType().getTypeLength();
+          case INT96 -> 12;
+          default -> 0;
+        };
     int row = nextRow - 1;
     int value = 0;
     for (int i = 0; i < count; i++) {
-      int repetition = maxRepetition > 0 ? repetitions[i] : 0;
-      int definition = maxDefinition > 0 ? definitions[i] : 0;
+      int repetition = pageRepetitions == null ? 0 : pageRepetitions[i];
+      int definition = pageDefinitions == null ? maxDefinition : pageDefinitions[i];
+      if (repetition > maxRepetition || definition > maxDefinition) {
+        throw ColumnElements.invalidLevels(repetition, definition, maxRepetition, maxDefinition);
+      }
       if (repetition == 0) {
         row++;
       }
+      long element1;
+      long element2;
       if (definition != maxDefinition) {
-        elements.foldNull(hashes, row, repetition, definition);
-        continue;
-      }
-      if (dictionaryEncoded) {
-        elements.foldEntry(hashes, row, repetition, indexes[value++]);
-        continue;
-      }
-      long tag = ColumnCopier.RowHashes.tag(column, repetition, definition);
-      switch (type) {
-        case INT32, FLOAT -> {
-          if (bloomFilter != null) {
-            bloomFilter.addBytes(bytes, position, 4);
+        int at = repetition * levels + definition;
+        element1 = nulls1[at];
+        element2 = nulls2[at];
+      } else {
+        long tag = presentTag | ((long) repetition << 10);
+        if (width == 0) {
+          int length = fixedLength;
+          if (lengthPrefixed) {
+            length = (int) INT.get(bytes, position);
+            position += 4;
           }
-          hashes.foldNumber(row, (int) INT.get(bytes, position), tag);
-          position += 4;
-        }
-        case INT64, DOUBLE -> {
-          if (bloomFilter != null) {
-            bloomFilter.addBytes(bytes, position, 8);
-          }
-          hashes.foldNumber(row, (long) LONG.get(bytes, position), tag);
-          position += 8;
-        }
-        case BOOLEAN ->
-            hashes.foldNumber(row, (bytes[position + (value >>> 3)] >>> (value & 7)) & 1, tag);
-        case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
-          int length = byteLength(bytes, position);
-          position += type == PrimitiveTypeName.BINARY ? 4 : 0;
           if (bloomFilter != null) {
             bloomFilter.addBytes(bytes, position, length);
           }
           bytesHash.hash(bytes, position, length);
           position += length;
-          hashes.foldBytes(row, bytesHash.lane1, bytesHash.lane2, tag);
+          element1 = ColumnCopier.RowHashes.bytesElement1(bytesHash.lane1, tag);
+          element2 = ColumnCopier.RowHashes.bytesElement2(bytesHash.lane2, tag);
+        } else {
+          long bits;
+          if (width == 8) {
+            if (bloomFilter != null) {
+              bloomFilter.addBytes(bytes, position, 8);
+            }
+            bits = (long) LONG.get(bytes, position);
+            position += 8;
+          } else if (width == 4) {
+            if (bloomFilter != null) {
+              bloomFilter.addBytes(bytes, position, 4);
+            }
+            bits = (int) INT.get(bytes, position);
+            position += 4;
+          } else {
+            bits = (bytes[position + (value >>> 3)] >>> (value & 7)) & 1;
+          }
+          element1 = ColumnCopier.RowHashes.numberElement1(bits, tag);
+          element2 = ColumnCopier.RowHashes.numberElement2(bits, tag);
         }
+        value++;
       }
-      value++;
+      lane1[row] = (lane1[row] ^ element1) * Hashing.LANE1;
+      lane2[row] = (lane2[row] + element2) * Hashing.LANE2;
     }
-    return row + 1;
+    return row;
   }
 
   static boolean isByteString(PrimitiveTypeName type) {

@@ -210,19 +210,9 @@ final class DictionaryMerge {
     int row = -1;
     for (List<Page> pages : inputs) {
       for (Page page : pages) {
-        int value = 0;
-        for (int i = 0; i < page.values(); i++) {
-          int repetition = page.repetitions() == null ? 0 : page.repetitions()[i];
-          int definition = page.definitions() == null ? 0 : page.definitions()[i];
-          if (repetition == 0) {
-            row++;
-          }
-          if (definition != maxDefinition) {
-            elements.foldNull(hashes, row, repetition, definition);
-          } else {
-            elements.foldEntry(hashes, row, repetition, page.indexes()[value++]);
-          }
-        }
+        row =
+            elements.foldEntries(
+                hashes, page.repetitions(), page.definitions(), page.indexes(), page.values(), row);
       }
     }
     return row + 1;

@@ -15,14 +15,15 @@ final class Hashing {
 
   private Hashing() {}
 
-  /** Murmur3's 64-bit finalizer: every input bit affects every output bit. */
+  /**
+   * Murmur3's 64-bit finalizer: every input bit affects every output bit. Written as two
+   * assignments, 29 bytes of bytecode, so that C1 inlines it two calls deep (it allows 35 bytes one
+   * call deep, and a tenth less at each level below).
+   */
   static long mix(long value) {
-    value ^= value >>> 33;
-    value *= 0xFF51AFD7ED558CCDL;
-    value ^= value >>> 33;
-    value *= 0xC4CEB9FE1A85EC53L;
-    value ^= value >>> 33;
-    return value;
+    value = (value ^ (value >>> 33)) * 0xFF51AFD7ED558CCDL;
+    value = (value ^ (value >>> 33)) * 0xC4CEB9FE1A85EC53L;
+    return value ^ (value >>> 33);
   }
 
   /**
