@@ -13,9 +13,6 @@ import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.EncodingStats;
-import org.apache.parquet.column.page.DataPage;
-import org.apache.parquet.column.page.DataPageV1;
-import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
@@ -44,18 +41,19 @@ import org.apache.parquet.schema.PrimitiveType;
  * chunk keeps the merged chunk statistics and has no column index.
  *
  * <p>Carried pages are still decompressed and decoded once, to fold their values into the row
- * hashes of the merge (the fingerprint the read-back verification compares against); what
- * carry-over saves is encoding, compressing and the dictionary attempt of the writer.
+ * hashes of the merge (the fingerprint the read-back verification compares against), one page at a
+ * time ({@link ChunkPages#hash}); what carry-over saves is encoding, compressing and the dictionary
+ * attempt of the writer.
  */
 final class CarriedChunk {
   private static final ParquetMetadataConverter CONVERTER = new ParquetMetadataConverter();
 
-  /** One data page: its compressed bytes as stored, its decompressed bytes, and its header. */
+  /** One data page: its compressed bytes as stored, and its header. */
   private record Page(
       byte[] stored,
       int offset,
       int length,
-      byte[] decompressed,
+      int uncompressedSize,
       int values,
       int rows,
       Optional<Statistics<?>> statistics,
@@ -64,12 +62,25 @@ final class CarriedChunk {
       Encoding valuesEncoding) {}
 
   private final ColumnDescriptor descriptor;
+  private final byte[] stored;
+  private final int start;
+  private final int size;
   private final List<Page> pages;
   private final long values;
   private final long rows;
 
-  private CarriedChunk(ColumnDescriptor descriptor, List<Page> pages, long values, long rows) {
+  private CarriedChunk(
+      ColumnDescriptor descriptor,
+      byte[] stored,
+      int start,
+      int size,
+      List<Page> pages,
+      long values,
+      long rows) {
     this.descriptor = descriptor;
+    this.stored = stored;
+    this.start = start;
+    this.size = size;
     this.pages = pages;
     this.values = values;
     this.rows = rows;
@@ -107,6 +118,7 @@ final class CarriedChunk {
    * @param stored holds the chunk's bytes, as many as its footer says, from {@code start}; the
    *     pages keep referring to them
    * @param size the chunk's size in bytes
+   * @param buffer where the pages of a repeated column are decompressed, to count their rows
    * @return the pages, or empty if a page cannot be carried (a dictionary page or
    *     dictionary-encoded values, a V2 page, a page that does not start a row)
    * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
@@ -120,7 +132,8 @@ final class CarriedChunk {
       byte[] stored,
       int start,
       int size,
-      BytesInputDecompressor decompressor)
+      BytesInputDecompressor decompressor,
+      PageBuffer buffer)
       throws IOException {
     PrimitiveType type = descriptor.getPrimitiveType();
     ByteArrayInputStream in = new ByteArrayInputStream(stored, start, size);
@@ -158,18 +171,26 @@ final class CarriedChunk {
               "could not verify page integrity, CRC checksum verification failed");
         }
       }
-      byte[] decompressed;
-      try {
-        decompressed =
-            PageCodecs.decompressToArray(
-                decompressor, stored, offset, length, header.getUncompressed_page_size());
-      } catch (IOException | RuntimeException e) {
-        throw new ParquetDecodingException(
-            "cannot decompress a page of column " + pathOf(descriptor) + " (" + e + ")", e);
-      }
+      int uncompressedSize = header.getUncompressed_page_size();
       Encoding repetitionEncoding = CONVERTER.getEncoding(data.getRepetition_level_encoding());
       int pageValues = data.getNum_values();
-      int pageRows = rowsOf(descriptor, repetitionEncoding, decompressed, pageValues);
+      int pageRows = pageValues;
+      if (descriptor.getMaxRepetitionLevel() > 0) {
+        try {
+          buffer.decompress(decompressor, stored, offset, length, uncompressedSize);
+        } catch (IOException | RuntimeException e) {
+          throw new ParquetDecodingException(
+              "cannot decompress a page of column " + pathOf(descriptor) + " (" + e + ")", e);
+        }
+        pageRows =
+            rowsOf(
+                descriptor,
+                repetitionEncoding,
+                buffer.array(),
+                buffer.offset(),
+                uncompressedSize,
+                pageValues);
+      }
       if (pageRows < 0) {
         return Optional.empty();
       }
@@ -182,7 +203,7 @@ final class CarriedChunk {
               stored,
               offset,
               length,
-              decompressed,
+              uncompressedSize,
               pageValues,
               pageRows,
               statistics,
@@ -202,24 +223,34 @@ final class CarriedChunk {
               + chunkValues
               + " in its footer");
     }
-    return Optional.of(new CarriedChunk(descriptor, pages, values, rows));
+    return Optional.of(new CarriedChunk(descriptor, stored, start, size, pages, values, rows));
   }
 
-  /** Rows that start in a page; -1 when the page does not start a row, so it cannot be carried. */
-  private static int rowsOf(ColumnDescriptor descriptor, Encoding encoding, byte[] page, int values)
+  /**
+   * Rows that start in a page of a repeated column, {@code pageLength} decompressed bytes at {@code
+   * offset} in {@code page}; -1 when the page does not start a row, so it cannot be carried.
+   */
+  private static int rowsOf(
+      ColumnDescriptor descriptor,
+      Encoding encoding,
+      byte[] page,
+      int offset,
+      int pageLength,
+      int values)
       throws IOException {
     int maxRepetition = descriptor.getMaxRepetitionLevel();
-    if (maxRepetition == 0) {
-      return values;
-    }
-    if (encoding != Encoding.RLE || page.length < 4) {
+    if (encoding != Encoding.RLE || pageLength < 4) {
       return -1;
     }
-    int length = BytesUtils.readIntLittleEndian(page, 0);
+    int length = BytesUtils.readIntLittleEndian(page, offset);
+    if (length < 0 || length > pageLength - 4) {
+      throw new ParquetDecodingException(
+          "the repetition levels of a page of column " + pathOf(descriptor) + " run past it");
+    }
     var decoder =
         new RunLengthBitPackingHybridDecoder(
             BytesUtils.getWidthFromMaxInt(maxRepetition),
-            ByteBufferInputStream.wrap(ByteBuffer.wrap(page, 4, length)));
+            ByteBufferInputStream.wrap(ByteBuffer.wrap(page, offset + 4, length)));
     int rows = 0;
     for (int i = 0; i < values; i++) {
       int level = decoder.readInt();
@@ -269,7 +300,7 @@ final class CarriedChunk {
               page.stored(),
               page.offset(),
               page.length(),
-              page.decompressed(),
+              page.uncompressedSize(),
               page.values(),
               page.rows(),
               Optional.of(builder.build()),
@@ -277,7 +308,7 @@ final class CarriedChunk {
               page.definitionEncoding(),
               page.valuesEncoding()));
     }
-    return new CarriedChunk(descriptor, filled, values, rows);
+    return new CarriedChunk(descriptor, stored, start, size, filled, values, rows);
   }
 
   private static byte[] bytesOf(ByteBuffer buffer) {
@@ -297,21 +328,19 @@ final class CarriedChunk {
     return rows;
   }
 
-  /** The chunk as a row group store of one column, whose pages are the decompressed pages. */
-  PageReadStore decompressedPages() {
-    List<DataPage> decompressed = new ArrayList<>(pages.size());
-    for (Page page : pages) {
-      decompressed.add(
-          new DataPageV1(
-              BytesInput.from(page.decompressed()),
-              page.values(),
-              page.decompressed().length,
-              page.statistics().orElse(null),
-              page.repetitionEncoding(),
-              page.definitionEncoding(),
-              page.valuesEncoding()));
-    }
-    return new PageList(descriptor, null, decompressed, rows);
+  /** The array holding the chunk's stored bytes, from {@link #start()}, {@link #size()} of them. */
+  byte[] stored() {
+    return stored;
+  }
+
+  /** Where the chunk starts in {@link #stored()}. */
+  int start() {
+    return start;
+  }
+
+  /** The chunk's size in bytes, as stored. */
+  int size() {
+    return size;
   }
 
   /**
@@ -353,7 +382,7 @@ final class CarriedChunk {
         }
         writer.writeDataPage(
             page.values(),
-            page.decompressed().length,
+            page.uncompressedSize(),
             BytesInput.from(page.stored(), page.offset(), page.length()),
             statistics,
             page.rows(),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.zip.CRC32;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DataPage;
 import org.apache.parquet.column.page.DataPageV1;
 import org.apache.parquet.column.page.DataPageV2;
@@ -17,6 +18,7 @@ import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.DataPageHeaderV2;
 import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.PageType;
 import org.apache.parquet.format.Util;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.io.ParquetDecodingException;
@@ -165,6 +167,161 @@ final class ChunkPages {
               + " in its footer");
     }
     return new PageList(descriptor, dictionary, pages, rows);
+  }
+
+  /**
+   * Folds a chunk's values into row hashes, decompressing its pages one at a time into {@code
+   * buffer}: the chunk costs no memory beyond its stored bytes, one page and the hasher's arrays.
+   * Its page headers are read first, since folded hashes cannot be undone: a chunk with pages that
+   * {@link ColumnHasher} does not decode (V2 pages, other encodings) is read whole, as {@link
+   * #read} reads it, and hashed through parquet-java's column reader.
+   *
+   * @param createdBy the writer of the file, for that reader
+   * @param column the column's index in the schema, folded into hashes
+   * @param stored holds the chunk's {@code length} bytes from {@code offset}
+   * @param values the chunk's values, from its footer
+   * @param rows the rows of the chunk's row group
+   * @param bloomFilter where the chunk's values go as well, or null
+   * @param firstRow the index in {@code hashes} of the chunk's first row
+   * @return the rows of the chunk
+   * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
+   * @throws ParquetDecodingException if a page fails its checksum, cannot be decompressed, runs
+   *     past the chunk, or the pages do not add up to the chunk's values
+   * @throws IllegalStateException if a page's levels or values are corrupt
+   */
+  static int hash(
+      String createdBy,
+      ColumnDescriptor descriptor,
+      int column,
+      byte[] stored,
+      int offset,
+      int length,
+      long values,
+      long rows,
+      BytesInputDecompressor decompressor,
+      PageBuffer buffer,
+      ColumnCopier.RowHashes hashes,
+      ColumnBloomFilter bloomFilter,
+      int firstRow)
+      throws IOException {
+    ColumnHasher hasher = ColumnHasher.forChunk(descriptor, column, bloomFilter);
+    ByteArrayInputStream in = new ByteArrayInputStream(stored, offset, length);
+    int end = offset + length;
+    List<PageHeader> headers = new ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
+    boolean decodable = true;
+    long read = 0;
+    while (read < values) {
+      PageHeader header = Util.readPageHeader(in);
+      int start = end - in.available();
+      int size = header.getCompressed_page_size();
+      if (size < 0 || size > in.available()) {
+        throw new ParquetDecodingException(
+            "a page of column " + CarriedChunk.pathOf(descriptor) + " runs past its chunk");
+      }
+      in.skip(size);
+      switch (header.getType()) {
+        case DICTIONARY_PAGE -> {
+          Encoding encoding =
+              CONVERTER.getEncoding(header.getDictionary_page_header().getEncoding());
+          decodable &= encoding == Encoding.PLAIN || encoding == Encoding.PLAIN_DICTIONARY;
+        }
+        case DATA_PAGE -> {
+          DataPageHeader page = header.getData_page_header();
+          decodable &=
+              hasher.decodes(
+                  CONVERTER.getEncoding(page.getRepetition_level_encoding()),
+                  CONVERTER.getEncoding(page.getDefinition_level_encoding()),
+                  CONVERTER.getEncoding(page.getEncoding()));
+          read += page.getNum_values();
+        }
+        case DATA_PAGE_V2 -> {
+          decodable = false;
+          read += header.getData_page_header_v2().getNum_values();
+        }
+        default -> {
+          continue; // index pages
+        }
+      }
+      headers.add(header);
+      starts.add(start);
+    }
+    if (!decodable) {
+      PageList pages =
+          read(createdBy, descriptor, stored, offset, length, values, rows, decompressor);
+      return ColumnHasher.hash(pages, createdBy, descriptor, column, hashes, bloomFilter, firstRow);
+    }
+    if (read != values) {
+      throw new ParquetDecodingException(
+          "column "
+              + CarriedChunk.pathOf(descriptor)
+              + " has "
+              + read
+              + " values in its pages, "
+              + values
+              + " in its footer");
+    }
+    int row = firstRow;
+    boolean dictionary = false;
+    boolean begun = false;
+    for (int i = 0; i < headers.size(); i++) {
+      PageHeader header = headers.get(i);
+      int start = starts.get(i);
+      int size = header.getCompressed_page_size();
+      int uncompressed = header.getUncompressed_page_size();
+      if (header.getType() == PageType.DICTIONARY_PAGE) {
+        if (dictionary || begun) {
+          throw new ParquetDecodingException(
+              "more than one dictionary page, or one after data pages, in column "
+                  + CarriedChunk.pathOf(descriptor));
+        }
+        dictionary = true;
+        checkCrc(header, stored, start, size, "could not verify dictionary page integrity");
+        decompress(buffer, decompressor, stored, start, size, uncompressed, descriptor);
+        DictionaryPageHeader page = header.getDictionary_page_header();
+        hasher.readDictionary(
+            new DictionaryPage(
+                BytesInput.from(buffer.array(), buffer.offset(), uncompressed),
+                uncompressed,
+                page.getNum_values(),
+                CONVERTER.getEncoding(page.getEncoding())));
+        continue;
+      }
+      if (!begun) {
+        hasher.begin(values);
+        begun = true;
+      }
+      checkCrc(header, stored, start, size, "could not verify page integrity");
+      decompress(buffer, decompressor, stored, start, size, uncompressed, descriptor);
+      DataPageHeader page = header.getData_page_header();
+      row =
+          hasher.hashPage(
+              buffer.array(),
+              buffer.offset(),
+              buffer.offset() + uncompressed,
+              page.getNum_values(),
+              CONVERTER.getEncoding(page.getEncoding()),
+              hashes,
+              row);
+    }
+    return row - firstRow;
+  }
+
+  private static void decompress(
+      PageBuffer buffer,
+      BytesInputDecompressor decompressor,
+      byte[] stored,
+      int start,
+      int size,
+      int uncompressed,
+      ColumnDescriptor descriptor) {
+    try {
+      buffer.decompress(decompressor, stored, start, size, uncompressed);
+    } catch (IOException | RuntimeException e) {
+      throw new ParquetDecodingException(
+          "cannot decompress a page of column " + CarriedChunk.pathOf(descriptor) + " (" + e + ")",
+          e);
+    }
   }
 
   private static BytesInput decompress(

@@ -1,20 +1,27 @@
 package dev.baler.parquet;
 
 import dev.baler.storage.InputFile;
+import dev.baler.storage.SeekableInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.parquet.VersionParser;
+import org.apache.parquet.VersionParser.ParsedVersion;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.Converter;
-import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -275,9 +282,49 @@ final class ColumnCopier {
 
   /** A reader for one column of a row group read into memory. */
   static ColumnReader columnReader(
-      PageReadStore rowGroup, MessageType schema, String createdBy, ColumnDescriptor descriptor) {
-    return new ColumnReadStoreImpl(rowGroup, new NoOpGroupConverter(), schema, createdBy)
-        .getColumnReader(descriptor);
+      PageReadStore rowGroup, String createdBy, ColumnDescriptor descriptor) {
+    return new ColumnReaderImpl(
+        descriptor,
+        rowGroup.getPageReader(descriptor),
+        NO_OP_CONVERTER,
+        writerVersion(createdBy).orElse(null));
+  }
+
+  /** Receives nothing: the engine reads values straight from column readers. */
+  private static final PrimitiveConverter NO_OP_CONVERTER = new PrimitiveConverter() {};
+
+  /**
+   * Writer versions parsed so far, by {@code created_by}: few, and bounded in {@link
+   * #writerVersion}.
+   */
+  private static final Map<String, Optional<ParsedVersion>> WRITER_VERSIONS =
+      new ConcurrentHashMap<>();
+
+  private static final int MOST_WRITER_VERSIONS = 256;
+
+  /**
+   * A file's writer, as parquet-java's column readers take it (to work around bugs of old writers),
+   * parsed from {@code created_by} once per writer: parsing runs a regular expression, and a merge
+   * makes a column reader for every input chunk it re-encodes. Empty if it does not parse.
+   */
+  static Optional<ParsedVersion> writerVersion(String createdBy) {
+    if (createdBy == null) {
+      return Optional.empty();
+    }
+    Optional<ParsedVersion> known = WRITER_VERSIONS.get(createdBy);
+    if (known != null) {
+      return known;
+    }
+    Optional<ParsedVersion> parsed;
+    try {
+      parsed = Optional.of(VersionParser.parse(createdBy));
+    } catch (RuntimeException | VersionParser.VersionParseException e) {
+      parsed = Optional.empty();
+    }
+    if (WRITER_VERSIONS.size() < MOST_WRITER_VERSIONS) {
+      WRITER_VERSIONS.put(createdBy, parsed);
+    }
+    return parsed;
   }
 
   /** Hashes every row of every row group of one row group store. */
@@ -285,49 +332,88 @@ final class ColumnCopier {
     RowHashes hashes = new RowHashes(Math.toIntExact(rowGroup.getRowCount()));
     List<ColumnDescriptor> columns = schema.getColumns();
     for (int column = 0; column < columns.size(); column++) {
-      ColumnHasher.hash(rowGroup, schema, createdBy, columns.get(column), column, hashes, 0);
+      ColumnHasher.hash(rowGroup, createdBy, columns.get(column), column, hashes, 0);
     }
     return hashes;
   }
 
+  /**
+   * Reads every row of a Parquet file and fingerprints them: each row group's column chunks with
+   * one read, into an array reused from row group to row group, and each chunk's pages one at a
+   * time ({@link ChunkPages#hash}).
+   *
+   * @throws InvalidParquetFileException if the file's data cannot be decoded, or a column chunk
+   *     holds other rows than its row group
+   * @throws IOException if the file cannot be read or is not valid Parquet
+   */
   static RowFingerprint fingerprint(InputFile file) throws IOException {
     Footer footer = Footer.read(file);
+    MessageType schema = footer.schema();
+    List<ColumnDescriptor> columns = schema.getColumns();
+    CompressionCodecFactory codecs = ParquetRuntime.newCodecFactory();
+    PageBuffer pages = new PageBuffer();
     RowFingerprint fingerprint = RowFingerprint.EMPTY;
-    try (ParquetFileReader reader =
-        ParquetFileReader.open(new ParquetInputFile(file), ParquetRuntime.readOptions())) {
-      MessageType schema = footer.schema();
-      PageReadStore rowGroup;
-      while ((rowGroup = reader.readNextRowGroup()) != null) {
-        try {
-          fingerprint =
-              fingerprint.plus(hashRowGroup(rowGroup, schema, footer.createdBy()).fingerprint());
-        } finally {
-          rowGroup.close();
+    byte[] stored = new byte[0];
+    try (SeekableInputStream stream = file.newStream()) {
+      for (BlockMetaData block : footer.rowGroups()) {
+        List<ColumnChunkMetaData> chunks = block.getColumns();
+        if (chunks.size() != columns.size()) {
+          throw new IllegalStateException("a row group's column chunks do not follow the schema");
         }
+        long start = Long.MAX_VALUE;
+        long end = 0;
+        for (ColumnChunkMetaData chunk : chunks) {
+          start = Math.min(start, chunk.getStartingPos());
+          end = Math.max(end, chunk.getStartingPos() + chunk.getTotalSize());
+        }
+        RowHashes hashes = new RowHashes(Math.toIntExact(block.getRowCount()));
+        if (start < end) {
+          int span = Math.toIntExact(end - start);
+          if (span > stored.length) {
+            stored = new byte[span];
+          }
+          stream.seek(start);
+          stream.readFully(stored, 0, span);
+        }
+        for (int column = 0; column < columns.size(); column++) {
+          ColumnDescriptor descriptor = columns.get(column);
+          ColumnChunkMetaData chunk = chunks.get(column);
+          if (!Arrays.equals(chunk.getPath().toArray(), descriptor.getPath())) {
+            throw new IllegalStateException("a row group's column chunks do not follow the schema");
+          }
+          int rows =
+              ChunkPages.hash(
+                  footer.createdBy(),
+                  descriptor,
+                  column,
+                  stored,
+                  Math.toIntExact(chunk.getStartingPos() - start),
+                  Math.toIntExact(chunk.getTotalSize()),
+                  chunk.getValueCount(),
+                  block.getRowCount(),
+                  codecs.getDecompressor(chunk.getCodec()),
+                  pages,
+                  hashes,
+                  null,
+                  0);
+          if (rows != block.getRowCount()) {
+            throw new IllegalStateException(
+                "column "
+                    + CarriedChunk.pathOf(descriptor)
+                    + " has "
+                    + rows
+                    + " rows in a row group of "
+                    + block.getRowCount());
+          }
+        }
+        fingerprint = fingerprint.plus(hashes.fingerprint());
       }
     } catch (RuntimeException e) {
       throw new InvalidParquetFileException(
           file.location(), "cannot decode its data (" + e + ")", e);
+    } finally {
+      codecs.release();
     }
     return fingerprint;
-  }
-
-  /** Converters that receive nothing: the engine reads values straight from column readers. */
-  private static final class NoOpGroupConverter extends GroupConverter {
-    @Override
-    public Converter getConverter(int fieldIndex) {
-      return new PrimitiveConverter() {
-        @Override
-        public GroupConverter asGroupConverter() {
-          return new NoOpGroupConverter();
-        }
-      };
-    }
-
-    @Override
-    public void start() {}
-
-    @Override
-    public void end() {}
   }
 }

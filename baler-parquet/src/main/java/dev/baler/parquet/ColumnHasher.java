@@ -15,7 +15,6 @@ import org.apache.parquet.column.page.DataPageV2;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
-import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
@@ -60,31 +59,29 @@ final class ColumnHasher {
    * Folds every value of one column chunk into {@code hashes}.
    *
    * @param rowGroup the row group holding the chunk, from which the chunk's pages are read
-   * @param schema the file's schema and {@code createdBy} its writer, for the fallback reader
+   * @param createdBy the file's writer, for the fallback reader
    * @param column the column's index in the schema, folded into hashes
    * @param firstRow the index in {@code hashes} of the chunk's first row
    * @return the number of rows in the chunk
    */
   static int hash(
       PageReadStore rowGroup,
-      MessageType schema,
       String createdBy,
       ColumnDescriptor descriptor,
       int column,
       ColumnCopier.RowHashes hashes,
       int firstRow) {
-    return hash(rowGroup, schema, createdBy, descriptor, column, hashes, null, firstRow);
+    return hash(rowGroup, createdBy, descriptor, column, hashes, null, firstRow);
   }
 
   /**
    * Folds every value of one column chunk into {@code hashes}, as {@link #hash(PageReadStore,
-   * MessageType, String, ColumnDescriptor, int, ColumnCopier.RowHashes, int)}, and adds each value
-   * to {@code bloomFilter} if it is not null: PLAIN values from their bytes in the page, a
-   * dictionary's entries once each (all of them, used or not).
+   * String, ColumnDescriptor, int, ColumnCopier.RowHashes, int)}, and adds each value to {@code
+   * bloomFilter} if it is not null: PLAIN values from their bytes in the page, a dictionary's
+   * entries once each (all of them, used or not).
    */
   static int hash(
       PageReadStore rowGroup,
-      MessageType schema,
       String createdBy,
       ColumnDescriptor descriptor,
       int column,
@@ -102,31 +99,30 @@ final class ColumnHasher {
     for (DataPage page = reader.readPage(); page != null; page = reader.readPage()) {
       DataPage copied = copy(page);
       pages.add(copied);
-      decodable &= copied instanceof DataPageV1 v1 && hasher.isDecodable(v1);
+      decodable &=
+          copied instanceof DataPageV1 v1
+              && hasher.decodes(v1.getRlEncoding(), v1.getDlEncoding(), v1.getValueEncoding());
     }
     if (decodable && (dictionary == null || hasher.readDictionary(dictionary))) {
       long values = 0;
       for (DataPage page : pages) {
         values += page.getValueCount();
       }
-      hasher.elements =
-          new ColumnElements(
-              column,
-              hasher.maxRepetition,
-              hasher.maxDefinition,
-              hasher.dictionary1,
-              hasher.dictionary2,
-              values);
+      hasher.begin(values);
       int row = firstRow;
       for (DataPage page : pages) {
-        row = hasher.hashPage((DataPageV1) page, hashes, row);
+        DataPageV1 v1 = (DataPageV1) page;
+        byte[] bytes = DictionaryEntries.bytesOf(v1.getBytes());
+        row =
+            hasher.hashPage(
+                bytes, 0, bytes.length, v1.getValueCount(), v1.getValueEncoding(), hashes, row);
       }
       return row - firstRow;
     }
     // The pages already read, again, for parquet-java's column reader.
     PageReadStore replay = new PageList(descriptor, dictionary, pages, rowGroup.getRowCount());
     return ColumnCopier.walk(
-        ColumnCopier.columnReader(replay, schema, createdBy, descriptor),
+        ColumnCopier.columnReader(replay, createdBy, descriptor),
         descriptor,
         column,
         null,
@@ -137,18 +133,46 @@ final class ColumnHasher {
         firstRow);
   }
 
-  private boolean isDecodable(DataPageV1 page) {
-    return (maxRepetition == 0 || page.getRlEncoding() == Encoding.RLE)
-        && (maxDefinition == 0 || page.getDlEncoding() == Encoding.RLE)
-        && switch (page.getValueEncoding()) {
+  /**
+   * A hasher of one column chunk, fed its dictionary and pages one at a time: {@link
+   * #readDictionary}, then {@link #begin}, then {@link #hashPage} for each data page, after
+   * checking with {@link #decodes} that it decodes them all. For chunks it cannot decode, use
+   * {@link #hash(PageReadStore, String, ColumnDescriptor, int, ColumnCopier.RowHashes,
+   * ColumnBloomFilter, int)}.
+   *
+   * @param bloomFilter the bloom filter to add the values to, or null
+   */
+  static ColumnHasher forChunk(
+      ColumnDescriptor descriptor, int column, ColumnBloomFilter bloomFilter) {
+    return new ColumnHasher(descriptor, column, bloomFilter);
+  }
+
+  /** Whether {@link #hashPage} decodes a V1 data page with these encodings. */
+  boolean decodes(
+      Encoding repetitionEncoding, Encoding definitionEncoding, Encoding valueEncoding) {
+    return (maxRepetition == 0 || repetitionEncoding == Encoding.RLE)
+        && (maxDefinition == 0 || definitionEncoding == Encoding.RLE)
+        && switch (valueEncoding) {
           case PLAIN -> true;
           case PLAIN_DICTIONARY, RLE_DICTIONARY -> type != PrimitiveTypeName.BOOLEAN;
           default -> false;
         };
   }
 
-  /** Hashes a PLAIN dictionary's entries; false if its encoding is another. */
-  private boolean readDictionary(DictionaryPage page) {
+  /**
+   * Readies the hasher for a chunk of {@code values} values, once its dictionary, if it has one, is
+   * read.
+   */
+  void begin(long values) {
+    elements =
+        new ColumnElements(column, maxRepetition, maxDefinition, dictionary1, dictionary2, values);
+  }
+
+  /**
+   * Hashes a PLAIN dictionary's entries, which the dictionary-encoded pages then refer to; false if
+   * its encoding is another. The page's bytes may be reused once this returns.
+   */
+  boolean readDictionary(DictionaryPage page) {
     var read = DictionaryEntries.read(page, descriptor);
     if (read.isEmpty()) {
       return false;
@@ -172,11 +196,24 @@ final class ColumnHasher {
     return true;
   }
 
-  /** Folds one page's values into their rows; returns the index of the next row to fill. */
-  private int hashPage(DataPageV1 page, ColumnCopier.RowHashes hashes, int nextRow) {
-    byte[] bytes = DictionaryEntries.bytesOf(page.getBytes());
-    int count = page.getValueCount();
-    int position = 0;
+  /**
+   * Folds the values of one V1 data page, whose encodings {@link #decodes}, into their rows.
+   *
+   * @param bytes holds the decompressed page from {@code start} to {@code end} (exclusive)
+   * @param count the page's values, nulls included
+   * @param nextRow the row of the page's first value, unless it repeats the row before
+   * @return the row after the page's last value
+   * @throws IllegalStateException if the page's levels or values are corrupt or run past its end
+   */
+  int hashPage(
+      byte[] bytes,
+      int start,
+      int end,
+      int count,
+      Encoding valueEncoding,
+      ColumnCopier.RowHashes hashes,
+      int nextRow) {
+    int position = start;
     int[] pageRepetitions = null;
     int[] pageDefinitions = null;
     if (maxRepetition > 0) {
@@ -189,8 +226,12 @@ final class ColumnHasher {
       position = readLevels(bytes, position, maxDefinition, definitions, count);
       pageDefinitions = definitions;
     }
-    if (page.getValueEncoding() == Encoding.PLAIN) {
-      return hashPlain(bytes, position, pageRepetitions, pageDefinitions, count, hashes, nextRow)
+    if (position > end) {
+      throw valuesPastEnd();
+    }
+    if (valueEncoding == Encoding.PLAIN) {
+      return hashPlain(
+              bytes, position, end, pageRepetitions, pageDefinitions, count, hashes, nextRow)
           + 1;
     }
     if (dictionary1 == null) {
@@ -206,17 +247,17 @@ final class ColumnHasher {
     }
     int bitWidth = bytes[position++] & 0xFF;
     indexes = grow(indexes, present);
-    new HybridDecoder(bytes, position, bytes.length, bitWidth).read(indexes, present);
+    new HybridDecoder(bytes, position, end, bitWidth).read(indexes, present);
     return elements.foldEntries(
             hashes, pageRepetitions, pageDefinitions, indexes, count, nextRow - 1)
         + 1;
   }
 
   /**
-   * Folds a page of PLAIN values, from {@code position} in {@code bytes}, into their rows, as
-   * {@link ColumnCopier.RowHashes#foldNumber}, {@link ColumnCopier.RowHashes#foldBytes} and {@link
-   * ColumnElements#foldNull} do for each value in turn. One loop with the folds written out: see
-   * {@link ColumnElements#foldEntries}.
+   * Folds a page of PLAIN values, from {@code position} to {@code end} in {@code bytes}, into their
+   * rows, as {@link ColumnCopier.RowHashes#foldNumber}, {@link ColumnCopier.RowHashes#foldBytes}
+   * and {@link ColumnElements#foldNull} do for each value in turn. One loop with the folds written
+   * out: see {@link ColumnElements#foldEntries}.
    *
    * @param pageRepetitions the values' repetition levels; null if the column has none
    * @param pageDefinitions the values' definition levels; null if the column has none
@@ -226,6 +267,7 @@ final class ColumnHasher {
   private int hashPlain(
       byte[] bytes,
       int position,
+      int end,
       int[] pageRepetitions,
       int[] pageDefinitions,
       int count,
@@ -276,6 +318,9 @@ final class ColumnHasher {
             length = (int) INT.get(bytes, position);
             position += 4;
           }
+          if (length < 0 || length > end - position) {
+            throw valuesPastEnd();
+          }
           if (bloomFilter != null) {
             bloomFilter.addBytes(bytes, position, length);
           }
@@ -308,7 +353,15 @@ final class ColumnHasher {
       lane1[row] = (lane1[row] ^ element1) * Hashing.LANE1;
       lane2[row] = (lane2[row] + element2) * Hashing.LANE2;
     }
+    if ((width == 1 ? position + (value + 7) / 8 : position) > end) {
+      throw valuesPastEnd();
+    }
     return row;
+  }
+
+  private IllegalStateException valuesPastEnd() {
+    return new IllegalStateException(
+        "The values of a page of column " + CarriedChunk.pathOf(descriptor) + " run past its end");
   }
 
   static boolean isByteString(PrimitiveTypeName type) {

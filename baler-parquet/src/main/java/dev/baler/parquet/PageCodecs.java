@@ -94,10 +94,27 @@ final class PageCodecs implements CompressionCodecFactory {
         input.get(array);
         offset = 0;
       }
-      checkLength(Snappy.uncompressedLength(array, offset, length), uncompressedSize);
       byte[] output = new byte[uncompressedSize];
-      checkLength(Snappy.uncompress(array, offset, length, output, 0), uncompressedSize);
+      decompress(array, offset, length, output, uncompressedSize);
       return BytesInput.from(output);
+    }
+
+    /**
+     * Decompresses a snappy block of {@code length} bytes at {@code offset} in {@code input} into
+     * {@code output} from its start.
+     *
+     * @param output at least {@code uncompressedSize} bytes long
+     * @throws IOException if the bytes are not a snappy block of {@code uncompressedSize} bytes
+     */
+    static void decompress(
+        byte[] input, int offset, int length, byte[] output, int uncompressedSize)
+        throws IOException {
+      if (uncompressedSize == 0) {
+        return; // an empty section: see decompress(BytesInput, int)
+      }
+      // the length first: snappy writes as many bytes as the block says, whatever room there is
+      checkLength(Snappy.uncompressedLength(input, offset, length), uncompressedSize);
+      checkLength(Snappy.uncompress(input, offset, length, output, 0), uncompressedSize);
     }
 
     /**

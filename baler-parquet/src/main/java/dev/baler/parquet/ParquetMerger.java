@@ -111,6 +111,7 @@ public final class ParquetMerger {
     CompressionCodecFactory decompressors = ParquetRuntime.newCodecFactory();
     Map<Integer, OpenInput> open = new HashMap<>();
     WindowArena arena = new WindowArena(arenaBytes(rowGroups, inputs));
+    PageBuffer pageBuffer = new PageBuffer();
     ExecutorService opener =
         Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
     try {
@@ -198,11 +199,10 @@ public final class ParquetMerger {
           }
           if (mayCarry(sources, rowGroup, column)) {
             Optional<List<CarriedChunk>> carried =
-                readCarried(sources, rowGroup, descriptor, column, decompressors);
+                readCarried(sources, rowGroup, descriptor, column, decompressors, pageBuffer);
             if (carried.isPresent()) {
               carry(
                   writer,
-                  schema,
                   descriptor,
                   column,
                   sources,
@@ -210,6 +210,8 @@ public final class ParquetMerger {
                   carried.get(),
                   hashes,
                   bloomFilter,
+                  decompressors,
+                  pageBuffer,
                   output);
               continue;
             }
@@ -260,7 +262,7 @@ public final class ParquetMerger {
             try {
               row +=
                   ColumnCopier.walk(
-                      ColumnCopier.columnReader(chunkPages, schema, source.createdBy, descriptor),
+                      ColumnCopier.columnReader(chunkPages, source.createdBy, descriptor),
                       descriptor,
                       column,
                       skip,
@@ -494,12 +496,15 @@ public final class ParquetMerger {
       List<Slice> rowGroup,
       ColumnDescriptor descriptor,
       int column,
-      CompressionCodecFactory decompressors)
+      CompressionCodecFactory decompressors,
+      PageBuffer pageBuffer)
       throws IOException {
     List<CarriedChunk> chunks = new ArrayList<>();
     for (int i = 0; i < rowGroup.size(); i++) {
       Optional<CarriedChunk> chunk =
-          sources.get(i).readCarried(rowGroup.get(i).rowGroup, column, descriptor, decompressors);
+          sources
+              .get(i)
+              .readCarried(rowGroup.get(i).rowGroup, column, descriptor, decompressors, pageBuffer);
       if (chunk.isEmpty()) {
         return Optional.empty();
       }
@@ -526,7 +531,6 @@ public final class ParquetMerger {
    */
   private void carry(
       ParquetFileWriter writer,
-      MessageType schema,
       ColumnDescriptor descriptor,
       int column,
       List<OpenInput> sources,
@@ -534,27 +538,36 @@ public final class ParquetMerger {
       List<CarriedChunk> chunks,
       ColumnCopier.RowHashes hashes,
       ColumnBloomFilter bloomFilter,
+      CompressionCodecFactory decompressors,
+      PageBuffer pageBuffer,
       OutputFile output)
       throws IOException {
     int row = 0;
     List<Statistics<?>> statistics = new ArrayList<>();
     for (int i = 0; i < rowGroup.size(); i++) {
       OpenInput source = sources.get(i);
+      CarriedChunk chunk = chunks.get(i);
+      InputChunk input = source.chunk(rowGroup.get(i).rowGroup, column);
       try {
         row +=
-            ColumnHasher.hash(
-                chunks.get(i).decompressedPages(),
-                schema,
+            ChunkPages.hash(
                 source.createdBy,
                 descriptor,
                 column,
+                chunk.stored(),
+                chunk.start(),
+                chunk.size(),
+                chunk.values(),
+                chunk.rows(),
+                decompressors.getDecompressor(input.codec()),
+                pageBuffer,
                 hashes,
                 bloomFilter,
                 row);
       } catch (RuntimeException e) {
         throw cannotDecode(source, descriptor, e);
       }
-      statistics.add(source.chunk(rowGroup.get(i).rowGroup, column).statistics());
+      statistics.add(input.statistics());
     }
     checkRows(descriptor, row, hashes.rows(), output);
     CarriedChunk.write(writer, descriptor, options.codec().parquetName(), chunks, statistics);
@@ -850,7 +863,8 @@ public final class ParquetMerger {
         int rowGroup,
         int column,
         ColumnDescriptor descriptor,
-        CompressionCodecFactory decompressors)
+        CompressionCodecFactory decompressors,
+        PageBuffer pageBuffer)
         throws IOException {
       InputChunk chunk = chunk(rowGroup, column);
       Stored stored = stored(chunk, 0);
@@ -865,7 +879,8 @@ public final class ParquetMerger {
                       stored.bytes(),
                       stored.offset(),
                       stored.length(),
-                      decompressors.getDecompressor(chunk.codec())));
+                      decompressors.getDecompressor(chunk.codec()),
+                      pageBuffer));
       if (carried.isPresent() && carried.get().lacksPageStatistics()) {
         return Optional.of(
             carried.get().withIndexStatistics(columnIndex(chunk, descriptor.getPrimitiveType())));

@@ -58,13 +58,57 @@ class ChunkPagesTest {
                   codecs.getDecompressor(chunk.getCodec()));
           ColumnCopier.RowHashes ours = new ColumnCopier.RowHashes(rows);
           ColumnCopier.RowHashes theirs = new ColumnCopier.RowHashes(rows);
-          ColumnHasher.hash(
-              pages, footer.schema(), footer.createdBy(), descriptor, column, ours, 0);
-          ColumnHasher.hash(
-              expected, footer.schema(), footer.createdBy(), descriptor, column, theirs, 0);
+          ColumnHasher.hash(pages, footer.createdBy(), descriptor, column, ours, 0);
+          ColumnHasher.hash(expected, footer.createdBy(), descriptor, column, theirs, 0);
           assertThat(ours.lane1).as("column %s", descriptor).isEqualTo(theirs.lane1);
           assertThat(ours.lane2).as("column %s", descriptor).isEqualTo(theirs.lane2);
         }
+      }
+    } finally {
+      codecs.release();
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"true, PARQUET_1_0, SNAPPY", "true, PARQUET_2_0, SNAPPY", "false, PARQUET_2_0, GZIP"})
+  void hash_foldsEveryChunkAsParquetJavasReaderDoes_throughOneReusedBuffer(
+      boolean dictionary, WriterVersion version, CompressionCodecName codec) throws IOException {
+    byte[] file = write(dictionary, version, codec);
+    Footer footer = Footer.read(storage.newInputFile(FILE));
+    List<ColumnDescriptor> columns = footer.schema().getColumns();
+    CompressionCodecFactory codecs = ParquetRuntime.newCodecFactory();
+    PageBuffer buffer = new PageBuffer();
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(
+            new ParquetInputFile(storage.newInputFile(FILE)), ParquetRuntime.readOptions())) {
+      for (BlockMetaData block : footer.rowGroups()) {
+        PageReadStore expected = reader.readNextRowGroup();
+        int rows = Math.toIntExact(block.getRowCount());
+        ColumnCopier.RowHashes ours = new ColumnCopier.RowHashes(rows);
+        ColumnCopier.RowHashes theirs = new ColumnCopier.RowHashes(rows);
+        for (int column = 0; column < columns.size(); column++) {
+          ColumnDescriptor descriptor = columns.get(column);
+          ColumnChunkMetaData chunk = block.getColumns().get(column);
+          int hashed =
+              ChunkPages.hash(
+                  footer.createdBy(),
+                  descriptor,
+                  column,
+                  file,
+                  Math.toIntExact(chunk.getStartingPos()),
+                  Math.toIntExact(chunk.getTotalSize()),
+                  chunk.getValueCount(),
+                  rows,
+                  codecs.getDecompressor(chunk.getCodec()),
+                  buffer,
+                  ours,
+                  null,
+                  0);
+          ColumnHasher.hash(expected, footer.createdBy(), descriptor, column, theirs, 0);
+          assertThat(hashed).as("rows of column %s", descriptor).isEqualTo(rows);
+        }
+        assertThat(ours.lane1).isEqualTo(theirs.lane1);
+        assertThat(ours.lane2).isEqualTo(theirs.lane2);
       }
     } finally {
       codecs.release();

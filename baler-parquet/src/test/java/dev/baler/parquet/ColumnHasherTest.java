@@ -99,12 +99,10 @@ class ColumnHasherTest {
           ColumnCopier.RowHashes fast = new ColumnCopier.RowHashes(rows);
           ColumnCopier.RowHashes slow = new ColumnCopier.RowHashes(rows);
 
-          int hashed =
-              ColumnHasher.hash(
-                  rowGroup, footer.schema(), footer.createdBy(), descriptor, column, fast, 0);
+          int hashed = ColumnHasher.hash(rowGroup, footer.createdBy(), descriptor, column, fast, 0);
           int walkedRows =
               ColumnCopier.walk(
-                  ColumnCopier.columnReader(same, footer.schema(), footer.createdBy(), descriptor),
+                  ColumnCopier.columnReader(same, footer.createdBy(), descriptor),
                   descriptor,
                   column,
                   null,
