@@ -204,7 +204,7 @@ final class ChunkPages {
       ColumnBloomFilter bloomFilter,
       int firstRow)
       throws IOException {
-    ColumnHasher hasher = ColumnHasher.forChunk(descriptor, column, bloomFilter);
+    ColumnHasher hasher = ColumnHasher.forChunk(descriptor, column, bloomFilter, buffer);
     ByteArrayInputStream in = new ByteArrayInputStream(stored, offset, length);
     int end = offset + length;
     List<PageHeader> headers = new ArrayList<>();

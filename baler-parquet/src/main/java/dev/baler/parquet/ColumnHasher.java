@@ -38,15 +38,15 @@ final class ColumnHasher {
   private final int maxDefinition;
   private final ColumnBloomFilter bloomFilter;
   private final Hashing.Bytes bytesHash = new Hashing.Bytes();
-  private int[] repetitions = new int[0];
-  private int[] definitions = new int[0];
-  private int[] indexes = new int[0];
+  private final PageBuffer buffers;
   // A dictionary's entries, hashed once: bits for numbers, two lanes for byte strings.
   private long[] dictionary1;
   private long[] dictionary2;
   private ColumnElements elements;
 
-  private ColumnHasher(ColumnDescriptor descriptor, int column, ColumnBloomFilter bloomFilter) {
+  private ColumnHasher(
+      ColumnDescriptor descriptor, int column, ColumnBloomFilter bloomFilter, PageBuffer buffers) {
+    this.buffers = buffers;
     this.descriptor = descriptor;
     this.column = column;
     this.bloomFilter = bloomFilter;
@@ -93,7 +93,7 @@ final class ColumnHasher {
     if (dictionary != null) {
       dictionary = copy(dictionary);
     }
-    ColumnHasher hasher = new ColumnHasher(descriptor, column, bloomFilter);
+    ColumnHasher hasher = new ColumnHasher(descriptor, column, bloomFilter, new PageBuffer());
     List<DataPage> pages = new ArrayList<>();
     boolean decodable = true;
     for (DataPage page = reader.readPage(); page != null; page = reader.readPage()) {
@@ -141,10 +141,11 @@ final class ColumnHasher {
    * ColumnBloomFilter, int)}.
    *
    * @param bloomFilter the bloom filter to add the values to, or null
+   * @param buffers where pages' levels and dictionary indexes are decoded
    */
   static ColumnHasher forChunk(
-      ColumnDescriptor descriptor, int column, ColumnBloomFilter bloomFilter) {
-    return new ColumnHasher(descriptor, column, bloomFilter);
+      ColumnDescriptor descriptor, int column, ColumnBloomFilter bloomFilter, PageBuffer buffers) {
+    return new ColumnHasher(descriptor, column, bloomFilter, buffers);
   }
 
   /** Whether {@link #hashPage} decodes a V1 data page with these encodings. */
@@ -217,14 +218,12 @@ final class ColumnHasher {
     int[] pageRepetitions = null;
     int[] pageDefinitions = null;
     if (maxRepetition > 0) {
-      repetitions = grow(repetitions, count);
-      position = readLevels(bytes, position, maxRepetition, repetitions, count);
-      pageRepetitions = repetitions;
+      pageRepetitions = buffers.repetitionLevels(count);
+      position = readLevels(bytes, position, maxRepetition, pageRepetitions, count);
     }
     if (maxDefinition > 0) {
-      definitions = grow(definitions, count);
-      position = readLevels(bytes, position, maxDefinition, definitions, count);
-      pageDefinitions = definitions;
+      pageDefinitions = buffers.definitionLevels(count);
+      position = readLevels(bytes, position, maxDefinition, pageDefinitions, count);
     }
     if (position > end) {
       throw valuesPastEnd();
@@ -242,11 +241,11 @@ final class ColumnHasher {
     if (maxDefinition > 0) {
       present = 0;
       for (int i = 0; i < count; i++) {
-        present += definitions[i] == maxDefinition ? 1 : 0;
+        present += pageDefinitions[i] == maxDefinition ? 1 : 0;
       }
     }
     int bitWidth = bytes[position++] & 0xFF;
-    indexes = grow(indexes, present);
+    int[] indexes = buffers.indexes(present);
     new HybridDecoder(bytes, position, end, bitWidth).read(indexes, present);
     return elements.foldEntries(
             hashes, pageRepetitions, pageDefinitions, indexes, count, nextRow - 1)
@@ -378,10 +377,6 @@ final class ColumnHasher {
     new HybridDecoder(bytes, start, start + length, BytesUtils.getWidthFromMaxInt(maxLevel))
         .read(into, count);
     return start + length;
-  }
-
-  private static int[] grow(int[] array, int size) {
-    return array.length >= size ? array : new int[Math.max(size, array.length * 2)];
   }
 
   /** A page whose bytes stay readable after the reader moves on (decompressors reuse buffers). */
