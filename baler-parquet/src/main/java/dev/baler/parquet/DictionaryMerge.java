@@ -303,38 +303,70 @@ final class DictionaryMerge {
     void writeAll() throws IOException {
       for (List<Page> pages : inputs) {
         for (Page page : pages) {
-          int value = 0;
-          for (int i = 0; i < page.values(); i++) {
-            int repetition = page.repetitions() == null ? 0 : page.repetitions()[i];
-            int definition = page.definitions() == null ? maxDefinition : page.definitions()[i];
-            if (repetition == 0) {
-              if (rows == PAGE_ROWS) {
-                flush();
-              }
-              rows++;
-            }
-            if (maxRepetition > 0) {
-              repetitions.writeInt(repetition);
-            }
-            if (maxDefinition > 0) {
-              definitions.writeInt(definition);
-            }
-            values++;
-            if (definition == maxDefinition) {
-              int index = page.indexes()[value++];
-              indexes.writeInt(index);
-              if (!used[index]) {
-                used[index] = true;
-                usedIndexes.add(index);
-              }
-            } else {
-              nulls++;
-            }
-          }
+          write(page);
         }
       }
       if (values > 0) {
         flush();
+      }
+    }
+
+    /**
+     * Writes one input page's values, flushing an output page whenever it holds {@link #PAGE_ROWS}
+     * rows and another row starts. The values go to the encoders a stretch at a time, levels first
+     * and then indexes, in loops that keep their state in local variables rather than in the
+     * writer's fields; what is left of the writing's time is in parquet-java's encoders.
+     */
+    private void write(Page page) throws IOException {
+      int[] pageRepetitions = page.repetitions();
+      int[] pageDefinitions = page.definitions();
+      int[] pageIndexes = page.indexes();
+      int count = page.values();
+      int start = 0;
+      int index = 0;
+      while (start < count) {
+        // the stretch of values up to the row that would not fit in the output page
+        int end = start;
+        int pageRows = rows;
+        for (; end < count; end++) {
+          if (pageRepetitions == null || pageRepetitions[end] == 0) {
+            if (pageRows == PAGE_ROWS) {
+              break;
+            }
+            pageRows++;
+          }
+        }
+        rows = pageRows;
+        if (pageRepetitions != null) {
+          for (int i = start; i < end; i++) {
+            repetitions.writeInt(pageRepetitions[i]);
+          }
+        }
+        int present = end - start;
+        if (pageDefinitions != null) {
+          int stretchNulls = 0;
+          for (int i = start; i < end; i++) {
+            int definition = pageDefinitions[i];
+            definitions.writeInt(definition);
+            stretchNulls += definition == maxDefinition ? 0 : 1;
+          }
+          present -= stretchNulls;
+          nulls += stretchNulls;
+        }
+        boolean[] seen = used;
+        for (int stop = index + present; index < stop; index++) {
+          int entry = pageIndexes[index];
+          indexes.writeInt(entry);
+          if (!seen[entry]) {
+            seen[entry] = true;
+            usedIndexes.add(entry);
+          }
+        }
+        values += end - start;
+        if (end < count) {
+          flush();
+        }
+        start = end;
       }
     }
 
