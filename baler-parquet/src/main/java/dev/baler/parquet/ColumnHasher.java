@@ -219,11 +219,11 @@ final class ColumnHasher {
     int[] pageDefinitions = null;
     if (maxRepetition > 0) {
       pageRepetitions = buffers.repetitionLevels(count);
-      position = readLevels(bytes, position, maxRepetition, pageRepetitions, count);
+      position = readLevels(bytes, position, end, maxRepetition, pageRepetitions, count);
     }
     if (maxDefinition > 0) {
       pageDefinitions = buffers.definitionLevels(count);
-      position = readLevels(bytes, position, maxDefinition, pageDefinitions, count);
+      position = readLevels(bytes, position, end, maxDefinition, pageDefinitions, count);
     }
     if (position > end) {
       throw valuesPastEnd();
@@ -243,6 +243,9 @@ final class ColumnHasher {
       for (int i = 0; i < count; i++) {
         present += pageDefinitions[i] == maxDefinition ? 1 : 0;
       }
+    }
+    if (position >= end) {
+      throw valuesPastEnd();
     }
     int bitWidth = bytes[position++] & 0xFF;
     int[] indexes = buffers.indexes(present);
@@ -370,10 +373,21 @@ final class ColumnHasher {
     };
   }
 
-  /** Reads RLE-encoded levels with their 4-byte length; returns the position after them. */
-  static int readLevels(byte[] bytes, int position, int maxLevel, int[] into, int count) {
+  /**
+   * Reads RLE-encoded levels with their 4-byte length, from a page that ends at {@code end};
+   * returns the position after them.
+   *
+   * @throws IllegalStateException if the levels run past the page's end
+   */
+  static int readLevels(byte[] bytes, int position, int end, int maxLevel, int[] into, int count) {
+    if (position > end - 4) {
+      throw new IllegalStateException("A page ends within the length of its levels");
+    }
     int length = (int) INT.get(bytes, position);
     int start = position + 4;
+    if (length < 0 || length > end - start) {
+      throw new IllegalStateException("A page's levels run past its end");
+    }
     new HybridDecoder(bytes, start, start + length, BytesUtils.getWidthFromMaxInt(maxLevel))
         .read(into, count);
     return start + length;

@@ -154,12 +154,14 @@ final class DictionaryMerge {
     int[] definitions = null;
     if (maxRepetition > 0) {
       repetitions = new int[count];
-      position = ColumnHasher.readLevels(bytes, position, maxRepetition, repetitions, count);
+      position =
+          ColumnHasher.readLevels(bytes, position, bytes.length, maxRepetition, repetitions, count);
     }
     int present = count;
     if (maxDefinition > 0) {
       definitions = new int[count];
-      position = ColumnHasher.readLevels(bytes, position, maxDefinition, definitions, count);
+      position =
+          ColumnHasher.readLevels(bytes, position, bytes.length, maxDefinition, definitions, count);
       present = 0;
       for (int definition : definitions) {
         present += definition == maxDefinition ? 1 : 0;

@@ -2,7 +2,10 @@ package dev.baler.parquet;
 
 /**
  * Decodes Parquet's RLE / bit-packing hybrid encoding (levels and dictionary indexes) in runs, into
- * int arrays. Not thread-safe.
+ * int arrays. It never reads past its end: the bytes after it may be another page's, as pages are
+ * decompressed into a reused buffer ({@link PageBuffer}). A run that the data cuts short is read as
+ * parquet-java reads it: an RLE run whose value is missing is refused, and the missing bytes of a
+ * bit-packed run are read as zeros. Not thread-safe.
  */
 final class HybridDecoder {
   private final byte[] bytes;
@@ -37,6 +40,10 @@ final class HybridDecoder {
       int header = readUnsignedVarInt();
       if ((header & 1) == 0) {
         int run = header >>> 1;
+        if (valueBytes > end - position) {
+          throw new IllegalStateException(
+              "RLE/bit-packed data ends within the value of a run, after " + filled + " values");
+        }
         int value = 0;
         for (int i = 0; i < valueBytes; i++) {
           value |= (bytes[position++] & 0xFF) << (8 * i);
@@ -53,7 +60,8 @@ final class HybridDecoder {
         int at = position;
         for (; filled < stop; filled++) {
           while (bits < bitWidth) {
-            buffer |= (bytes[at++] & 0xFFL) << bits;
+            buffer |= (at < end ? bytes[at] & 0xFFL : 0) << bits;
+            at++;
             bits += 8;
           }
           into[filled] = (int) (buffer & mask);
@@ -70,6 +78,9 @@ final class HybridDecoder {
     int shift = 0;
     int b;
     do {
+      if (position >= end) {
+        throw new IllegalStateException("RLE/bit-packed data ends within a run's header");
+      }
       b = bytes[position++] & 0xFF;
       value |= (b & 0x7F) << shift;
       shift += 7;
