@@ -160,15 +160,52 @@ class ParquetMergerTest {
             "Cannot read memory://test/data/truncated.parquet: truncated: it starts as Parquet but has no footer at its end");
   }
 
+  @ParameterizedTest
+  @EnumSource(WriteOptions.Pages.class)
+  void merge_keepsAnInputReadWholeIntactInTheNextOutputRowGroup(WriteOptions.Pages pages)
+      throws IOException {
+    // a (row groups of 10 and 5 rows), then b (5 rows), in output row groups of at most 10 rows:
+    // a's first, then a's second and b. a is read whole into the merge's windows for the first;
+    // b's bytes, read for the second, would land on a's second row group unless a kept its own.
+    List<MergeInput> parts = new ArrayList<>(writeInputs(DIRECTORY.resolve("ten/"), 1, 10));
+    parts.addAll(writeInputs(DIRECTORY.resolve("five/"), 1, 5));
+    Location a = DIRECTORY.resolve("a/a.parquet");
+    new ParquetMerger(WriteOptions.builder().rowGroupRows(10).build())
+        .merge(parts, storage.newOutputFile(a), MergeListener.NONE);
+    var aFile = storage.newInputFile(a);
+    Footer aFooter = Footer.read(aFile);
+    assertThat(aFooter.rowGroups()).hasSize(2);
+    List<MergeInput> inputs = new ArrayList<>();
+    inputs.add(MergeInput.of(aFile, aFooter.layout()));
+    inputs.addAll(writeInputs(DIRECTORY.resolve("b/"), 1, 5));
+    assertThat(inputs.get(1).layout().length())
+        .as("b reaches a's second row group")
+        .isGreaterThan(aFooter.rowGroups().get(1).getStartingPos());
+    Location output = DIRECTORY.resolve("out.c.parquet");
+
+    MergeResult result =
+        new ParquetMerger(WriteOptions.builder().rowGroupRows(10).pages(pages).build())
+            .merge(inputs, storage.newOutputFile(output), MergeListener.NONE);
+
+    assertThat(result.rowGroups()).isEqualTo(2);
+    assertThat(result.fingerprint()).isEqualTo(fingerprintOf(inputs));
+    assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(fingerprintOf(inputs));
+  }
+
   private List<MergeInput> writeInputs(int files, int rowsPerFile) throws IOException {
+    return writeInputs(DIRECTORY, files, rowsPerFile);
+  }
+
+  private List<MergeInput> writeInputs(Location directory, int files, int rowsPerFile)
+      throws IOException {
     TelemetryDataset.builder()
         .files(files)
         .rowsPerFile(rowsPerFile)
         .threads(1)
         .build()
-        .write(storage, DIRECTORY);
+        .write(storage, directory);
     List<MergeInput> inputs = new ArrayList<>();
-    for (FileEntry entry : storage.list(DIRECTORY).toList()) {
+    for (FileEntry entry : storage.list(directory).toList()) {
       if (entry.location().fileName().endsWith(".parquet")
           && !entry.location().fileName().contains(".c.")) {
         var file = storage.newInputFile(entry.location(), entry.length());
