@@ -112,7 +112,9 @@ final class CarriedChunk {
   }
 
   /**
-   * Parses a chunk's stored bytes into pages, decompressing each page and checking its checksum.
+   * Parses a chunk's stored bytes into pages and checks their checksums. Only the pages of a
+   * repeated column are decompressed here, to count the rows that start in them; every page is
+   * decompressed again when the chunk is hashed ({@link ChunkPages#hash}).
    *
    * @param chunkValues the chunk's values, from its footer
    * @param stored holds the chunk's bytes, as many as its footer says, from {@code start}; the
@@ -122,8 +124,8 @@ final class CarriedChunk {
    * @return the pages, or empty if a page cannot be carried (a dictionary page or
    *     dictionary-encoded values, a V2 page, a page that does not start a row)
    * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
-   * @throws ParquetDecodingException if a page fails its checksum, cannot be decompressed, or the
-   *     pages do not add up to the chunk
+   * @throws ParquetDecodingException if a page fails its checksum, a repeated column's page cannot
+   *     be decompressed, or the pages do not add up to the chunk
    */
   static Optional<CarriedChunk> read(
       String createdBy,

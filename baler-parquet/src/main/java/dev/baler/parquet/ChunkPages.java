@@ -279,12 +279,20 @@ final class ChunkPages {
         checkCrc(header, stored, start, size, "could not verify dictionary page integrity");
         decompress(buffer, decompressor, stored, start, size, uncompressed, descriptor);
         DictionaryPageHeader page = header.getDictionary_page_header();
-        hasher.readDictionary(
-            new DictionaryPage(
-                BytesInput.from(buffer.array(), buffer.offset(), uncompressed),
-                uncompressed,
-                page.getNum_values(),
-                CONVERTER.getEncoding(page.getEncoding())));
+        boolean taken =
+            hasher.readDictionary(
+                new DictionaryPage(
+                    BytesInput.from(buffer.array(), buffer.offset(), uncompressed),
+                    uncompressed,
+                    page.getNum_values(),
+                    CONVERTER.getEncoding(page.getEncoding())));
+        if (!taken) {
+          // entries the hasher does not take: nothing is folded yet, the dictionary comes first
+          PageList pages =
+              read(createdBy, descriptor, stored, offset, length, values, rows, decompressor);
+          return ColumnHasher.hash(
+              pages, createdBy, descriptor, column, hashes, bloomFilter, firstRow);
+        }
         continue;
       }
       if (!begun) {

@@ -9,8 +9,8 @@ import dev.baler.parquet.ColumnCopier.RowHashes;
  * RowHashes#foldNull}, {@link RowHashes#foldNumber} and {@link RowHashes#foldBytes} give.
  *
  * <p>Memory: two longs per (repetition, definition) pair, and, when entries are cached, two longs
- * per dictionary entry for each repetition level met. Not thread-safe: one per column chunk and
- * thread.
+ * per dictionary entry for each repetition level ({@link #foldEntries} caches every level at once;
+ * {@link #foldEntry}, only the levels it meets). Not thread-safe: one per column chunk and thread.
  */
 final class ColumnElements {
   private final int column;

@@ -22,7 +22,9 @@ public record RowFingerprint(long rows, long sum1, long sum2) {
   public static final RowFingerprint EMPTY = new RowFingerprint(0, 0, 0);
 
   /**
-   * Reads every row of a Parquet file and fingerprints them.
+   * Reads every row of a Parquet file and fingerprints them. Made for reading Baler's outputs back:
+   * a column chunk's pages must lie within the size its footer gives it, which old parquet-mr
+   * writers got wrong for dictionary pages; such a file is refused as corrupt.
    *
    * @throws IOException if the file cannot be read or is not valid Parquet
    */

@@ -16,18 +16,22 @@ package dev.baler.parquet;
  * <p>Thread-safe: a merge opens its inputs, and reads their windows, on several threads.
  */
 final class WindowArena {
-  private final byte[] memory;
+  private final int capacity;
+  private byte[] memory;
   private int used;
 
   /**
-   * @param capacity the arena's bytes, allocated at once
+   * @param capacity the arena's bytes, allocated when a window first fits in them
    */
   WindowArena(int capacity) {
-    this.memory = new byte[capacity];
+    this.capacity = capacity;
   }
 
-  /** The array every window of the arena is a part of. */
-  byte[] memory() {
+  /**
+   * The array every window of the arena is a part of; null until {@link #take} first returns an
+   * offset.
+   */
+  synchronized byte[] memory() {
     return memory;
   }
 
@@ -37,8 +41,11 @@ final class WindowArena {
    * @return the offset of the bytes in {@link #memory()}, or -1 if fewer are left
    */
   synchronized int take(int length) {
-    if (length > memory.length - used) {
+    if (length > capacity - used) {
       return -1;
+    }
+    if (memory == null) {
+      memory = new byte[capacity];
     }
     int offset = used;
     used += length;
