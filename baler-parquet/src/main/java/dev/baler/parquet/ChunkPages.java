@@ -157,14 +157,7 @@ final class ChunkPages {
       }
     }
     if (read != values) {
-      throw new ParquetDecodingException(
-          "column "
-              + CarriedChunk.pathOf(descriptor)
-              + " has "
-              + read
-              + " values in its pages, "
-              + values
-              + " in its footer");
+      throw valuesMismatch(descriptor, read, values);
     }
     return new PageList(descriptor, dictionary, pages, rows);
   }
@@ -252,14 +245,7 @@ final class ChunkPages {
       return ColumnHasher.hash(pages, createdBy, descriptor, column, hashes, bloomFilter, firstRow);
     }
     if (read != values) {
-      throw new ParquetDecodingException(
-          "column "
-              + CarriedChunk.pathOf(descriptor)
-              + " has "
-              + read
-              + " values in its pages, "
-              + values
-              + " in its footer");
+      throw valuesMismatch(descriptor, read, values);
     }
     int row = firstRow;
     boolean dictionary = false;
@@ -313,6 +299,18 @@ final class ChunkPages {
               row);
     }
     return row - firstRow;
+  }
+
+  private static ParquetDecodingException valuesMismatch(
+      ColumnDescriptor descriptor, long read, long values) {
+    return new ParquetDecodingException(
+        "column "
+            + CarriedChunk.pathOf(descriptor)
+            + " has "
+            + read
+            + " values in its pages, "
+            + values
+            + " in its footer");
   }
 
   private static void decompress(
