@@ -1,6 +1,5 @@
 package dev.baler.parquet;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompre
 import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.PageType;
-import org.apache.parquet.format.Util;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -138,20 +136,20 @@ final class CarriedChunk {
       PageBuffer buffer)
       throws IOException {
     PrimitiveType type = descriptor.getPrimitiveType();
-    ByteArrayInputStream in = new ByteArrayInputStream(stored, start, size);
     int end = start + size;
+    int position = start;
     List<Page> pages = new ArrayList<>();
     long values = 0;
     long rows = 0;
     while (values < chunkValues) {
-      PageHeader header = Util.readPageHeader(in);
-      int offset = end - in.available();
+      PageHeader header = new PageHeader();
+      int offset = PageHeaders.read(stored, position, end, header);
       int length = header.getCompressed_page_size();
-      if (length < 0 || length > in.available()) {
+      if (length < 0 || length > end - offset) {
         throw new ParquetDecodingException(
             "a page of column " + pathOf(descriptor) + " runs past its chunk");
       }
-      in.skip(length);
+      position = offset + length;
       if (header.getType() == PageType.INDEX_PAGE) {
         continue;
       }

@@ -1,6 +1,5 @@
 package dev.baler.parquet;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,6 @@ import org.apache.parquet.format.DataPageHeaderV2;
 import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.PageType;
-import org.apache.parquet.format.Util;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.schema.PrimitiveType;
@@ -67,24 +65,24 @@ final class ChunkPages {
       BytesInputDecompressor decompressor)
       throws IOException {
     PrimitiveType type = descriptor.getPrimitiveType();
-    ByteArrayInputStream in = new ByteArrayInputStream(stored, offset, length);
     int end = offset + length;
+    int position = offset;
     DictionaryPage dictionary = null;
     List<DataPage> pages = new ArrayList<>();
     long read = 0;
     while (read < values) {
-      PageHeader header = Util.readPageHeader(in);
-      int start = end - in.available();
+      PageHeader header = new PageHeader();
+      int start = PageHeaders.read(stored, position, end, header);
       int size = header.getCompressed_page_size();
       if (size < 0) {
         throw new ParquetDecodingException(
             "a page of column " + CarriedChunk.pathOf(descriptor) + " has a negative size");
       }
-      if (size > in.available()) {
+      if (size > end - start) {
         throw new Overrun(
             "a page of column " + CarriedChunk.pathOf(descriptor) + " runs past its chunk");
       }
-      in.skip(size);
+      position = start + size;
       int uncompressed = header.getUncompressed_page_size();
       switch (header.getType()) {
         case DICTIONARY_PAGE -> {
@@ -198,21 +196,21 @@ final class ChunkPages {
       int firstRow)
       throws IOException {
     ColumnHasher hasher = ColumnHasher.forChunk(descriptor, column, bloomFilter, buffer);
-    ByteArrayInputStream in = new ByteArrayInputStream(stored, offset, length);
     int end = offset + length;
+    int position = offset;
     List<PageHeader> headers = new ArrayList<>();
     List<Integer> starts = new ArrayList<>();
     boolean decodable = true;
     long read = 0;
     while (read < values) {
-      PageHeader header = Util.readPageHeader(in);
-      int start = end - in.available();
+      PageHeader header = new PageHeader();
+      int start = PageHeaders.read(stored, position, end, header);
       int size = header.getCompressed_page_size();
-      if (size < 0 || size > in.available()) {
+      if (size < 0 || size > end - start) {
         throw new ParquetDecodingException(
             "a page of column " + CarriedChunk.pathOf(descriptor) + " runs past its chunk");
       }
-      in.skip(size);
+      position = start + size;
       switch (header.getType()) {
         case DICTIONARY_PAGE -> {
           Encoding encoding =
