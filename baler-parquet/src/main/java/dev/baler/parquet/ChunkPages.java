@@ -322,10 +322,15 @@ final class ChunkPages {
     try {
       buffer.decompress(decompressor, stored, start, size, uncompressed);
     } catch (IOException | RuntimeException e) {
-      throw new ParquetDecodingException(
-          "cannot decompress a page of column " + CarriedChunk.pathOf(descriptor) + " (" + e + ")",
-          e);
+      throw cannotDecompress(descriptor, e);
     }
+  }
+
+  private static ParquetDecodingException cannotDecompress(
+      ColumnDescriptor descriptor, Exception e) {
+    return new ParquetDecodingException(
+        "cannot decompress a page of column " + CarriedChunk.pathOf(descriptor) + " (" + e + ")",
+        e);
   }
 
   private static BytesInput decompress(
@@ -339,9 +344,7 @@ final class ChunkPages {
       return BytesInput.from(
           PageCodecs.decompressToArray(decompressor, stored, start, size, uncompressed));
     } catch (IOException | RuntimeException e) {
-      throw new ParquetDecodingException(
-          "cannot decompress a page of column " + CarriedChunk.pathOf(descriptor) + " (" + e + ")",
-          e);
+      throw cannotDecompress(descriptor, e);
     }
   }
 
