@@ -59,7 +59,8 @@ import org.apache.parquet.schema.Type;
  * DictionaryMerge}), or decodes the column's values from every input chunk and encodes them into
  * the output chunk, reading one input chunk's pages at a time ({@link ChunkPages}). Memory is
  * therefore about one output row group's input bytes, plus up to 32 MiB of small input row groups
- * or files read ahead in one read each ({@link WindowedStream}), plus one output column chunk.
+ * or files read ahead in one read each ({@link WindowedStream}), cut from one array per merge
+ * ({@link WindowArena}), plus one output column chunk.
  *
  * <p>Every value is fingerprinted as it is copied, so the result carries the {@link RowFingerprint}
  * of the rows written, which a verifier compares with the output read back.
