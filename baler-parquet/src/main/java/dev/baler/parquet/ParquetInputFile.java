@@ -71,14 +71,7 @@ final class ParquetInputFile implements org.apache.parquet.io.InputFile {
 
     @Override
     public void readFully(byte[] bytes, int offset, int length) throws IOException {
-      while (length > 0) {
-        int read = stream.read(bytes, offset, length);
-        if (read < 0) {
-          throw new EOFException("Reached the end of the stream with " + length + " bytes left");
-        }
-        offset += read;
-        length -= read;
-      }
+      stream.readFully(bytes, offset, length);
     }
 
     @Override
