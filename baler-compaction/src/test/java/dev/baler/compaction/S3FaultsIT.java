@@ -9,16 +9,13 @@ import dev.baler.parquet.TelemetryDataset;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
-import dev.baler.storage.Storages;
 import dev.baler.storage.s3.S3StorageProvider;
 import dev.baler.testing.FaultInjectingProxy;
 import dev.baler.testing.FaultInjectingProxy.Fault;
-import dev.baler.testing.S3Server;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -46,23 +43,19 @@ class S3FaultsIT {
    */
   private static final Duration LEASE = Duration.ofSeconds(5);
 
-  private static S3Server server;
+  private static S3Bucket bucket;
   private static Storage direct;
 
   @BeforeAll
   static void startServer() throws IOException {
-    server = S3Server.inMemory().start();
-    server.createBucket(BUCKET);
-    direct = Storages.forLocation(Location.of("s3://" + BUCKET + "/"), server.storageProperties());
+    bucket = S3Bucket.start(BUCKET);
+    direct = bucket.direct();
   }
 
   @AfterAll
   static void stopServer() throws IOException {
-    if (direct != null) {
-      direct.close();
-    }
-    if (server != null) {
-      server.close();
+    if (bucket != null) {
+      bucket.close();
     }
   }
 
@@ -127,7 +120,8 @@ class S3FaultsIT {
             .build();
 
     List<String> outcomes = new ArrayList<>();
-    try (FaultInjectingProxy proxy = FaultInjectingProxy.start(server.endpoint(), shares, seed);
+    try (FaultInjectingProxy proxy =
+            FaultInjectingProxy.start(bucket.server().endpoint(), shares, seed);
         Storage flaky = flakyStorage(proxy, maxAttempts)) {
       boolean succeeded = false;
       for (int run = 0; run < MAX_RUNS && !(untilSuccess && succeeded); run++) {
@@ -191,11 +185,13 @@ class S3FaultsIT {
 
   private static Storage flakyStorage(FaultInjectingProxy proxy, int maxAttempts)
       throws IOException {
-    Map<String, String> properties = new HashMap<>(server.storageProperties());
-    properties.put(S3StorageProvider.ENDPOINT, proxy.uri().toString());
-    properties.put(S3StorageProvider.MAX_ATTEMPTS, Integer.toString(maxAttempts));
-    properties.put(S3StorageProvider.ATTEMPT_TIMEOUT_MILLIS, "2000");
-    return Storages.forLocation(Location.of("s3://" + BUCKET + "/"), properties);
+    return bucket.through(
+        proxy,
+        Map.of(
+            S3StorageProvider.MAX_ATTEMPTS,
+            Integer.toString(maxAttempts),
+            S3StorageProvider.ATTEMPT_TIMEOUT_MILLIS,
+            "2000"));
   }
 
   private static List<Location> files(Location prefix) throws IOException {

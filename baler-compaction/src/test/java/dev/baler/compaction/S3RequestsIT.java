@@ -8,12 +8,8 @@ import dev.baler.parquet.RowFingerprint;
 import dev.baler.parquet.TelemetryDataset;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
-import dev.baler.storage.Storages;
-import dev.baler.storage.s3.S3StorageProvider;
 import dev.baler.testing.FaultInjectingProxy;
-import dev.baler.testing.S3Server;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -28,23 +24,19 @@ class S3RequestsIT {
   private static final String BUCKET = "baler-requests";
   private static final int FILES = 40;
 
-  private static S3Server server;
+  private static S3Bucket bucket;
   private static Storage direct;
 
   @BeforeAll
   static void startServer() throws IOException {
-    server = S3Server.inMemory().start();
-    server.createBucket(BUCKET);
-    direct = Storages.forLocation(Location.of("s3://" + BUCKET + "/"), server.storageProperties());
+    bucket = S3Bucket.start(BUCKET);
+    direct = bucket.direct();
   }
 
   @AfterAll
   static void stopServer() throws IOException {
-    if (direct != null) {
-      direct.close();
-    }
-    if (server != null) {
-      server.close();
+    if (bucket != null) {
+      bucket.close();
     }
   }
 
@@ -66,8 +58,9 @@ class S3RequestsIT {
 
     Map<String, Long> requests;
     CompactionResult result;
-    try (FaultInjectingProxy proxy = FaultInjectingProxy.start(server.endpoint(), Map.of(), 1);
-        Storage counted = storageThrough(proxy)) {
+    try (FaultInjectingProxy proxy =
+            FaultInjectingProxy.start(bucket.server().endpoint(), Map.of(), 1);
+        Storage counted = bucket.through(proxy, Map.of())) {
       result =
           new CompactionRunner(
                   counted, CompactionOptions.builder().build(), CompactionListener.NONE)
@@ -87,11 +80,5 @@ class S3RequestsIT {
     // No marker is written for an original that is deleted: only the lease, the journal record
     // and the output's upload are written.
     assertThat(requests.getOrDefault("PUT", 0L)).as("PUTs: %s", requests).isLessThan(10);
-  }
-
-  private static Storage storageThrough(FaultInjectingProxy proxy) throws IOException {
-    Map<String, String> properties = new HashMap<>(server.storageProperties());
-    properties.put(S3StorageProvider.ENDPOINT, proxy.uri().toString());
-    return Storages.forLocation(Location.of("s3://" + BUCKET + "/"), properties);
   }
 }
