@@ -435,9 +435,7 @@ public final class CompactionPlanner {
           // keep one whole footer per schema, for messages; share the schema key strings
           String key = schemaKeys.computeIfAbsent(read.layout.schemaKey(), k -> k);
           Footer footer = footerBySchema.computeIfAbsent(key, k -> read.footer);
-          outcome =
-              new FooterOutcome(
-                  footer, new FileLayout(read.layout.length(), key, read.layout.rowGroups()), null);
+          outcome = new FooterOutcome(footer, read.layout.withSchemaKey(key), null);
         }
         outcomes.put(entries.get(i).location(), outcome);
       }

@@ -972,14 +972,13 @@ public final class ParquetMerger {
       MergeInput mergeInput = inputs.get(input);
       BitSet skip = mergeInput.skipRows().orElse(null);
       long firstRow = 0;
-      List<FileLayout.RowGroupSize> blocks = mergeInput.layout().rowGroups();
-      for (int rowGroup = 0; rowGroup < blocks.size(); rowGroup++) {
-        FileLayout.RowGroupSize block = blocks.get(rowGroup);
-        long blockRows = block.rows();
+      FileLayout layout = mergeInput.layout();
+      for (int rowGroup = 0; rowGroup < layout.rowGroupCount(); rowGroup++) {
+        long blockRows = layout.rowGroupRows(rowGroup);
         int skipped =
             skip == null ? 0 : skip.get((int) firstRow, (int) (firstRow + blockRows)).cardinality();
         int kept = Math.toIntExact(blockRows - skipped);
-        long blockBytes = block.compressedBytes();
+        long blockBytes = layout.rowGroupBytes(rowGroup);
         if (kept > 0) {
           if (!current.isEmpty()
               && (rows + kept > options.rowGroupRows()
