@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -98,8 +99,7 @@ final class BinCompactor {
 
   private BinOutcome compactOnce(
       Bin bin, Map<Location, BitSet> duplicates, List<SkippedFile> skipped) throws IOException {
-    List<String> inputNames =
-        bin.inputs().stream().map(input -> input.location().toString()).toList();
+    List<String> inputNames = locationNames(bin.inputs());
     Journal.Entry writing =
         new Journal.Entry(
             runId,
@@ -343,5 +343,23 @@ final class BinCompactor {
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
     }
+  }
+
+  /**
+   * The inputs' locations as the journal records them, made as the journal writes them: a bin of
+   * thousands of small files keeps no second copy of their names while it runs.
+   */
+  private static List<String> locationNames(List<InputEntry> inputs) {
+    return new AbstractList<>() {
+      @Override
+      public String get(int index) {
+        return inputs.get(index).location().toString();
+      }
+
+      @Override
+      public int size() {
+        return inputs.size();
+      }
+    };
   }
 }
