@@ -380,16 +380,18 @@ public final class ParquetMerger {
   }
 
   /**
-   * The bytes a row group's windows can take at most: the lengths of its inputs, whole, for the row
-   * group that has the most, up to {@link #WINDOW_BYTES}. An output row group of small files needs
-   * far less than the budget: 131,072 rows of the reference data set are 7 MB of input.
+   * The bytes a row group's windows can take at most: its inputs' column data, all their row groups
+   * (as the files read whole keep it) and a little slack, for the row group that has the most, up
+   * to {@link #WINDOW_BYTES}. An output row group of small files needs far less than the budget:
+   * 131,072 rows of the reference data set are 7 MB of input.
    */
   private static int arenaBytes(List<List<Slice>> rowGroups, List<MergeInput> inputs) {
     long most = 0;
     for (List<Slice> rowGroup : rowGroups) {
       long bytes = 0;
       for (int input : inputsOf(rowGroup)) {
-        bytes += inputs.get(input).layout().length();
+        FileLayout layout = inputs.get(input).layout();
+        bytes += Math.min(layout.length(), layout.dataBytes() + CHUNK_SLACK_BYTES);
       }
       most = Math.max(most, bytes);
     }
@@ -728,8 +730,13 @@ public final class ParquetMerger {
                 location, "its column chunks do not follow its schema's columns", null);
           }
         }
-        return new OpenInput(
-            input, schema == null ? footer.schema() : schema, metadata, outputCodec, stream);
+        OpenInput opened =
+            new OpenInput(
+                input, schema == null ? footer.schema() : schema, metadata, outputCodec, stream);
+        if (whole) {
+          opened.keepColumnData();
+        }
+        return opened;
       } catch (RuntimeException e) {
         stream.close();
         throw new InvalidParquetFileException(location, "cannot read its footer (" + e + ")", e);
@@ -737,6 +744,32 @@ public final class ParquetMerger {
         stream.close();
         throw e;
       }
+    }
+
+    /**
+     * Keeps, of a file read whole, only what the merge reads from now on: its column indexes, in an
+     * array of their own, and its column chunks (and {@value #CHUNK_SLACK_BYTES} bytes after them)
+     * in the window, not its footer. With files of a few hundred rows the footer is a tenth of
+     * each, and an output row group reads hundreds of them.
+     */
+    private void keepColumnData() throws IOException {
+      if (columnIndexesStart < columnIndexesEnd) {
+        readColumnIndexes();
+      }
+      long start = Long.MAX_VALUE;
+      long end = 0;
+      for (InputChunk[] rowGroup : chunks) {
+        for (InputChunk chunk : rowGroup) {
+          start = Math.min(start, chunk.start());
+          end = Math.max(end, chunk.start() + chunk.size());
+        }
+      }
+      end = Math.min(length, end + CHUNK_SLACK_BYTES);
+      if (start >= end || start < 0) {
+        start = 0;
+        end = 0;
+      }
+      stream.keepOnly(start, end);
     }
 
     /** The rows of one of the input's row groups. */

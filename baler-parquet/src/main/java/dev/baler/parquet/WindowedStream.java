@@ -69,16 +69,44 @@ final class WindowedStream extends SeekableInputStream {
   }
 
   /**
-   * Reads the whole file, {@code length} bytes, into the window, which then stays until the stream
-   * closes, and closes the file: every later read is served from memory. On S3 that also frees the
-   * copy of a small object that its stream keeps.
+   * Reads the whole file, {@code length} bytes, into a window of its own, which then stays until
+   * the stream closes, and closes the file: every later read is served from memory, and reads past
+   * the window find the end. On S3 that also frees the copy of a small object that its stream
+   * keeps. Once the footer is read from it, {@link #keepOnly} keeps the part still needed.
    *
    * @throws java.io.EOFException if the file is shorter
    */
   void loadWhole(long length) throws IOException {
-    include(0, length);
+    byte[] bytes = new byte[Math.toIntExact(length)];
+    file.seek(0);
+    file.readFully(bytes, 0, bytes.length);
+    setWindow(bytes, 0, bytes.length, 0);
     whole = true;
     file.close();
+  }
+
+  /**
+   * Narrows the window of a file read whole ({@link #loadWhole}) to {@code start} to {@code end}
+   * (exclusive), moved into the arena when it has room: the footer, once read, need not stay in
+   * memory while hundreds of other inputs of the row group are read.
+   *
+   * @throws IllegalStateException if the stream does not hold the whole file
+   * @throws IllegalArgumentException if the window does not hold that span
+   */
+  void keepOnly(long start, long end) {
+    if (!whole) {
+      throw new IllegalStateException("Only the window of a file read whole can be narrowed");
+    }
+    if (!covers(start, end) || start > end) {
+      throw new IllegalArgumentException(
+          "Cannot keep " + start + " to " + end + " of a window of " + windowLength + " bytes");
+    }
+    int length = (int) (end - start);
+    int offset = arena == null ? -1 : arena.take(length);
+    byte[] bytes = offset < 0 ? new byte[length] : arena.memory();
+    offset = Math.max(offset, 0);
+    System.arraycopy(window, windowOffset(start), bytes, offset, length);
+    setWindow(bytes, offset, length, start);
   }
 
   /** Whether the window holds {@code start} to {@code end} (exclusive) already. */

@@ -1,6 +1,7 @@
 package dev.baler.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
@@ -87,6 +88,45 @@ class WindowedStreamTest {
       assertThat(readAt(stream, 0, 1000)).isEqualTo(content);
       stream.seek(1000);
       assertThat(stream.read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void keepOnly_movesThePartOfAWholeFileStillNeededIntoTheArena() throws IOException {
+    byte[] content = new byte[1000];
+    for (int i = 0; i < content.length; i++) {
+      content[i] = (byte) (i * 11 + 3);
+    }
+    storage.newOutputFile(FILE).write(content);
+    WindowArena arena = new WindowArena(500);
+    try (WindowedStream stream = new WindowedStream(storage.newInputFile(FILE).newStream(), arena);
+        WindowedStream full = new WindowedStream(storage.newInputFile(FILE).newStream(), arena)) {
+      stream.loadWhole(content.length);
+      assertThat(arena.memory()).as("a whole file is read outside the arena").isNull();
+
+      stream.keepOnly(4, 404);
+
+      assertThat(stream.windowBytes()).isEqualTo(400);
+      assertThat(stream.windowArray(4, 400)).isSameAs(arena.memory());
+      assertThat(readAt(stream, 100, 300)).isEqualTo(slice(content, 100, 300));
+      stream.seek(404);
+      assertThat(stream.read()).as("what was let go reads as the end").isEqualTo(-1);
+
+      full.loadWhole(content.length);
+      full.keepOnly(500, 1000); // 100 bytes left in the arena: an array of its own
+      assertThat(full.windowArray(500, 500)).isNotNull().isNotSameAs(arena.memory());
+      assertThat(readAt(full, 900, 100)).isEqualTo(slice(content, 900, 100));
+    }
+  }
+
+  @Test
+  void keepOnly_refusesASpanTheWindowDoesNotHold() throws IOException {
+    storage.newOutputFile(FILE).write(new byte[100]);
+    try (WindowedStream stream = new WindowedStream(storage.newInputFile(FILE).newStream())) {
+      assertThatThrownBy(() -> stream.keepOnly(0, 10)).isInstanceOf(IllegalStateException.class);
+      stream.loadWhole(100);
+      assertThatThrownBy(() -> stream.keepOnly(50, 101))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
