@@ -113,6 +113,7 @@ public final class ParquetMerger {
     Map<Integer, OpenInput> open = new HashMap<>();
     WindowArena arena = new WindowArena(arenaBytes(rowGroups, inputs));
     PageBuffer pageBuffer = new PageBuffer();
+    ColumnCopier.RowHashes rowHashes = new ColumnCopier.RowHashes();
     ExecutorService opener =
         Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
     try {
@@ -189,7 +190,7 @@ public final class ParquetMerger {
           rowGroupInputBytes += slice.bytes;
           rows += slice.keptRows;
         }
-        ColumnCopier.RowHashes hashes = new ColumnCopier.RowHashes(rows);
+        ColumnCopier.RowHashes hashes = rowHashes.reset(rows);
         Map<String, ColumnBloomFilter> bloomFilters = new LinkedHashMap<>();
         writer.startBlock(rows);
         for (int column = 0; column < columns.size(); column++) {
