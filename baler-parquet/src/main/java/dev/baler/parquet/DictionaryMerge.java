@@ -43,19 +43,48 @@ final class DictionaryMerge {
   /** Rows per output page, parquet-java's default page row limit. */
   static final int PAGE_ROWS = 20_000;
 
-  /** One input page, decoded down to levels and dictionary indexes of the output dictionary. */
+  /**
+   * The column's values, all inputs' pages one after another, decoded down to levels and indexes of
+   * the output dictionary: {@code values} levels of each kind and as many indexes as values are
+   * present, at the start of arrays that may be longer.
+   */
   private record Page(int values, int[] repetitions, int[] definitions, int[] indexes) {}
+
+  /**
+   * The arrays a merge decodes its columns into, reused from column to column and row group to row
+   * group of one output file: they live as long as a column's merge, long enough to outlive young
+   * collections, so that arrays made anew for every input page (47 MB in a compaction of the
+   * reference set) were promoted and freed only by full collections. Each {@link #read} takes them
+   * over; a merge must be done with before the next read. Not thread-safe.
+   */
+  static final class Buffers {
+    private int[] repetitions = new int[0];
+    private int[] definitions = new int[0];
+    private int[] indexes = new int[0];
+    private int[] pageLevels = new int[0];
+
+    /** {@code array}, or a copy of it that holds at least {@code length} ints. */
+    private static int[] atLeast(int[] array, int length) {
+      if (array.length >= length) {
+        return array;
+      }
+      return Arrays.copyOf(array, Math.max(length, 2 * array.length));
+    }
+  }
 
   private final ColumnDescriptor descriptor;
   private final PrimitiveTypeName type;
   private final List<Long> bits = new ArrayList<>();
   private final List<byte[]> strings = new ArrayList<>();
-  private final List<List<Page>> inputs = new ArrayList<>();
+  private final Buffers buffers;
+  private int values;
+  private int present;
   private long dictionaryBytes;
 
-  private DictionaryMerge(ColumnDescriptor descriptor) {
+  private DictionaryMerge(ColumnDescriptor descriptor, Buffers buffers) {
     this.descriptor = descriptor;
     this.type = descriptor.getPrimitiveType().getPrimitiveTypeName();
+    this.buffers = buffers;
   }
 
   /** Whether a chunk's metadata allows merging its dictionary: dictionary pages only, V1. */
@@ -79,8 +108,11 @@ final class DictionaryMerge {
    *     and the column must be read again to be re-encoded
    */
   static Optional<DictionaryMerge> read(
-      ColumnDescriptor descriptor, List<PageReadStore> stores, int maxDictionaryBytes) {
-    DictionaryMerge merge = new DictionaryMerge(descriptor);
+      ColumnDescriptor descriptor,
+      List<PageReadStore> stores,
+      int maxDictionaryBytes,
+      Buffers buffers) {
+    DictionaryMerge merge = new DictionaryMerge(descriptor, buffers);
     Map<Object, Integer> merged = new HashMap<>();
     for (PageReadStore store : stores) {
       PageReader reader = store.getPageReader(descriptor);
@@ -96,18 +128,11 @@ final class DictionaryMerge {
       if (merge.dictionaryBytes > maxDictionaryBytes) {
         return Optional.empty();
       }
-      List<Page> pages = new ArrayList<>();
       for (DataPage page = reader.readPage(); page != null; page = reader.readPage()) {
-        if (!(page instanceof DataPageV1 v1)) {
+        if (!(page instanceof DataPageV1 v1) || !merge.decode(v1, remap)) {
           return Optional.empty();
         }
-        Optional<Page> decoded = merge.decode(v1, remap);
-        if (decoded.isEmpty()) {
-          return Optional.empty();
-        }
-        pages.add(decoded.get());
       }
-      merge.inputs.add(pages);
     }
     return Optional.of(merge);
   }
@@ -162,43 +187,73 @@ final class DictionaryMerge {
     return remap;
   }
 
-  private Optional<Page> decode(DataPageV1 page, int[] remap) {
+  /**
+   * Appends a page's levels and indexes, mapped onto the merged dictionary, to the column's.
+   *
+   * @return whether the page could be: false if its encodings do not allow it
+   */
+  private boolean decode(DataPageV1 page, int[] remap) {
     int maxRepetition = descriptor.getMaxRepetitionLevel();
     int maxDefinition = descriptor.getMaxDefinitionLevel();
     if ((maxRepetition > 0 && page.getRlEncoding() != Encoding.RLE)
         || (maxDefinition > 0 && page.getDlEncoding() != Encoding.RLE)
         || !page.getValueEncoding().usesDictionary()) {
-      return Optional.empty();
+      return false;
     }
     byte[] bytes = DictionaryEntries.bytesOf(page.getBytes());
     int count = page.getValueCount();
     int position = 0;
-    int[] repetitions = null;
-    int[] definitions = null;
+    Buffers into = buffers;
+    if (into.pageLevels.length < count) {
+      into.pageLevels = new int[count];
+    }
     if (maxRepetition > 0) {
-      repetitions = new int[count];
       position =
-          ColumnHasher.readLevels(bytes, position, bytes.length, maxRepetition, repetitions, count);
+          ColumnHasher.readLevels(
+              bytes, position, bytes.length, maxRepetition, into.pageLevels, count);
+      into.repetitions = Buffers.atLeast(into.repetitions, values + count);
+      System.arraycopy(into.pageLevels, 0, into.repetitions, values, count);
     }
-    int present = count;
+    int pagePresent = count;
     if (maxDefinition > 0) {
-      definitions = new int[count];
       position =
-          ColumnHasher.readLevels(bytes, position, bytes.length, maxDefinition, definitions, count);
-      present = 0;
-      for (int definition : definitions) {
-        present += definition == maxDefinition ? 1 : 0;
+          ColumnHasher.readLevels(
+              bytes, position, bytes.length, maxDefinition, into.pageLevels, count);
+      pagePresent = 0;
+      for (int i = 0; i < count; i++) {
+        pagePresent += into.pageLevels[i] == maxDefinition ? 1 : 0;
       }
+      into.definitions = Buffers.atLeast(into.definitions, values + count);
+      System.arraycopy(into.pageLevels, 0, into.definitions, values, count);
     }
-    int[] indexes = new int[present];
-    if (present > 0) {
+    if (pagePresent > 0) {
+      if (into.pageLevels.length < pagePresent) {
+        into.pageLevels = new int[pagePresent];
+      }
       int bitWidth = bytes[position] & 0xFF;
-      new HybridDecoder(bytes, position + 1, bytes.length, bitWidth).read(indexes, present);
-      for (int i = 0; i < present; i++) {
-        indexes[i] = remap[indexes[i]];
+      new HybridDecoder(bytes, position + 1, bytes.length, bitWidth)
+          .read(into.pageLevels, pagePresent);
+      into.indexes = Buffers.atLeast(into.indexes, present + pagePresent);
+      int[] indexes = into.indexes;
+      int[] pageIndexes = into.pageLevels;
+      for (int i = 0; i < pagePresent; i++) {
+        indexes[present + i] = remap[pageIndexes[i]];
       }
     }
-    return Optional.of(new Page(count, repetitions, definitions, indexes));
+    values += count;
+    present += pagePresent;
+    return true;
+  }
+
+  /** The column's values as read: the buffers' arrays, valid until the next read. */
+  private Page column() {
+    int maxRepetition = descriptor.getMaxRepetitionLevel();
+    int maxDefinition = descriptor.getMaxDefinitionLevel();
+    return new Page(
+        values,
+        maxRepetition > 0 ? buffers.repetitions : null,
+        maxDefinition > 0 ? buffers.definitions : null,
+        buffers.indexes);
   }
 
   /**
@@ -223,23 +278,13 @@ final class DictionaryMerge {
       }
     }
     int maxDefinition = descriptor.getMaxDefinitionLevel();
-    long values = 0;
-    for (List<Page> pages : inputs) {
-      for (Page page : pages) {
-        values += page.values();
-      }
-    }
     ColumnElements elements =
         new ColumnElements(
             column, descriptor.getMaxRepetitionLevel(), maxDefinition, entry1, entry2, values);
-    int row = -1;
-    for (List<Page> pages : inputs) {
-      for (Page page : pages) {
-        row =
-            elements.foldEntries(
-                hashes, page.repetitions(), page.definitions(), page.indexes(), page.values(), row);
-      }
-    }
+    Page page = column();
+    int row =
+        elements.foldEntries(
+            hashes, page.repetitions(), page.definitions(), page.indexes(), page.values(), -1);
     return row + 1;
   }
 
@@ -255,12 +300,6 @@ final class DictionaryMerge {
 
   /** Writes the merged chunk as the current column of {@code writer}'s row group. */
   void write(ParquetFileWriter writer, BytesInputCompressor compressor) throws IOException {
-    long values = 0;
-    for (List<Page> pages : inputs) {
-      for (Page page : pages) {
-        values += page.values();
-      }
-    }
     writer.startColumn(descriptor, values, compressor.getCodecName());
     BytesInput dictionary = dictionaryPage();
     int entries = ColumnHasher.isByteString(type) ? strings.size() : bits.size();
@@ -326,11 +365,7 @@ final class DictionaryMerge {
     }
 
     void writeAll() throws IOException {
-      for (List<Page> pages : inputs) {
-        for (Page page : pages) {
-          write(page);
-        }
-      }
+      write(column());
       if (values > 0) {
         flush();
       }

@@ -114,6 +114,7 @@ public final class ParquetMerger {
     WindowArena arena = new WindowArena(arenaBytes(rowGroups, inputs));
     PageBuffer pageBuffer = new PageBuffer();
     ColumnCopier.RowHashes rowHashes = new ColumnCopier.RowHashes();
+    DictionaryMerge.Buffers dictionaryBuffers = new DictionaryMerge.Buffers();
     ExecutorService opener =
         Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
     try {
@@ -227,7 +228,8 @@ public final class ParquetMerger {
                   DictionaryMerge.read(
                       descriptor,
                       readColumn(sources, rowGroup, descriptor, column, decompressors),
-                      options.pageBytes());
+                      options.pageBytes(),
+                      dictionaryBuffers);
             } catch (ColumnReadFailure e) {
               throw e.getCause();
             }
