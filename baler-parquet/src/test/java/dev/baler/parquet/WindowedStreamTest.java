@@ -15,10 +15,7 @@ class WindowedStreamTest {
 
   @Test
   void read_servesTheWindowAndTheFileAroundIt() throws IOException {
-    byte[] content = new byte[1000];
-    for (int i = 0; i < content.length; i++) {
-      content[i] = (byte) (i * 7);
-    }
+    byte[] content = pattern(1000, 7, 0);
     storage.newOutputFile(FILE).write(content);
     try (WindowedStream stream = new WindowedStream(storage.newInputFile(FILE).newStream())) {
       stream.include(100, 200);
@@ -35,10 +32,7 @@ class WindowedStreamTest {
 
   @Test
   void loadWhole_servesEveryReadFromMemoryAfterClosingTheFile() throws IOException {
-    byte[] content = new byte[1000];
-    for (int i = 0; i < content.length; i++) {
-      content[i] = (byte) (i * 3);
-    }
+    byte[] content = pattern(1000, 3, 0);
     storage.newOutputFile(FILE).write(content);
     boolean[] closed = new boolean[1];
     var file =
@@ -93,10 +87,7 @@ class WindowedStreamTest {
 
   @Test
   void keepOnly_movesThePartOfAWholeFileStillNeededIntoTheArena() throws IOException {
-    byte[] content = new byte[1000];
-    for (int i = 0; i < content.length; i++) {
-      content[i] = (byte) (i * 11 + 3);
-    }
+    byte[] content = pattern(1000, 11, 3);
     storage.newOutputFile(FILE).write(content);
     WindowArena arena = new WindowArena(500);
     try (WindowedStream stream = new WindowedStream(storage.newInputFile(FILE).newStream(), arena);
@@ -132,10 +123,7 @@ class WindowedStreamTest {
 
   @Test
   void arena_holdsTheWindowsThatFitAndDetachKeepsOneAcrossAReset() throws IOException {
-    byte[] content = new byte[1000];
-    for (int i = 0; i < content.length; i++) {
-      content[i] = (byte) (i * 5 + 1);
-    }
+    byte[] content = pattern(1000, 5, 1);
     storage.newOutputFile(FILE).write(content);
     WindowArena arena = new WindowArena(300);
     try (WindowedStream first = new WindowedStream(storage.newInputFile(FILE).newStream(), arena);
@@ -164,6 +152,15 @@ class WindowedStreamTest {
     byte[] bytes = new byte[length];
     stream.seek(position);
     stream.readFully(bytes, 0, length);
+    return bytes;
+  }
+
+  /** {@code length} bytes, byte {@code i} being {@code i * step + offset}. */
+  private static byte[] pattern(int length, int step, int offset) {
+    byte[] bytes = new byte[length];
+    for (int i = 0; i < length; i++) {
+      bytes[i] = (byte) (i * step + offset);
+    }
     return bytes;
   }
 
