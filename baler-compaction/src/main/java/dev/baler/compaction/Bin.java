@@ -11,13 +11,13 @@ import java.util.OptionalLong;
  *
  * @param index the bin's position in its plan, from 0
  * @param partition the directory the inputs and the output are in
- * @param inputs the files, in time order; at least two
+ * @param inputs the files, in time order; at least two; kept packed ({@link InputList})
  * @param output where the compacted file goes: {@code {prefix}.{timestamp_millis}.c.parquet}
  */
 public record Bin(int index, Location partition, List<InputEntry> inputs, Location output) {
   public Bin {
     requireNonNull(partition, "partition is null");
-    inputs = List.copyOf(inputs);
+    inputs = InputList.copyOf(inputs);
     requireNonNull(output, "output is null");
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("Invalid bin " + index + ": no inputs");

@@ -6,7 +6,6 @@ import dev.baler.parquet.MergeResult;
 import dev.baler.parquet.ParquetMerger;
 import dev.baler.parquet.RowFingerprint;
 import dev.baler.storage.DeleteFailure;
-import dev.baler.storage.InputFile;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import java.io.IOException;
@@ -121,16 +120,12 @@ final class BinCompactor {
     long expectedRows = 0;
     long duplicateRows = 0;
     try {
-      List<MergeInput> inputs = new ArrayList<>();
       for (InputEntry input : bin.inputs()) {
-        InputFile file = storage.newInputFile(input.location(), input.length());
-        Optional<BitSet> skip =
-            Optional.ofNullable(duplicates.get(input.location())).filter(bits -> !bits.isEmpty());
-        inputs.add(new MergeInput(file, input.layout(), skip));
         expectedRows += input.rows();
-        duplicateRows += skip.map(BitSet::cardinality).orElse(0);
+        duplicateRows += skipRows(input, duplicates).map(BitSet::cardinality).orElse(0);
       }
       expectedRows -= duplicateRows;
+      List<MergeInput> inputs = mergeInputs(bin.inputs(), duplicates);
       long merging = System.nanoTime();
       merged =
           new ParquetMerger(options.writeOptions())
@@ -343,6 +338,33 @@ final class BinCompactor {
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
     }
+  }
+
+  /**
+   * The merge's inputs, each made when the merge asks for it: a bin of thousands of small files
+   * holds them packed ({@link InputList}) and makes no second, unpacked copy of them for the whole
+   * merge.
+   */
+  private List<MergeInput> mergeInputs(List<InputEntry> entries, Map<Location, BitSet> duplicates) {
+    return new AbstractList<>() {
+      @Override
+      public MergeInput get(int index) {
+        InputEntry input = entries.get(index);
+        return new MergeInput(
+            storage.newInputFile(input.location(), input.length()),
+            input.layout(),
+            skipRows(input, duplicates));
+      }
+
+      @Override
+      public int size() {
+        return entries.size();
+      }
+    };
+  }
+
+  private static Optional<BitSet> skipRows(InputEntry input, Map<Location, BitSet> duplicates) {
+    return Optional.ofNullable(duplicates.get(input.location())).filter(bits -> !bits.isEmpty());
   }
 
   /**

@@ -44,6 +44,14 @@ public final class InputEntry {
     this.timestampMillis = timestampMillis.orElse(0);
   }
 
+  /** An entry as {@link InputList} keeps it packed. */
+  InputEntry(Location location, FileLayout layout, long timestampMillis, boolean timestamped) {
+    this.location = requireNonNull(location, "location is null");
+    this.layout = requireNonNull(layout, "layout is null");
+    this.timestampMillis = timestamped ? timestampMillis : 0;
+    this.timestamped = timestamped;
+  }
+
   /** Where the file is. */
   public Location location() {
     return location;

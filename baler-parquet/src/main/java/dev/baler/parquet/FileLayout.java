@@ -53,6 +53,19 @@ public final class FileLayout {
     this.rowGroups = pairs.length == 2 ? null : pairs;
   }
 
+  /**
+   * The layout of a file of one row group, made without a list.
+   *
+   * @param length the file's size in bytes
+   * @param schemaKey the {@link Footer#schemaKey()}; equal keys may share one string instance
+   * @param rows rows in its row group
+   * @param compressedBytes its column chunks' bytes as stored
+   */
+  public static FileLayout ofOneRowGroup(
+      long length, String schemaKey, long rows, long compressedBytes) {
+    return new FileLayout(length, schemaKey, new long[] {rows, compressedBytes});
+  }
+
   private static long[] pairs(List<RowGroupSize> rowGroups) {
     long[] pairs = new long[rowGroups.size() * 2];
     for (int i = 0; i < rowGroups.size(); i++) {
