@@ -8,9 +8,9 @@ import dev.baler.storage.Location;
 import java.util.OptionalLong;
 
 /**
- * An input file chosen for a bin, with the layout its footer gave. A plan holds one per input file
- * until its bin is done, so it keeps no more than it needs: where the file is, its layout (which
- * holds its length) and the time stamp in its name, 32 bytes beside the location and the layout.
+ * An input file chosen for a bin, with the layout its footer gave: where the file is, its layout
+ * (which holds its length) and the time stamp in its name. A bin keeps its inputs packed ({@link
+ * InputList}) and makes an entry each time one is asked for.
  *
  * <p>Immutable.
  */
