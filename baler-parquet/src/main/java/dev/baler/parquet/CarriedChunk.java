@@ -47,7 +47,7 @@ final class CarriedChunk {
   private static final ParquetMetadataConverter CONVERTER = new ParquetMetadataConverter();
 
   /** One data page: its compressed bytes as stored, and its header. */
-  private record Page(
+  record Page(
       byte[] stored,
       int offset,
       int length,
@@ -318,6 +318,11 @@ final class CarriedChunk {
     return bytes;
   }
 
+  /** The chunk's data pages, in order. */
+  List<Page> pages() {
+    return pages;
+  }
+
   /** Values in the chunk, nulls included. */
   long values() {
     return values;
@@ -346,13 +351,19 @@ final class CarriedChunk {
   /**
    * Writes the pages of {@code chunks}, in order, as the current column of {@code writer}'s row
    * group, and sets the column chunk's statistics to the merge of the input chunks' statistics.
+   * Small pages are joined by {@code coalescer} where it {@linkplain PageCoalescer#applies
+   * applies}; the others are written as they are stored.
+   *
+   * @param decompressor the codec of the chunks, which is {@code codec}
    */
   static void write(
       ParquetFileWriter writer,
       ColumnDescriptor descriptor,
       CompressionCodecName codec,
       List<CarriedChunk> chunks,
-      List<Statistics<?>> chunkStatistics)
+      List<Statistics<?>> chunkStatistics,
+      PageCoalescer coalescer,
+      BytesInputDecompressor decompressor)
       throws IOException {
     long values = 0;
     for (CarriedChunk chunk : chunks) {
@@ -365,6 +376,10 @@ final class CarriedChunk {
     Statistics<?> fromPages = Statistics.createStats(descriptor.getPrimitiveType());
     boolean pagesHaveStatistics = true;
     writer.startColumn(descriptor, values, codec);
+    boolean join = coalescer.applies(descriptor, chunks);
+    if (join) {
+      coalescer.start(writer, descriptor, decompressor);
+    }
     for (CarriedChunk chunk : chunks) {
       for (Page page : chunk.pages) {
         Statistics<?> statistics = page.statistics().orElse(null);
@@ -380,6 +395,10 @@ final class CarriedChunk {
         } else {
           fromPages.mergeStatistics(statistics);
         }
+        if (join) {
+          coalescer.add(page, statistics);
+          continue;
+        }
         writer.writeDataPage(
             page.values(),
             page.uncompressedSize(),
@@ -393,6 +412,9 @@ final class CarriedChunk {
             null,
             null);
       }
+    }
+    if (join) {
+      coalescer.finish();
     }
     if (!pagesHaveStatistics || !fromPages.equals(merged)) {
       // Page bounds that do not merge into the exact chunk statistics (truncated column index

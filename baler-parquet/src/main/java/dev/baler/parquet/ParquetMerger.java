@@ -130,6 +130,8 @@ public final class ParquetMerger {
       MessageType schema = first.schema;
       Map<String, String> sharedMetadata = new LinkedHashMap<>(first.takeKeyValueMetadata());
       BytesInputCompressor compressor = codecs.getCompressor(options.codec().parquetName());
+      PageCoalescer coalescer =
+          new PageCoalescer(compressor, options.pageBytes(), options.smallPageBytes());
       ParquetFileWriter writer =
           new ParquetFileWriter(
               parquetOutput,
@@ -215,6 +217,7 @@ public final class ParquetMerger {
                   bloomFilter,
                   decompressors,
                   pageBuffer,
+                  coalescer,
                   output);
               continue;
             }
@@ -533,7 +536,8 @@ public final class ParquetMerger {
 
   /**
    * Hashes the rows of carried chunks, and feeds {@code bloomFilter} (if not null) with their
-   * values, then writes their pages as they are.
+   * values, then writes their pages as they are, or joined where they are small ({@link
+   * PageCoalescer}).
    */
   private void carry(
       ParquetFileWriter writer,
@@ -546,6 +550,7 @@ public final class ParquetMerger {
       ColumnBloomFilter bloomFilter,
       CompressionCodecFactory decompressors,
       PageBuffer pageBuffer,
+      PageCoalescer coalescer,
       OutputFile output)
       throws IOException {
     int row = 0;
@@ -576,7 +581,14 @@ public final class ParquetMerger {
       statistics.add(input.statistics());
     }
     checkRows(descriptor, row, hashes.rows(), output);
-    CarriedChunk.write(writer, descriptor, options.codec().parquetName(), chunks, statistics);
+    CarriedChunk.write(
+        writer,
+        descriptor,
+        options.codec().parquetName(),
+        chunks,
+        statistics,
+        coalescer,
+        decompressors.getDecompressor(options.codec().parquetName()));
   }
 
   private static InvalidParquetFileException cannotDecode(

@@ -31,6 +31,13 @@ public final class WriteOptions {
   /** Page size unless set: 1 MiB, as parquet-java's writer. */
   public static final int DEFAULT_PAGE_BYTES = 1 << 20;
 
+  /**
+   * Carried pages that average fewer uncompressed bytes than this are joined unless set: 8 KiB (see
+   * {@link PageCoalescer}). Above it the codec gains little from joining; and the 2,000-row pages
+   * of the reference data set (16 KiB and more) are carried as they are, at no cost.
+   */
+  public static final int DEFAULT_SMALL_PAGE_BYTES = 8 << 10;
+
   /** False positive probability of bloom filters unless set: 0.01, as parquet-java's. */
   public static final double DEFAULT_BLOOM_FILTER_FPP = 0.01;
 
@@ -41,6 +48,7 @@ public final class WriteOptions {
   private final long rowGroupRows;
   private final long rowGroupBytes;
   private final int pageBytes;
+  private final int smallPageBytes;
   private final boolean dictionaryEncoding;
   private final Pages pages;
   private final Set<String> bloomFilterColumns;
@@ -63,6 +71,7 @@ public final class WriteOptions {
     this.rowGroupRows = builder.rowGroupRows;
     this.rowGroupBytes = builder.rowGroupBytes;
     this.pageBytes = builder.pageBytes;
+    this.smallPageBytes = builder.smallPageBytes;
     this.dictionaryEncoding = builder.dictionaryEncoding;
     this.pages = builder.pages;
     this.bloomFilterColumns = Set.copyOf(builder.bloomFilterColumns);
@@ -104,6 +113,15 @@ public final class WriteOptions {
   /** The target size of a data page, in bytes before compression. */
   public int pageBytes() {
     return pageBytes;
+  }
+
+  /**
+   * Carried pages whose uncompressed bytes average less than this, over an output column chunk, are
+   * joined into pages of up to {@link #pageBytes()}; 0 when every carried page is written as
+   * stored.
+   */
+  public int smallPageBytes() {
+    return smallPageBytes;
   }
 
   /** Whether columns are dictionary-encoded while their dictionary stays under a page. */
@@ -158,6 +176,8 @@ public final class WriteOptions {
         + rowGroupBytes
         + ", pageBytes="
         + pageBytes
+        + ", smallPageBytes="
+        + smallPageBytes
         + ", dictionaryEncoding="
         + dictionaryEncoding
         + ", pages="
@@ -175,6 +195,7 @@ public final class WriteOptions {
     private long rowGroupRows = DEFAULT_ROW_GROUP_ROWS;
     private long rowGroupBytes = DEFAULT_ROW_GROUP_BYTES;
     private int pageBytes = DEFAULT_PAGE_BYTES;
+    private int smallPageBytes = DEFAULT_SMALL_PAGE_BYTES;
     private boolean dictionaryEncoding = true;
     private Pages pages = Pages.CARRY_OVER;
     private Set<String> bloomFilterColumns = Set.of();
@@ -218,6 +239,19 @@ public final class WriteOptions {
             "Invalid page size " + bytes + ": must be between 4096 and 67108864 bytes");
       }
       this.pageBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the average page size in bytes, uncompressed, under which carried pages are joined; 0
+     * writes every carried page as stored. At most 64 MiB.
+     */
+    public Builder smallPageBytes(int bytes) {
+      if (bytes < 0 || bytes > (64 << 20)) {
+        throw new IllegalArgumentException(
+            "Invalid small page size " + bytes + ": must be between 0 and 67108864 bytes");
+      }
+      this.smallPageBytes = bytes;
       return this;
     }
 

@@ -148,6 +148,7 @@ class BloomFilterTest {
     WriteOptions options =
         WriteOptions.builder()
             .pages(pages)
+            .smallPageBytes(0) // carried pages as stored, one per input, as the tests count them
             .rowGroupRows(rowGroupRows)
             .bloomFilterColumns(COLUMNS)
             .build();

@@ -19,14 +19,23 @@ final class MergeChecks {
   private MergeChecks() {}
 
   /**
-   * Merges {@code inputs} into {@code directory/name.c.parquet} and checks that the file read back
-   * has the merge's fingerprint.
+   * Merges {@code inputs} into {@code directory/name.c.parquet}, with carried pages written as
+   * stored (none joined), and checks that the file read back has the merge's fingerprint.
    */
   static Path merge(List<MergeInput> inputs, WriteOptions.Pages pages, Path directory, String name)
       throws IOException {
+    return merge(
+        inputs, WriteOptions.builder().pages(pages).smallPageBytes(0).build(), directory, name);
+  }
+
+  /**
+   * Merges as {@link #merge(List, WriteOptions.Pages, Path, String)} does, with {@code options}.
+   */
+  static Path merge(List<MergeInput> inputs, WriteOptions options, Path directory, String name)
+      throws IOException {
     Path output = directory.resolve(name + ".c.parquet");
     MergeResult result =
-        new ParquetMerger(WriteOptions.builder().pages(pages).build())
+        new ParquetMerger(options)
             .merge(inputs, STORAGE.newOutputFile(Location.local(output)), MergeListener.NONE);
     assertThat(fingerprint(output)).isEqualTo(result.fingerprint());
     return output;

@@ -179,6 +179,60 @@ class PageCarryOverTest {
     MergeChecks.assertSameRows(inputs, output);
   }
 
+  @Test
+  void merge_joinsSmallCarriedPagesIntoOnePage() throws IOException {
+    List<MergeInput> inputs = writeInputs(Writing.plain());
+
+    Path joined = MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "joined");
+    Path stored = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "stored");
+
+    // Every input page is well under 8 KiB: the six of each chunk become one, nested and
+    // optional columns alike, with the statistics and column index of the pages carried as stored.
+    assertThat(pageCounts(stored)).containsExactly(FILES, FILES, FILES, FILES);
+    assertThat(pageCounts(joined)).containsExactly(1, 1, 1, 1);
+    MergeChecks.assertSameRows(inputs, joined);
+    assertThat(MergeChecks.fingerprint(joined)).isEqualTo(MergeChecks.fingerprint(stored));
+    List<ColumnChunkMetaData> joinedChunks = MergeChecks.onlyRowGroup(joined).getColumns();
+    List<ColumnChunkMetaData> storedChunks = MergeChecks.onlyRowGroup(stored).getColumns();
+    try (ParquetFileReader reader = MergeChecks.open(joined)) {
+      for (int column = 0; column < SCHEMA.getColumns().size(); column++) {
+        assertThat(joinedChunks.get(column).getStatistics())
+            .isEqualTo(storedChunks.get(column).getStatistics());
+        assertThat(joinedChunks.get(column).getTotalSize())
+            .isLessThan(storedChunks.get(column).getTotalSize());
+      }
+      var ids = reader.readColumnIndex(reader.getRowGroups().get(0).getColumns().get(0));
+      assertThat(ids.getMinValues()).hasSize(1);
+      assertThat(ids.getMinValues().get(0).getLong(0)).isZero();
+      assertThat(ids.getMaxValues().get(0).getLong(0)).isEqualTo((FILES - 1) * 1000L + ROWS - 1);
+    }
+  }
+
+  @Test
+  void merge_joinsSmallPagesUpToThePageSizeWithEachPageStartingARow() throws IOException {
+    List<MergeInput> inputs = writeInputs(Writing.plain());
+
+    // A 4 KiB page takes three of the inputs' pages of ids (1,200 bytes each); the pages of the
+    // other columns are smaller, and all six of the tags' fit in one.
+    Path joined =
+        MergeChecks.merge(
+            inputs, WriteOptions.builder().pageBytes(4096).build(), directory, "joined");
+
+    List<Integer> pages = pageCounts(joined);
+    assertThat(pages.get(0)).isEqualTo(2);
+    assertThat(pages).allSatisfy(count -> assertThat(count).isBetween(1, FILES - 1));
+    MergeChecks.assertSameRows(inputs, joined);
+    try (ParquetFileReader reader = MergeChecks.open(joined)) {
+      for (ColumnChunkMetaData chunk : reader.getRowGroups().get(0).getColumns()) {
+        var offsets = reader.readOffsetIndex(chunk);
+        for (int page = 0; page < offsets.getPageCount(); page++) {
+          // input pages are never split: each joined page starts at an input file's first row
+          assertThat(offsets.getFirstRowIndex(page) % ROWS).isZero();
+        }
+      }
+    }
+  }
+
   private List<MergeInput> writeInputs(Writing writing, String... dictionaryColumns)
       throws IOException {
     List<MergeInput> inputs = new ArrayList<>();
