@@ -390,7 +390,9 @@ final class CarriedChunk {
           statistics = statistics.copy();
           statistics.incrementNanCount(0);
         }
-        if (statistics == null) {
+        if (statistics == null || !statistics.isNumNullsSet()) {
+          // no bounds, or bounds without a null count: merged, parquet-java would count an unknown
+          // null count as -1 nulls
           pagesHaveStatistics = false;
         } else {
           fromPages.mergeStatistics(statistics);
