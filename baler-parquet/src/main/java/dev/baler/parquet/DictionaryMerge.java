@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
-import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.EncodingStats;
@@ -20,7 +19,6 @@ import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -339,10 +337,13 @@ final class DictionaryMerge {
     private final BytesInputCompressor compressor;
     private final int maxRepetition = descriptor.getMaxRepetitionLevel();
     private final int maxDefinition = descriptor.getMaxDefinitionLevel();
-    private final RunLengthBitPackingHybridEncoder repetitions;
-    private final RunLengthBitPackingHybridEncoder definitions;
-    private final RunLengthBitPackingHybridEncoder indexes;
+    private final HybridEncoder encoder = new HybridEncoder();
     private final int indexWidth;
+    // the output page's levels and indexes, encoded when it is flushed
+    private int[] repetitions = new int[0];
+    private int[] definitions = new int[0];
+    private int[] indexes = new int[0];
+    private int indexCount;
     private final boolean[] used;
     private final List<Integer> usedIndexes = new ArrayList<>();
     private int rows;
@@ -353,15 +354,7 @@ final class DictionaryMerge {
       this.writer = writer;
       this.compressor = compressor;
       this.indexWidth = indexWidth;
-      this.repetitions = encoder(BytesUtils.getWidthFromMaxInt(maxRepetition));
-      this.definitions = encoder(BytesUtils.getWidthFromMaxInt(maxDefinition));
-      this.indexes = encoder(indexWidth);
       this.used = new boolean[ColumnHasher.isByteString(type) ? strings.size() : bits.size()];
-    }
-
-    private static RunLengthBitPackingHybridEncoder encoder(int bitWidth) {
-      return new RunLengthBitPackingHybridEncoder(
-          bitWidth, 64 * 1024, 1 << 20, HeapByteBufferAllocator.getInstance());
     }
 
     void writeAll() throws IOException {
@@ -372,10 +365,9 @@ final class DictionaryMerge {
     }
 
     /**
-     * Writes one input page's values, flushing an output page whenever it holds {@link #PAGE_ROWS}
-     * rows and another row starts. The values go to the encoders a stretch at a time, levels first
-     * and then indexes, in loops that keep their state in local variables rather than in the
-     * writer's fields; what is left of the writing's time is in parquet-java's encoders.
+     * Adds one input page's values, flushing an output page whenever it holds {@link #PAGE_ROWS}
+     * rows and another row starts. The values are copied a stretch at a time into the output page's
+     * arrays, which {@link HybridEncoder} encodes in one pass when the page is flushed.
      */
     private void write(Page page) throws IOException {
       int[] pageRepetitions = page.repetitions();
@@ -397,32 +389,34 @@ final class DictionaryMerge {
           }
         }
         rows = pageRows;
+        int stretch = end - start;
         if (pageRepetitions != null) {
-          for (int i = start; i < end; i++) {
-            repetitions.writeInt(pageRepetitions[i]);
-          }
+          repetitions = atLeast(repetitions, values + stretch);
+          System.arraycopy(pageRepetitions, start, repetitions, values, stretch);
         }
-        int present = end - start;
+        int present = stretch;
         if (pageDefinitions != null) {
+          definitions = atLeast(definitions, values + stretch);
+          System.arraycopy(pageDefinitions, start, definitions, values, stretch);
           int stretchNulls = 0;
           for (int i = start; i < end; i++) {
-            int definition = pageDefinitions[i];
-            definitions.writeInt(definition);
-            stretchNulls += definition == maxDefinition ? 0 : 1;
+            stretchNulls += pageDefinitions[i] == maxDefinition ? 0 : 1;
           }
           present -= stretchNulls;
           nulls += stretchNulls;
         }
+        indexes = atLeast(indexes, indexCount + present);
+        System.arraycopy(pageIndexes, index, indexes, indexCount, present);
+        indexCount += present;
         boolean[] seen = used;
         for (int stop = index + present; index < stop; index++) {
           int entry = pageIndexes[index];
-          indexes.writeInt(entry);
           if (!seen[entry]) {
             seen[entry] = true;
             usedIndexes.add(entry);
           }
         }
-        values += end - start;
+        values += stretch;
         if (end < count) {
           flush();
         }
@@ -431,19 +425,20 @@ final class DictionaryMerge {
     }
 
     private void flush() throws IOException {
+      // one encoder, so each part is copied out before the next is encoded
       List<BytesInput> parts = new ArrayList<>();
       if (maxRepetition > 0) {
-        BytesInput levels = repetitions.toBytes();
-        parts.add(BytesInput.fromInt(Math.toIntExact(levels.size())));
-        parts.add(levels);
+        encoder.encode(repetitions, values, BytesUtils.getWidthFromMaxInt(maxRepetition));
+        parts.add(BytesInput.fromInt(encoder.size()));
+        parts.add(BytesInput.copy(encoder.toBytesInput()));
       }
       if (maxDefinition > 0) {
-        BytesInput levels = definitions.toBytes();
-        parts.add(BytesInput.fromInt(Math.toIntExact(levels.size())));
-        parts.add(levels);
+        encoder.encode(definitions, values, BytesUtils.getWidthFromMaxInt(maxDefinition));
+        parts.add(BytesInput.fromInt(encoder.size()));
+        parts.add(BytesInput.copy(encoder.toBytesInput()));
       }
       parts.add(BytesInput.from(new byte[] {(byte) indexWidth}));
-      parts.add(indexes.toBytes());
+      parts.add(encoder.encode(indexes, indexCount, indexWidth).toBytesInput());
       BytesInput page = BytesInput.copy(BytesInput.concat(parts));
       writer.writeDataPage(
           values,
@@ -457,9 +452,7 @@ final class DictionaryMerge {
           null,
           null,
           null);
-      repetitions.reset();
-      definitions.reset();
-      indexes.reset();
+      indexCount = 0;
       for (int index : usedIndexes) {
         used[index] = false;
       }
@@ -467,6 +460,10 @@ final class DictionaryMerge {
       rows = 0;
       values = 0;
       nulls = 0;
+    }
+
+    private static int[] atLeast(int[] array, int size) {
+      return array.length >= size ? array : Arrays.copyOf(array, Math.max(size, array.length * 2));
     }
 
     /** The page's statistics: the entries it uses, and its nulls. */

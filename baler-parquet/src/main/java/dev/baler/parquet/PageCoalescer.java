@@ -5,11 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
-import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -27,7 +25,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * size in bytes (uncompressed) and {@value #MAX_PAGE_ROWS} rows; an input page is never split, so
  * every output page starts a row, as every carried page does. Its values are PLAIN: their bytes are
  * appended as they are, only BOOLEAN's bit-packed values are not (such chunks are carried as they
- * are). Its repetition and definition levels are decoded and encoded again into one RLE run each:
+ * are). Its repetition and definition levels are decoded and encoded again ({@link HybridEncoder}):
  * the runs of two pages cannot be appended, as the last bit-packed run of a page may be padded with
  * values that are not there. The joined page's statistics are the merge of its pages' statistics,
  * or none if one of them has none or no null count. The merge's fingerprint is still taken from the
@@ -40,13 +38,11 @@ final class PageCoalescer {
   /** The most rows in a joined page: parquet-java's default page row count limit. */
   static final int MAX_PAGE_ROWS = 20_000;
 
-  /** The first slab of a level encoder's buffer; the levels of 20,000 rows take about 2.5 KiB. */
-  private static final int LEVELS_INITIAL_BYTES = 4 << 10;
-
   private final BytesInputCompressor compressor;
   private final int pageBytes;
   private final int smallPageBytes;
   private final PageBuffer buffer = new PageBuffer();
+  private final HybridEncoder levelEncoder = new HybridEncoder();
 
   private ParquetFileWriter writer;
   private ColumnDescriptor descriptor;
@@ -250,19 +246,9 @@ final class PageCoalescer {
     if (maxLevel == 0) {
       return BytesInput.empty();
     }
-    try (RunLengthBitPackingHybridEncoder encoder =
-        new RunLengthBitPackingHybridEncoder(
-            BytesUtils.getWidthFromMaxInt(maxLevel),
-            Math.min(LEVELS_INITIAL_BYTES, pageBytes),
-            pageBytes,
-            HeapByteBufferAllocator.getInstance())) {
-      for (int i = 0; i < levels; i++) {
-        encoder.writeInt(from[i]);
-      }
-      byte[] encoded = encoder.toBytes().toByteArray();
-      return BytesInput.concat(
-          BytesInput.fromInt(encoded.length), BytesInput.from(encoded, 0, encoded.length));
-    }
+    levelEncoder.encode(from, levels, BytesUtils.getWidthFromMaxInt(maxLevel));
+    return BytesInput.concat(
+        BytesInput.fromInt(levelEncoder.size()), BytesInput.copy(levelEncoder.toBytesInput()));
   }
 
   private void ensureLevels(int count) {
