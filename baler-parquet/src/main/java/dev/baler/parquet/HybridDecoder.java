@@ -1,5 +1,7 @@
 package dev.baler.parquet;
 
+import org.apache.parquet.column.values.bitpacking.BytePacker;
+
 /**
  * Decodes Parquet's RLE / bit-packing hybrid encoding (levels and dictionary indexes) in runs, into
  * int arrays. It never reads past its end: the bytes after it may be another page's, as pages are
@@ -55,9 +57,19 @@ final class HybridDecoder {
       } else {
         int values = (header >>> 1) * 8;
         int stop = Math.min(count, filled + values);
+        int at = position;
+        // whole groups of 8 whose bytes are all here, through parquet-java's packer for the width
+        // (straight-line code generated per width); the rest value by value
+        if (filled + 8 <= stop && at + bitWidth <= end) {
+          BytePacker unpacker = HybridEncoder.packer(bitWidth);
+          do {
+            unpacker.unpack8Values(bytes, at, into, filled);
+            at += bitWidth;
+            filled += 8;
+          } while (filled + 8 <= stop && at + bitWidth <= end);
+        }
         long buffer = 0;
         int bits = 0;
-        int at = position;
         for (; filled < stop; filled++) {
           while (bits < bitWidth) {
             buffer |= (at < end ? bytes[at] & 0xFFL : 0) << bits;

@@ -28,10 +28,17 @@ final class HybridEncoder {
   /** The most groups of 8 values under one bit-packed run's header, as in parquet-java. */
   static final int MAX_GROUPS_PER_RUN = 63;
 
+  private static final BytePacker[] PACKERS = new BytePacker[33];
+
+  static {
+    for (int width = 0; width < PACKERS.length; width++) {
+      PACKERS[width] = Packer.LITTLE_ENDIAN.newBytePacker(width);
+    }
+  }
+
   private byte[] bytes = new byte[256];
   private int size;
   private final int[] tail = new int[8];
-  private BytePacker packer;
 
   /**
    * Encodes {@code values[0..count)}, each at most {@code bitWidth} bits wide.
@@ -123,11 +130,12 @@ final class HybridEncoder {
     }
   }
 
-  private BytePacker packer(int bitWidth) {
-    if (packer == null || packer.getBitWidth() != bitWidth) {
-      packer = Packer.LITTLE_ENDIAN.newBytePacker(bitWidth);
-    }
-    return packer;
+  /**
+   * parquet-java's little-endian packer of 8 values of {@code bitWidth} bits, from a table made
+   * once: the decoder asks for one per page.
+   */
+  static BytePacker packer(int bitWidth) {
+    return PACKERS[bitWidth];
   }
 
   private void writeVarInt(int value) {
