@@ -378,14 +378,21 @@ final class DictionaryMerge {
       int index = 0;
       while (start < count) {
         // the stretch of values up to the row that would not fit in the output page
-        int end = start;
+        int end;
         int pageRows = rows;
-        for (; end < count; end++) {
-          if (pageRepetitions == null || pageRepetitions[end] == 0) {
-            if (pageRows == PAGE_ROWS) {
-              break;
+        if (pageRepetitions == null) {
+          // a value per row
+          end = Math.min(count, start + (PAGE_ROWS - pageRows));
+          pageRows += end - start;
+        } else {
+          end = start;
+          for (; end < count; end++) {
+            if (pageRepetitions[end] == 0) {
+              if (pageRows == PAGE_ROWS) {
+                break;
+              }
+              pageRows++;
             }
-            pageRows++;
           }
         }
         rows = pageRows;
