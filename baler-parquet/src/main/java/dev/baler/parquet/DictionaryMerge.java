@@ -1,7 +1,10 @@
 package dev.baler.parquet;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -40,6 +43,11 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 final class DictionaryMerge {
   /** Rows per output page, parquet-java's default page row limit. */
   static final int PAGE_ROWS = 20_000;
+
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /**
    * The column's values, all inputs' pages one after another, decoded down to levels and indexes of
@@ -83,6 +91,11 @@ final class DictionaryMerge {
     this.descriptor = descriptor;
     this.type = descriptor.getPrimitiveType().getPrimitiveTypeName();
     this.buffers = buffers;
+  }
+
+  /** The column this encodes. */
+  ColumnDescriptor descriptor() {
+    return descriptor;
   }
 
   /** Whether a chunk's metadata allows merging its dictionary: dictionary pages only, V1. */
@@ -133,6 +146,156 @@ final class DictionaryMerge {
       }
     }
     return Optional.of(merge);
+  }
+
+  /**
+   * Dictionary-encodes one column of plain input chunks of numbers (INT32, INT64, FLOAT, DOUBLE),
+   * when its values repeat enough: streaming writers give up on a dictionary in files of a few
+   * thousand rows where the values of a whole output row group repeat (measurements rounded to a
+   * tenth: 19,655 distinct values in 130,000 rows of the reference data set, carried as plain pages
+   * at twice the bytes DuckDB writes them in). The distinct values become the dictionary in order
+   * of first appearance, and levels and indexes are written as a merge writes them.
+   *
+   * @param values the column's values in all stores, nulls included
+   * @return the encoding, or empty if the type is not a number, a page is not a plain V1 page with
+   *     RLE levels, or the distinct values pass a quarter of {@code values} or {@code
+   *     maxDictionaryBytes}; the stores' pages of the column are then consumed
+   */
+  static Optional<DictionaryMerge> encodePlain(
+      ColumnDescriptor descriptor,
+      List<PageReadStore> stores,
+      long values,
+      int maxDictionaryBytes,
+      Buffers buffers) {
+    PrimitiveTypeName type = descriptor.getPrimitiveType().getPrimitiveTypeName();
+    int width =
+        switch (type) {
+          case INT32, FLOAT -> 4;
+          case INT64, DOUBLE -> 8;
+          default -> 0;
+        };
+    if (width == 0) {
+      return Optional.empty();
+    }
+    long mostEntries = Math.min(values / 4, maxDictionaryBytes / width);
+    DictionaryMerge merge = new DictionaryMerge(descriptor, buffers);
+    EntryIndexes entries = new EntryIndexes();
+    for (PageReadStore store : stores) {
+      PageReader reader = store.getPageReader(descriptor);
+      if (reader.readDictionaryPage() != null) {
+        return Optional.empty();
+      }
+      for (DataPage page = reader.readPage(); page != null; page = reader.readPage()) {
+        if (!(page instanceof DataPageV1 v1)
+            || v1.getValueEncoding() != Encoding.PLAIN
+            || !merge.decodePlain(v1, width, entries, mostEntries)) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.of(merge);
+  }
+
+  /**
+   * Appends a plain page's levels, and the indexes of its values among the distinct values so far,
+   * to the column's; new values become entries.
+   *
+   * @return false if its level encodings do not allow it or the entries would pass {@code
+   *     mostEntries}
+   */
+  private boolean decodePlain(DataPageV1 page, int width, EntryIndexes entries, long mostEntries) {
+    PageBody body = readLevels(page);
+    if (body == null) {
+      return false;
+    }
+    int pagePresent = body.present();
+    byte[] bytes = body.bytes();
+    int position = body.valuesStart();
+    if ((long) pagePresent * width > bytes.length - position) {
+      throw new IllegalStateException(
+          "The values of a page of column "
+              + CarriedChunk.pathOf(descriptor)
+              + " run past its end");
+    }
+    buffers.indexes = Buffers.atLeast(buffers.indexes, present + pagePresent);
+    int[] indexes = buffers.indexes;
+    for (int i = 0; i < pagePresent; i++) {
+      long value = width == 8 ? (long) LONG.get(bytes, position) : (int) INT.get(bytes, position);
+      position += width;
+      int index = entries.indexOf(value);
+      if (index < 0) {
+        if (entries.size() >= mostEntries) {
+          return false;
+        }
+        index = entries.add(value);
+        bits.add(value);
+        dictionaryBytes += width;
+      }
+      indexes[present + i] = index;
+    }
+    values += page.getValueCount();
+    present += pagePresent;
+    return true;
+  }
+
+  /**
+   * The index of each distinct number among a column's values: open addressing over a power-of-two
+   * table of longs, so that a lookup per value costs no boxing. Not thread-safe.
+   */
+  private static final class EntryIndexes {
+    private long[] keys = new long[1024];
+    private int[] indexes = new int[1024];
+    private boolean[] used = new boolean[1024];
+    private int size;
+
+    int size() {
+      return size;
+    }
+
+    /** The value's index, or -1 if it has none yet. */
+    int indexOf(long value) {
+      int mask = keys.length - 1;
+      for (int slot = (int) Hashing.mix(value) & mask; used[slot]; slot = (slot + 1) & mask) {
+        if (keys[slot] == value) {
+          return indexes[slot];
+        }
+      }
+      return -1;
+    }
+
+    /** Gives a value that has no index the next one. */
+    int add(long value) {
+      if ((size + 1) * 2 > keys.length) {
+        grow();
+      }
+      put(value, size);
+      return size++;
+    }
+
+    private void put(long value, int index) {
+      int mask = keys.length - 1;
+      int slot = (int) Hashing.mix(value) & mask;
+      while (used[slot]) {
+        slot = (slot + 1) & mask;
+      }
+      used[slot] = true;
+      keys[slot] = value;
+      indexes[slot] = index;
+    }
+
+    private void grow() {
+      long[] oldKeys = keys;
+      int[] oldIndexes = indexes;
+      boolean[] oldUsed = used;
+      keys = new long[oldKeys.length * 2];
+      indexes = new int[oldKeys.length * 2];
+      used = new boolean[oldKeys.length * 2];
+      for (int slot = 0; slot < oldKeys.length; slot++) {
+        if (oldUsed[slot]) {
+          put(oldKeys[slot], oldIndexes[slot]);
+        }
+      }
+    }
   }
 
   /**
@@ -191,12 +354,50 @@ final class DictionaryMerge {
    * @return whether the page could be: false if its encodings do not allow it
    */
   private boolean decode(DataPageV1 page, int[] remap) {
+    if (!page.getValueEncoding().usesDictionary()) {
+      return false;
+    }
+    PageBody body = readLevels(page);
+    if (body == null) {
+      return false;
+    }
+    int pagePresent = body.present();
+    if (pagePresent > 0) {
+      Buffers into = buffers;
+      if (into.pageLevels.length < pagePresent) {
+        into.pageLevels = new int[pagePresent];
+      }
+      byte[] bytes = body.bytes();
+      int position = body.valuesStart();
+      int bitWidth = bytes[position] & 0xFF;
+      new HybridDecoder(bytes, position + 1, bytes.length, bitWidth)
+          .read(into.pageLevels, pagePresent);
+      into.indexes = Buffers.atLeast(into.indexes, present + pagePresent);
+      int[] indexes = into.indexes;
+      int[] pageIndexes = into.pageLevels;
+      for (int i = 0; i < pagePresent; i++) {
+        indexes[present + i] = remap[pageIndexes[i]];
+      }
+    }
+    values += page.getValueCount();
+    present += pagePresent;
+    return true;
+  }
+
+  /** A page's bytes, decompressed; where its values start, after its levels; and how many. */
+  private record PageBody(byte[] bytes, int valuesStart, int present) {}
+
+  /**
+   * Appends a V1 page's levels to the column's.
+   *
+   * @return the page's bytes and present values, or null if its level encodings are not RLE
+   */
+  private PageBody readLevels(DataPageV1 page) {
     int maxRepetition = descriptor.getMaxRepetitionLevel();
     int maxDefinition = descriptor.getMaxDefinitionLevel();
     if ((maxRepetition > 0 && page.getRlEncoding() != Encoding.RLE)
-        || (maxDefinition > 0 && page.getDlEncoding() != Encoding.RLE)
-        || !page.getValueEncoding().usesDictionary()) {
-      return false;
+        || (maxDefinition > 0 && page.getDlEncoding() != Encoding.RLE)) {
+      return null;
     }
     byte[] bytes = DictionaryEntries.bytesOf(page.getBytes());
     int count = page.getValueCount();
@@ -224,23 +425,7 @@ final class DictionaryMerge {
       into.definitions = Buffers.atLeast(into.definitions, values + count);
       System.arraycopy(into.pageLevels, 0, into.definitions, values, count);
     }
-    if (pagePresent > 0) {
-      if (into.pageLevels.length < pagePresent) {
-        into.pageLevels = new int[pagePresent];
-      }
-      int bitWidth = bytes[position] & 0xFF;
-      new HybridDecoder(bytes, position + 1, bytes.length, bitWidth)
-          .read(into.pageLevels, pagePresent);
-      into.indexes = Buffers.atLeast(into.indexes, present + pagePresent);
-      int[] indexes = into.indexes;
-      int[] pageIndexes = into.pageLevels;
-      for (int i = 0; i < pagePresent; i++) {
-        indexes[present + i] = remap[pageIndexes[i]];
-      }
-    }
-    values += count;
-    present += pagePresent;
-    return true;
+    return new PageBody(bytes, position, pagePresent);
   }
 
   /** The column's values as read: the buffers' arrays, valid until the next read. */

@@ -147,6 +147,11 @@ public final class ParquetMerger {
       for (ColumnDescriptor column : columns) {
         columnSchemas.add(schemaOfColumn(schema, column));
       }
+      // Plain numbers are tried with a dictionary until, in a row group, they repeat too little.
+      boolean[] tryDictionary = new boolean[columns.size()];
+      for (int column = 0; column < columns.size(); column++) {
+        tryDictionary[column] = options.dictionaryEncoding() && isNumber(columns.get(column));
+      }
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
       int sliceOrdinal = 0;
       for (List<Slice> rowGroup : rowGroups) {
@@ -203,6 +208,27 @@ public final class ParquetMerger {
             bloomFilters.put(String.join(".", descriptor.getPath()), bloomFilter);
           }
           if (mayCarry(sources, rowGroup, column)) {
+            if (tryDictionary[column]) {
+              Optional<DictionaryMerge> encoded;
+              try {
+                encoded =
+                    DictionaryMerge.encodePlain(
+                        descriptor,
+                        readColumn(sources, rowGroup, descriptor, column, decompressors),
+                        columnValues(sources, rowGroup, column),
+                        options.pageBytes(),
+                        dictionaryBuffers);
+              } catch (ColumnReadFailure e) {
+                throw e.getCause();
+              }
+              if (encoded.isPresent()) {
+                writeDictionaryEncoded(
+                    encoded.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
+                continue;
+              }
+              // Its values repeat too little: its pages are carried, here and from now on.
+              tryDictionary[column] = false;
+            }
             Optional<List<CarriedChunk>> carried =
                 readCarried(sources, rowGroup, descriptor, column, decompressors, pageBuffer);
             if (carried.isPresent()) {
@@ -237,11 +263,8 @@ public final class ParquetMerger {
               throw e.getCause();
             }
             if (merge.isPresent()) {
-              checkRows(descriptor, merge.get().hash(hashes, column), rows, output);
-              if (bloomFilter != null) {
-                merge.get().addEntriesTo(bloomFilter);
-              }
-              merge.get().write(writer, compressor);
+              writeDictionaryEncoded(
+                  merge.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
               continue;
             }
             // No merge after all: the column is re-encoded value by value below.
@@ -455,6 +478,44 @@ public final class ParquetMerger {
         yield true;
       }
     };
+  }
+
+  /** Whether a column holds numbers that {@link DictionaryMerge#encodePlain} may encode. */
+  private static boolean isNumber(ColumnDescriptor column) {
+    return switch (column.getPrimitiveType().getPrimitiveTypeName()) {
+      case INT32, INT64, FLOAT, DOUBLE -> true;
+      case BOOLEAN, INT96, BINARY, FIXED_LEN_BYTE_ARRAY -> false;
+    };
+  }
+
+  /** The values, nulls included, of one column of every slice, from the inputs' footers. */
+  private static long columnValues(List<OpenInput> sources, List<Slice> rowGroup, int column) {
+    long values = 0;
+    for (int i = 0; i < rowGroup.size(); i++) {
+      values += sources.get(i).chunk(rowGroup.get(i).rowGroup, column).values();
+    }
+    return values;
+  }
+
+  /**
+   * Hashes a dictionary-encoded column's rows, feeds {@code bloomFilter} (if not null) its entries,
+   * and writes it.
+   */
+  private static void writeDictionaryEncoded(
+      DictionaryMerge encoded,
+      ParquetFileWriter writer,
+      BytesInputCompressor compressor,
+      ColumnCopier.RowHashes hashes,
+      int column,
+      ColumnBloomFilter bloomFilter,
+      int rows,
+      OutputFile output)
+      throws IOException {
+    checkRows(encoded.descriptor(), encoded.hash(hashes, column), rows, output);
+    if (bloomFilter != null) {
+      encoded.addEntriesTo(bloomFilter);
+    }
+    encoded.write(writer, compressor);
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.example.data.Group;
@@ -233,6 +234,62 @@ class PageCarryOverTest {
     }
   }
 
+  @Test
+  void merge_dictionaryEncodesPlainNumbersThatRepeat() throws IOException {
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
+            """
+            message readings {
+              required int64 id;
+              optional double reading;
+              optional int32 level;
+            }
+            """);
+    List<MergeInput> inputs = new ArrayList<>();
+    for (int file = 0; file < FILES; file++) {
+      Location location = Location.local(directory.resolve("readings-" + file + ".parquet"));
+      try (ParquetWriter<Group> writer =
+          ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
+              .withType(schema)
+              .withDictionaryEncoding(false)
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .build()) {
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        Random random = new Random(file);
+        for (int i = 0; i < ROWS; i++) {
+          Group row = groups.newGroup().append("id", (long) file * 1000 + i);
+          if (i % 9 != 0) {
+            row.append("reading", random.nextInt(40) * 0.5);
+          }
+          row.append("level", random.nextInt(7) - 3);
+          writer.write(row);
+        }
+      }
+      Footer footer = Footer.read(storage.newInputFile(location));
+      inputs.add(new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
+    }
+
+    Path encoded = MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "encoded");
+    Path plain =
+        MergeChecks.merge(
+            inputs, WriteOptions.builder().dictionaryEncoding(false).build(), directory, "plain");
+
+    // 900 unique ids stay plain (carried); 40 readings and 7 levels get a dictionary each.
+    List<ColumnChunkMetaData> encodedChunks = MergeChecks.onlyRowGroup(encoded).getColumns();
+    List<ColumnChunkMetaData> plainChunks = MergeChecks.onlyRowGroup(plain).getColumns();
+    assertThat(encodedChunks)
+        .extracting(ColumnChunkMetaData::hasDictionaryPage)
+        .containsExactly(false, true, true);
+    for (int column = 0; column < 3; column++) {
+      assertThat(encodedChunks.get(column).getStatistics())
+          .isEqualTo(plainChunks.get(column).getStatistics());
+    }
+    assertThat(encodedChunks.get(1).getTotalSize()).isLessThan(plainChunks.get(1).getTotalSize());
+    assertThat(encodedChunks.get(2).getTotalSize()).isLessThan(plainChunks.get(2).getTotalSize());
+    MergeChecks.assertSameRows(inputs, encoded);
+    assertThat(MergeChecks.fingerprint(encoded)).isEqualTo(MergeChecks.fingerprint(plain));
+  }
+
   private List<MergeInput> writeInputs(Writing writing, String... dictionaryColumns)
       throws IOException {
     List<MergeInput> inputs = new ArrayList<>();
@@ -256,7 +313,8 @@ class PageCarryOverTest {
             row.append("name", "name-" + (i % 11));
           }
           if (i % 5 != 0) {
-            row.append("score", i * 0.25 - file);
+            // distinct in every row, so that no dictionary pays: carried, as the tests expect
+            row.append("score", file * 1000 + i * 0.25);
           }
           if (i % 4 != 0) {
             Group tags = row.addGroup("tags");
