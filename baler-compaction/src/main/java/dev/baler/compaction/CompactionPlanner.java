@@ -3,7 +3,7 @@ package dev.baler.compaction;
 import static java.util.Objects.requireNonNull;
 
 import dev.baler.parquet.FileLayout;
-import dev.baler.parquet.Footer;
+import dev.baler.parquet.FooterLayouts;
 import dev.baler.parquet.InvalidParquetFileException;
 import dev.baler.parquet.ParquetSchemas;
 import dev.baler.storage.FileEntry;
@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.parquet.schema.MessageType;
 
 /**
  * Lists a prefix, selects the files to compact, reads their footers and bin-packs them into a
@@ -322,23 +323,23 @@ public final class CompactionPlanner {
       }
     }
     List<InputEntry> kept = new ArrayList<>();
-    Footer dominantFooter = null;
+    MessageType dominantSchema = null;
     for (InputEntry input : inputs) {
       if (input.layout().schemaKey().equals(dominant)) {
         kept.add(input);
-        if (dominantFooter == null) {
-          dominantFooter = footers.get(input.location()).footer;
+        if (dominantSchema == null) {
+          dominantSchema = footers.get(input.location()).schema;
         }
       }
     }
     for (InputEntry input : inputs) {
       if (!input.layout().schemaKey().equals(dominant)) {
-        Footer footer = footers.get(input.location()).footer;
+        MessageType schema = footers.get(input.location()).schema;
         skipped.add(
             new SkippedFile(
                 input.location(),
                 "schema differs from the partition's ("
-                    + ParquetSchemas.difference(dominantFooter.schema(), footer.schema())
+                    + ParquetSchemas.difference(dominantSchema, schema)
                     + ")"));
       }
     }
@@ -404,12 +405,13 @@ public final class CompactionPlanner {
   }
 
   /** A footer read, or why it could not be. */
-  private record FooterOutcome(Footer footer, FileLayout layout, String failure) {}
+  private record FooterOutcome(MessageType schema, FileLayout layout, String failure) {}
 
   private Map<Location, FooterOutcome> readFooters(List<FileEntry> entries) throws IOException {
     Map<String, String> schemaKeys = new HashMap<>();
     Map<Location, FooterOutcome> outcomes = new HashMap<>();
-    Map<String, Footer> footerBySchema = new HashMap<>();
+    Map<String, MessageType> schemaByKey = new HashMap<>();
+    FooterLayouts layouts = new FooterLayouts();
     ExecutorService executor =
         Executors.newFixedThreadPool(
             FOOTER_THREADS,
@@ -426,16 +428,16 @@ public final class CompactionPlanner {
       for (int i = 0; i < entries.size(); i++) {
         for (int next = futures.size(); next < entries.size() && next <= i + window; next++) {
           FileEntry entry = entries.get(next);
-          futures.add(executor.submit(() -> readFooter(entry)));
+          futures.add(executor.submit(() -> readFooter(layouts, entry)));
         }
         FooterOutcome read = futures.get(i).get();
         futures.set(i, null); // drop the whole footer as soon as its layout is taken
         FooterOutcome outcome = read;
         if (read.failure == null) {
-          // keep one whole footer per schema, for messages; share the schema key strings
+          // one schema per key, for messages; share the schema key strings
           String key = schemaKeys.computeIfAbsent(read.layout.schemaKey(), k -> k);
-          Footer footer = footerBySchema.computeIfAbsent(key, k -> read.footer);
-          outcome = new FooterOutcome(footer, read.layout.withSchemaKey(key), null);
+          MessageType schema = schemaByKey.computeIfAbsent(key, k -> read.schema);
+          outcome = new FooterOutcome(schema, read.layout.withSchemaKey(key), null);
         }
         outcomes.put(entries.get(i).location(), outcome);
       }
@@ -453,10 +455,11 @@ public final class CompactionPlanner {
     return outcomes;
   }
 
-  private FooterOutcome readFooter(FileEntry entry) throws IOException {
+  private FooterOutcome readFooter(FooterLayouts layouts, FileEntry entry) throws IOException {
     try {
-      Footer footer = Footer.read(storage.newInputFile(entry.location(), entry.length()));
-      return new FooterOutcome(footer, footer.layout(), null);
+      FooterLayouts.Read read =
+          layouts.read(storage.newInputFile(entry.location(), entry.length()));
+      return new FooterOutcome(read.schema(), read.layout(), null);
     } catch (InvalidParquetFileException e) {
       return new FooterOutcome(null, null, e.reason());
     } catch (java.io.FileNotFoundException e) {

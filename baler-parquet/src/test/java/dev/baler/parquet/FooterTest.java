@@ -3,21 +3,29 @@ package dev.baler.parquet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
+import dev.baler.testing.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.CompressionCodec;
 import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.KeyValue;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.Util;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class FooterTest {
   private final MemoryStorage storage = new MemoryStorage();
@@ -43,18 +51,111 @@ class FooterTest {
     assertThat(Footer.read(storage.newInputFile(original)).codecs()).containsExactly(Codec.SNAPPY);
   }
 
+  @ParameterizedTest
+  @EnumSource(Fixtures.Writer.class)
+  void layouts_readWhatFooterReadGivesOfFilesOfEveryWriter(
+      Fixtures.Writer writer, @TempDir Path dir) throws IOException {
+    FooterLayouts layouts = new FooterLayouts();
+    LocalStorage local = new LocalStorage();
+    for (Path path : Fixtures.of(writer).copyTo(dir)) {
+      var file = local.newInputFile(Location.local(path));
+
+      FooterLayouts.Read read = layouts.read(file);
+
+      Footer footer = Footer.read(file);
+      assertThat(read.layout()).isEqualTo(footer.layout());
+      assertThat(read.schema()).isEqualTo(footer.schema());
+    }
+  }
+
+  @Test
+  void layouts_readAFooterLargerThanTheTailReadFirst() throws IOException {
+    Location directory = Location.of("memory://test/in/");
+    TelemetryDataset.builder()
+        .files(1)
+        .rowsPerFile(20)
+        .threads(1)
+        .build()
+        .write(storage, directory);
+    Location original = storage.list(directory).toList().get(0).location();
+    Location large = directory.resolve("large-footer.parquet");
+    // 100 KB of key-value metadata: the footer is longer than the 64 KiB read from the end first
+    storage.newOutputFile(large).write(withMetadata(storage.bytes(original), "x".repeat(100_000)));
+
+    FooterLayouts.Read read = new FooterLayouts().read(storage.newInputFile(large));
+
+    Footer footer = Footer.read(storage.newInputFile(large));
+    assertThat(footer.keyValueMetadata()).containsKey("padding");
+    assertThat(read.layout()).isEqualTo(footer.layout());
+    assertThat(read.schema()).isEqualTo(footer.schema());
+  }
+
+  @Test
+  void layouts_refuseBadFilesWithFooterReadsReasons() throws IOException {
+    Location directory = Location.of("memory://test/in/");
+    TelemetryDataset.builder()
+        .files(1)
+        .rowsPerFile(20)
+        .threads(1)
+        .build()
+        .write(storage, directory);
+    byte[] valid = storage.bytes(storage.list(directory).toList().get(0).location());
+    java.util.Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
+    bad.put("empty.parquet", new byte[0]);
+    bad.put("short.parquet", Arrays.copyOf(valid, 8));
+    bad.put("truncated.parquet", Arrays.copyOf(valid, valid.length / 2));
+    bad.put("text.parquet", "not parquet at all, just some text".getBytes(StandardCharsets.UTF_8));
+    bad.put("lzo.parquet", withCodec(valid, CompressionCodec.LZO));
+    byte[] garbled = valid.clone();
+    for (int i = garbled.length - 200; i < garbled.length - 8; i++) {
+      garbled[i] = (byte) 0xEE;
+    }
+    bad.put("garbled-footer.parquet", garbled);
+    FooterLayouts layouts = new FooterLayouts();
+    for (var entry : bad.entrySet()) {
+      Location location = directory.resolve(entry.getKey());
+      storage.newOutputFile(location).write(entry.getValue());
+
+      Throwable expected =
+          org.assertj.core.api.Assertions.catchThrowable(
+              () -> Footer.read(storage.newInputFile(location)));
+      assertThat(expected).as(entry.getKey()).isInstanceOf(InvalidParquetFileException.class);
+      assertThatThrownBy(() -> layouts.read(storage.newInputFile(location)))
+          .as(entry.getKey())
+          .isInstanceOf(InvalidParquetFileException.class)
+          .hasMessage(expected.getMessage());
+    }
+  }
+
+  /** The same file with a key-value entry {@code padding} of {@code value} in its footer. */
+  private static byte[] withMetadata(byte[] file, String value) throws IOException {
+    return rewriteFooter(
+        file,
+        metadata -> metadata.addToKey_value_metadata(new KeyValue("padding").setValue(value)));
+  }
+
   /** The same file with its footer saying every column chunk uses {@code codec}. */
   private static byte[] withCodec(byte[] file, CompressionCodec codec) throws IOException {
+    return rewriteFooter(
+        file,
+        metadata -> {
+          for (RowGroup rowGroup : metadata.getRow_groups()) {
+            for (ColumnChunk column : rowGroup.getColumns()) {
+              column.getMeta_data().setCodec(codec);
+            }
+          }
+        });
+  }
+
+  /** The same file with its footer changed by {@code change}. */
+  private static byte[] rewriteFooter(byte[] file, Consumer<FileMetaData> change)
+      throws IOException {
     int footerLength =
         ByteBuffer.wrap(file, file.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
     int footerStart = file.length - 8 - footerLength;
     FileMetaData metadata =
         Util.readFileMetaData(new ByteArrayInputStream(file, footerStart, footerLength));
-    for (RowGroup rowGroup : metadata.getRow_groups()) {
-      for (ColumnChunk column : rowGroup.getColumns()) {
-        column.getMeta_data().setCodec(codec);
-      }
-    }
+    change.accept(metadata);
     ByteArrayOutputStream footer = new ByteArrayOutputStream();
     Util.writeFileMetaData(metadata, footer);
     ByteArrayOutputStream out = new ByteArrayOutputStream();

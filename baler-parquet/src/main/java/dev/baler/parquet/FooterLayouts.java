@@ -1,0 +1,169 @@
+package dev.baler.parquet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.baler.storage.InputFile;
+import dev.baler.storage.SeekableInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.ColumnOrder;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Reads footers the way planning needs them: the {@link FileLayout} and the schema, nothing else.
+ * Planning reads every input's footer, and with 20,000 small files {@link Footer#read} spent most
+ * of the plan converting each footer into parquet-java's metadata (a schema, statistics and
+ * encoding sets per column chunk, about 65 KB of objects per file) only to keep a few numbers. Here
+ * a footer is read with the file's tail in one read (the last {@value #TAIL_BYTES} bytes, or the
+ * whole file if smaller), parsed into parquet-format's Thrift structures, and the schema is
+ * converted once per distinct schema.
+ *
+ * <p>Anything out of the ordinary (a tail without {@code PAR1}, a footer length out of range, a
+ * footer that does not parse, a column chunk without metadata, a codec Baler cannot decode) is
+ * handed to {@link Footer#read}, so that a bad file is refused with the same reason whichever way
+ * it was read. The layout and schema are those {@link Footer#layout()} and {@link Footer#schema()}
+ * give.
+ *
+ * <p>Thread-safe: one per plan, shared by the threads reading its footers.
+ */
+public final class FooterLayouts {
+  /** The bytes read from a file's end at once: footers of small files fit several times over. */
+  static final int TAIL_BYTES = 64 << 10;
+
+  /** The most distinct schemas converted once and kept; beyond it each is converted anew. */
+  private static final int MAX_SCHEMAS = 1024;
+
+  private static final int SMALLEST_FILE = 12;
+
+  private static final ParquetMetadataConverter CONVERTER = new ParquetMetadataConverter();
+
+  /** What planning keeps of a footer. */
+  public record Read(FileLayout layout, MessageType schema) {
+    public Read {
+      requireNonNull(layout, "layout is null");
+      requireNonNull(schema, "schema is null");
+    }
+  }
+
+  private record SchemaId(List<SchemaElement> elements, List<ColumnOrder> columnOrders) {}
+
+  private record Schema(MessageType type, String key) {}
+
+  private final Map<SchemaId, Schema> schemas = new ConcurrentHashMap<>();
+
+  /**
+   * Reads a file's layout and schema.
+   *
+   * @throws InvalidParquetFileException as {@link Footer#read} does, with the same reasons
+   * @throws IOException if the store cannot be read
+   */
+  public Read read(InputFile file) throws IOException {
+    long length = file.length();
+    if (length < SMALLEST_FILE) {
+      return slowly(file);
+    }
+    int tail = (int) Math.min(length, TAIL_BYTES);
+    byte[] bytes = new byte[tail];
+    int footerStart;
+    int footerLength;
+    try (SeekableInputStream stream = file.newStream()) {
+      stream.seek(length - tail);
+      stream.readFully(bytes, 0, tail);
+      if (bytes[tail - 4] != 'P'
+          || bytes[tail - 3] != 'A'
+          || bytes[tail - 2] != 'R'
+          || bytes[tail - 1] != '1') {
+        return slowly(file);
+      }
+      footerLength =
+          (bytes[tail - 8] & 0xFF)
+              | (bytes[tail - 7] & 0xFF) << 8
+              | (bytes[tail - 6] & 0xFF) << 16
+              | (bytes[tail - 5] & 0xFF) << 24;
+      if (footerLength <= 0 || footerLength > length - SMALLEST_FILE) {
+        return slowly(file);
+      }
+      if (footerLength <= tail - 8) {
+        footerStart = tail - 8 - footerLength;
+      } else {
+        bytes = new byte[footerLength];
+        stream.seek(length - 8 - footerLength);
+        stream.readFully(bytes, 0, footerLength);
+        footerStart = 0;
+      }
+    } catch (EOFException e) {
+      return slowly(file); // shorter than listed: Footer.read says how
+    }
+    FileMetaData metadata;
+    try {
+      metadata = Util.readFileMetaData(new ByteArrayInputStream(bytes, footerStart, footerLength));
+    } catch (IOException | RuntimeException e) {
+      return slowly(file);
+    }
+    try {
+      List<FileLayout.RowGroupSize> rowGroups = new ArrayList<>();
+      for (RowGroup rowGroup : metadata.getRow_groups()) {
+        long compressed = 0;
+        for (ColumnChunk chunk : rowGroup.getColumns()) {
+          if (!chunk.isSetMeta_data()) {
+            return slowly(file);
+          }
+          ColumnMetaData column = chunk.getMeta_data();
+          if (Codec.of(CompressionCodecName.fromParquet(column.getCodec()))
+              .unavailableReason()
+              .isPresent()) {
+            return slowly(file);
+          }
+          compressed += column.getTotal_compressed_size();
+        }
+        rowGroups.add(new FileLayout.RowGroupSize(rowGroup.getNum_rows(), compressed));
+      }
+      Schema schema = schema(metadata);
+      return new Read(new FileLayout(length, schema.key(), rowGroups), schema.type());
+    } catch (RuntimeException e) {
+      return slowly(file);
+    }
+  }
+
+  private Schema schema(FileMetaData metadata) {
+    SchemaId id = new SchemaId(metadata.getSchema(), metadata.getColumn_orders());
+    Schema known = schemas.get(id);
+    if (known != null) {
+      return known;
+    }
+    // parquet-java converts a schema only as part of a whole footer: give it one without row groups
+    FileMetaData schemaOnly = new FileMetaData(1, id.elements(), 0, List.of());
+    if (id.columnOrders() != null) {
+      schemaOnly.setColumn_orders(id.columnOrders());
+    }
+    MessageType type;
+    try {
+      type = CONVERTER.fromParquetMetadata(schemaOnly).getFileMetaData().getSchema();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Invalid schema: " + e.getMessage(), e);
+    }
+    Schema schema = new Schema(type, ParquetSchemas.key(type));
+    if (schemas.size() < MAX_SCHEMAS) {
+      schemas.putIfAbsent(id, schema);
+    }
+    return schema;
+  }
+
+  private static Read slowly(InputFile file) throws IOException {
+    Footer footer = Footer.read(file);
+    return new Read(footer.layout(), footer.schema());
+  }
+}
