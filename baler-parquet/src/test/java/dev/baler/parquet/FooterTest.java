@@ -28,19 +28,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class FooterTest {
+  private static final Location DIRECTORY = Location.of("memory://test/in/");
+
   private final MemoryStorage storage = new MemoryStorage();
 
-  @Test
-  void read_refusesAnInputWhoseCodecIsNotAvailable() throws IOException {
-    Location directory = Location.of("memory://test/in/");
+  /** Writes one small file of the telemetry data set into {@link #DIRECTORY}; returns it. */
+  private Location telemetryFile() throws IOException {
     TelemetryDataset.builder()
         .files(1)
         .rowsPerFile(20)
         .threads(1)
         .build()
-        .write(storage, directory);
-    Location original = storage.list(directory).toList().get(0).location();
-    Location lzo = directory.resolve("lzo.parquet");
+        .write(storage, DIRECTORY);
+    return storage.list(DIRECTORY).toList().get(0).location();
+  }
+
+  @Test
+  void read_refusesAnInputWhoseCodecIsNotAvailable() throws IOException {
+    Location original = telemetryFile();
+    Location lzo = DIRECTORY.resolve("lzo.parquet");
     storage.newOutputFile(lzo).write(withCodec(storage.bytes(original), CompressionCodec.LZO));
 
     assertThatThrownBy(() -> Footer.read(storage.newInputFile(lzo)))
@@ -70,15 +76,8 @@ class FooterTest {
 
   @Test
   void layouts_readAFooterLargerThanTheTailReadFirst() throws IOException {
-    Location directory = Location.of("memory://test/in/");
-    TelemetryDataset.builder()
-        .files(1)
-        .rowsPerFile(20)
-        .threads(1)
-        .build()
-        .write(storage, directory);
-    Location original = storage.list(directory).toList().get(0).location();
-    Location large = directory.resolve("large-footer.parquet");
+    Location original = telemetryFile();
+    Location large = DIRECTORY.resolve("large-footer.parquet");
     // 100 KB of key-value metadata: the footer is longer than the 64 KiB read from the end first
     storage.newOutputFile(large).write(withMetadata(storage.bytes(original), "x".repeat(100_000)));
 
@@ -92,14 +91,7 @@ class FooterTest {
 
   @Test
   void layouts_refuseBadFilesWithFooterReadsReasons() throws IOException {
-    Location directory = Location.of("memory://test/in/");
-    TelemetryDataset.builder()
-        .files(1)
-        .rowsPerFile(20)
-        .threads(1)
-        .build()
-        .write(storage, directory);
-    byte[] valid = storage.bytes(storage.list(directory).toList().get(0).location());
+    byte[] valid = storage.bytes(telemetryFile());
     java.util.Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
     bad.put("empty.parquet", new byte[0]);
     bad.put("short.parquet", Arrays.copyOf(valid, 8));
@@ -113,7 +105,7 @@ class FooterTest {
     bad.put("garbled-footer.parquet", garbled);
     FooterLayouts layouts = new FooterLayouts();
     for (var entry : bad.entrySet()) {
-      Location location = directory.resolve(entry.getKey());
+      Location location = DIRECTORY.resolve(entry.getKey());
       storage.newOutputFile(location).write(entry.getValue());
 
       Throwable expected =
