@@ -4,6 +4,7 @@ import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.internal.hadoop.metadata.IndexReference;
+import org.apache.parquet.schema.PrimitiveType;
 
 /**
  * What a merge needs of one input column chunk, taken from its footer's metadata as the input opens
@@ -33,8 +34,14 @@ record InputChunk(
     Statistics<?> statistics,
     IndexReference columnIndex) {
 
-  /** What the merge needs of {@code chunk}, for an output written with {@code outputCodec}. */
-  static InputChunk of(ColumnChunkMetaData chunk, CompressionCodecName outputCodec) {
+  /**
+   * What the merge needs of {@code chunk}, for an output written with {@code outputCodec}.
+   *
+   * @param type the column's type in the merge's schema: the statistics kept are made anew with it,
+   *     so that they do not hold on to the type of each input's own copy of the schema
+   */
+  static InputChunk of(
+      ColumnChunkMetaData chunk, CompressionCodecName outputCodec, PrimitiveType type) {
     boolean carry = CarriedChunk.isCandidate(chunk, outputCodec);
     long dictionaryPage =
         chunk.hasDictionaryPage() && chunk.getDictionaryPageOffset() > 0
@@ -48,7 +55,20 @@ record InputChunk(
         carry,
         DictionaryMerge.isCandidate(chunk),
         dictionaryPage,
-        carry ? chunk.getStatistics() : null,
+        carry ? withType(chunk.getStatistics(), type) : null,
         chunk.getColumnIndexReference());
+  }
+
+  /** The same statistics, of {@code type}, an equal type. */
+  private static Statistics<?> withType(Statistics<?> statistics, PrimitiveType type) {
+    Statistics.Builder builder =
+        Statistics.getBuilderForReading(type).withNumNulls(statistics.getNumNulls());
+    if (statistics.hasNonNullValue()) {
+      builder.withMin(statistics.getMinBytes()).withMax(statistics.getMaxBytes());
+    }
+    if (statistics.isNanCountSet()) {
+      builder.withNanCount(statistics.getNanCount());
+    }
+    return builder.build();
   }
 }

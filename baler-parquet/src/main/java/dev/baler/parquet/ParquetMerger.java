@@ -735,6 +735,7 @@ public final class ParquetMerger {
       this.stream = stream;
       this.keyValueMetadata = footer.getFileMetaData().getKeyValueMetaData();
       List<BlockMetaData> blocks = footer.getBlocks();
+      List<ColumnDescriptor> columnTypes = schema.getColumns();
       this.rowGroupRows = new long[blocks.size()];
       this.chunks = new InputChunk[blocks.size()][];
       long indexStart = Long.MAX_VALUE;
@@ -745,7 +746,8 @@ public final class ParquetMerger {
         chunks[block] = new InputChunk[columns.size()];
         for (int column = 0; column < columns.size(); column++) {
           ColumnChunkMetaData chunk = columns.get(column);
-          chunks[block][column] = InputChunk.of(chunk, outputCodec);
+          chunks[block][column] =
+              InputChunk.of(chunk, outputCodec, columnTypes.get(column).getPrimitiveType());
           IndexReference reference = chunk.getColumnIndexReference();
           if (reference != null) {
             indexStart = Math.min(indexStart, reference.getOffset());
