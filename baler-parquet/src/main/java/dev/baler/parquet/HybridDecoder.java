@@ -20,6 +20,9 @@ final class HybridDecoder {
    * wide.
    */
   HybridDecoder(byte[] bytes, int position, int end, int bitWidth) {
+    if (bitWidth < 0 || bitWidth > 32) {
+      throw new IllegalStateException("Invalid RLE/bit-packed bit width " + bitWidth);
+    }
     this.bytes = bytes;
     this.position = position;
     this.end = end;
@@ -60,7 +63,8 @@ final class HybridDecoder {
         int at = position;
         // whole groups of 8 whose bytes are all here, through parquet-java's packer for the width
         // (straight-line code generated per width); the rest value by value
-        if (filled + 8 <= stop && at + bitWidth <= end) {
+        // (parquet-java's unpacker for width 0 writes nothing: zeros come from the loop below)
+        if (bitWidth > 0 && filled + 8 <= stop && at + bitWidth <= end) {
           BytePacker unpacker = HybridEncoder.packer(bitWidth);
           do {
             unpacker.unpack8Values(bytes, at, into, filled);

@@ -24,6 +24,25 @@ class HybridDecoderTest {
   }
 
   @Test
+  void read_givesZerosForABitPackedRunOfWidthZero() {
+    // two groups of 8 values 0 bits wide: a header and no bytes; the array held other values
+    byte[] bytes = {5};
+    int[] values = new int[16];
+    java.util.Arrays.fill(values, 7);
+
+    new HybridDecoder(bytes, 0, bytes.length, 0).read(values, 16);
+
+    assertThat(values).containsOnly(0);
+  }
+
+  @Test
+  void refusesAWidthAbove32() {
+    assertThatThrownBy(() -> new HybridDecoder(new byte[] {2, 1}, 0, 2, 33))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("bit width 33");
+  }
+
+  @Test
   void read_refusesAnRleRunWhoseValueIsPastTheEnd() {
     byte[] bytes = {6, 2, 6, STALE, STALE}; // the second run's value would be the stale byte
     int[] values = new int[6];
