@@ -105,8 +105,21 @@ final class CarriedChunk {
         return false;
       }
     }
-    Statistics<?> statistics = chunk.getStatistics();
-    return statistics != null && !statistics.isEmpty();
+    return complete(chunk.getStatistics(), chunk.getValueCount());
+  }
+
+  /**
+   * Whether statistics say all that merging them needs: a null count, and bounds unless every value
+   * is null. Writers may leave the bounds out while values exist (Arrow does for strings over 4
+   * KB); merged, such statistics would leave those values outside the merged bounds.
+   *
+   * @param statistics the statistics, or null
+   * @param values the values they cover, nulls included
+   */
+  static boolean complete(Statistics<?> statistics, long values) {
+    return statistics != null
+        && statistics.isNumNullsSet()
+        && (statistics.hasNonNullValue() || statistics.getNumNulls() == values);
   }
 
   /**
@@ -390,9 +403,9 @@ final class CarriedChunk {
           statistics = statistics.copy();
           statistics.incrementNanCount(0);
         }
-        if (statistics == null || !statistics.isNumNullsSet()) {
-          // no bounds, or bounds without a null count: merged, parquet-java would count an unknown
-          // null count as -1 nulls
+        if (!complete(statistics, page.values())) {
+          // none, no null count (which parquet-java would merge as -1 nulls), or no bounds for
+          // values that are there
           pagesHaveStatistics = false;
         } else {
           fromPages.mergeStatistics(statistics);

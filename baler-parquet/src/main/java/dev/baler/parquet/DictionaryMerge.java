@@ -193,7 +193,8 @@ final class DictionaryMerge {
         }
       }
     }
-    return Optional.of(merge);
+    // no values at all, only nulls: an empty dictionary would be of no use, and no writer makes one
+    return merge.present == 0 ? Optional.empty() : Optional.of(merge);
   }
 
   /**
@@ -530,6 +531,11 @@ final class DictionaryMerge {
     private int[] indexes = new int[0];
     private int indexCount;
     private final boolean[] used;
+
+    /** Which entries are NaN, for FLOAT and DOUBLE dictionaries that hold one; else null. */
+    private final boolean[] nanEntries;
+
+    private long nanValues;
     private final List<Integer> usedIndexes = new ArrayList<>();
     private int rows;
     private int values;
@@ -540,6 +546,7 @@ final class DictionaryMerge {
       this.compressor = compressor;
       this.indexWidth = indexWidth;
       this.used = new boolean[ColumnHasher.isByteString(type) ? strings.size() : bits.size()];
+      this.nanEntries = nanEntries();
     }
 
     void writeAll() throws IOException {
@@ -600,6 +607,12 @@ final class DictionaryMerge {
         indexes = atLeast(indexes, indexCount + present);
         System.arraycopy(pageIndexes, index, indexes, indexCount, present);
         indexCount += present;
+        if (nanEntries != null) {
+          // a page's statistics count each NaN value, not each NaN entry
+          for (int i = index; i < index + present; i++) {
+            nanValues += nanEntries[pageIndexes[i]] ? 1 : 0;
+          }
+        }
         boolean[] seen = used;
         for (int stop = index + present; index < stop; index++) {
           int entry = pageIndexes[index];
@@ -652,27 +665,58 @@ final class DictionaryMerge {
       rows = 0;
       values = 0;
       nulls = 0;
+      nanValues = 0;
     }
 
     private static int[] atLeast(int[] array, int size) {
       return array.length >= size ? array : Arrays.copyOf(array, Math.max(size, array.length * 2));
     }
 
-    /** The page's statistics: the entries it uses, and its nulls. */
+    private boolean[] nanEntries() {
+      if (type != PrimitiveTypeName.FLOAT && type != PrimitiveTypeName.DOUBLE) {
+        return null;
+      }
+      boolean[] nan = new boolean[bits.size()];
+      boolean any = false;
+      for (int entry = 0; entry < nan.length; entry++) {
+        long value = bits.get(entry);
+        nan[entry] =
+            type == PrimitiveTypeName.FLOAT
+                ? Float.isNaN(Float.intBitsToFloat((int) value))
+                : Double.isNaN(Double.longBitsToDouble(value));
+        any |= nan[entry];
+      }
+      return any ? nan : null;
+    }
+
+    /** The page's statistics: the entries it uses, its nulls and its NaN values. */
     private Statistics<?> statistics() {
       Statistics<?> statistics = Statistics.createStats(descriptor.getPrimitiveType());
       for (int index : usedIndexes) {
         switch (type) {
           case INT32 -> statistics.updateStats((int) (long) bits.get(index));
           case INT64 -> statistics.updateStats((long) bits.get(index));
-          case FLOAT -> statistics.updateStats(Float.intBitsToFloat((int) (long) bits.get(index)));
-          case DOUBLE -> statistics.updateStats(Double.longBitsToDouble(bits.get(index)));
+          case FLOAT -> {
+            float value = Float.intBitsToFloat((int) (long) bits.get(index));
+            if (!Float.isNaN(value)) {
+              statistics.updateStats(value);
+            }
+          }
+          case DOUBLE -> {
+            double value = Double.longBitsToDouble(bits.get(index));
+            if (!Double.isNaN(value)) {
+              statistics.updateStats(value);
+            }
+          }
           case BINARY, FIXED_LEN_BYTE_ARRAY ->
               statistics.updateStats(Binary.fromConstantByteArray(strings.get(index)));
           case INT96, BOOLEAN -> throw new IllegalStateException("No dictionary merge for " + type);
         }
       }
       statistics.incrementNumNulls(nulls);
+      if (nanValues > 0) {
+        statistics.incrementNanCount(nanValues);
+      }
       return statistics;
     }
   }

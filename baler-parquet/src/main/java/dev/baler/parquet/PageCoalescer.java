@@ -28,9 +28,9 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * are). Its repetition and definition levels are decoded and encoded again ({@link HybridEncoder}):
  * the runs of two pages cannot be appended, as the last bit-packed run of a page may be padded with
  * values that are not there. The joined page's statistics are the merge of its pages' statistics,
- * or none if one of them has none or no null count. The merge's fingerprint is still taken from the
- * input pages, and the read-back of the output is compared with it, so a join that changed a value
- * would fail verification rather than go unnoticed.
+ * or none if one of them has none or incomplete ones ({@link CarriedChunk#complete}). The merge's
+ * fingerprint is still taken from the input pages, and the read-back of the output is compared with
+ * it, so a join that changed a value would fail verification rather than go unnoticed.
  *
  * <p>Not thread-safe: one per merge, reused for every column it joins.
  */
@@ -172,7 +172,7 @@ final class PageCoalescer {
     valueBytes += length;
     levels += count;
     rows += page.rows();
-    if (pageStatistics == null || !pageStatistics.isNumNullsSet()) {
+    if (!CarriedChunk.complete(pageStatistics, page.values())) {
       statisticsKnown = false;
     } else if (statisticsKnown) {
       statistics.mergeStatistics(pageStatistics);

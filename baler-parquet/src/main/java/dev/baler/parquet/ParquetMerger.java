@@ -220,6 +220,10 @@ public final class ParquetMerger {
                         dictionaryBuffers);
               } catch (ColumnReadFailure e) {
                 throw e.getCause();
+              } catch (RuntimeException e) {
+                // Data that cannot be decoded: carrying meets it again below, and names the file
+                // (which the bin then leaves out) rather than failing the bin.
+                encoded = Optional.empty();
               }
               if (encoded.isPresent()) {
                 writeDictionaryEncoded(
@@ -261,6 +265,9 @@ public final class ParquetMerger {
                       dictionaryBuffers);
             } catch (ColumnReadFailure e) {
               throw e.getCause();
+            } catch (RuntimeException e) {
+              // as above: re-encoding meets it again and names the file
+              merge = Optional.empty();
             }
             if (merge.isPresent()) {
               writeDictionaryEncoded(

@@ -7,21 +7,14 @@ import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
 import dev.baler.testing.Fixtures;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.function.Consumer;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.CompressionCodec;
-import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.KeyValue;
 import org.apache.parquet.format.RowGroup;
-import org.apache.parquet.format.Util;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -121,14 +114,14 @@ class FooterTest {
 
   /** The same file with a key-value entry {@code padding} of {@code value} in its footer. */
   private static byte[] withMetadata(byte[] file, String value) throws IOException {
-    return rewriteFooter(
+    return TestFiles.withFooter(
         file,
         metadata -> metadata.addToKey_value_metadata(new KeyValue("padding").setValue(value)));
   }
 
   /** The same file with its footer saying every column chunk uses {@code codec}. */
   private static byte[] withCodec(byte[] file, CompressionCodec codec) throws IOException {
-    return rewriteFooter(
+    return TestFiles.withFooter(
         file,
         metadata -> {
           for (RowGroup rowGroup : metadata.getRow_groups()) {
@@ -137,24 +130,5 @@ class FooterTest {
             }
           }
         });
-  }
-
-  /** The same file with its footer changed by {@code change}. */
-  private static byte[] rewriteFooter(byte[] file, Consumer<FileMetaData> change)
-      throws IOException {
-    int footerLength =
-        ByteBuffer.wrap(file, file.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    int footerStart = file.length - 8 - footerLength;
-    FileMetaData metadata =
-        Util.readFileMetaData(new ByteArrayInputStream(file, footerStart, footerLength));
-    change.accept(metadata);
-    ByteArrayOutputStream footer = new ByteArrayOutputStream();
-    Util.writeFileMetaData(metadata, footer);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(Arrays.copyOf(file, footerStart));
-    out.write(footer.toByteArray());
-    out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(footer.size()).array());
-    out.write("PAR1".getBytes(StandardCharsets.US_ASCII));
-    return out.toByteArray();
   }
 }

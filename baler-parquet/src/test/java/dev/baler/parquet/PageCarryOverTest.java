@@ -1,6 +1,7 @@
 package dev.baler.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Page carry-over: which output column chunks take their inputs' pages as stored, and that the
@@ -288,6 +290,157 @@ class PageCarryOverTest {
     assertThat(encodedChunks.get(2).getTotalSize()).isLessThan(plainChunks.get(2).getTotalSize());
     MergeChecks.assertSameRows(inputs, encoded);
     assertThat(MergeChecks.fingerprint(encoded)).isEqualTo(MergeChecks.fingerprint(plain));
+  }
+
+  @Test
+  void merge_countsEveryNaNOfADictionaryEncodedColumn() throws IOException {
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
+            "message m { required int64 id; optional double reading; optional float level; }");
+    List<MergeInput> inputs = new ArrayList<>();
+    for (int file = 0; file < FILES; file++) {
+      Location location = Location.local(directory.resolve("nan-" + file + ".parquet"));
+      try (ParquetWriter<Group> writer =
+          ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
+              .withType(schema)
+              .withDictionaryEncoding(false)
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .build()) {
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        for (int i = 0; i < ROWS; i++) {
+          Group row = groups.newGroup().append("id", (long) file * 1000 + i);
+          if (i % 7 != 0) {
+            row.append("reading", i % 3 == 0 ? Double.NaN : (i % 10) * 0.5);
+            row.append("level", i % 3 == 0 ? Float.NaN : (i % 5) * 0.5f);
+          }
+          writer.write(row);
+        }
+      }
+      Footer footer = Footer.read(storage.newInputFile(location));
+      inputs.add(new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
+    }
+
+    Path encoded = MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "encoded");
+    Path plain =
+        MergeChecks.merge(
+            inputs, WriteOptions.builder().dictionaryEncoding(false).build(), directory, "plain");
+
+    // One NaN entry in each dictionary, used by 252 values: the count is of values, not entries.
+    List<ColumnChunkMetaData> encodedChunks = MergeChecks.onlyRowGroup(encoded).getColumns();
+    List<ColumnChunkMetaData> plainChunks = MergeChecks.onlyRowGroup(plain).getColumns();
+    for (int column = 1; column < 3; column++) {
+      assertThat(encodedChunks.get(column).hasDictionaryPage()).isTrue();
+      assertThat(encodedChunks.get(column).getStatistics().getNanCount())
+          .isEqualTo(plainChunks.get(column).getStatistics().getNanCount())
+          .isEqualTo(FILES * 42L);
+    }
+    MergeChecks.assertSameRows(inputs, encoded);
+  }
+
+  @Test
+  void merge_reencodesChunksWhoseStatisticsHaveNoBounds() throws IOException {
+    List<MergeInput> written = writeInputs(Writing.plain());
+    // The footers of the ids' chunks keep their null counts but lose their bounds, as writers
+    // leave out bounds they find too long.
+    List<MergeInput> inputs = new ArrayList<>();
+    for (MergeInput input : written) {
+      Location location = input.file().location();
+      byte[] bytes = java.nio.file.Files.readAllBytes(location.toLocalPath());
+      byte[] rewritten =
+          TestFiles.withFooter(
+              bytes,
+              metadata -> {
+                for (var rowGroup : metadata.getRow_groups()) {
+                  var statistics = rowGroup.getColumns().get(0).getMeta_data().getStatistics();
+                  statistics.unsetMin_value();
+                  statistics.unsetMax_value();
+                  statistics.unsetMin();
+                  statistics.unsetMax();
+                }
+              });
+      java.nio.file.Files.write(location.toLocalPath(), rewritten);
+      Footer footer = Footer.read(storage.newInputFile(location));
+      inputs.add(new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
+    }
+
+    Path merged = MergeChecks.merge(inputs, WriteOptions.Pages.CARRY_OVER, directory, "merged");
+
+    // Carried, the ids' chunk would have merged statistics without bounds for values that exist;
+    // re-encoded, it has bounds over every id.
+    var ids = MergeChecks.onlyRowGroup(merged).getColumns().get(0).getStatistics();
+    assertThat(ids.hasNonNullValue()).isTrue();
+    assertThat(ids.genericGetMin()).isEqualTo(0L);
+    assertThat(ids.genericGetMax()).isEqualTo((FILES - 1) * 1000L + ROWS - 1);
+    assertThat(pageCounts(merged).get(0)).isEqualTo(1);
+    MergeChecks.assertSameRows(inputs, merged);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void merge_namesTheInputWhoseLevelsAreDamagedWhicheverPathTheColumnTakes(boolean dictionary)
+      throws IOException {
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
+            "message m { required int64 id; optional int32 level; }");
+    List<Path> paths = new ArrayList<>();
+    for (int file = 0; file < 3; file++) {
+      Path path = directory.resolve("levels-" + file + ".parquet");
+      paths.add(path);
+      try (ParquetWriter<Group> writer =
+          ExampleParquetWriter.builder(
+                  new ParquetOutputFile(storage.newOutputFile(Location.local(path))))
+              .withType(schema)
+              .withDictionaryEncoding(false)
+              .withPageWriteChecksumEnabled(false)
+              .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
+              .build()) {
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        for (int i = 0; i < 100; i++) {
+          Group row = groups.newGroup().append("id", (long) file * 1000 + i);
+          if (i % 3 != 0) {
+            row.append("level", i % 5);
+          }
+          writer.write(row);
+        }
+      }
+    }
+    // The second file's 'level' page says its definition levels are 2 GB long; nothing (no
+    // checksum, no codec) catches it before the levels are read.
+    long offset;
+    try (ParquetFileReader reader = MergeChecks.open(paths.get(1))) {
+      offset = reader.getRowGroups().get(0).getColumns().get(1).getFirstDataPageOffset();
+    }
+    byte[] bytes = java.nio.file.Files.readAllBytes(paths.get(1));
+    var header = new java.io.ByteArrayInputStream(bytes, (int) offset, bytes.length - (int) offset);
+    org.apache.parquet.format.Util.readPageHeader(header);
+    int levels = bytes.length - header.available();
+    bytes[levels] = (byte) 0xFF;
+    bytes[levels + 1] = (byte) 0xFF;
+    bytes[levels + 2] = (byte) 0xFF;
+    bytes[levels + 3] = (byte) 0x7F;
+    java.nio.file.Files.write(paths.get(1), bytes);
+    List<MergeInput> inputs = new ArrayList<>();
+    for (Path path : paths) {
+      Location location = Location.local(path);
+      Footer footer = Footer.read(storage.newInputFile(location));
+      inputs.add(new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
+    }
+    ParquetMerger merger =
+        new ParquetMerger(
+            WriteOptions.builder()
+                .codec(Codec.UNCOMPRESSED)
+                .dictionaryEncoding(dictionary)
+                .build());
+
+    // An InvalidParquetFileException naming the file is what lets a bin leave it out and go on.
+    assertThatThrownBy(
+            () ->
+                merger.merge(
+                    inputs,
+                    storage.newOutputFile(Location.local(directory.resolve("out.parquet"))),
+                    MergeListener.NONE))
+        .isInstanceOf(InvalidParquetFileException.class)
+        .hasMessageContaining(paths.get(1).toString());
   }
 
   private List<MergeInput> writeInputs(Writing writing, String... dictionaryColumns)

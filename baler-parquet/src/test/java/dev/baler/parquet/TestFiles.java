@@ -2,15 +2,24 @@ package dev.baler.parquet;
 
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Consumer;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
-/** Small Parquet files written with parquet-java's example writer, for schema tests. */
+/** Small Parquet files written with parquet-java's example writer, and footers rewritten. */
 final class TestFiles {
   private TestFiles() {}
 
@@ -31,5 +40,23 @@ final class TestFiles {
       }
     }
     return storage.bytes(location);
+  }
+
+  /** The same file with its footer changed by {@code change}. */
+  static byte[] withFooter(byte[] file, Consumer<FileMetaData> change) throws IOException {
+    int footerLength =
+        ByteBuffer.wrap(file, file.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    int footerStart = file.length - 8 - footerLength;
+    FileMetaData metadata =
+        Util.readFileMetaData(new ByteArrayInputStream(file, footerStart, footerLength));
+    change.accept(metadata);
+    ByteArrayOutputStream footer = new ByteArrayOutputStream();
+    Util.writeFileMetaData(metadata, footer);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(Arrays.copyOf(file, footerStart));
+    out.write(footer.toByteArray());
+    out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(footer.size()).array());
+    out.write("PAR1".getBytes(StandardCharsets.US_ASCII));
+    return out.toByteArray();
   }
 }
