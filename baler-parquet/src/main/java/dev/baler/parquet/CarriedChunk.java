@@ -86,8 +86,8 @@ final class CarriedChunk {
 
   /**
    * Whether the chunk's metadata allows carrying it: same codec, no dictionary as far as the
-   * metadata tells, no V2 pages, and known statistics. The pages themselves are checked by {@link
-   * #read}.
+   * metadata tells, no V2 pages, and {@linkplain #complete complete} statistics. The pages
+   * themselves are checked by {@link #read}.
    */
   static boolean isCandidate(ColumnChunkMetaData chunk, CompressionCodecName outputCodec) {
     if (chunk.getCodec() != outputCodec || chunk.hasDictionaryPage()) {
