@@ -247,29 +247,17 @@ class PageCarryOverTest {
               optional int32 level;
             }
             """);
-    List<MergeInput> inputs = new ArrayList<>();
-    for (int file = 0; file < FILES; file++) {
-      Location location = Location.local(directory.resolve("readings-" + file + ".parquet"));
-      try (ParquetWriter<Group> writer =
-          ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
-              .withType(schema)
-              .withDictionaryEncoding(false)
-              .withCompressionCodec(CompressionCodecName.SNAPPY)
-              .build()) {
-        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-        Random random = new Random(file);
-        for (int i = 0; i < ROWS; i++) {
-          Group row = groups.newGroup().append("id", (long) file * 1000 + i);
-          if (i % 9 != 0) {
-            row.append("reading", random.nextInt(40) * 0.5);
-          }
-          row.append("level", random.nextInt(7) - 3);
-          writer.write(row);
-        }
-      }
-      Footer footer = Footer.read(storage.newInputFile(location));
-      inputs.add(new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
-    }
+    List<MergeInput> inputs =
+        writePlainInputs(
+            "readings",
+            schema,
+            (row, file, i, random) -> {
+              row.append("id", (long) file * 1000 + i);
+              if (i % 9 != 0) {
+                row.append("reading", random.nextInt(40) * 0.5);
+              }
+              row.append("level", random.nextInt(7) - 3);
+            });
 
     Path encoded = MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "encoded");
     Path plain =
@@ -297,28 +285,17 @@ class PageCarryOverTest {
     MessageType schema =
         MessageTypeParser.parseMessageType(
             "message m { required int64 id; optional double reading; optional float level; }");
-    List<MergeInput> inputs = new ArrayList<>();
-    for (int file = 0; file < FILES; file++) {
-      Location location = Location.local(directory.resolve("nan-" + file + ".parquet"));
-      try (ParquetWriter<Group> writer =
-          ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
-              .withType(schema)
-              .withDictionaryEncoding(false)
-              .withCompressionCodec(CompressionCodecName.SNAPPY)
-              .build()) {
-        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-        for (int i = 0; i < ROWS; i++) {
-          Group row = groups.newGroup().append("id", (long) file * 1000 + i);
-          if (i % 7 != 0) {
-            row.append("reading", i % 3 == 0 ? Double.NaN : (i % 10) * 0.5);
-            row.append("level", i % 3 == 0 ? Float.NaN : (i % 5) * 0.5f);
-          }
-          writer.write(row);
-        }
-      }
-      Footer footer = Footer.read(storage.newInputFile(location));
-      inputs.add(new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
-    }
+    List<MergeInput> inputs =
+        writePlainInputs(
+            "nan",
+            schema,
+            (row, file, i, random) -> {
+              row.append("id", (long) file * 1000 + i);
+              if (i % 7 != 0) {
+                row.append("reading", i % 3 == 0 ? Double.NaN : (i % 10) * 0.5);
+                row.append("level", i % 3 == 0 ? Float.NaN : (i % 5) * 0.5f);
+              }
+            });
 
     Path encoded = MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "encoded");
     Path plain =
@@ -441,6 +418,40 @@ class PageCarryOverTest {
                     MergeListener.NONE))
         .isInstanceOf(InvalidParquetFileException.class)
         .hasMessageContaining(paths.get(1).toString());
+  }
+
+  /** Fills one row of a test file: its {@code i}th row of file {@code file}. */
+  private interface RowFiller {
+    void fill(Group row, int file, int i, Random random);
+  }
+
+  /**
+   * Writes {@value #FILES} plain (no dictionary), snappy files of {@value #ROWS} rows, filled by
+   * {@code filler} with a random source seeded by the file's number.
+   */
+  private List<MergeInput> writePlainInputs(String name, MessageType schema, RowFiller filler)
+      throws IOException {
+    List<MergeInput> inputs = new ArrayList<>();
+    for (int file = 0; file < FILES; file++) {
+      Location location = Location.local(directory.resolve(name + "-" + file + ".parquet"));
+      try (ParquetWriter<Group> writer =
+          ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
+              .withType(schema)
+              .withDictionaryEncoding(false)
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .build()) {
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        Random random = new Random(file);
+        for (int i = 0; i < ROWS; i++) {
+          Group row = groups.newGroup();
+          filler.fill(row, file, i, random);
+          writer.write(row);
+        }
+      }
+      Footer footer = Footer.read(storage.newInputFile(location));
+      inputs.add(new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
+    }
+    return inputs;
   }
 
   private List<MergeInput> writeInputs(Writing writing, String... dictionaryColumns)
