@@ -80,7 +80,7 @@ final class DictionaryMerge {
 
   private final ColumnDescriptor descriptor;
   private final PrimitiveTypeName type;
-  private final List<Long> bits = new ArrayList<>();
+  private final LongList bits = new LongList();
   private final List<byte[]> strings = new ArrayList<>();
   private final Buffers buffers;
   private int values;
@@ -237,6 +237,31 @@ final class DictionaryMerge {
     values += page.getValueCount();
     present += pagePresent;
     return true;
+  }
+
+  /** The merged dictionary's numbers, as their bits: a growable array, without boxing. */
+  private static final class LongList {
+    private long[] values = new long[64];
+    private int size;
+
+    void add(long value) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = value;
+    }
+
+    long get(int index) {
+      return values[index];
+    }
+
+    int size() {
+      return size;
+    }
+
+    long[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
   }
 
   /**
@@ -477,9 +502,7 @@ final class DictionaryMerge {
    * chunk is one of them (an entry no page uses only adds to the filter's false positives).
    */
   void addEntriesTo(ColumnBloomFilter bloomFilter) {
-    new DictionaryEntries(
-            bits.stream().mapToLong(Long::longValue).toArray(), strings.toArray(new byte[0][]))
-        .addTo(bloomFilter, type);
+    new DictionaryEntries(bits.toArray(), strings.toArray(new byte[0][])).addTo(bloomFilter, type);
   }
 
   /** Writes the merged chunk as the current column of {@code writer}'s row group. */
@@ -503,8 +526,16 @@ final class DictionaryMerge {
     ByteBuffer page = ByteBuffer.allocate(Math.toIntExact(dictionaryBytes));
     page.order(java.nio.ByteOrder.LITTLE_ENDIAN);
     switch (type) {
-      case INT32, FLOAT -> bits.forEach(value -> page.putInt((int) (long) value));
-      case INT64, DOUBLE -> bits.forEach(page::putLong);
+      case INT32, FLOAT -> {
+        for (int entry = 0; entry < bits.size(); entry++) {
+          page.putInt((int) bits.get(entry));
+        }
+      }
+      case INT64, DOUBLE -> {
+        for (int entry = 0; entry < bits.size(); entry++) {
+          page.putLong(bits.get(entry));
+        }
+      }
       case BINARY ->
           strings.forEach(
               string -> {
@@ -536,7 +567,8 @@ final class DictionaryMerge {
     private final boolean[] nanEntries;
 
     private long nanValues;
-    private final List<Integer> usedIndexes = new ArrayList<>();
+    private int[] usedIndexes = new int[64];
+    private int usedCount;
     private int rows;
     private int values;
     private int nulls;
@@ -618,7 +650,10 @@ final class DictionaryMerge {
           int entry = pageIndexes[index];
           if (!seen[entry]) {
             seen[entry] = true;
-            usedIndexes.add(entry);
+            if (usedCount == usedIndexes.length) {
+              usedIndexes = Arrays.copyOf(usedIndexes, usedCount * 2);
+            }
+            usedIndexes[usedCount++] = entry;
           }
         }
         values += stretch;
@@ -658,10 +693,10 @@ final class DictionaryMerge {
           null,
           null);
       indexCount = 0;
-      for (int index : usedIndexes) {
-        used[index] = false;
+      for (int i = 0; i < usedCount; i++) {
+        used[usedIndexes[i]] = false;
       }
-      usedIndexes.clear();
+      usedCount = 0;
       rows = 0;
       values = 0;
       nulls = 0;
@@ -692,12 +727,13 @@ final class DictionaryMerge {
     /** The page's statistics: the entries it uses, its nulls and its NaN values. */
     private Statistics<?> statistics() {
       Statistics<?> statistics = Statistics.createStats(descriptor.getPrimitiveType());
-      for (int index : usedIndexes) {
+      for (int i = 0; i < usedCount; i++) {
+        int index = usedIndexes[i];
         switch (type) {
-          case INT32 -> statistics.updateStats((int) (long) bits.get(index));
-          case INT64 -> statistics.updateStats((long) bits.get(index));
+          case INT32 -> statistics.updateStats((int) bits.get(index));
+          case INT64 -> statistics.updateStats(bits.get(index));
           case FLOAT -> {
-            float value = Float.intBitsToFloat((int) (long) bits.get(index));
+            float value = Float.intBitsToFloat((int) bits.get(index));
             if (!Float.isNaN(value)) {
               statistics.updateStats(value);
             }
