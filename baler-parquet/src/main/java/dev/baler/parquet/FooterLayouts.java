@@ -32,10 +32,10 @@ import org.apache.parquet.schema.MessageType;
  * converted once per distinct schema.
  *
  * <p>Anything out of the ordinary (a tail without {@code PAR1}, a footer length out of range, a
- * footer that does not parse, a column chunk without metadata, a codec Baler cannot decode) is
- * handed to {@link Footer#read}, so that a bad file is refused with the same reason whichever way
- * it was read. The layout and schema are those {@link Footer#layout()} and {@link Footer#schema()}
- * give.
+ * footer that does not parse, a row group whose column chunks are not the schema's leaf columns in
+ * order, a column chunk without metadata, a codec Baler cannot decode) is handed to {@link
+ * Footer#read}, so that a bad file is refused with the same reason whichever way it was read. The
+ * layout and schema are those {@link Footer#layout()} and {@link Footer#schema()} give.
  *
  * <p>Thread-safe: one per plan, shared by the threads reading its footers.
  */
@@ -60,7 +60,8 @@ public final class FooterLayouts {
 
   private record SchemaId(List<SchemaElement> elements, List<ColumnOrder> columnOrders) {}
 
-  private record Schema(MessageType type, String key) {}
+  /** A converted schema, its key, and its leaf columns' paths, in order. */
+  private record Schema(MessageType type, String key, List<List<String>> paths) {}
 
   private final Map<SchemaId, Schema> schemas = new ConcurrentHashMap<>();
 
@@ -114,11 +115,17 @@ public final class FooterLayouts {
       return slowly(file);
     }
     try {
+      Schema schema = schema(metadata);
       List<FileLayout.RowGroupSize> rowGroups = new ArrayList<>();
       for (RowGroup rowGroup : metadata.getRow_groups()) {
+        if (rowGroup.getColumns().size() != schema.paths().size()) {
+          return slowly(file);
+        }
         long compressed = 0;
-        for (ColumnChunk chunk : rowGroup.getColumns()) {
-          if (!chunk.isSetMeta_data()) {
+        for (int i = 0; i < rowGroup.getColumns().size(); i++) {
+          ColumnChunk chunk = rowGroup.getColumns().get(i);
+          if (!chunk.isSetMeta_data()
+              || !chunk.getMeta_data().getPath_in_schema().equals(schema.paths().get(i))) {
             return slowly(file);
           }
           ColumnMetaData column = chunk.getMeta_data();
@@ -131,7 +138,6 @@ public final class FooterLayouts {
         }
         rowGroups.add(new FileLayout.RowGroupSize(rowGroup.getNum_rows(), compressed));
       }
-      Schema schema = schema(metadata);
       return new Read(new FileLayout(length, schema.key(), rowGroups), schema.type());
     } catch (RuntimeException e) {
       return slowly(file);
@@ -155,7 +161,11 @@ public final class FooterLayouts {
     } catch (IOException e) {
       throw new IllegalArgumentException("Invalid schema: " + e.getMessage(), e);
     }
-    Schema schema = new Schema(type, ParquetSchemas.key(type));
+    List<List<String>> paths = new ArrayList<>();
+    for (String[] path : type.getPaths()) {
+      paths.add(List.of(path));
+    }
+    Schema schema = new Schema(type, ParquetSchemas.key(type), List.copyOf(paths));
     if (schemas.size() < MAX_SCHEMAS) {
       schemas.putIfAbsent(id, schema);
     }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.CompressionCodec;
 import org.apache.parquet.format.KeyValue;
@@ -96,6 +97,18 @@ class FooterTest {
       garbled[i] = (byte) 0xEE;
     }
     bad.put("garbled-footer.parquet", garbled);
+    bad.put(
+        "unknown-column.parquet",
+        TestFiles.withFooter(
+            valid,
+            metadata ->
+                metadata
+                    .getRow_groups()
+                    .get(0)
+                    .getColumns()
+                    .get(0)
+                    .getMeta_data()
+                    .setPath_in_schema(List.of("not_a_column"))));
     FooterLayouts layouts = new FooterLayouts();
     for (var entry : bad.entrySet()) {
       Location location = DIRECTORY.resolve(entry.getKey());
