@@ -167,13 +167,7 @@ final class DictionaryMerge {
       long values,
       int maxDictionaryBytes,
       Buffers buffers) {
-    PrimitiveTypeName type = descriptor.getPrimitiveType().getPrimitiveTypeName();
-    int width =
-        switch (type) {
-          case INT32, FLOAT -> 4;
-          case INT64, DOUBLE -> 8;
-          default -> 0;
-        };
+    int width = plainWidth(descriptor);
     if (width == 0) {
       return Optional.empty();
     }
@@ -195,6 +189,22 @@ final class DictionaryMerge {
     }
     // no values at all, only nulls: an empty dictionary would be of no use, and no writer makes one
     return merge.present == 0 ? Optional.empty() : Optional.of(merge);
+  }
+
+  /** Whether {@link #encodePlain} takes the column: INT32, INT64, FLOAT or DOUBLE. */
+  static boolean mayEncodePlain(ColumnDescriptor descriptor) {
+    return plainWidth(descriptor) > 0;
+  }
+
+  /**
+   * The bytes of a number of the column, PLAIN-encoded; 0 if it is not a number encodePlain takes.
+   */
+  private static int plainWidth(ColumnDescriptor descriptor) {
+    return switch (descriptor.getPrimitiveType().getPrimitiveTypeName()) {
+      case INT32, FLOAT -> 4;
+      case INT64, DOUBLE -> 8;
+      case BOOLEAN, INT96, BINARY, FIXED_LEN_BYTE_ARRAY -> 0;
+    };
   }
 
   /**
@@ -524,7 +534,7 @@ final class DictionaryMerge {
   /** The merged dictionary, PLAIN-encoded. */
   private BytesInput dictionaryPage() {
     ByteBuffer page = ByteBuffer.allocate(Math.toIntExact(dictionaryBytes));
-    page.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    page.order(ByteOrder.LITTLE_ENDIAN);
     switch (type) {
       case INT32, FLOAT -> {
         for (int entry = 0; entry < bits.size(); entry++) {

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
@@ -150,7 +151,8 @@ public final class ParquetMerger {
       // Plain numbers are tried with a dictionary until, in a row group, they repeat too little.
       boolean[] tryDictionary = new boolean[columns.size()];
       for (int column = 0; column < columns.size(); column++) {
-        tryDictionary[column] = options.dictionaryEncoding() && isNumber(columns.get(column));
+        tryDictionary[column] =
+            options.dictionaryEncoding() && DictionaryMerge.mayEncodePlain(columns.get(column));
       }
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
       int sliceOrdinal = 0;
@@ -209,22 +211,17 @@ public final class ParquetMerger {
           }
           if (mayCarry(sources, rowGroup, column)) {
             if (tryDictionary[column]) {
-              Optional<DictionaryMerge> encoded;
-              try {
-                encoded =
-                    DictionaryMerge.encodePlain(
-                        descriptor,
-                        readColumn(sources, rowGroup, descriptor, column, decompressors),
-                        columnValues(sources, rowGroup, column),
-                        options.pageBytes(),
-                        dictionaryBuffers);
-              } catch (ColumnReadFailure e) {
-                throw e.getCause();
-              } catch (RuntimeException e) {
-                // Data that cannot be decoded: carrying meets it again below, and names the file
-                // (which the bin then leaves out) rather than failing the bin.
-                encoded = Optional.empty();
-              }
+              long values = columnValues(sources, rowGroup, column);
+              Optional<DictionaryMerge> encoded =
+                  readDictionary(
+                      sources,
+                      rowGroup,
+                      descriptor,
+                      column,
+                      decompressors,
+                      stores ->
+                          DictionaryMerge.encodePlain(
+                              descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
               if (encoded.isPresent()) {
                 writeDictionaryEncoded(
                     encoded.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
@@ -255,20 +252,16 @@ public final class ParquetMerger {
           boolean dictionary =
               options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column);
           if (dictionary && mayMergeDictionaries(sources, rowGroup, column)) {
-            Optional<DictionaryMerge> merge;
-            try {
-              merge =
-                  DictionaryMerge.read(
-                      descriptor,
-                      readColumn(sources, rowGroup, descriptor, column, decompressors),
-                      options.pageBytes(),
-                      dictionaryBuffers);
-            } catch (ColumnReadFailure e) {
-              throw e.getCause();
-            } catch (RuntimeException e) {
-              // as above: re-encoding meets it again and names the file
-              merge = Optional.empty();
-            }
+            Optional<DictionaryMerge> merge =
+                readDictionary(
+                    sources,
+                    rowGroup,
+                    descriptor,
+                    column,
+                    decompressors,
+                    stores ->
+                        DictionaryMerge.read(
+                            descriptor, stores, options.pageBytes(), dictionaryBuffers));
             if (merge.isPresent()) {
               writeDictionaryEncoded(
                   merge.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
@@ -487,12 +480,29 @@ public final class ParquetMerger {
     };
   }
 
-  /** Whether a column holds numbers that {@link DictionaryMerge#encodePlain} may encode. */
-  private static boolean isNumber(ColumnDescriptor column) {
-    return switch (column.getPrimitiveType().getPrimitiveTypeName()) {
-      case INT32, INT64, FLOAT, DOUBLE -> true;
-      case BOOLEAN, INT96, BINARY, FIXED_LEN_BYTE_ARRAY -> false;
-    };
+  /**
+   * Reads one column of every slice into a dictionary-encoded chunk by {@code read} (a merge of the
+   * inputs' dictionaries, or a dictionary of plain values). Empty when {@code read} says no, and
+   * also when the data cannot be decoded: the path the column takes next meets it again and names
+   * the input, which its bin then leaves out, rather than failing the bin.
+   *
+   * @throws IOException if an input cannot be read
+   */
+  private static Optional<DictionaryMerge> readDictionary(
+      List<OpenInput> sources,
+      List<Slice> rowGroup,
+      ColumnDescriptor descriptor,
+      int column,
+      CompressionCodecFactory decompressors,
+      Function<List<PageReadStore>, Optional<DictionaryMerge>> read)
+      throws IOException {
+    try {
+      return read.apply(readColumn(sources, rowGroup, descriptor, column, decompressors));
+    } catch (ColumnReadFailure e) {
+      throw e.getCause();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** The values, nulls included, of one column of every slice, from the inputs' footers. */
