@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
@@ -72,9 +73,24 @@ public final class FooterLayouts {
    * @throws IOException if the store cannot be read
    */
   public Read read(InputFile file) throws IOException {
+    Optional<Read> read = readFast(file);
+    if (read.isPresent()) {
+      return read.get();
+    }
+    Footer footer = Footer.read(file);
+    return new Read(footer.layout(), footer.schema());
+  }
+
+  /**
+   * The fast read of {@link #read}: empty for anything out of the ordinary, which {@link
+   * Footer#read} is then to read or refuse.
+   *
+   * @throws IOException if the store cannot be read
+   */
+  Optional<Read> readFast(InputFile file) throws IOException {
     long length = file.length();
     if (length < SMALLEST_FILE) {
-      return slowly(file);
+      return Optional.empty();
     }
     int tail = (int) Math.min(length, TAIL_BYTES);
     byte[] bytes = new byte[tail];
@@ -87,7 +103,7 @@ public final class FooterLayouts {
           || bytes[tail - 3] != 'A'
           || bytes[tail - 2] != 'R'
           || bytes[tail - 1] != '1') {
-        return slowly(file);
+        return Optional.empty();
       }
       footerLength =
           (bytes[tail - 8] & 0xFF)
@@ -95,7 +111,7 @@ public final class FooterLayouts {
               | (bytes[tail - 6] & 0xFF) << 16
               | (bytes[tail - 5] & 0xFF) << 24;
       if (footerLength <= 0 || footerLength > length - SMALLEST_FILE) {
-        return slowly(file);
+        return Optional.empty();
       }
       if (footerLength <= tail - 8) {
         footerStart = tail - 8 - footerLength;
@@ -106,41 +122,41 @@ public final class FooterLayouts {
         footerStart = 0;
       }
     } catch (EOFException e) {
-      return slowly(file); // shorter than listed: Footer.read says how
+      return Optional.empty(); // shorter than listed: Footer.read says how
     }
     FileMetaData metadata;
     try {
       metadata = Util.readFileMetaData(new ByteArrayInputStream(bytes, footerStart, footerLength));
     } catch (IOException | RuntimeException e) {
-      return slowly(file);
+      return Optional.empty();
     }
     try {
       Schema schema = schema(metadata);
       List<FileLayout.RowGroupSize> rowGroups = new ArrayList<>();
       for (RowGroup rowGroup : metadata.getRow_groups()) {
         if (rowGroup.getColumns().size() != schema.paths().size()) {
-          return slowly(file);
+          return Optional.empty();
         }
         long compressed = 0;
         for (int i = 0; i < rowGroup.getColumns().size(); i++) {
           ColumnChunk chunk = rowGroup.getColumns().get(i);
           if (!chunk.isSetMeta_data()
               || !chunk.getMeta_data().getPath_in_schema().equals(schema.paths().get(i))) {
-            return slowly(file);
+            return Optional.empty();
           }
           ColumnMetaData column = chunk.getMeta_data();
           if (Codec.of(CompressionCodecName.fromParquet(column.getCodec()))
               .unavailableReason()
               .isPresent()) {
-            return slowly(file);
+            return Optional.empty();
           }
           compressed += column.getTotal_compressed_size();
         }
         rowGroups.add(new FileLayout.RowGroupSize(rowGroup.getNum_rows(), compressed));
       }
-      return new Read(new FileLayout(length, schema.key(), rowGroups), schema.type());
+      return Optional.of(new Read(new FileLayout(length, schema.key(), rowGroups), schema.type()));
     } catch (RuntimeException e) {
-      return slowly(file);
+      return Optional.empty();
     }
   }
 
@@ -170,10 +186,5 @@ public final class FooterLayouts {
       schemas.putIfAbsent(id, schema);
     }
     return schema;
-  }
-
-  private static Read slowly(InputFile file) throws IOException {
-    Footer footer = Footer.read(file);
-    return new Read(footer.layout(), footer.schema());
   }
 }

@@ -60,7 +60,7 @@ class FooterTest {
     for (Path path : Fixtures.of(writer).copyTo(dir)) {
       var file = local.newInputFile(Location.local(path));
 
-      FooterLayouts.Read read = layouts.read(file);
+      FooterLayouts.Read read = layouts.readFast(file).orElseThrow();
 
       Footer footer = Footer.read(file);
       assertThat(read.layout()).isEqualTo(footer.layout());
@@ -75,7 +75,8 @@ class FooterTest {
     // 100 KB of key-value metadata: the footer is longer than the 64 KiB read from the end first
     storage.newOutputFile(large).write(withMetadata(storage.bytes(original), "x".repeat(100_000)));
 
-    FooterLayouts.Read read = new FooterLayouts().read(storage.newInputFile(large));
+    FooterLayouts.Read read =
+        new FooterLayouts().readFast(storage.newInputFile(large)).orElseThrow();
 
     Footer footer = Footer.read(storage.newInputFile(large));
     assertThat(footer.keyValueMetadata()).containsKey("padding");
@@ -118,6 +119,7 @@ class FooterTest {
           org.assertj.core.api.Assertions.catchThrowable(
               () -> Footer.read(storage.newInputFile(location)));
       assertThat(expected).as(entry.getKey()).isInstanceOf(InvalidParquetFileException.class);
+      assertThat(layouts.readFast(storage.newInputFile(location))).as(entry.getKey()).isEmpty();
       assertThatThrownBy(() -> layouts.read(storage.newInputFile(location)))
           .as(entry.getKey())
           .isInstanceOf(InvalidParquetFileException.class)
