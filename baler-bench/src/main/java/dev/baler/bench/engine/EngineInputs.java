@@ -38,7 +38,14 @@ public final class EngineInputs {
     /** 50 distinct service names: dictionary pages. */
     STRING_DICTIONARY("optional binary value (STRING);"),
     /** 32-character hexadecimal trace ids: plain pages. */
-    STRING_UNIQUE("optional binary value (STRING);");
+    STRING_UNIQUE("optional binary value (STRING);"),
+    /**
+     * Lists of 0 to 4 of 20 distinct tags: dictionary pages with repetition levels. A benchmark's
+     * operations are its rows, about 2 values each.
+     */
+    STRING_LIST_DICTIONARY(
+        "optional group value (LIST) { repeated group list { optional binary element (STRING); }"
+            + " }");
 
     private final String field;
 
@@ -81,6 +88,12 @@ public final class EngineInputs {
               case STRING_UNIQUE ->
                   group.append(
                       "value", String.format("%016x%016x", random.nextLong(), random.nextLong()));
+              case STRING_LIST_DICTIONARY -> {
+                Group list = group.addGroup("value");
+                for (int element = random.nextInt(5); element > 0; element--) {
+                  list.addGroup("list").append("element", "tag-" + random.nextInt(20));
+                }
+              }
             }
           }
           writer.write(group);
