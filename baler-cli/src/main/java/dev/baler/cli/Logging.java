@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sets log levels from {@code --verbose}; logs go to stderr (see logback.xml). */
+/** Sets log levels from {@code --verbose}; logs go to stderr (see {@link LogbackConfigurator}). */
 final class Logging {
   private Logging() {}
 
