@@ -3,6 +3,7 @@ package dev.baler.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,10 +31,17 @@ public final class Baler {
           DemoCommand.class,
           CommandLine.HelpCommand.class);
 
+  /** The commands whose runs start with {@link Preload}: those that read and write Parquet. */
+  private static final Set<String> PRELOADING =
+      Set.of("compact", "consolidate", "repack", "demo", "inspect");
+
   private Baler() {}
 
   /** Runs the command line and exits with its status; see {@code ExitCodes}. */
   public static void main(String[] args) {
+    if (args.length > 0 && PRELOADING.contains(args[0])) {
+      Preload.start();
+    }
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
