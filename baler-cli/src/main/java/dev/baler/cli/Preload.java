@@ -1,6 +1,7 @@
 package dev.baler.cli;
 
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * Initializes, on a thread of its own, the classes whose static set-up a run of the engine's
@@ -8,8 +9,9 @@ import java.util.List;
  * converter, Jackson's object mapper), while the main thread is still parsing the command line.
  * Startup runs in the interpreter and on one thread; this puts the second CPU to work then: 200
  * files of the reference set (a run of about a second), 10 interleaved runs of each, median 1.19 ->
- * 1.15 s. Nothing here has effects beyond class initialization, and a class that fails here fails
- * the same way, with its message, where the command first uses it.
+ * 1.15 s. Nothing here has effects beyond class initialization and starting logging (see {@link
+ * #start}), and a class that fails here fails the same way, with its message, where the command
+ * first uses it.
  */
 final class Preload {
   /** Classes to initialize, in the order a compaction first needs them. */
@@ -21,8 +23,13 @@ final class Preload {
 
   private Preload() {}
 
-  /** Starts initializing {@link #CLASSES} on a daemon thread and returns at once. */
+  /**
+   * Starts initializing {@link #CLASSES} on a daemon thread and returns at once. Logging is started
+   * first, on the calling thread: those classes log through SLF4J, and while SLF4J starts on one
+   * thread it hands every other thread a stand-in logger, which {@link Logging} cannot configure.
+   */
   static void start() {
+    LoggerFactory.getILoggerFactory();
     Thread thread =
         new Thread(
             () -> {
