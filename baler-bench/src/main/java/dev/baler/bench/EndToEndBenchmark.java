@@ -113,6 +113,13 @@ public final class EndToEndBenchmark {
                   skipped.putIfAbsent(tool, ToolResult.skipped(tool, reason));
                 });
       }
+      if (options.store() == BenchmarkOptions.Store.S3) {
+        progress.print("Warming up the S3 server (untimed) ... ");
+        progress.flush();
+        long warmUpStart = System.nanoTime();
+        area.warmUpStore(input.directory());
+        progress.printf("%.2f s%n", (System.nanoTime() - warmUpStart) / 1e9);
+      }
       if (options.tools().contains(Tool.BALER)) {
         warmUp(area, input);
       }

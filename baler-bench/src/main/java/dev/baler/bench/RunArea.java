@@ -57,6 +57,15 @@ interface RunArea extends AutoCloseable {
    */
   void clear(Copy copy) throws IOException;
 
+  /**
+   * Puts the store through the requests the tools make, untimed, before the first timed run: a
+   * server that compiles its own code as it goes (S3Proxy runs on a JVM) would otherwise be slower
+   * for whichever tool runs first. Nothing to do on local disk.
+   *
+   * @throws IOException if a request fails
+   */
+  default void warmUpStore(Path dataset) throws IOException {}
+
   /** Arguments that follow {@code baler compact LOCATION}, such as {@code --endpoint URL}. */
   List<String> balerArguments();
 
