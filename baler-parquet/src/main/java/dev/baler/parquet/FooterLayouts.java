@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.baler.storage.InputFile;
 import dev.baler.storage.SeekableInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,10 +17,11 @@ import org.apache.parquet.format.ColumnOrder;
 import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.SchemaElement;
-import org.apache.parquet.format.Util;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
+import shaded.parquet.org.apache.thrift.TException;
+import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
 
 /**
  * Reads footers the way planning needs them: the {@link FileLayout} and the schema, nothing else.
@@ -124,10 +124,13 @@ public final class FooterLayouts {
     } catch (EOFException e) {
       return Optional.empty(); // shorter than listed: Footer.read says how
     }
-    FileMetaData metadata;
+    // Parsed where it lies, as page headers are (ArrayTransport): parquet-java's Util reads
+    // through an InputStream a byte at a time, which with 20,000 small files was 8% of a run.
+    FileMetaData metadata = new FileMetaData();
     try {
-      metadata = Util.readFileMetaData(new ByteArrayInputStream(bytes, footerStart, footerLength));
-    } catch (IOException | RuntimeException e) {
+      metadata.read(
+          new TCompactProtocol(new ArrayTransport(bytes, footerStart, footerStart + footerLength)));
+    } catch (TException | RuntimeException e) {
       return Optional.empty();
     }
     try {
