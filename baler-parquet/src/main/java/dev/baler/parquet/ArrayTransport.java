@@ -1,5 +1,6 @@
 package dev.baler.parquet;
 
+import org.apache.parquet.format.Statistics;
 import shaded.parquet.org.apache.thrift.TConfiguration;
 import shaded.parquet.org.apache.thrift.transport.TEndpointTransport;
 import shaded.parquet.org.apache.thrift.transport.TTransportException;
@@ -11,6 +12,32 @@ import shaded.parquet.org.apache.thrift.transport.TTransportException;
  * thread-safe: one per structure read.
  */
 final class ArrayTransport extends TEndpointTransport {
+  /**
+   * Gives the bounds of {@code statistics} arrays of their own. Read over this transport, a binary
+   * field is a view of the transport's array, and parquet-java's {@code
+   * ParquetMetadataConverter.fromParquetStatistics} takes a bound's backing array whole ({@code
+   * ByteBuffer.array()}): it would take the whole page or footer for the bound.
+   *
+   * @param statistics the statistics of a page header or column chunk just read; null for none
+   */
+  static void ownBounds(Statistics statistics) {
+    if (statistics == null) {
+      return;
+    }
+    if (statistics.isSetMin_value()) {
+      statistics.setMin_value(statistics.bufferForMin_value());
+    }
+    if (statistics.isSetMax_value()) {
+      statistics.setMax_value(statistics.bufferForMax_value());
+    }
+    if (statistics.isSetMin()) {
+      statistics.setMin(statistics.bufferForMin());
+    }
+    if (statistics.isSetMax()) {
+      statistics.setMax(statistics.bufferForMax());
+    }
+  }
+
   private final byte[] bytes;
   private final int end;
   private int position;

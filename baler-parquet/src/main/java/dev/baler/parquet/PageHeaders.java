@@ -30,6 +30,12 @@ final class PageHeaders {
     try {
       ArrayTransport transport = new ArrayTransport(bytes, position, end);
       header.read(new TCompactProtocol(transport));
+      if (header.isSetData_page_header()) {
+        ArrayTransport.ownBounds(header.getData_page_header().getStatistics());
+      }
+      if (header.isSetData_page_header_v2()) {
+        ArrayTransport.ownBounds(header.getData_page_header_v2().getStatistics());
+      }
       return transport.getBufferPosition();
     } catch (TException e) {
       throw new IOException("can not read class " + PageHeader.class.getName() + ": " + e, e);

@@ -12,6 +12,9 @@ import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.PageType;
 import org.apache.parquet.format.Statistics;
 import org.apache.parquet.format.Util;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Types;
 import org.junit.jupiter.api.Test;
 
 /** Page headers read from an array are the headers parquet-java reads from a stream. */
@@ -31,6 +34,25 @@ class PageHeadersTest {
     assertThat(next).isEqualTo(firstLength);
     assertThat(second).isEqualTo(header(2000, 40));
     assertThat(end).isEqualTo(bytes.length);
+  }
+
+  @Test
+  void read_givesStatisticsWhoseBoundsParquetJavaConvertsAsFromAStream() throws IOException {
+    byte[] bytes = twoHeaders();
+    PageHeader second = new PageHeader();
+    PageHeaders.read(
+        bytes, PageHeaders.read(bytes, 0, bytes.length, new PageHeader()), bytes.length, second);
+    PrimitiveType type = Types.optional(PrimitiveType.PrimitiveTypeName.BINARY).named("label");
+
+    // parquet-java takes a bound's whole backing array (ByteBuffer.array()), which for a header
+    // read in place would be the page's whole chunk
+    org.apache.parquet.column.statistics.Statistics<?> statistics =
+        new ParquetMetadataConverter()
+            .fromParquetStatistics(
+                "parquet-mr version 1.18.1", second.getData_page_header().getStatistics(), type);
+
+    assertThat(statistics.getMinBytes()).containsExactly(1, 2);
+    assertThat(statistics.getMaxBytes()).containsExactly(9, 9, 9);
   }
 
   @Test
