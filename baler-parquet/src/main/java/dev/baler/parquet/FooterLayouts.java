@@ -19,6 +19,7 @@ import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.schema.MessageType;
 import shaded.parquet.org.apache.thrift.TException;
 import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
@@ -50,6 +51,67 @@ public final class FooterLayouts {
   private static final int SMALLEST_FILE = 12;
 
   private static final ParquetMetadataConverter CONVERTER = new ParquetMetadataConverter();
+
+  /**
+   * Parses the footer of a file held whole in memory into parquet-java's metadata, as {@code
+   * ParquetFileReader.readFooter} would, but with the Thrift structures read where they lie ({@link
+   * ArrayTransport}) rather than a byte at a time through a stream; the conversion is
+   * parquet-java's own ({@code ParquetMetadataConverter.fromParquetMetadata}). Row groups carry no
+   * row index offset, which merges do not use.
+   *
+   * @param file the whole file, and nothing else
+   * @return empty for anything out of the ordinary (no {@code PAR1} at the end, such as an
+   *     encrypted footer, a length out of range, bytes that do not parse, encrypted columns), which
+   *     parquet-java's reader is then to read or refuse with its own reason
+   */
+  static Optional<ParquetMetadata> readInMemory(byte[] file) {
+    int footerLength = footerLength(file, file.length, file.length);
+    if (footerLength < 0 || footerLength > file.length - 8) {
+      return Optional.empty();
+    }
+    FileMetaData metadata = new FileMetaData();
+    try {
+      metadata.read(
+          new TCompactProtocol(
+              new ArrayTransport(file, file.length - 8 - footerLength, file.length - 8)));
+      if (metadata.isSetEncryption_algorithm()) {
+        return Optional.empty();
+      }
+      for (RowGroup rowGroup : metadata.getRow_groups()) {
+        for (ColumnChunk chunk : rowGroup.getColumns()) {
+          if (chunk.isSetCrypto_metadata() || chunk.isSetEncrypted_column_metadata()) {
+            return Optional.empty();
+          }
+          if (chunk.isSetMeta_data()) {
+            ArrayTransport.ownBounds(chunk.getMeta_data().getStatistics());
+          }
+        }
+      }
+      return Optional.of(CONVERTER.fromParquetMetadata(metadata));
+    } catch (TException | IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The footer length that the last 8 of {@code bytes} (which end where the file of {@code
+   * fileLength} bytes ends) give; -1 without {@code PAR1} or for a length that cannot be.
+   */
+  private static int footerLength(byte[] bytes, int end, long fileLength) {
+    if (end < 8
+        || bytes[end - 4] != 'P'
+        || bytes[end - 3] != 'A'
+        || bytes[end - 2] != 'R'
+        || bytes[end - 1] != '1') {
+      return -1;
+    }
+    int footerLength =
+        (bytes[end - 8] & 0xFF)
+            | (bytes[end - 7] & 0xFF) << 8
+            | (bytes[end - 6] & 0xFF) << 16
+            | (bytes[end - 5] & 0xFF) << 24;
+    return footerLength <= 0 || footerLength > fileLength - SMALLEST_FILE ? -1 : footerLength;
+  }
 
   /** What planning keeps of a footer. */
   public record Read(FileLayout layout, MessageType schema) {
@@ -99,18 +161,8 @@ public final class FooterLayouts {
     try (SeekableInputStream stream = file.newStream()) {
       stream.seek(length - tail);
       stream.readFully(bytes, 0, tail);
-      if (bytes[tail - 4] != 'P'
-          || bytes[tail - 3] != 'A'
-          || bytes[tail - 2] != 'R'
-          || bytes[tail - 1] != '1') {
-        return Optional.empty();
-      }
-      footerLength =
-          (bytes[tail - 8] & 0xFF)
-              | (bytes[tail - 7] & 0xFF) << 8
-              | (bytes[tail - 6] & 0xFF) << 16
-              | (bytes[tail - 5] & 0xFF) << 24;
-      if (footerLength <= 0 || footerLength > length - SMALLEST_FILE) {
+      footerLength = footerLength(bytes, tail, length);
+      if (footerLength < 0) {
         return Optional.empty();
       }
       if (footerLength <= tail - 8) {

@@ -803,11 +803,16 @@ public final class ParquetMerger {
                 location, "the file changed since it was planned: it is shorter", e);
           }
         }
+        byte[] file = stream.wholeFile();
+        Optional<ParquetMetadata> inMemory =
+            file == null ? Optional.empty() : FooterLayouts.readInMemory(file);
         ParquetMetadata metadata =
-            ParquetFileReader.readFooter(
-                new ParquetInputFile(input.file()),
-                ParquetRuntime.footerOptions(),
-                ParquetInputFile.wrap(stream));
+            inMemory.isPresent()
+                ? inMemory.get()
+                : ParquetFileReader.readFooter(
+                    new ParquetInputFile(input.file()),
+                    ParquetRuntime.footerOptions(),
+                    ParquetInputFile.wrap(stream));
         Footer footer = new Footer(location, input.layout().length(), metadata);
         if (!footer.layout().equals(input.layout())) {
           throw new InvalidParquetFileException(

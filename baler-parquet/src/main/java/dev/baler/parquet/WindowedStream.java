@@ -86,6 +86,17 @@ final class WindowedStream extends SeekableInputStream {
   }
 
   /**
+   * The whole file as {@link #loadWhole} read it, in an array of exactly its length; null once
+   * {@link #keepOnly} has narrowed the window, or if the file was not read whole. The array is the
+   * window itself: not to be changed.
+   */
+  byte[] wholeFile() {
+    return whole && windowStart == 0 && windowOffset == 0 && windowLength == window.length
+        ? window
+        : null;
+  }
+
+  /**
    * Narrows the window of a file read whole ({@link #loadWhole}) to {@code start} to {@code end}
    * (exclusive), moved into the arena when it has room: the footer, once read, need not stay in
    * memory while hundreds of other inputs of the row group are read.

@@ -9,6 +9,7 @@ import dev.baler.storage.MemoryStorage;
 import dev.baler.testing.Fixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +17,10 @@ import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.CompressionCodec;
 import org.apache.parquet.format.KeyValue;
 import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,6 +71,74 @@ class FooterTest {
       assertThat(read.layout()).isEqualTo(footer.layout());
       assertThat(read.schema()).isEqualTo(footer.schema());
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Fixtures.Writer.class)
+  void readInMemory_givesWhatParquetJavasReaderGivesOfFilesOfEveryWriter(
+      Fixtures.Writer writer, @TempDir Path dir) throws IOException {
+    LocalStorage local = new LocalStorage();
+    List<Path> paths = Fixtures.of(writer).copyTo(dir);
+    for (Path path : paths) {
+      ParquetMetadata inMemory = FooterLayouts.readInMemory(Files.readAllBytes(path)).orElseThrow();
+
+      ParquetMetadata expected =
+          ParquetFileReader.readFooter(
+              new ParquetInputFile(local.newInputFile(Location.local(path))),
+              ParquetRuntime.footerOptions(),
+              new ParquetInputFile(local.newInputFile(Location.local(path))).newStream());
+      assertThat(described(inMemory)).as(path.toString()).isEqualTo(described(expected));
+    }
+    assertThat(paths).isNotEmpty();
+  }
+
+  @Test
+  void readInMemory_leavesOddFilesToParquetJava() throws IOException {
+    byte[] valid = storage.bytes(telemetryFile());
+    byte[] encrypted = valid.clone();
+    encrypted[encrypted.length - 1] = 'E'; // PARE: an encrypted footer
+
+    assertThat(FooterLayouts.readInMemory(valid)).isPresent();
+    assertThat(FooterLayouts.readInMemory(encrypted)).isEmpty();
+    assertThat(FooterLayouts.readInMemory(Arrays.copyOf(valid, 8))).isEmpty();
+    byte[] garbled = valid.clone();
+    Arrays.fill(garbled, garbled.length - 200, garbled.length - 8, (byte) 0xEE);
+    assertThat(FooterLayouts.readInMemory(garbled)).isEmpty();
+  }
+
+  /** What a merge takes from a footer, column chunk by column chunk, statistics included. */
+  private static String described(ParquetMetadata metadata) {
+    StringBuilder text = new StringBuilder();
+    text.append(metadata.getFileMetaData().getSchema())
+        .append(metadata.getFileMetaData().getCreatedBy())
+        .append(metadata.getFileMetaData().getKeyValueMetaData())
+        .append('\n');
+    for (BlockMetaData block : metadata.getBlocks()) {
+      text.append(block.getRowCount()).append(' ').append(block.getTotalByteSize()).append('\n');
+      for (ColumnChunkMetaData chunk : block.getColumns()) {
+        text.append(chunk)
+            .append(" stats=")
+            .append(chunk.getStatistics())
+            .append(" min=")
+            .append(Arrays.toString(chunk.getStatistics().getMinBytes()))
+            .append(" max=")
+            .append(Arrays.toString(chunk.getStatistics().getMaxBytes()))
+            .append(" column index=")
+            .append(
+                chunk.getColumnIndexReference() == null
+                    ? null
+                    : chunk.getColumnIndexReference().getOffset())
+            .append(" offset index=")
+            .append(
+                chunk.getOffsetIndexReference() == null
+                    ? null
+                    : chunk.getOffsetIndexReference().getOffset())
+            .append(" bloom=")
+            .append(chunk.getBloomFilterOffset())
+            .append('\n');
+      }
+    }
+    return text.toString();
   }
 
   @Test
