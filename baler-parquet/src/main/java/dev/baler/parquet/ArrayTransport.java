@@ -24,17 +24,18 @@ final class ArrayTransport extends TEndpointTransport {
     if (statistics == null) {
       return;
     }
+    // each setter copies the view it is given into an array of its own (TBaseHelper.copyBinary)
     if (statistics.isSetMin_value()) {
-      statistics.setMin_value(statistics.bufferForMin_value());
+      statistics.setMin_value(statistics.min_value);
     }
     if (statistics.isSetMax_value()) {
-      statistics.setMax_value(statistics.bufferForMax_value());
+      statistics.setMax_value(statistics.max_value);
     }
     if (statistics.isSetMin()) {
-      statistics.setMin(statistics.bufferForMin());
+      statistics.setMin(statistics.min);
     }
     if (statistics.isSetMax()) {
-      statistics.setMax(statistics.bufferForMax());
+      statistics.setMax(statistics.max);
     }
   }
 

@@ -57,7 +57,8 @@ public final class FooterLayouts {
    * ParquetFileReader.readFooter} would, but with the Thrift structures read where they lie ({@link
    * ArrayTransport}) rather than a byte at a time through a stream; the conversion is
    * parquet-java's own ({@code ParquetMetadataConverter.fromParquetMetadata}). Row groups carry no
-   * row index offset, which merges do not use.
+   * row index offset, which merges do not use, and strings are not interned as parquet-java's
+   * reader interns them: an open input keeps none but its writer's name.
    *
    * @param file the whole file, and nothing else
    * @return empty for anything out of the ordinary (no {@code PAR1} at the end, such as an

@@ -26,6 +26,7 @@ final class WindowedStream extends SeekableInputStream {
   private int windowLength;
   private long windowStart;
   private boolean whole;
+  private boolean narrowed; // by keepOnly: the window no longer holds the whole file
 
   /** A stream whose windows are arrays of their own. */
   WindowedStream(SeekableInputStream file) {
@@ -91,9 +92,7 @@ final class WindowedStream extends SeekableInputStream {
    * window itself: not to be changed.
    */
   byte[] wholeFile() {
-    return whole && windowStart == 0 && windowOffset == 0 && windowLength == window.length
-        ? window
-        : null;
+    return whole && !narrowed ? window : null;
   }
 
   /**
@@ -118,6 +117,7 @@ final class WindowedStream extends SeekableInputStream {
     offset = Math.max(offset, 0);
     System.arraycopy(window, windowOffset(start), bytes, offset, length);
     setWindow(bytes, offset, length, start);
+    narrowed = true;
   }
 
   /** Whether the window holds {@code start} to {@code end} (exclusive) already. */
