@@ -148,11 +148,14 @@ public final class ParquetMerger {
       for (ColumnDescriptor column : columns) {
         columnSchemas.add(schemaOfColumn(schema, column));
       }
-      // Plain numbers are tried with a dictionary until, in a row group, they repeat too little.
+      // Plain numbers are tried with a dictionary until, in a row group, they repeat too little;
+      // numbers that can be neither carried nor merged, the same (DictionaryMerge.encodeMixed).
       boolean[] tryDictionary = new boolean[columns.size()];
+      boolean[] tryMixed = new boolean[columns.size()];
       for (int column = 0; column < columns.size(); column++) {
         tryDictionary[column] =
             options.dictionaryEncoding() && DictionaryMerge.mayEncodePlain(columns.get(column));
+        tryMixed[column] = tryDictionary[column];
       }
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
       int sliceOrdinal = 0;
@@ -268,6 +271,27 @@ public final class ParquetMerger {
               continue;
             }
             // No merge after all: the column is re-encoded value by value below.
+          }
+          if (tryMixed[column] && everyChunkWhole(sources, rowGroup, column, chunk -> true)) {
+            long values = columnValues(sources, rowGroup, column);
+            Optional<DictionaryMerge> mixed =
+                readDictionary(
+                    sources,
+                    rowGroup,
+                    descriptor,
+                    column,
+                    decompressors,
+                    stores ->
+                        DictionaryMerge.encodeMixed(
+                            descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
+            if (mixed.isPresent()) {
+              writeDictionaryEncoded(
+                  mixed.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
+              continue;
+            }
+            // Its values repeat too little, or a page does not allow it: value by value below,
+            // here and from now on.
+            tryMixed[column] = false;
           }
           MessageType columnSchema = columnSchemas.get(column);
           ColumnChunkPageWriteStore pages =

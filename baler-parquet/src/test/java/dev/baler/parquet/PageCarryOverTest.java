@@ -12,6 +12,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.example.data.Group;
@@ -278,6 +279,67 @@ class PageCarryOverTest {
     assertThat(encodedChunks.get(2).getTotalSize()).isLessThan(plainChunks.get(2).getTotalSize());
     MergeChecks.assertSameRows(inputs, encoded);
     assertThat(MergeChecks.fingerprint(encoded)).isEqualTo(MergeChecks.fingerprint(plain));
+  }
+
+  @Test
+  void merge_dictionaryEncodesNumbersSomeOfWhoseChunksHaveADictionary() throws IOException {
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
+            """
+            message readings {
+              required int64 id;
+              optional double reading;
+              optional int32 level;
+            }
+            """);
+    // Files 0, 2 and 4 dictionary-encoded, 1 and 3 plain, and 5 with pages of 20 rows and a
+    // dictionary page so limited that it falls back to plain part of the way through its chunk.
+    List<MergeInput> inputs = new ArrayList<>();
+    for (int file = 0; file < FILES; file++) {
+      Location location = Location.local(directory.resolve("mixed-" + file + ".parquet"));
+      var builder =
+          ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
+              .withType(schema)
+              .withDictionaryEncoding(file % 2 == 0 || file == 5)
+              .withCompressionCodec(CompressionCodecName.GZIP);
+      if (file == 5) {
+        builder.withPageRowCountLimit(20).withDictionaryPageSize(96);
+      }
+      try (ParquetWriter<Group> writer = builder.build()) {
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        Random random = new Random(file);
+        for (int i = 0; i < ROWS; i++) {
+          Group row = groups.newGroup().append("id", (long) file * 1000 + i);
+          if (i % 9 != 0) {
+            // file 5: three values in its first pages, then 40, more than its dictionary takes
+            int values = file == 5 && i < 100 ? 3 : 40;
+            row.append("reading", random.nextInt(values) * 0.5);
+          }
+          row.append("level", random.nextInt(7) - 3);
+          writer.write(row);
+        }
+      }
+      Footer footer = Footer.read(storage.newInputFile(location));
+      inputs.add(new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
+    }
+    EncodingStats fallBack =
+        Footer.read(inputs.get(5).file()).rowGroups().get(0).getColumns().get(1).getEncodingStats();
+    assertThat(fallBack.hasDictionaryEncodedPages()).isTrue();
+    assertThat(fallBack.hasNonDictionaryEncodedPages()).isTrue();
+
+    Path merged = MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "merged");
+    Path reencoded = MergeChecks.merge(inputs, WriteOptions.Pages.REENCODE, directory, "reencoded");
+
+    List<ColumnChunkMetaData> chunks = MergeChecks.onlyRowGroup(merged).getColumns();
+    List<ColumnChunkMetaData> expected = MergeChecks.onlyRowGroup(reencoded).getColumns();
+    assertThat(chunks.get(1).hasDictionaryPage()).isTrue();
+    assertThat(chunks.get(2).hasDictionaryPage()).isTrue();
+    for (int column = 0; column < 3; column++) {
+      assertThat(chunks.get(column).getStatistics())
+          .isEqualTo(expected.get(column).getStatistics());
+    }
+    MergeChecks.assertSameRows(inputs, merged);
+    assertThat(MergeChecks.fingerprint(merged)).isEqualTo(MergeChecks.fingerprint(reencoded));
   }
 
   @Test
