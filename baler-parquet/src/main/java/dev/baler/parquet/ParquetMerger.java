@@ -254,7 +254,11 @@ public final class ParquetMerger {
           }
           boolean dictionary =
               options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column);
+          // Chunks that could be carried or merged through their dictionaries, and were not,
+          // would fail encodeMixed as well: it takes them with tighter limits.
+          boolean tryMixedHere = tryMixed[column] && !mayCarry(sources, rowGroup, column);
           if (dictionary && mayMergeDictionaries(sources, rowGroup, column)) {
+            tryMixedHere = false;
             Optional<DictionaryMerge> merge =
                 readDictionary(
                     sources,
@@ -272,7 +276,7 @@ public final class ParquetMerger {
             }
             // No merge after all: the column is re-encoded value by value below.
           }
-          if (tryMixed[column] && everyChunkWhole(sources, rowGroup, column, chunk -> true)) {
+          if (tryMixedHere && everyChunkWhole(sources, rowGroup, column, chunk -> true)) {
             long values = columnValues(sources, rowGroup, column);
             Optional<DictionaryMerge> mixed =
                 readDictionary(

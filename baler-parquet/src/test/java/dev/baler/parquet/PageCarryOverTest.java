@@ -292,15 +292,16 @@ class PageCarryOverTest {
               optional int32 level;
             }
             """);
-    // Files 0, 2 and 4 dictionary-encoded, 1 and 3 plain, and 5 with pages of 20 rows and a
-    // dictionary page so limited that it falls back to plain part of the way through its chunk.
+    // File 0 dictionary-encoded, 1 to 4 plain, and 5 with pages of 20 rows and a dictionary page
+    // so limited that it falls back to plain part of the way through its chunk. Most values are in
+    // plain chunks: re-encoded value by value, the column would get no dictionary.
     List<MergeInput> inputs = new ArrayList<>();
     for (int file = 0; file < FILES; file++) {
       Location location = Location.local(directory.resolve("mixed-" + file + ".parquet"));
       var builder =
           ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
               .withType(schema)
-              .withDictionaryEncoding(file % 2 == 0 || file == 5)
+              .withDictionaryEncoding(file == 0 || file == 5)
               .withCompressionCodec(CompressionCodecName.GZIP);
       if (file == 5) {
         builder.withPageRowCountLimit(20).withDictionaryPageSize(96);
@@ -334,6 +335,9 @@ class PageCarryOverTest {
     List<ColumnChunkMetaData> expected = MergeChecks.onlyRowGroup(reencoded).getColumns();
     assertThat(chunks.get(1).hasDictionaryPage()).isTrue();
     assertThat(chunks.get(2).hasDictionaryPage()).isTrue();
+    assertThat(expected.get(1).hasDictionaryPage()).isFalse();
+    assertThat(expected.get(2).hasDictionaryPage()).isFalse();
+    assertThat(chunks.get(1).getTotalSize()).isLessThan(expected.get(1).getTotalSize());
     for (int column = 0; column < 3; column++) {
       assertThat(chunks.get(column).getStatistics())
           .isEqualTo(expected.get(column).getStatistics());
