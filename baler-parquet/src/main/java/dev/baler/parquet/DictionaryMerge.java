@@ -167,28 +167,7 @@ final class DictionaryMerge {
       long values,
       int maxDictionaryBytes,
       Buffers buffers) {
-    int width = plainWidth(descriptor);
-    if (width == 0) {
-      return Optional.empty();
-    }
-    long mostEntries = Math.min(values / 4, maxDictionaryBytes / width);
-    DictionaryMerge merge = new DictionaryMerge(descriptor, buffers);
-    EntryIndexes entries = new EntryIndexes();
-    for (PageReadStore store : stores) {
-      PageReader reader = store.getPageReader(descriptor);
-      if (reader.readDictionaryPage() != null) {
-        return Optional.empty();
-      }
-      for (DataPage page = reader.readPage(); page != null; page = reader.readPage()) {
-        if (!(page instanceof DataPageV1 v1)
-            || v1.getValueEncoding() != Encoding.PLAIN
-            || !merge.decodePlain(v1, width, entries, mostEntries)) {
-          return Optional.empty();
-        }
-      }
-    }
-    // no values at all, only nulls: an empty dictionary would be of no use, and no writer makes one
-    return merge.present == 0 ? Optional.empty() : Optional.of(merge);
+    return encodeNumbers(descriptor, stores, values, maxDictionaryBytes, buffers, false);
   }
 
   /**
@@ -212,6 +191,20 @@ final class DictionaryMerge {
       long values,
       int maxDictionaryBytes,
       Buffers buffers) {
+    return encodeNumbers(descriptor, stores, values, maxDictionaryBytes, buffers, true);
+  }
+
+  /**
+   * {@link #encodePlain}, and with {@code dictionaries} {@link #encodeMixed}: chunks with a
+   * dictionary page are refused without, taken with.
+   */
+  private static Optional<DictionaryMerge> encodeNumbers(
+      ColumnDescriptor descriptor,
+      List<PageReadStore> stores,
+      long values,
+      int maxDictionaryBytes,
+      Buffers buffers,
+      boolean dictionaries) {
     int width = plainWidth(descriptor);
     if (width == 0) {
       return Optional.empty();
@@ -224,6 +217,9 @@ final class DictionaryMerge {
       DictionaryPage dictionary = reader.readDictionaryPage();
       int[] remap = null;
       if (dictionary != null) {
+        if (!dictionaries) {
+          return Optional.empty();
+        }
         Optional<DictionaryEntries> read = DictionaryEntries.read(dictionary, descriptor);
         if (read.isEmpty()) {
           return Optional.empty();
@@ -247,6 +243,7 @@ final class DictionaryMerge {
         }
       }
     }
+    // no values at all, only nulls: an empty dictionary would be of no use, and no writer makes one
     return merge.present == 0 ? Optional.empty() : Optional.of(merge);
   }
 

@@ -49,6 +49,18 @@ class PageCarryOverTest {
             }
           }
           """);
+
+  /** Numbers that repeat, among unique ids: what dictionaries for plain numbers are for. */
+  private static final MessageType READINGS =
+      MessageTypeParser.parseMessageType(
+          """
+          message readings {
+            required int64 id;
+            optional double reading;
+            optional int32 level;
+          }
+          """);
+
   private static final int FILES = 6;
   private static final int ROWS = 150;
 
@@ -239,15 +251,7 @@ class PageCarryOverTest {
 
   @Test
   void merge_dictionaryEncodesPlainNumbersThatRepeat() throws IOException {
-    MessageType schema =
-        MessageTypeParser.parseMessageType(
-            """
-            message readings {
-              required int64 id;
-              optional double reading;
-              optional int32 level;
-            }
-            """);
+    MessageType schema = READINGS;
     List<MergeInput> inputs =
         writePlainInputs(
             "readings",
@@ -283,15 +287,7 @@ class PageCarryOverTest {
 
   @Test
   void merge_dictionaryEncodesNumbersSomeOfWhoseChunksHaveADictionary() throws IOException {
-    MessageType schema =
-        MessageTypeParser.parseMessageType(
-            """
-            message readings {
-              required int64 id;
-              optional double reading;
-              optional int32 level;
-            }
-            """);
+    MessageType schema = READINGS;
     // File 0 dictionary-encoded, 1 to 4 plain, and 5 with pages of 20 rows and a dictionary page
     // so limited that it falls back to plain part of the way through its chunk. Most values are in
     // plain chunks: re-encoded value by value, the column would get no dictionary.
