@@ -259,17 +259,27 @@ final class DictionaryMerge {
     for (int entry = 0; entry < dictionary.length; entry++) {
       long value = dictionary[entry];
       int index = entries.indexOf(value);
-      if (index < 0) {
-        if (entries.size() >= mostEntries) {
-          return null;
-        }
-        index = entries.add(value);
-        bits.add(value);
-        dictionaryBytes += width;
+      if (index < 0 && (index = addEntry(value, width, entries, mostEntries)) < 0) {
+        return null;
       }
       remap[entry] = index;
     }
     return remap;
+  }
+
+  /**
+   * Makes {@code value}, a number not among the distinct values yet, their next entry, of {@code
+   * width} bytes in the dictionary; off the hot path, which looks a value up first.
+   *
+   * @return its index, or -1 if the entries are {@code mostEntries} already
+   */
+  private int addEntry(long value, int width, EntryIndexes entries, long mostEntries) {
+    if (entries.size() >= mostEntries) {
+      return -1;
+    }
+    bits.add(value);
+    dictionaryBytes += width;
+    return entries.add(value);
   }
 
   /** Whether {@link #encodePlain} takes the column: INT32, INT64, FLOAT or DOUBLE. */
@@ -315,13 +325,8 @@ final class DictionaryMerge {
       long value = width == 8 ? (long) LONG.get(bytes, position) : (int) INT.get(bytes, position);
       position += width;
       int index = entries.indexOf(value);
-      if (index < 0) {
-        if (entries.size() >= mostEntries) {
-          return false;
-        }
-        index = entries.add(value);
-        bits.add(value);
-        dictionaryBytes += width;
+      if (index < 0 && (index = addEntry(value, width, entries, mostEntries)) < 0) {
+        return false;
       }
       indexes[present + i] = index;
     }

@@ -212,27 +212,26 @@ public final class ParquetMerger {
           if (bloomFilter != null) {
             bloomFilters.put(String.join(".", descriptor.getPath()), bloomFilter);
           }
-          if (mayCarry(sources, rowGroup, column)) {
-            if (tryDictionary[column]) {
-              long values = columnValues(sources, rowGroup, column);
-              Optional<DictionaryMerge> encoded =
-                  readDictionary(
-                      sources,
-                      rowGroup,
-                      descriptor,
-                      column,
-                      decompressors,
-                      stores ->
-                          DictionaryMerge.encodePlain(
-                              descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
-              if (encoded.isPresent()) {
-                writeDictionaryEncoded(
-                    encoded.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
-                continue;
-              }
-              // Its values repeat too little: its pages are carried, here and from now on.
-              tryDictionary[column] = false;
-            }
+          // Numbers that repeat get a dictionary (encodePlain); plain chunks are carried;
+          // dictionary-encoded ones merged (read); numbers of both kinds encoded (encodeMixed).
+          boolean carryable = mayCarry(sources, rowGroup, column);
+          Optional<DictionaryMerge> encoded = Optional.empty();
+          if (carryable && tryDictionary[column]) {
+            long values = columnValues(sources, rowGroup, column);
+            encoded =
+                readDictionary(
+                    sources,
+                    rowGroup,
+                    descriptor,
+                    column,
+                    decompressors,
+                    stores ->
+                        DictionaryMerge.encodePlain(
+                            descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
+            // Its values repeat too little: its pages are carried, here and from now on.
+            tryDictionary[column] = encoded.isPresent();
+          }
+          if (encoded.isEmpty() && carryable) {
             Optional<List<CarriedChunk>> carried =
                 readCarried(sources, rowGroup, descriptor, column, decompressors, pageBuffer);
             if (carried.isPresent()) {
@@ -254,12 +253,9 @@ public final class ParquetMerger {
           }
           boolean dictionary =
               options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column);
-          // Chunks that could be carried or merged through their dictionaries, and were not,
-          // would fail encodeMixed as well: it takes them with tighter limits.
-          boolean tryMixedHere = tryMixed[column] && !mayCarry(sources, rowGroup, column);
-          if (dictionary && mayMergeDictionaries(sources, rowGroup, column)) {
-            tryMixedHere = false;
-            Optional<DictionaryMerge> merge =
+          if (encoded.isEmpty() && dictionary && mayMergeDictionaries(sources, rowGroup, column)) {
+            // Where the merge fails, the column is re-encoded value by value below.
+            encoded =
                 readDictionary(
                     sources,
                     rowGroup,
@@ -269,16 +265,15 @@ public final class ParquetMerger {
                     stores ->
                         DictionaryMerge.read(
                             descriptor, stores, options.pageBytes(), dictionaryBuffers));
-            if (merge.isPresent()) {
-              writeDictionaryEncoded(
-                  merge.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
-              continue;
-            }
-            // No merge after all: the column is re-encoded value by value below.
-          }
-          if (tryMixedHere && everyChunkWhole(sources, rowGroup, column, chunk -> true)) {
+          } else if (encoded.isEmpty()
+              && tryMixed[column]
+              && !carryable
+              && everyChunkWhole(sources, rowGroup, column, chunk -> true)) {
+            // Not tried where the chunks could be carried or merged and were not: encodeMixed
+            // takes them with tighter limits. Where it fails (its values repeat too little, or a
+            // page does not allow it) the column goes value by value, here and from now on.
             long values = columnValues(sources, rowGroup, column);
-            Optional<DictionaryMerge> mixed =
+            encoded =
                 readDictionary(
                     sources,
                     rowGroup,
@@ -288,14 +283,12 @@ public final class ParquetMerger {
                     stores ->
                         DictionaryMerge.encodeMixed(
                             descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
-            if (mixed.isPresent()) {
-              writeDictionaryEncoded(
-                  mixed.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
-              continue;
-            }
-            // Its values repeat too little, or a page does not allow it: value by value below,
-            // here and from now on.
-            tryMixed[column] = false;
+            tryMixed[column] = encoded.isPresent();
+          }
+          if (encoded.isPresent()) {
+            writeDictionaryEncoded(
+                encoded.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
+            continue;
           }
           MessageType columnSchema = columnSchemas.get(column);
           ColumnChunkPageWriteStore pages =
