@@ -41,8 +41,25 @@ public final class Baler {
   public static void main(String[] args) {
     if (args.length > 0 && PRELOADING.contains(args[0])) {
       Preload.start();
+      if (talksToS3(args)) {
+        CryptoProvider.startInstalling();
+      }
     }
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /**
+   * Whether a command line names an S3 location ({@code s3://} or {@code --bucket}): a guess made
+   * before parsing, to start {@link CryptoProvider} early; a wrong guess costs time, not
+   * correctness, as the S3 storage installs it, or waits for it, before its first request.
+   */
+  static boolean talksToS3(String[] args) {
+    for (String arg : args) {
+      if (arg.startsWith("s3://") || arg.equals("--bucket") || arg.startsWith("--bucket=")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -52,7 +52,8 @@ final class StorageOptions {
 
   /**
    * The storage of {@code location}, with these options and {@code extra} provider properties (such
-   * as {@code hdfs.user}) on top.
+   * as {@code hdfs.user}) on top. For S3, first makes ACCP the preferred security provider ({@link
+   * CryptoProvider}).
    */
   Storage open(Location location, Map<String, String> extra) throws IOException {
     if ((accessKeyId == null) != (secretAccessKey == null)) {
@@ -71,6 +72,9 @@ final class StorageOptions {
     put(properties, "s3.access-key-id", accessKeyId);
     put(properties, "s3.secret-access-key", secretAccessKey);
     put(properties, "s3.profile", profile);
+    if (location.scheme().equals("s3")) {
+      CryptoProvider.install();
+    }
     return Storages.forLocation(location, properties);
   }
 
