@@ -68,6 +68,9 @@ final class ChildJvm implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1");
+    // snappy-java unpacks its native library into a file it deletes at exit, which a child killed
+    // with -9 never reaches: without this, each kill left 281 KB in /tmp (2,641 files had piled up)
+    command.add("-Dorg.xerial.snappy.tempdir=" + logs.toAbsolutePath());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(CompactionChild.class.getName());
