@@ -176,7 +176,9 @@ final class CompactCommand implements Callable<Integer> {
         out.flush();
         return ExitCodes.SUCCESS;
       }
-      return CompactionRuns.run(storage, options, source, out, err, Reports::result);
+      try (Storage staging = runOptions.staging(storage, source)) {
+        return CompactionRuns.run(staging, options, source, out, err, Reports::result);
+      }
     }
   }
 

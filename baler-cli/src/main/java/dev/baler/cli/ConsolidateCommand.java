@@ -184,13 +184,15 @@ final class ConsolidateCommand implements Callable<Integer> {
         out.flush();
         return ExitCodes.SUCCESS;
       }
-      return CompactionRuns.run(
-          storage,
-          options,
-          source,
-          out,
-          err,
-          result -> ConsolidationReports.result(result, source, dates, options));
+      try (Storage staging = runOptions.staging(storage, source)) {
+        return CompactionRuns.run(
+            staging,
+            options,
+            source,
+            out,
+            err,
+            result -> ConsolidationReports.result(result, source, dates, options));
+      }
     }
   }
 

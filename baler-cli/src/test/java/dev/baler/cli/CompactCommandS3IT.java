@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,67 @@ class CompactCommandS3IT {
         .isEqualTo("s3://lake/events/sensor_data.1704153600000.c.parquet");
     assertThat(DataFiles.fingerprint(storage, directory)).isEqualTo(before);
     assertThat(run.stdout() + run.stderr()).doesNotContain(server.secretAccessKey());
+  }
+
+  @Test
+  void compact_stagesInputsBelowTheStagingDirectoryAndLeavesNothingThere(@TempDir Path staging)
+      throws IOException {
+    Location directory = Location.of("s3://lake/staged/");
+    TelemetryDataset.builder()
+        .files(6)
+        .rowsPerFile(100)
+        .threads(1)
+        .build()
+        .write(storage, directory);
+    RowFingerprint before = DataFiles.fingerprint(storage, directory);
+
+    // originals kept: their copies stay until the run ends
+    CompactCommandTest.Run run =
+        baler(
+            s3Arguments(
+                "s3://lake/staged/",
+                "--delete-originals=false",
+                "--staging-dir",
+                staging.toString()));
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.json().get("files_processed").asInt()).isEqualTo(6);
+    Location output = Location.of(run.json().get("outputs").get(0).asText());
+    assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(before);
+    try (var left = Files.list(staging)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void compact_withMissingStagingDirectoryIsAUsageError(@TempDir Path parent) {
+    Path missing = parent.resolve("missing");
+
+    CompactCommandTest.Run run =
+        baler(s3Arguments("s3://lake/nothing/", "--staging-dir", missing.toString()));
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr())
+        .contains(
+            "Invalid --staging-dir " + missing + ": not a directory; make it or name another");
+  }
+
+  private static String[] s3Arguments(String uri, String... more) {
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "compact",
+                uri,
+                "--endpoint",
+                server.endpoint().toString(),
+                "--region",
+                server.region(),
+                "--access-key-id",
+                server.accessKeyId(),
+                "--secret-access-key",
+                server.secretAccessKey()));
+    arguments.addAll(List.of(more));
+    return arguments.toArray(String[]::new);
   }
 
   @Test

@@ -39,6 +39,19 @@ public final class FileNames {
     return (name.endsWith(".parquet") || name.endsWith(".parq")) && !isHidden(name);
   }
 
+  /**
+   * Whether the location may be an original: a Parquet data file that is not a compacted output,
+   * outside Baler's state directory. Files that it accepts are only ever written by the writers
+   * whose output compaction takes, never by compaction itself, so that a copy read once stays valid
+   * (see {@link dev.baler.storage.StagingStorage}).
+   */
+  public static boolean mayBeOriginal(Location location) {
+    String name = location.fileName();
+    return isParquet(name)
+        && !isCompacted(name)
+        && !location.path().contains("/" + STATE_DIRECTORY);
+  }
+
   /** Whether the name is a compacted output, {@code *.c.parquet}. */
   public static boolean isCompacted(String name) {
     return name.endsWith(COMPACTED_SUFFIX) || name.endsWith(".c.parq");

@@ -7,14 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baler.parquet.RowFingerprint;
 import dev.baler.parquet.TelemetryDataset;
 import dev.baler.storage.Location;
+import dev.baler.storage.StagingStorage;
 import dev.baler.storage.Storage;
 import dev.baler.testing.FaultInjectingProxy;
 import java.io.IOException;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How many S3 requests a compaction costs, counted by a proxy that injects no faults. Requests, not
@@ -40,21 +44,13 @@ class S3RequestsIT {
     }
   }
 
+  @TempDir Path staging;
+
   @Test
   void compaction_readsEachSmallInputTwiceAndWritesNoMarkerForDeletedOriginals()
       throws IOException {
     Location directory = Location.of("s3://" + BUCKET + "/events/");
-    // files of about 110 KB: above the 64 KiB a footer read fetches, so planning fetches only
-    // their tails, and below the size a merge reads whole as it opens a file
-    TelemetryDataset.builder()
-        .files(FILES)
-        .rowsPerFile(2_000)
-        .seed(5)
-        .threads(2)
-        .build()
-        .write(direct, directory);
-    List<Location> originals = parquetFiles(direct, directory);
-    RowFingerprint before = fingerprint(direct, originals);
+    RowFingerprint before = writeInputs(directory);
 
     Map<String, Long> requests;
     CompactionResult result;
@@ -80,5 +76,56 @@ class S3RequestsIT {
     // No marker is written for an original that is deleted: only the lease, the journal record
     // and the output's upload are written.
     assertThat(requests.getOrDefault("PUT", 0L)).as("PUTs: %s", requests).isLessThan(10);
+  }
+
+  @Test
+  void compaction_throughStagingReadsEachSmallInputOnce() throws IOException {
+    Location directory = Location.of("s3://" + BUCKET + "/staged/");
+    RowFingerprint before = writeInputs(directory);
+
+    Map<String, Long> requests;
+    CompactionResult result;
+    try (FaultInjectingProxy proxy =
+            FaultInjectingProxy.start(bucket.server().endpoint(), Map.of(), 1);
+        Storage counted = bucket.through(proxy, Map.of());
+        StagingStorage staged =
+            new StagingStorage(counted, staging, 1L << 30, FileNames::mayBeOriginal)) {
+      result =
+          new CompactionRunner(staged, CompactionOptions.builder().build(), CompactionListener.NONE)
+              .run(directory);
+      requests = proxy.forwardedByMethod();
+      // the originals are deleted, and their copies with them
+      assertThat(staged.stagedBytes()).isZero();
+    }
+
+    assertThat(result.status()).isEqualTo(CompactionResult.Status.SUCCESS);
+    assertThat(result.filesProcessed()).isEqualTo(FILES);
+    assertThat(fingerprint(direct, parquetFiles(direct, directory))).isEqualTo(before);
+    // Per input: the whole file once, as planning reads its footer; the merge reads the copy.
+    // The output is read back from S3 itself, never from a copy.
+    assertThat(requests.getOrDefault("GET", 0L))
+        .as("GETs: %s", requests)
+        .isBetween((long) FILES, FILES + 15L);
+    try (Stream<Path> left = Files.list(staging)) {
+      assertThat(left).as("staging directories left").isEmpty();
+    }
+  }
+
+  /**
+   * Writes {@value #FILES} files of about 110 KB below {@code directory}: above the 64 KiB a footer
+   * read fetches, so that planning without staging fetches only their tails, and below the size a
+   * merge reads whole as it opens a file.
+   *
+   * @return the fingerprint of their rows
+   */
+  private static RowFingerprint writeInputs(Location directory) throws IOException {
+    TelemetryDataset.builder()
+        .files(FILES)
+        .rowsPerFile(2_000)
+        .seed(5)
+        .threads(2)
+        .build()
+        .write(direct, directory);
+    return fingerprint(direct, parquetFiles(direct, directory));
   }
 }

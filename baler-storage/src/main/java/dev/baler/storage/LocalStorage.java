@@ -221,8 +221,7 @@ public final class LocalStorage implements Storage {
     @Override
     public SeekableInputStream newStream() throws IOException {
       try {
-        return new LocalInputStream(
-            FileChannel.open(location.toLocalPath(), StandardOpenOption.READ));
+        return openStream(location.toLocalPath());
       } catch (NoSuchFileException e) {
         throw notFound(e);
       }
@@ -238,6 +237,15 @@ public final class LocalStorage implements Storage {
       exception.initCause(cause);
       return exception;
     }
+  }
+
+  /**
+   * A stream over the local file {@code path}.
+   *
+   * @throws NoSuchFileException if there is no such file
+   */
+  static SeekableInputStream openStream(Path path) throws IOException {
+    return new LocalInputStream(FileChannel.open(path, StandardOpenOption.READ));
   }
 
   private static final class LocalInputStream extends SeekableInputStream {

@@ -119,49 +119,7 @@ public final class MemoryStorage implements Storage {
 
     @Override
     public SeekableInputStream newStream() throws IOException {
-      byte[] bytes = blob().bytes();
-      return new SeekableInputStream() {
-        private int position;
-
-        @Override
-        public long position() {
-          return position;
-        }
-
-        @Override
-        public void seek(long newPosition) throws IOException {
-          if (newPosition < 0 || newPosition > bytes.length) {
-            throw new IOException(
-                "Cannot seek to "
-                    + newPosition
-                    + " in "
-                    + location
-                    + ": file has "
-                    + bytes.length
-                    + " bytes");
-          }
-          position = (int) newPosition;
-        }
-
-        @Override
-        public int read() {
-          return position < bytes.length ? bytes[position++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-          if (length == 0) {
-            return 0;
-          }
-          if (position >= bytes.length) {
-            return -1;
-          }
-          int count = Math.min(length, bytes.length - position);
-          System.arraycopy(bytes, position, buffer, offset, count);
-          position += count;
-          return count;
-        }
-      };
+      return new BytesInputStream(location, blob().bytes());
     }
 
     @Override

@@ -1,0 +1,272 @@
+package dev.baler.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * A storage that keeps a local copy of each small file it reads from another, remote storage, so
+ * that a file read twice is fetched once. Compaction reads every input twice: its footer while
+ * planning and its data while merging; through S3 that is two requests per input where one will do,
+ * and on a store such as S3 each request costs far more than its bytes.
+ *
+ * <p>The first read of a file that may be staged ({@code stageable} accepts its location, its
+ * length is known, at most {@link #MAX_FILE_BYTES}, and within the budget) fetches the whole file
+ * with one read of the remote storage and writes it to a file of a staging directory (made below
+ * {@code parent} on first use); later reads of that location, through any {@link InputFile} of this
+ * storage, read the local copy. Everything else is passed through to the remote storage unchanged.
+ *
+ * <p>A copy is the file as it was when first read. So that no caller ever reads a copy older than
+ * what it wrote itself, a copy is dropped when this storage writes, creates, moves, deletes or
+ * trashes its location. A file changed by another writer after its first read is not seen: stage
+ * only files that are never rewritten once written, such as the inputs of a compaction, and never
+ * files such as leases, journal records and outputs, whose current state is what matters.
+ *
+ * <p>Copies count against a budget in bytes; past it, files are read from the remote storage as if
+ * there were no staging. {@link #close()} deletes the staging directory; the remote storage stays
+ * open, its caller's to close. A process killed before then leaves its directory ({@code
+ * baler-staging-*}) behind. Thread-safe.
+ */
+public final class StagingStorage implements Storage {
+  /**
+   * The largest file staged, in bytes: 8 MiB, the largest S3 object {@code S3Storage} reads whole
+   * with one request. A larger file's footer is read with a ranged request of its own, and staging
+   * it would mean reading all of it before its footer is known.
+   */
+  public static final long MAX_FILE_BYTES = 8L * 1024 * 1024;
+
+  private final Storage remote;
+  private final Path parent;
+  private final long budgetBytes;
+  private final Predicate<Location> stageable;
+  private final ConcurrentHashMap<Location, Copy> copies = new ConcurrentHashMap<>();
+  private final AtomicLong usedBytes = new AtomicLong();
+  private final Object directoryLock = new Object();
+  private Path directory;
+  private boolean closed;
+
+  /** A staged file: where its copy is and how long it is. */
+  private record Copy(Path path, long length) {}
+
+  /**
+   * A staging storage in front of {@code remote}, which it does not close.
+   *
+   * @param parent the directory in which the staging directory is made, such as {@code
+   *     java.io.tmpdir}; it must exist
+   * @param budgetBytes the most bytes of copies kept at once; 0 stages nothing
+   * @param stageable which locations may be staged
+   * @throws IllegalArgumentException if the budget is negative
+   */
+  public StagingStorage(
+      Storage remote, Path parent, long budgetBytes, Predicate<Location> stageable) {
+    this.remote = requireNonNull(remote, "remote is null");
+    this.parent = requireNonNull(parent, "parent is null");
+    this.stageable = requireNonNull(stageable, "stageable is null");
+    if (budgetBytes < 0) {
+      throw new IllegalArgumentException("Invalid staging budget: " + budgetBytes + " bytes");
+    }
+    this.budgetBytes = budgetBytes;
+  }
+
+  /** Bytes of the copies held now. */
+  public long stagedBytes() {
+    return usedBytes.get();
+  }
+
+  @Override
+  public FileIterator list(Location prefix) throws IOException {
+    return remote.list(prefix);
+  }
+
+  /** Passed through: without a known length a file is not staged. */
+  @Override
+  public InputFile newInputFile(Location location) {
+    return remote.newInputFile(location);
+  }
+
+  @Override
+  public InputFile newInputFile(Location location, long length) {
+    InputFile file = remote.newInputFile(location, length);
+    if (length > MAX_FILE_BYTES || length > budgetBytes || !stageable.test(location)) {
+      return file;
+    }
+    return new StagedInputFile(file, length);
+  }
+
+  @Override
+  public OutputFile newOutputFile(Location location) {
+    drop(location);
+    return remote.newOutputFile(location);
+  }
+
+  @Override
+  public boolean createExclusive(Location location, byte[] bytes) throws IOException {
+    drop(location);
+    return remote.createExclusive(location, bytes);
+  }
+
+  @Override
+  public List<DeleteFailure> deleteFiles(Collection<Location> locations) throws IOException {
+    locations.forEach(this::drop);
+    return remote.deleteFiles(locations);
+  }
+
+  @Override
+  public void moveFile(Location source, Location target) throws IOException {
+    drop(source);
+    drop(target);
+    remote.moveFile(source, target);
+  }
+
+  @Override
+  public boolean hasTrash(Location location) throws IOException {
+    return remote.hasTrash(location);
+  }
+
+  @Override
+  public List<DeleteFailure> moveToTrash(Collection<Location> locations) throws IOException {
+    locations.forEach(this::drop);
+    return remote.moveToTrash(locations);
+  }
+
+  /** Deletes the staging directory with every copy; leaves the remote storage open. */
+  @Override
+  public void close() throws IOException {
+    synchronized (directoryLock) {
+      closed = true;
+      copies.keySet().forEach(this::drop);
+      if (directory != null) {
+        // a copy staged by a read that raced with closing is not in the map
+        try (Stream<Path> left = Files.list(directory)) {
+          for (Path path : (Iterable<Path>) left::iterator) {
+            Files.deleteIfExists(path);
+          }
+        }
+        Files.delete(directory);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return remote + " staged below " + parent;
+  }
+
+  private void drop(Location location) {
+    Copy copy = copies.remove(location);
+    if (copy != null) {
+      delete(copy);
+    }
+  }
+
+  private void delete(Copy copy) {
+    try {
+      Files.deleteIfExists(copy.path());
+    } catch (IOException e) {
+      // the directory goes at close; only the budget is wrong until then
+      return;
+    }
+    usedBytes.addAndGet(-copy.length());
+  }
+
+  /**
+   * Keeps {@code bytes} as the copy of {@code location} if the budget allows it; a copy that cannot
+   * be written is no error, as the caller has the bytes and a later read goes to the remote
+   * storage.
+   */
+  private void stage(Location location, byte[] bytes) {
+    long length = bytes.length;
+    if (usedBytes.addAndGet(length) > budgetBytes) {
+      usedBytes.addAndGet(-length);
+      return;
+    }
+    Copy copy;
+    try {
+      Path staged = Files.createTempFile(directory(), "copy-", ".bin");
+      Files.write(staged, bytes);
+      copy = new Copy(staged, length);
+    } catch (IOException | UncheckedIOException e) {
+      usedBytes.addAndGet(-length);
+      return;
+    }
+    if (copies.putIfAbsent(location, copy) != null) {
+      delete(copy);
+    }
+  }
+
+  private Path directory() throws IOException {
+    synchronized (directoryLock) {
+      if (closed) {
+        throw new IOException("Cannot stage a file: " + this + " is closed");
+      }
+      if (directory == null) {
+        directory = Files.createTempDirectory(parent, "baler-staging-");
+      }
+      return directory;
+    }
+  }
+
+  /** A file that reads its local copy when there is one, and makes one at its first read. */
+  private final class StagedInputFile implements InputFile {
+    private final InputFile file;
+    private final long length;
+
+    StagedInputFile(InputFile file, long length) {
+      this.file = file;
+      this.length = length;
+    }
+
+    @Override
+    public Location location() {
+      return file.location();
+    }
+
+    @Override
+    public long length() {
+      return length;
+    }
+
+    @Override
+    public SeekableInputStream newStream() throws IOException {
+      Optional<SeekableInputStream> local = openCopy();
+      if (local.isPresent()) {
+        return local.get();
+      }
+      byte[] bytes = file.readAllBytes();
+      if (bytes.length != length) {
+        // the file changed since it was listed: read it as it is, keep no copy of it
+        return new BytesInputStream(location(), bytes);
+      }
+      stage(location(), bytes);
+      return new BytesInputStream(location(), bytes);
+    }
+
+    /** Whether the file exists in the remote storage now: a copy does not say. */
+    @Override
+    public boolean exists() throws IOException {
+      return file.exists();
+    }
+
+    private Optional<SeekableInputStream> openCopy() throws IOException {
+      Copy copy = copies.get(location());
+      if (copy == null || copy.length() != length) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(LocalStorage.openStream(copy.path()));
+      } catch (java.nio.file.NoSuchFileException e) {
+        return Optional.empty(); // dropped since it was looked up
+      }
+    }
+  }
+}

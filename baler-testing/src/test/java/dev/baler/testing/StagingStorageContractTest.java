@@ -1,0 +1,36 @@
+package dev.baler.testing;
+
+import dev.baler.storage.Location;
+import dev.baler.storage.MemoryStorage;
+import dev.baler.storage.StagingStorage;
+import dev.baler.storage.Storage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The storage contract holds for a staging storage that stages every file it may. */
+class StagingStorageContractTest extends AbstractStorageTest {
+  @TempDir Path directory;
+
+  private Storage storage;
+
+  @Override
+  protected Storage storage() {
+    if (storage == null) {
+      storage = new StagingStorage(new MemoryStorage(), directory, 1L << 30, location -> true);
+    }
+    return storage;
+  }
+
+  @Override
+  protected Location newRoot() {
+    return Location.of("memory://test/" + UUID.randomUUID() + "/");
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    storage.close();
+  }
+}

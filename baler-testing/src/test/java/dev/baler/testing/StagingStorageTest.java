@@ -1,0 +1,262 @@
+package dev.baler.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baler.storage.DeleteFailure;
+import dev.baler.storage.FileIterator;
+import dev.baler.storage.InputFile;
+import dev.baler.storage.Location;
+import dev.baler.storage.MemoryStorage;
+import dev.baler.storage.OutputFile;
+import dev.baler.storage.SeekableInputStream;
+import dev.baler.storage.StagingStorage;
+import dev.baler.storage.Storage;
+import dev.baler.storage.StorageOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StagingStorageTest {
+  private static final Location DATA = Location.of("memory://bucket/events.1.parquet");
+
+  @TempDir Path directory;
+
+  private final MemoryStorage memory = new MemoryStorage();
+  private final CountingStorage remote = new CountingStorage(memory);
+
+  @Test
+  void newInputFile_footerThenWholeFileCostOneRemoteRead() throws IOException {
+    byte[] content = write(DATA, 100_000);
+    try (StagingStorage staging = staging(1L << 20, location -> true)) {
+      byte[] tail = new byte[1000];
+      try (SeekableInputStream stream = staging.newInputFile(DATA, content.length).newStream()) {
+        stream.seek(content.length - tail.length);
+        stream.readFully(tail, 0, tail.length);
+      }
+      byte[] whole = staging.newInputFile(DATA, content.length).readAllBytes();
+
+      assertThat(tail)
+          .isEqualTo(Arrays.copyOfRange(content, content.length - 1000, content.length));
+      assertThat(whole).isEqualTo(content);
+      assertThat(remote.streams.get()).isEqualTo(1);
+      assertThat(staging.stagedBytes()).isEqualTo(content.length);
+    }
+  }
+
+  @Test
+  void newInputFile_copySeeksAndEndsLikeTheFile() throws IOException {
+    byte[] content = write(DATA, 5000);
+    try (StagingStorage staging = staging(1L << 20, location -> true)) {
+      staging.newInputFile(DATA, content.length).readAllBytes();
+      try (SeekableInputStream stream = staging.newInputFile(DATA, content.length).newStream()) {
+        stream.seek(4990);
+        byte[] buffer = new byte[20];
+        assertThat(stream.read(buffer, 0, 20)).isEqualTo(10);
+        assertThat(stream.read()).isEqualTo(-1);
+        assertThatThrownBy(() -> stream.seek(5001)).isInstanceOf(IOException.class);
+      }
+      assertThat(remote.streams.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void newOutputFile_dropsTheCopy() throws IOException {
+    write(DATA, 1000);
+    try (StagingStorage staging = staging(1L << 20, location -> true)) {
+      staging.newInputFile(DATA, 1000).readAllBytes();
+      byte[] rewritten = new byte[1000];
+      Arrays.fill(rewritten, (byte) 7);
+      try (StorageOutputStream out = staging.newOutputFile(DATA).create()) {
+        out.write(rewritten);
+      }
+
+      assertThat(staging.newInputFile(DATA, 1000).readAllBytes()).isEqualTo(rewritten);
+      assertThat(staging.stagedBytes()).isEqualTo(1000);
+    }
+  }
+
+  @Test
+  void deleteFiles_dropsTheCopies() throws IOException {
+    write(DATA, 1000);
+    try (StagingStorage staging = staging(1L << 20, location -> true)) {
+      staging.newInputFile(DATA, 1000).readAllBytes();
+      assertThat(staging.deleteFiles(List.of(DATA))).isEmpty();
+
+      assertThat(staging.stagedBytes()).isZero();
+      assertThat(stagedFiles()).isEmpty();
+      assertThatThrownBy(() -> staging.newInputFile(DATA, 1000).readAllBytes())
+          .isInstanceOf(java.io.FileNotFoundException.class)
+          .hasMessageContaining(DATA.toString());
+    }
+  }
+
+  @Test
+  void newInputFile_pastTheBudgetReadsTheRemoteStorageEachTime() throws IOException {
+    Location other = Location.of("memory://bucket/events.2.parquet");
+    write(DATA, 600);
+    write(other, 600);
+    try (StagingStorage staging = staging(1000, location -> true)) {
+      for (int i = 0; i < 2; i++) {
+        staging.newInputFile(DATA, 600).readAllBytes();
+        staging.newInputFile(other, 600).readAllBytes();
+      }
+
+      assertThat(remote.streams.get()).isEqualTo(3); // one for the first, two for the second
+      assertThat(staging.stagedBytes()).isEqualTo(600);
+    }
+  }
+
+  @Test
+  void newInputFile_stagesOnlyWhatThePredicateAccepts() throws IOException {
+    Location lease = Location.of("memory://bucket/_baler/lease/lease.json");
+    write(lease, 100);
+    try (StagingStorage staging =
+        staging(1L << 20, location -> !location.path().startsWith("_baler/"))) {
+      staging.newInputFile(lease, 100).readAllBytes();
+      staging.newInputFile(lease, 100).readAllBytes();
+
+      assertThat(remote.streams.get()).isEqualTo(2);
+      assertThat(staging.stagedBytes()).isZero();
+    }
+  }
+
+  @Test
+  void newInputFile_largerThanTheLimitIsNotStaged() throws IOException {
+    long length = StagingStorage.MAX_FILE_BYTES + 1;
+    write(DATA, (int) length);
+    try (StagingStorage staging = staging(1L << 30, location -> true)) {
+      staging.newInputFile(DATA, length).readAllBytes();
+      staging.newInputFile(DATA, length).readAllBytes();
+
+      assertThat(remote.streams.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void newInputFile_lengthOtherThanListedKeepsNoCopy() throws IOException {
+    byte[] content = write(DATA, 1200);
+    try (StagingStorage staging = staging(1L << 20, location -> true)) {
+      // as listed before the file was rewritten longer: the copy would be of another version
+      InputFile stale = staging.newInputFile(DATA, 1000);
+      try (SeekableInputStream stream = stale.newStream()) {
+        byte[] head = new byte[1000];
+        stream.readFully(head, 0, 1000);
+        assertThat(head).isEqualTo(Arrays.copyOf(content, 1000));
+      }
+
+      assertThat(staging.stagedBytes()).isZero();
+    }
+  }
+
+  @Test
+  void close_deletesTheStagingDirectory() throws IOException {
+    write(DATA, 1000);
+    StagingStorage staging = staging(1L << 20, location -> true);
+    staging.newInputFile(DATA, 1000).readAllBytes();
+    assertThat(stagedFiles()).hasSize(1);
+
+    staging.close();
+
+    try (Stream<Path> left = Files.list(directory)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  private StagingStorage staging(long budget, java.util.function.Predicate<Location> stageable) {
+    return new StagingStorage(remote, directory, budget, stageable);
+  }
+
+  private List<Path> stagedFiles() throws IOException {
+    try (Stream<Path> paths = Files.walk(directory)) {
+      return paths.filter(Files::isRegularFile).toList();
+    }
+  }
+
+  private byte[] write(Location location, int length) throws IOException {
+    byte[] content = new byte[length];
+    new Random(length).nextBytes(content);
+    try (StorageOutputStream out = memory.newOutputFile(location).create()) {
+      out.write(content);
+    }
+    return content;
+  }
+
+  /** A storage that counts the streams opened on it. */
+  private static final class CountingStorage implements Storage {
+    private final Storage delegate;
+    private final AtomicInteger streams = new AtomicInteger();
+
+    CountingStorage(Storage delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public FileIterator list(Location prefix) throws IOException {
+      return delegate.list(prefix);
+    }
+
+    @Override
+    public InputFile newInputFile(Location location) {
+      return counted(delegate.newInputFile(location));
+    }
+
+    @Override
+    public InputFile newInputFile(Location location, long length) {
+      return counted(delegate.newInputFile(location, length));
+    }
+
+    private InputFile counted(InputFile file) {
+      return new InputFile() {
+        @Override
+        public Location location() {
+          return file.location();
+        }
+
+        @Override
+        public long length() throws IOException {
+          return file.length();
+        }
+
+        @Override
+        public SeekableInputStream newStream() throws IOException {
+          streams.incrementAndGet();
+          return file.newStream();
+        }
+
+        @Override
+        public boolean exists() throws IOException {
+          return file.exists();
+        }
+      };
+    }
+
+    @Override
+    public OutputFile newOutputFile(Location location) {
+      return delegate.newOutputFile(location);
+    }
+
+    @Override
+    public boolean createExclusive(Location location, byte[] bytes) throws IOException {
+      return delegate.createExclusive(location, bytes);
+    }
+
+    @Override
+    public List<DeleteFailure> deleteFiles(Collection<Location> locations) throws IOException {
+      return delegate.deleteFiles(locations);
+    }
+
+    @Override
+    public void moveFile(Location source, Location target) throws IOException {
+      delegate.moveFile(source, target);
+    }
+  }
+}
