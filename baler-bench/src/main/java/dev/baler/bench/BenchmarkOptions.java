@@ -29,6 +29,8 @@ import java.util.Set;
  *     --delete-originals=false}), rather than deleting them once verified, as it does by default
  * @param json where the JSON report goes; empty for a new file under {@code results/} of the work
  *     directory
+ * @param balerArguments more arguments for baler's {@code compact}, after the benchmark's own, such
+ *     as {@code --staging-bytes 0} to measure a run without a feature against one with it
  */
 record BenchmarkOptions(
     int files,
@@ -45,7 +47,8 @@ record BenchmarkOptions(
     Path peersScript,
     Store store,
     boolean keepOriginals,
-    Optional<Path> json) {
+    Optional<Path> json,
+    List<String> balerArguments) {
 
   /** Where the tools read their input and write their output. */
   enum Store {
@@ -82,6 +85,8 @@ record BenchmarkOptions(
                              .processed (--delete-originals=false); peers leave theirs
                              (default delete)
         --json PATH          the JSON report (default WORK_DIR/results/<time>-<files>x<rows>.json)
+        --baler-args "A B"   more arguments for baler's compact, split at spaces, such as
+                             "--staging-bytes 0" (default none)
       The reference set is --files 2000 --rows 2000; for memory growth try --files 20000 --rows 200.
       """;
 
@@ -105,6 +110,7 @@ record BenchmarkOptions(
     requireNonNull(peersScript, "peersScript is null");
     requireNonNull(store, "store is null");
     requireNonNull(json, "json is null");
+    balerArguments = List.copyOf(balerArguments);
   }
 
   /** Whether any peer is to run. */
@@ -129,7 +135,8 @@ record BenchmarkOptions(
         peersScript,
         store,
         keepOriginals,
-        json);
+        json,
+        balerArguments);
   }
 
   /**
@@ -155,6 +162,7 @@ record BenchmarkOptions(
     Store store = Store.LOCAL;
     boolean keepOriginals = false;
     Optional<Path> json = Optional.empty();
+    List<String> balerArguments = List.of();
     List<String> remaining = new ArrayList<>(arguments);
     while (!remaining.isEmpty()) {
       String argument = remaining.remove(0);
@@ -186,6 +194,9 @@ record BenchmarkOptions(
         case "--store" -> store = storeValue(value);
         case "--originals" -> keepOriginals = keepValue(value);
         case "--json" -> json = Optional.of(Path.of(value));
+        case "--baler-args" ->
+            balerArguments =
+                List.of(value.strip().isEmpty() ? new String[0] : value.strip().split(" +"));
         default -> throw new IllegalArgumentException("Invalid argument: unknown option " + name);
       }
     }
@@ -204,7 +215,8 @@ record BenchmarkOptions(
         peersScript,
         store,
         keepOriginals,
-        json);
+        json,
+        balerArguments);
   }
 
   private static boolean keepValue(String value) {

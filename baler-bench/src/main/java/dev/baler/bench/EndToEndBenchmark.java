@@ -272,6 +272,7 @@ public final class EndToEndBenchmark {
         command.add("--delete-originals=false");
       }
       command.addAll(area.balerArguments());
+      command.addAll(options.balerArguments());
       return command;
     }
     command.addAll(

@@ -33,6 +33,17 @@ class BenchmarkOptionsTest {
   }
 
   @Test
+  void parse_balerArgumentsAreSplitAtSpaces() {
+    assertThat(BenchmarkOptions.parse(List.of()).balerArguments()).isEmpty();
+    assertThat(
+            BenchmarkOptions.parse(List.of("--baler-args", " --staging-bytes  0 -v"))
+                .balerArguments())
+        .containsExactly("--staging-bytes", "0", "-v");
+    assertThat(BenchmarkOptions.parse(List.of("--baler-args=--parallelism=1")).balerArguments())
+        .containsExactly("--parallelism=1");
+  }
+
+  @Test
   void isOutput_balerKeepsItsCompactedFilesOutsideItsJournal() {
     assertThat(Tool.BALER.isOutput("sensor_data.1704153600000.c.parquet")).isTrue();
     assertThat(Tool.BALER.isOutput("sensor_data.1704153600000.parquet")).isFalse();
