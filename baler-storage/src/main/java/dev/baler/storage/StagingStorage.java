@@ -190,15 +190,23 @@ public final class StagingStorage implements Storage {
       usedBytes.addAndGet(-length);
       return;
     }
-    Copy copy;
+    Path staged = null;
     try {
-      Path staged = Files.createTempFile(directory(), "copy-", ".bin");
+      staged = Files.createTempFile(directory(), "copy-", ".bin");
       Files.write(staged, bytes);
-      copy = new Copy(staged, length);
     } catch (IOException | UncheckedIOException e) {
+      // such as a full disk: no copy, and no part of one left
       usedBytes.addAndGet(-length);
+      if (staged != null) {
+        try {
+          Files.deleteIfExists(staged);
+        } catch (IOException ignored) {
+          // the directory goes at close
+        }
+      }
       return;
     }
+    Copy copy = new Copy(staged, length);
     if (copies.putIfAbsent(location, copy) != null) {
       delete(copy);
     }

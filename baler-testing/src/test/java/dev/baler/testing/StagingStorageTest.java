@@ -158,6 +158,19 @@ class StagingStorageTest {
   }
 
   @Test
+  void newInputFile_whereNoCopyCanBeWrittenReadsTheRemoteStorage() throws IOException {
+    byte[] content = write(DATA, 1000);
+    Path missing = directory.resolve("missing");
+    try (StagingStorage staging = new StagingStorage(remote, missing, 1L << 20, location -> true)) {
+      assertThat(staging.newInputFile(DATA, 1000).readAllBytes()).isEqualTo(content);
+      assertThat(staging.newInputFile(DATA, 1000).readAllBytes()).isEqualTo(content);
+
+      assertThat(remote.streams.get()).isEqualTo(2);
+      assertThat(staging.stagedBytes()).isZero();
+    }
+  }
+
+  @Test
   void close_deletesTheStagingDirectory() throws IOException {
     write(DATA, 1000);
     StagingStorage staging = staging(1L << 20, location -> true);
