@@ -44,9 +44,9 @@ final class RunOptions {
       names = "--staging-dir",
       paramLabel = "DIR",
       description =
-          "directory for the staged copies, in a baler-staging-* directory of the run's that it"
-              + " deletes at its end (default: java.io.tmpdir, usually /tmp; on a tmpfs the copies"
-              + " take memory)")
+          "directory for the staged copies, in a baler-staging-PID-* directory of the run's that"
+              + " it deletes at its end, as the next run does one left by a killed run (default:"
+              + " java.io.tmpdir, usually /tmp; on a tmpfs the copies take memory)")
   Path stagingDirectory;
 
   /**

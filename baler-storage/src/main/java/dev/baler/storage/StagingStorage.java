@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * <p>Copies count against a budget in bytes; past it, files are read from the remote storage as if
  * there were no staging. {@link #close()} deletes the staging directory; the remote storage stays
  * open, its caller's to close. A process killed before then leaves its directory ({@code
- * baler-staging-*}) behind. Thread-safe.
+ * baler-staging-PID-*}) behind, until the next staging storage below the same parent directory
+ * makes its own and deletes the directories of processes that no longer run. Thread-safe.
  */
 public final class StagingStorage implements Storage {
   /**
@@ -44,6 +45,9 @@ public final class StagingStorage implements Storage {
    * it would mean reading all of it before its footer is known.
    */
   public static final long MAX_FILE_BYTES = 8L * 1024 * 1024;
+
+  /** The start of a staging directory's name, followed by its process's id and a dash. */
+  static final String DIRECTORY_PREFIX = "baler-staging-";
 
   private final Storage remote;
   private final Path parent;
@@ -147,12 +151,7 @@ public final class StagingStorage implements Storage {
       copies.keySet().forEach(this::drop);
       if (directory != null) {
         // a copy staged by a read that raced with closing is not in the map
-        try (Stream<Path> left = Files.list(directory)) {
-          for (Path path : (Iterable<Path>) left::iterator) {
-            Files.deleteIfExists(path);
-          }
-        }
-        Files.delete(directory);
+        deleteTree(directory);
       }
     }
   }
@@ -218,10 +217,51 @@ public final class StagingStorage implements Storage {
         throw new IOException("Cannot stage a file: " + this + " is closed");
       }
       if (directory == null) {
-        directory = Files.createTempDirectory(parent, "baler-staging-");
+        removeAbandoned(parent);
+        long pid = ProcessHandle.current().pid();
+        directory = Files.createTempDirectory(parent, DIRECTORY_PREFIX + pid + "-");
       }
       return directory;
     }
+  }
+
+  /**
+   * Deletes the staging directories below {@code parent} of processes that no longer run, such as
+   * runs killed before they could delete their own. A directory is named after its process, {@code
+   * baler-staging-PID-*}; one whose process is alive is left alone. Should another host's process
+   * share the directory and be taken for dead, deleting its copies costs it only a second read of
+   * those files: a copy that is gone is read from the remote storage again.
+   */
+  static void removeAbandoned(Path parent) {
+    try (Stream<Path> children = Files.list(parent)) {
+      for (Path child : (Iterable<Path>) children::iterator) {
+        String name = child.getFileName().toString();
+        if (!name.startsWith(DIRECTORY_PREFIX) || !Files.isDirectory(child)) {
+          continue;
+        }
+        String rest = name.substring(DIRECTORY_PREFIX.length());
+        int dash = rest.indexOf('-');
+        if (dash <= 0
+            || dash > 18
+            || !rest.substring(0, dash).chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        if (ProcessHandle.of(Long.parseLong(rest.substring(0, dash))).isEmpty()) {
+          deleteTree(child);
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // nothing is lost: what could not be removed now is tried again by the next run
+    }
+  }
+
+  private static void deleteTree(Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(file);
+      }
+    }
+    Files.deleteIfExists(directory);
   }
 
   /** A file that reads its local copy when there is one, and makes one at its first read. */

@@ -171,11 +171,39 @@ class StagingStorageTest {
   }
 
   @Test
+  void newInputFile_firstCopyRemovesStagingDirectoriesOfProcessesThatNoLongerRun()
+      throws IOException {
+    // above Linux's largest process id: no such process runs
+    Path abandoned = Files.createDirectory(directory.resolve("baler-staging-999999999-1"));
+    Files.write(abandoned.resolve("copy-1.bin"), new byte[10]);
+    Path live =
+        Files.createDirectory(
+            directory.resolve("baler-staging-" + ProcessHandle.current().pid() + "-2"));
+    Path other = Files.createDirectory(directory.resolve("baler-staging-notes"));
+    write(DATA, 1000);
+    try (StagingStorage staging = staging(1L << 20, location -> true)) {
+      staging.newInputFile(DATA, 1000).readAllBytes();
+
+      assertThat(abandoned).doesNotExist();
+      assertThat(live).isDirectory();
+      assertThat(other).isDirectory();
+    }
+  }
+
+  @Test
   void close_deletesTheStagingDirectory() throws IOException {
     write(DATA, 1000);
     StagingStorage staging = staging(1L << 20, location -> true);
     staging.newInputFile(DATA, 1000).readAllBytes();
     assertThat(stagedFiles()).hasSize(1);
+    try (Stream<Path> made = Files.list(directory)) {
+      assertThat(made)
+          .singleElement()
+          .satisfies(
+              path ->
+                  assertThat(path.getFileName().toString())
+                      .startsWith("baler-staging-" + ProcessHandle.current().pid() + "-"));
+    }
 
     staging.close();
 
