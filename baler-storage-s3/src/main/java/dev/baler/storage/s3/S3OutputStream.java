@@ -27,9 +27,11 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * with one {@code PutObject} on close, a larger one as a multipart upload whose parts are sent in
  * the background as the buffer fills, while the writer goes on filling the next, and which is
  * completed on close. At most {@link #PARTS_IN_FLIGHT} parts are sent at once; a writer that gets
- * further ahead waits, so a stream holds at most {@code PARTS_IN_FLIGHT + 1} parts in memory.
- * Nothing is visible before close returns. A failure while sending, or {@link #abort()}, aborts the
- * multipart upload so that S3 keeps no parts. Not thread-safe: one writer per stream.
+ * further ahead waits, so a stream holds at most {@code PARTS_IN_FLIGHT + 1} parts in memory, in
+ * buffers it reuses once their parts are sent: a new part-sized array per part would be garbage
+ * that outlives young collections, filling the old generation. Nothing is visible before close
+ * returns. A failure while sending, or {@link #abort()}, aborts the multipart upload so that S3
+ * keeps no parts. Not thread-safe: one writer per stream.
  */
 final class S3OutputStream extends StorageOutputStream {
   private static final int INITIAL_BUFFER_SIZE = 64 * 1024;
@@ -42,8 +44,9 @@ final class S3OutputStream extends StorageOutputStream {
   private final Executor uploads;
   private final Location location;
   private final int partSize;
-  private final Deque<Future<CompletedPart>> inFlight = new ArrayDeque<>();
+  private final Deque<Sending> inFlight = new ArrayDeque<>();
   private byte[] buffer;
+  private byte[] spare; // a part-sized buffer whose part is sent
   private int buffered;
   private long position;
   private String uploadId;
@@ -121,6 +124,7 @@ final class S3OutputStream extends StorageOutputStream {
     }
     done = true;
     buffer = null;
+    spare = null;
   }
 
   @Override
@@ -185,12 +189,16 @@ final class S3OutputStream extends StorageOutputStream {
                       body(part, length));
               return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build();
             });
-    inFlight.addLast(task);
+    inFlight.addLast(new Sending(task, part));
     uploads.execute(task);
-    // the part's bytes now belong to its upload; fill a new buffer meanwhile
-    buffer = new byte[partSize];
+    // the part's bytes now belong to its upload; fill another buffer meanwhile
+    buffer = spare != null ? spare : new byte[partSize];
+    spare = null;
     buffered = 0;
   }
+
+  /** A part being sent, and the buffer its request reads until it has returned. */
+  private record Sending(Future<CompletedPart> part, byte[] buffer) {}
 
   /**
    * Waits until at most {@code most} parts are still being sent, oldest first.
@@ -199,9 +207,12 @@ final class S3OutputStream extends StorageOutputStream {
    */
   private void awaitParts(int most) throws IOException {
     while (inFlight.size() > most) {
-      Future<CompletedPart> oldest = inFlight.removeFirst();
+      Sending oldest = inFlight.removeFirst();
       try {
-        parts.add(oldest.get());
+        parts.add(oldest.part().get());
+        if (oldest.buffer().length == partSize) {
+          spare = oldest.buffer(); // its request has returned: no retry reads it again
+        }
       } catch (ExecutionException e) {
         done = true;
         IOException failure =
@@ -225,12 +236,12 @@ final class S3OutputStream extends StorageOutputStream {
 
   /** Stops the parts still being sent and waits for them, so that an abort removes every part. */
   private void cancelParts() {
-    for (Future<CompletedPart> part : inFlight) {
-      part.cancel(true);
+    for (Sending sending : inFlight) {
+      sending.part().cancel(true);
     }
-    for (Future<CompletedPart> part : inFlight) {
+    for (Sending sending : inFlight) {
       try {
-        part.get();
+        sending.part().get();
       } catch (CancellationException | ExecutionException e) {
         // cancelled or failed: either way it sends nothing more
       } catch (InterruptedException e) {

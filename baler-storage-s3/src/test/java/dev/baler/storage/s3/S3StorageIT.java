@@ -145,6 +145,23 @@ class S3StorageIT extends AbstractStorageTest {
   }
 
   @Test
+  void multipart_partsWrittenIntoReusedBuffersRoundTripByteIdentical() throws Exception {
+    // five parts: the fourth and the fifth, shorter, are written into buffers of parts sent before
+    byte[] content = bytes(4 * S3Storage.DEFAULT_PART_SIZE + 3 * MIB + 7, 103);
+    Location location = root().resolve("reused.parquet");
+
+    try (StorageOutputStream stream = storage.newOutputFile(location).create()) {
+      for (int offset = 0; offset < content.length; offset += 777_777) {
+        stream.write(content, offset, Math.min(777_777, content.length - offset));
+      }
+    }
+
+    byte[] read = storage.newInputFile(location).readAllBytes();
+    assertThat(read.length).isEqualTo(content.length);
+    assertThat(sha256(read)).isEqualTo(sha256(content));
+  }
+
+  @Test
   void multipart_fileOfExactlyTwoPartsRoundTrips() throws Exception {
     byte[] content = bytes(2 * S3Storage.DEFAULT_PART_SIZE, 101);
     Location location = root().resolve("two-parts.parquet");
