@@ -40,13 +40,7 @@ class CompactCommandS3IT {
   @Test
   void compact_onS3WithFlagsKeepsRowsAndNeverPrintsTheSecret() throws IOException {
     Location directory = Location.of("s3://lake/events/");
-    TelemetryDataset.builder()
-        .files(12)
-        .rowsPerFile(100)
-        .threads(1)
-        .build()
-        .write(storage, directory);
-    RowFingerprint before = DataFiles.fingerprint(storage, directory);
+    RowFingerprint before = writeEvents(directory, 12);
 
     CompactCommandTest.Run run =
         baler(
@@ -77,13 +71,7 @@ class CompactCommandS3IT {
   void compact_stagesInputsBelowTheStagingDirectoryAndLeavesNothingThere(@TempDir Path staging)
       throws IOException {
     Location directory = Location.of("s3://lake/staged/");
-    TelemetryDataset.builder()
-        .files(6)
-        .rowsPerFile(100)
-        .threads(1)
-        .build()
-        .write(storage, directory);
-    RowFingerprint before = DataFiles.fingerprint(storage, directory);
+    RowFingerprint before = writeEvents(directory, 6);
 
     // originals kept: their copies stay until the run ends
     CompactCommandTest.Run run =
@@ -114,6 +102,20 @@ class CompactCommandS3IT {
     assertThat(run.stderr())
         .contains(
             "Invalid --staging-dir " + missing + ": not a directory; make it or name another");
+  }
+
+  /**
+   * Writes {@code files} files of 100 rows below {@code directory}; returns their rows'
+   * fingerprint.
+   */
+  private static RowFingerprint writeEvents(Location directory, int files) throws IOException {
+    TelemetryDataset.builder()
+        .files(files)
+        .rowsPerFile(100)
+        .threads(1)
+        .build()
+        .write(storage, directory);
+    return DataFiles.fingerprint(storage, directory);
   }
 
   private static String[] s3Arguments(String uri, String... more) {

@@ -3,12 +3,9 @@ package dev.baler.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baler.storage.DeleteFailure;
-import dev.baler.storage.FileIterator;
 import dev.baler.storage.InputFile;
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
-import dev.baler.storage.OutputFile;
 import dev.baler.storage.SeekableInputStream;
 import dev.baler.storage.StagingStorage;
 import dev.baler.storage.Storage;
@@ -17,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -232,30 +228,16 @@ class StagingStorageTest {
   }
 
   /** A storage that counts the streams opened on it. */
-  private static final class CountingStorage implements Storage {
-    private final Storage delegate;
+  private static final class CountingStorage extends ForwardingStorage {
     private final AtomicInteger streams = new AtomicInteger();
 
     CountingStorage(Storage delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public FileIterator list(Location prefix) throws IOException {
-      return delegate.list(prefix);
+      super(delegate);
     }
 
     @Override
     public InputFile newInputFile(Location location) {
-      return counted(delegate.newInputFile(location));
-    }
-
-    @Override
-    public InputFile newInputFile(Location location, long length) {
-      return counted(delegate.newInputFile(location, length));
-    }
-
-    private InputFile counted(InputFile file) {
+      InputFile file = super.newInputFile(location);
       return new InputFile() {
         @Override
         public Location location() {
@@ -278,26 +260,6 @@ class StagingStorageTest {
           return file.exists();
         }
       };
-    }
-
-    @Override
-    public OutputFile newOutputFile(Location location) {
-      return delegate.newOutputFile(location);
-    }
-
-    @Override
-    public boolean createExclusive(Location location, byte[] bytes) throws IOException {
-      return delegate.createExclusive(location, bytes);
-    }
-
-    @Override
-    public List<DeleteFailure> deleteFiles(Collection<Location> locations) throws IOException {
-      return delegate.deleteFiles(locations);
-    }
-
-    @Override
-    public void moveFile(Location source, Location target) throws IOException {
-      delegate.moveFile(source, target);
     }
   }
 }
