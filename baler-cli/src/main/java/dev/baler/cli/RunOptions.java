@@ -35,7 +35,7 @@ final class RunOptions {
       paramLabel = "BYTES",
       defaultValue = "1073741824",
       description =
-          "on S3, local copies of inputs of at most 8 MiB, taken as planning reads their footers, so"
+          "on S3, local copies of inputs of at most 1 MiB, taken as planning reads their footers, so"
               + " that merging them costs no second request: at most this many bytes at once, the"
               + " rest read twice; 0 turns staging off (default: ${DEFAULT-VALUE}, 1 GiB)")
   long stagingBytes;

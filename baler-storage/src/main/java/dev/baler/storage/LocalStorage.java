@@ -221,7 +221,8 @@ public final class LocalStorage implements Storage {
     @Override
     public SeekableInputStream newStream() throws IOException {
       try {
-        return openStream(location.toLocalPath());
+        return new LocalInputStream(
+            FileChannel.open(location.toLocalPath(), StandardOpenOption.READ));
       } catch (NoSuchFileException e) {
         throw notFound(e);
       }
@@ -237,15 +238,6 @@ public final class LocalStorage implements Storage {
       exception.initCause(cause);
       return exception;
     }
-  }
-
-  /**
-   * A stream over the local file {@code path}.
-   *
-   * @throws NoSuchFileException if there is no such file
-   */
-  static SeekableInputStream openStream(Path path) throws IOException {
-    return new LocalInputStream(FileChannel.open(path, StandardOpenOption.READ));
   }
 
   private static final class LocalInputStream extends SeekableInputStream {

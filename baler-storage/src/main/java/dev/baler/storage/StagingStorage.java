@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /**
  * A storage that keeps a local copy of each small file it reads from another, remote storage, so
@@ -24,7 +26,10 @@ import java.util.stream.Stream;
  * length is known, at most {@link #MAX_FILE_BYTES}, and within the budget) fetches the whole file
  * with one read of the remote storage and writes it to a file of a staging directory (made below
  * {@code parent} on first use); later reads of that location, through any {@link InputFile} of this
- * storage, read the local copy. Everything else is passed through to the remote storage unchanged.
+ * storage, read the local copy whole, after checking it against the CRC-32C taken as it was written
+ * (a copy that fails the check is dropped and the file read from the remote storage again, so that
+ * a copy changed on local disk never passes for the file). Everything else is passed through to the
+ * remote storage unchanged.
  *
  * <p>A copy is the file as it was when first read. So that no caller ever reads a copy older than
  * what it wrote itself, a copy is dropped when this storage writes, creates, moves, deletes or
@@ -40,11 +45,12 @@ import java.util.stream.Stream;
  */
 public final class StagingStorage implements Storage {
   /**
-   * The largest file staged, in bytes: 8 MiB, the largest S3 object {@code S3Storage} reads whole
-   * with one request. A larger file's footer is read with a ranged request of its own, and staging
-   * it would mean reading all of it before its footer is known.
+   * The largest file staged, in bytes: 1 MiB, the largest input that compaction's merge reads whole
+   * ({@code ParquetMerger}), as a copy is read whole. A larger file is read in ranges, where a
+   * second request costs little beside its bytes, and staging it would mean reading all of it
+   * before its footer is known.
    */
-  public static final long MAX_FILE_BYTES = 8L * 1024 * 1024;
+  public static final long MAX_FILE_BYTES = 1L << 20;
 
   /** The start of a staging directory's name, followed by its process's id and a dash. */
   static final String DIRECTORY_PREFIX = "baler-staging-";
@@ -59,8 +65,14 @@ public final class StagingStorage implements Storage {
   private Path directory;
   private boolean closed;
 
-  /** A staged file: where its copy is and how long it is. */
-  private record Copy(Path path, long length) {}
+  /** A staged file: where its copy is, how long it is, and its CRC-32C. */
+  private record Copy(Path path, long length, long checksum) {}
+
+  private static long checksum(byte[] bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length);
+    return crc.getValue();
+  }
 
   /**
    * A staging storage in front of {@code remote}, which it does not close.
@@ -205,7 +217,7 @@ public final class StagingStorage implements Storage {
       }
       return;
     }
-    Copy copy = new Copy(staged, length);
+    Copy copy = new Copy(staged, length, checksum(bytes));
     if (copies.putIfAbsent(location, copy) != null) {
       delete(copy);
     }
@@ -305,16 +317,29 @@ public final class StagingStorage implements Storage {
       return file.exists();
     }
 
+    /**
+     * The copy, read whole and checked against the checksum taken as it was written; empty if there
+     * is none, or if it is not what was written (another process or the disk changed it), which is
+     * then dropped: the caller reads the remote file again rather than rows nobody wrote.
+     */
     private Optional<SeekableInputStream> openCopy() throws IOException {
       Copy copy = copies.get(location());
       if (copy == null || copy.length() != length) {
         return Optional.empty();
       }
+      byte[] bytes;
       try {
-        return Optional.of(LocalStorage.openStream(copy.path()));
-      } catch (java.nio.file.NoSuchFileException e) {
+        bytes = Files.readAllBytes(copy.path());
+      } catch (NoSuchFileException e) {
         return Optional.empty(); // dropped since it was looked up
       }
+      if (bytes.length != copy.length() || checksum(bytes) != copy.checksum()) {
+        if (copies.remove(location(), copy)) {
+          delete(copy);
+        }
+        return Optional.empty();
+      }
+      return Optional.of(new BytesInputStream(location(), bytes));
     }
   }
 }

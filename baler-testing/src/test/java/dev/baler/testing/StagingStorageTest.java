@@ -65,6 +65,25 @@ class StagingStorageTest {
   }
 
   @Test
+  void newInputFile_copyChangedOnDiskIsDroppedAndTheFileReadAgain() throws IOException {
+    byte[] content = write(DATA, 5000);
+    try (StagingStorage staging = staging(1L << 20, location -> true)) {
+      staging.newInputFile(DATA, content.length).readAllBytes();
+      Path copy = stagedFiles().get(0);
+      byte[] changed = content.clone();
+      changed[4321] ^= 1; // one bit, same length
+      Files.write(copy, changed);
+
+      assertThat(staging.newInputFile(DATA, content.length).readAllBytes()).isEqualTo(content);
+      assertThat(remote.streams.get()).isEqualTo(2);
+      // staged again, as fetched: the next read is served by the new copy
+      assertThat(staging.newInputFile(DATA, content.length).readAllBytes()).isEqualTo(content);
+      assertThat(remote.streams.get()).isEqualTo(2);
+      assertThat(staging.stagedBytes()).isEqualTo(content.length);
+    }
+  }
+
+  @Test
   void newOutputFile_dropsTheCopy() throws IOException {
     write(DATA, 1000);
     try (StagingStorage staging = staging(1L << 20, location -> true)) {
