@@ -56,7 +56,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
     /** Forward, let the server carry the request out, then reset instead of answering. */
     RESET_AFTER,
     /** Hold the request without forwarding until the client gives up (at most {@link #STALL}). */
-    STALL
+    STALL,
+    /**
+     * Forward, then answer with the server's status and headers but only the first half of its
+     * body, and reset: a response that breaks off while the client reads it.
+     */
+    CUT_BODY
   }
 
   private final URI upstream;
@@ -207,12 +212,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
       if (fault != null) {
         injected.get(fault).incrementAndGet();
       }
-      if (fault == null || fault == Fault.RESET_AFTER) {
+      if (fault == null || fault == Fault.RESET_AFTER || fault == Fault.CUT_BODY) {
         forwarded.incrementAndGet();
         forwardedByMethod
             .computeIfAbsent(request.method(), method -> new AtomicLong())
             .incrementAndGet();
-        forward(request, toClient, fault == Fault.RESET_AFTER, client);
+        forward(request, toClient, fault, client);
         return;
       }
       switch (fault) {
@@ -227,14 +232,18 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 "We encountered an internal error.");
         case RESET_BEFORE -> reset(client);
         case STALL -> stall(fromClient);
-        case RESET_AFTER -> throw new IllegalStateException("handled above");
+        case RESET_AFTER, CUT_BODY -> throw new IllegalStateException("handled above");
       }
     } catch (IOException e) {
       // the client went away or sent something unreadable: nothing to answer
     }
   }
 
-  private void forward(Request request, OutputStream toClient, boolean resetAfter, Socket client)
+  /**
+   * Sends the request to the server and its answer to the client, or with {@code RESET_AFTER} no
+   * answer, or with {@code CUT_BODY} half of it.
+   */
+  private void forward(Request request, OutputStream toClient, Fault fault, Socket client)
       throws IOException {
     try (Socket server = new Socket(upstream.getHost(), upstream.getPort())) {
       server.setSoTimeout((int) STALL.toMillis());
@@ -244,9 +253,18 @@ public final class FaultInjectingProxy implements AutoCloseable {
       toServer.flush();
       InputStream fromServer = server.getInputStream();
       byte[] responseHead = readHead(fromServer);
-      if (resetAfter) {
+      if (fault == Fault.RESET_AFTER) {
         // the server has carried the request out; drain its answer so that it is complete
         fromServer.transferTo(OutputStream.nullOutputStream());
+        reset(client);
+        return;
+      }
+      if (fault == Fault.CUT_BODY) {
+        // the server answers with Connection: close here, so its body ends where its stream does
+        byte[] body = fromServer.readAllBytes();
+        toClient.write(withConnectionClose(responseHead));
+        toClient.write(body, 0, body.length / 2);
+        toClient.flush();
         reset(client);
         return;
       }

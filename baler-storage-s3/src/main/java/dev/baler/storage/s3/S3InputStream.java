@@ -4,10 +4,12 @@ import dev.baler.storage.Location;
 import dev.baler.storage.SeekableInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Objects;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.RetryableException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -182,15 +184,9 @@ final class S3InputStream extends SeekableInputStream {
   }
 
   private byte[] fetchRange(long first, long last) throws IOException {
-    ResponseBytes<GetObjectResponse> bytes;
-    try {
-      bytes = client.getObjectAsBytes(request().range("bytes=" + first + "-" + last).build());
-    } catch (SdkException e) {
-      throw translate(e);
-    }
-    rememberEtag(bytes.response().eTag());
-    byte[] content = bytes.asByteArrayUnsafe();
-    if (content.length != last - first + 1) {
+    Fetched fetched =
+        fetch(request().range("bytes=" + first + "-" + last).build(), (int) (last - first + 1));
+    if (fetched.bytes().length != last - first + 1) {
       throw new IOException(
           "Cannot read "
               + location
@@ -199,32 +195,62 @@ final class S3InputStream extends SeekableInputStream {
               + " bytes at "
               + first
               + ", got "
-              + content.length
+              + fetched.bytes().length
               + " (was it replaced?)");
     }
-    return content;
+    return fetched.bytes();
   }
 
   private byte[] fetchWhole() throws IOException {
-    ResponseBytes<GetObjectResponse> bytes;
-    try {
-      bytes = client.getObjectAsBytes(request().build());
-    } catch (SdkException e) {
-      throw translate(e);
-    }
-    rememberEtag(bytes.response().eTag());
-    byte[] content = bytes.asByteArrayUnsafe();
-    if (content.length != length) {
+    Fetched fetched = fetch(request().build(), Math.toIntExact(length));
+    if (fetched.bytes().length != length) {
       throw new IOException(
           "Cannot read "
               + location
               + ": expected "
               + length
               + " bytes, the object has "
-              + content.length
+              + (fetched.longer() ? "more" : Integer.toString(fetched.bytes().length))
               + " (was it replaced?)");
     }
-    return content;
+    return fetched.bytes();
+  }
+
+  /**
+   * A response's body: exactly the bytes expected, or fewer if it ended first, or, when it had
+   * more, the expected bytes and {@code longer}.
+   */
+  private record Fetched(byte[] bytes, boolean longer) {}
+
+  /**
+   * Sends {@code request} and reads its body into an array of the {@code expected} length, which is
+   * then all the memory the read takes (the SDK's {@code getObjectAsBytes} grows a buffer by
+   * doubling and copies it once more: two and a half times the object in garbage). A body that
+   * breaks off is retried by the SDK's retry policy, as {@code getObjectAsBytes} is.
+   */
+  private Fetched fetch(GetObjectRequest request, int expected) throws IOException {
+    try {
+      return client.getObject(
+          request,
+          (GetObjectResponse response, AbortableInputStream body) -> {
+            rememberEtag(response.eTag());
+            byte[] content = new byte[expected];
+            try {
+              int read = body.readNBytes(content, 0, expected);
+              if (read < expected) {
+                return new Fetched(Arrays.copyOf(content, read), false);
+              }
+              return new Fetched(content, body.read() >= 0);
+            } catch (IOException e) {
+              throw RetryableException.builder()
+                  .message("Cannot read the response for " + location)
+                  .cause(e)
+                  .build();
+            }
+          });
+    } catch (SdkException e) {
+      throw translate(e);
+    }
   }
 
   private GetObjectRequest.Builder request() {
