@@ -2,11 +2,16 @@ package dev.baler.compaction;
 
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
+import dev.baler.storage.StagingStorage;
+import dev.baler.storage.Storage;
+import dev.baler.storage.Storages;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,9 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A compaction in a process of its own, for tests that kill it or race two of them. Test code only.
  *
  * <p>Usage: {@code CompactionChild <dir> <stop-at> <originals> [occurrence=N] [lease-seconds=N]
- * [await-go=true] [trace=true] [resume=true]}.
+ * [await-go=true] [trace=true] [resume=true] [staging=DIR] [s3.PROPERTY=VALUE...]}.
  *
  * <ul>
+ *   <li>{@code dir}: a local directory, or an {@code s3://bucket/prefix/} reached with the {@code
+ *       s3.*} storage properties given (endpoint, region, keys).
+ *   <li>{@code staging=DIR}: the run reads its originals through a {@link StagingStorage} whose
+ *       copies go below {@code DIR}, as {@code baler compact} does on S3.
  *   <li>{@code stop-at}: a {@link ProtocolStep} name, {@code ROW_GROUP} (an output row group is
  *       written but the output is not yet published), or {@code NONE}. At the {@code occurrence}-th
  *       such event (1 unless set) the child prints {@code AT <stop-at> <subject>} and sleeps until
@@ -79,7 +88,10 @@ public final class CompactionChild {
               + " [await-go=true] [trace=true] [resume=true]");
       System.exit(64);
     }
-    Location directory = Location.local(Path.of(args[0])).asDirectory();
+    Location directory =
+        args[0].startsWith("s3://")
+            ? Location.of(args[0]).asDirectory()
+            : Location.local(Path.of(args[0])).asDirectory();
     String stopAt = args[1];
     CompactionOptions.Originals originals = CompactionOptions.Originals.valueOf(args[2]);
     int occurrence = 1;
@@ -87,6 +99,8 @@ public final class CompactionChild {
     boolean awaitGo = false;
     boolean trace = false;
     boolean resume = false;
+    Path staging = null;
+    Map<String, String> s3Properties = new HashMap<>();
     for (int i = 3; i < args.length; i++) {
       String[] pair = args[i].split("=", 2);
       switch (pair[0]) {
@@ -95,14 +109,27 @@ public final class CompactionChild {
         case "await-go" -> awaitGo = Boolean.parseBoolean(pair[1]);
         case "trace" -> trace = Boolean.parseBoolean(pair[1]);
         case "resume" -> resume = Boolean.parseBoolean(pair[1]);
-        default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
+        case "staging" -> staging = Path.of(pair[1]);
+        default -> {
+          if (!pair[0].startsWith("s3.") || pair.length < 2) {
+            throw new IllegalArgumentException("Unknown argument " + args[i]);
+          }
+          s3Properties.put(pair[0], pair[1]);
+        }
       }
     }
 
     Semaphore go = watchStandardInput();
+    Storage storage =
+        directory.scheme().equals("s3")
+            ? Storages.forLocation(directory, s3Properties)
+            : new LocalStorage();
+    if (staging != null) {
+      storage = new StagingStorage(storage, staging, 1L << 30, FileNames::mayBeOriginal);
+    }
     CompactionRunner runner =
         new CompactionRunner(
-            new LocalStorage(),
+            storage,
             options(originals, lease, directory),
             new Stopper(stopAt, occurrence, trace, resume ? go : null));
     if (awaitGo) {
