@@ -49,7 +49,7 @@ public final class FileNames {
     String name = location.fileName();
     return isParquet(name)
         && !isCompacted(name)
-        && !location.path().contains("/" + STATE_DIRECTORY);
+        && !("/" + location.path()).contains("/" + STATE_DIRECTORY);
   }
 
   /** Whether the name is a compacted output, {@code *.c.parquet}. */
