@@ -157,6 +157,10 @@ class CompactCommandTest {
     assertThat(missing.stderr()).contains(": no such directory ");
     assertThat(directory.resolve("no-such-dir")).doesNotExist();
     assertThat(baler("compact", "--no-such-option").exitCode()).isEqualTo(2);
+    Run negative = baler("compact", directory.toString(), "--staging-bytes", "-1");
+    assertThat(negative.exitCode()).isEqualTo(2);
+    assertThat(negative.stderr())
+        .startsWith("baler: Invalid --staging-bytes -1: expected 0 or more bytes");
   }
 
   @Test
