@@ -52,24 +52,25 @@ final class RunOptions {
   /**
    * The storage a run reads and writes through: a {@link StagingStorage} in front of {@code
    * storage} that stages originals only, and only on S3 (elsewhere with a budget of 0, which stages
-   * nothing). Closing it deletes the copies and leaves {@code storage} open.
+   * nothing and makes no directory). Closing it deletes the copies and leaves {@code storage} open.
    *
-   * @throws IllegalArgumentException if the budget is negative or the staging directory is missing
+   * @throws IllegalArgumentException if the budget is negative, or if the staging directory, given
+   *     or used, is missing
    */
   StagingStorage staging(Storage storage, Location source) {
     if (stagingBytes < 0) {
       throw new IllegalArgumentException(
           "Invalid --staging-bytes " + stagingBytes + ": expected 0 or more bytes");
     }
-    Path parent =
-        stagingDirectory != null ? stagingDirectory : Path.of(System.getProperty("java.io.tmpdir"));
-    if (!Files.isDirectory(parent)) {
-      throw new IllegalArgumentException(
-          "Invalid --staging-dir " + parent + ": not a directory; make it or name another");
-    }
     // measured on S3, where a request costs far more than its bytes; local disk would gain
     // nothing, and HDFS has not been measured
     long budget = source.scheme().equals("s3") ? stagingBytes : 0;
+    Path parent =
+        stagingDirectory != null ? stagingDirectory : Path.of(System.getProperty("java.io.tmpdir"));
+    if ((budget > 0 || stagingDirectory != null) && !Files.isDirectory(parent)) {
+      throw new IllegalArgumentException(
+          "Invalid --staging-dir " + parent + ": not a directory; make it or name another");
+    }
     return new StagingStorage(storage, parent, budget, FileNames::mayBeOriginal);
   }
 

@@ -68,12 +68,6 @@ public final class StagingStorage implements Storage {
   /** A staged file: where its copy is, how long it is, and its CRC-32C. */
   private record Copy(Path path, long length, long checksum) {}
 
-  private static long checksum(byte[] bytes) {
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, bytes.length);
-    return crc.getValue();
-  }
-
   /**
    * A staging storage in front of {@code remote}, which it does not close.
    *
@@ -267,6 +261,12 @@ public final class StagingStorage implements Storage {
     }
   }
 
+  private static long checksum(byte[] bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length);
+    return crc.getValue();
+  }
+
   private static void deleteTree(Path directory) throws IOException {
     try (Stream<Path> files = Files.list(directory)) {
       for (Path file : (Iterable<Path>) files::iterator) {
@@ -303,11 +303,10 @@ public final class StagingStorage implements Storage {
         return local.get();
       }
       byte[] bytes = file.readAllBytes();
-      if (bytes.length != length) {
-        // the file changed since it was listed: read it as it is, keep no copy of it
-        return new BytesInputStream(location(), bytes);
+      // a file that changed since it was listed is read as it is, and no copy of it kept
+      if (bytes.length == length) {
+        stage(location(), bytes);
       }
-      stage(location(), bytes);
       return new BytesInputStream(location(), bytes);
     }
 
