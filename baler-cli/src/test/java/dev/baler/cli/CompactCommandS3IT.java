@@ -109,12 +109,7 @@ class CompactCommandS3IT {
    * fingerprint.
    */
   private static RowFingerprint writeEvents(Location directory, int files) throws IOException {
-    TelemetryDataset.builder()
-        .files(files)
-        .rowsPerFile(100)
-        .threads(1)
-        .build()
-        .write(storage, directory);
+    DataFiles.writeTelemetry(storage, directory, files);
     return DataFiles.fingerprint(storage, directory);
   }
 

@@ -4,7 +4,6 @@ import static dev.baler.cli.RepackCommandTest.baler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baler.cli.CompactCommandTest.Run;
-import dev.baler.parquet.TelemetryDataset;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
@@ -69,16 +68,6 @@ class RepackCommandStoresIT {
     return all;
   }
 
-  private static void writeTelemetry(Storage storage, Location directory, int files)
-      throws IOException {
-    TelemetryDataset.builder()
-        .files(files)
-        .rowsPerFile(100)
-        .threads(1)
-        .build()
-        .write(storage, directory);
-  }
-
   /**
    * The rows of the data files below a prefix, read by DuckDB from a local copy: normalisation
    * makes the data set's millisecond time stamps microseconds, so Baler's own fingerprint, which
@@ -97,7 +86,7 @@ class RepackCommandStoresIT {
   @Test
   void environment_configuresAContainerRunOnS3() throws IOException {
     Location raw = Location.of("s3://lake/env/raw/");
-    writeTelemetry(s3, raw, 5);
+    DataFiles.writeTelemetry(s3, raw, 5);
 
     Run run =
         baler(
@@ -128,7 +117,7 @@ class RepackCommandStoresIT {
   @Test
   void repack_fromHdfsToS3() throws IOException {
     Location raw = Location.of(hdfsServer.uri() + "/warehouse/events/");
-    writeTelemetry(hdfs, raw, 4);
+    DataFiles.writeTelemetry(hdfs, raw, 4);
     RowMultiset before = rows(hdfs, raw);
 
     Run run =
