@@ -5,6 +5,7 @@ import dev.baler.parquet.MergeInput;
 import dev.baler.parquet.MergeResult;
 import dev.baler.parquet.ParquetMerger;
 import dev.baler.parquet.RowFingerprint;
+import dev.baler.parquet.WriteOptions;
 import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
@@ -128,7 +129,7 @@ final class BinCompactor {
       List<MergeInput> inputs = mergeInputs(bin.inputs(), duplicates);
       long merging = System.nanoTime();
       merged =
-          new ParquetMerger(options.writeOptions())
+          new ParquetMerger(options.writeOptions(), windowBytes(bin.output()))
               .merge(inputs, storage.newOutputFile(bin.output()), listener::rowGroupWritten);
       published = true;
       listener.step(ProtocolStep.OUTPUT_WRITTEN, bin.output());
@@ -382,6 +383,18 @@ final class BinCompactor {
       public int size() {
         return inputs.size();
       }
+    };
+  }
+
+  /**
+   * How much of an output row group's input a merge holds in memory at once: less where a read
+   * costs a system call (local disk) or an array copy (memory), more where it costs a request (S3,
+   * HDFS); see {@link ParquetMerger#ParquetMerger(WriteOptions, long)}.
+   */
+  static long windowBytes(Location output) {
+    return switch (output.scheme()) {
+      case "file", "memory" -> ParquetMerger.LOCAL_WINDOW_BYTES;
+      default -> ParquetMerger.DEFAULT_WINDOW_BYTES;
     };
   }
 }

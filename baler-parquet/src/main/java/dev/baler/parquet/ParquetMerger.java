@@ -59,9 +59,11 @@ import org.apache.parquet.schema.Type;
  * chunks' pages over as stored ({@link CarriedChunk}), merges their dictionaries ({@link
  * DictionaryMerge}), or decodes the column's values from every input chunk and encodes them into
  * the output chunk, reading one input chunk's pages at a time ({@link ChunkPages}). Memory is
- * therefore about one output row group's input bytes, plus up to 32 MiB of small input row groups
- * or files read ahead in one read each ({@link WindowedStream}), cut from one array per merge
- * ({@link WindowArena}), plus one output column chunk.
+ * therefore one output column chunk, plus the input bytes the merge reads ahead: an output row
+ * group's input row groups (small files whole) in one read each ({@link WindowedStream}), cut from
+ * one array per merge ({@link WindowArena}), up to the window bytes; where they take more, its
+ * columns are merged in groups that each take about the window bytes (see {@link
+ * #ParquetMerger(WriteOptions, long)}).
  *
  * <p>Every value is fingerprinted as it is copied, so the result carries the {@link RowFingerprint}
  * of the rows written, which a verifier compares with the output read back.
@@ -70,11 +72,46 @@ import org.apache.parquet.schema.Type;
  * merger is stateless; a merge runs on the calling thread, and parallel merges are safe.
  */
 public final class ParquetMerger {
-  private final WriteOptions options;
+  /**
+   * The default of {@link #ParquetMerger(WriteOptions, long)}'s window bytes, 32 MiB: for stores
+   * where each read is a request (S3, HDFS), so that an output row group of small files, which
+   * rarely takes more, reads each input once.
+   */
+  public static final long DEFAULT_WINDOW_BYTES = 32L << 20;
 
-  /** A merger that writes with {@code options}. */
+  /**
+   * Window bytes for inputs on local disk or in memory, 8 MiB: a read costs a system call there, so
+   * an output row group that takes more is read in column groups (about 7 MB of input makes an
+   * output row group of the reference data set's 2,000-row files; 17 MB one of 40-row files).
+   */
+  public static final long LOCAL_WINDOW_BYTES = 8L << 20;
+
+  private final WriteOptions options;
+  private final long windowBytes;
+
+  /** A merger that writes with {@code options}, with {@link #DEFAULT_WINDOW_BYTES}. */
   public ParquetMerger(WriteOptions options) {
+    this(options, DEFAULT_WINDOW_BYTES);
+  }
+
+  /**
+   * A merger that writes with {@code options} and holds at most about {@code windowBytes} of an
+   * output row group's input in memory at once. An output row group whose inputs take more is
+   * merged in column groups, each about {@code windowBytes} of input: its inputs are read once per
+   * group (a system call each on disk, a request each on S3) rather than once, and the memory a
+   * merge takes no longer grows with how many small files an output row group gathers.
+   *
+   * @param windowBytes at least 1 MiB; see {@link #DEFAULT_WINDOW_BYTES} and {@link
+   *     #LOCAL_WINDOW_BYTES}
+   * @throws IllegalArgumentException if {@code windowBytes} is less than 1 MiB
+   */
+  public ParquetMerger(WriteOptions options, long windowBytes) {
     this.options = requireNonNull(options, "options is null");
+    if (windowBytes < 1 << 20) {
+      throw new IllegalArgumentException(
+          "Invalid window bytes " + windowBytes + ": expected at least 1 MiB");
+    }
+    this.windowBytes = windowBytes;
   }
 
   /**
@@ -125,10 +162,13 @@ public final class ParquetMerger {
               inputs.get(0),
               outputCodec,
               inputs.get(0).layout().length() <= WHOLE_FILE_BYTES,
+              false,
+              Integer.MAX_VALUE,
               null,
               arena);
       open.put(0, first);
       MessageType schema = first.schema;
+      double[] columnShares = first.columnShares();
       Map<String, String> sharedMetadata = new LinkedHashMap<>(first.takeKeyValueMetadata());
       BytesInputCompressor compressor = codecs.getCompressor(options.codec().parquetName());
       PageCoalescer coalescer =
@@ -169,9 +209,16 @@ public final class ParquetMerger {
           arena.reset();
         }
         List<OpenInput> sources = new ArrayList<>();
-        long windowBytes = 0;
+        long loadedBytes = 0;
         long rowGroupInputBytes = 0;
         int rows = 0;
+        for (Slice slice : rowGroup) {
+          rowGroupInputBytes += slice.bytes;
+          rows += slice.keptRows;
+        }
+        // Where the inputs take more than the window bytes, columns go in groups, read in turn.
+        int[] groupEnds = columnGroups(columnShares, rowGroupInputBytes);
+        boolean byGroups = groupEnds.length > 1;
         long heldBytes = 0; // whole files of inputs open already, read in an earlier row group
         for (int input : inputsOf(rowGroup)) {
           OpenInput held = open.get(input);
@@ -186,27 +233,35 @@ public final class ParquetMerger {
                 schema,
                 opener,
                 arena,
-                WINDOW_BYTES - heldBytes)) {
+                byGroups ? Long.MAX_VALUE : windowBytes - heldBytes,
+                byGroups ? groupEnds[0] : Integer.MAX_VALUE)) {
           Map<String, String> metadata = opened.takeKeyValueMetadata();
           sharedMetadata
               .entrySet()
               .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
         }
-        // windows held already: the files read whole as they opened
-        for (int input : inputsOf(rowGroup)) {
-          windowBytes += open.get(input).stream.windowBytes();
-        }
         for (Slice slice : rowGroup) {
-          OpenInput source = open.get(slice.input);
-          windowBytes += source.loadRowGroup(slice.rowGroup, WINDOW_BYTES - windowBytes);
-          sources.add(source);
-          rowGroupInputBytes += slice.bytes;
-          rows += slice.keptRows;
+          sources.add(open.get(slice.input));
+        }
+        if (!byGroups) {
+          // windows held already: the files read whole as they opened
+          for (int input : inputsOf(rowGroup)) {
+            loadedBytes += open.get(input).stream.windowBytes();
+          }
+          for (int i = 0; i < rowGroup.size(); i++) {
+            loadedBytes +=
+                sources.get(i).loadRowGroup(rowGroup.get(i).rowGroup, windowBytes - loadedBytes);
+          }
         }
         ColumnCopier.RowHashes hashes = rowHashes.reset(rows);
         Map<String, ColumnBloomFilter> bloomFilters = new LinkedHashMap<>();
         writer.startBlock(rows);
+        int group = 0;
         for (int column = 0; column < columns.size(); column++) {
+          if (byGroups && (column == 0 || column == groupEnds[group - 1])) {
+            loadColumnGroup(rowGroup, open, arena, column, groupEnds[group], group > 0);
+            group++;
+          }
           ColumnDescriptor descriptor = columns.get(column);
           ColumnBloomFilter bloomFilter = newBloomFilter(descriptor);
           if (bloomFilter != null) {
@@ -371,6 +426,8 @@ public final class ParquetMerger {
    * whole add up to at most {@code wholeFileBudget} bytes: its footer and its data then cost one
    * read (on S3 one GET) rather than two.
    *
+   * @param keptColumns what the window of a file read whole keeps: the chunks of the columns before
+   *     this one; when that is fewer than all, the file stays open for the rest
    * @return the inputs opened by this call, in the row group's order
    * @throws IOException the first failure in the row group's order, once every open has ended; the
    *     inputs that did open are in {@code open}, to be closed with the rest
@@ -383,9 +440,11 @@ public final class ParquetMerger {
       MessageType schema,
       ExecutorService opener,
       WindowArena arena,
-      long wholeFileBudget)
+      long wholeFileBudget,
+      int keptColumns)
       throws IOException {
     Map<Integer, Future<OpenInput>> opening = new LinkedHashMap<>();
+    boolean keepOpen = keptColumns < schema.getColumns().size();
     long wholeFileBytes = 0;
     for (Slice slice : rowGroup) {
       if (!open.containsKey(slice.input) && !opening.containsKey(slice.input)) {
@@ -397,7 +456,10 @@ public final class ParquetMerger {
         }
         opening.put(
             slice.input,
-            opener.submit(() -> OpenInput.open(input, outputCodec, whole, schema, arena)));
+            opener.submit(
+                () ->
+                    OpenInput.open(
+                        input, outputCodec, whole, keepOpen, keptColumns, schema, arena)));
       }
     }
     List<OpenInput> opened = new ArrayList<>();
@@ -432,10 +494,10 @@ public final class ParquetMerger {
   /**
    * The bytes a row group's windows can take at most: its inputs' column data, all their row groups
    * (as the files read whole keep it) and a little slack, for the row group that has the most, up
-   * to {@link #WINDOW_BYTES}. An output row group of small files needs far less than the budget:
-   * 131,072 rows of the reference data set are 7 MB of input.
+   * to the window bytes. An output row group of small files needs about the reference data set's
+   * 131,072 rows, 7 MB of input; one merged in column groups, about a group's share.
    */
-  private static int arenaBytes(List<List<Slice>> rowGroups, List<MergeInput> inputs) {
+  private int arenaBytes(List<List<Slice>> rowGroups, List<MergeInput> inputs) {
     long most = 0;
     for (List<Slice> rowGroup : rowGroups) {
       long bytes = 0;
@@ -445,7 +507,62 @@ public final class ParquetMerger {
       }
       most = Math.max(most, bytes);
     }
-    return (int) Math.min(WINDOW_BYTES, most);
+    return (int) Math.min(windowBytes, most);
+  }
+
+  /**
+   * Where the column groups of an output row group end, as exclusive column indexes, the last being
+   * the column count: one group when its inputs take at most the window bytes; else about as many
+   * groups as the window bytes go into {@code inputBytes}, cut where the columns' shares of the
+   * bytes (as in the merge's first input) add up to each group's part.
+   */
+  private int[] columnGroups(double[] shares, long inputBytes) {
+    long groups = Math.min(shares.length, (inputBytes + windowBytes - 1) / windowBytes);
+    if (groups <= 1) {
+      return new int[] {shares.length};
+    }
+    List<Integer> ends = new ArrayList<>();
+    double sum = 0;
+    int next = 1;
+    for (int column = 0; column < shares.length - 1; column++) {
+      sum += shares[column];
+      if (sum >= (double) next / groups) {
+        ends.add(column + 1);
+        while (sum >= (double) next / groups) {
+          next++;
+        }
+      }
+    }
+    ends.add(shares.length);
+    return ends.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * Makes the windows of a row group merged in column groups hold the chunks of one group, columns
+   * {@code firstColumn} to {@code endColumn} (exclusive): one read per input. Before a group that
+   * follows another, the windows of the last are let go and the arena made free.
+   */
+  private static void loadColumnGroup(
+      List<Slice> rowGroup,
+      Map<Integer, OpenInput> open,
+      WindowArena arena,
+      int firstColumn,
+      int endColumn,
+      boolean releaseLast)
+      throws IOException {
+    Map<Integer, List<Integer>> rowGroupsOfInput = new LinkedHashMap<>();
+    for (Slice slice : rowGroup) {
+      rowGroupsOfInput.computeIfAbsent(slice.input, input -> new ArrayList<>()).add(slice.rowGroup);
+    }
+    if (releaseLast) {
+      for (int input : rowGroupsOfInput.keySet()) {
+        open.get(input).stream.releaseArena();
+      }
+      arena.reset();
+    }
+    for (var entry : rowGroupsOfInput.entrySet()) {
+      open.get(entry.getKey()).loadColumns(entry.getValue(), firstColumn, endColumn);
+    }
   }
 
   /** The inputs of a row group's slices, each once, in order. */
@@ -719,13 +836,6 @@ public final class ParquetMerger {
     T run() throws IOException;
   }
 
-  /**
-   * The most input bytes an output row group reads ahead into memory ({@link WindowedStream}): a
-   * merge holds at most half as much again as the 64 MiB of input an output row group takes by
-   * default. Small files gain most, and theirs fit.
-   */
-  private static final long WINDOW_BYTES = 32L << 20;
-
   /** Bytes read after a column chunk's end when a page runs past it; see OpenInput.readColumn. */
   private static final int CHUNK_SLACK_BYTES = 256;
 
@@ -801,6 +911,9 @@ public final class ParquetMerger {
      * Opens an input and reads its footer.
      *
      * @param whole whether to read the whole file into the stream's window first, footer and data
+     * @param keepOpen whether a file read whole stays open, for reads of what the window lets go
+     * @param keptColumns of a file read whole, the window keeps the chunks of the columns before
+     *     this one (all, if it is the column count or more)
      * @param schema the schema the input's equals, to keep instead of its own; null for the first
      * @param arena where the input's windows are cut from while it has room
      */
@@ -808,6 +921,8 @@ public final class ParquetMerger {
         MergeInput input,
         CompressionCodecName outputCodec,
         boolean whole,
+        boolean keepOpen,
+        int keptColumns,
         MessageType schema,
         WindowArena arena)
         throws IOException {
@@ -818,7 +933,7 @@ public final class ParquetMerger {
       try {
         if (whole) {
           try {
-            stream.loadWhole(input.layout().length());
+            stream.loadWhole(input.layout().length(), keepOpen);
           } catch (EOFException e) {
             throw new InvalidParquetFileException(
                 location, "the file changed since it was planned: it is shorter", e);
@@ -855,7 +970,7 @@ public final class ParquetMerger {
             new OpenInput(
                 input, schema == null ? footer.schema() : schema, metadata, outputCodec, stream);
         if (whole) {
-          opened.keepColumnData();
+          opened.keepColumnData(keptColumns);
         }
         return opened;
       } catch (RuntimeException e) {
@@ -869,18 +984,19 @@ public final class ParquetMerger {
 
     /**
      * Keeps, of a file read whole, only what the merge reads from now on: its column indexes, in an
-     * array of their own, and its column chunks (and {@value #CHUNK_SLACK_BYTES} bytes after them)
-     * in the window, not its footer. With files of a few hundred rows the footer is a tenth of
-     * each, and an output row group reads hundreds of them.
+     * array of their own, and the chunks of its first {@code keptColumns} columns (and {@value
+     * #CHUNK_SLACK_BYTES} bytes after them) in the window, not its footer. With files of a few
+     * hundred rows the footer is a tenth of each, and an output row group reads hundreds of them.
      */
-    private void keepColumnData() throws IOException {
+    private void keepColumnData(int keptColumns) throws IOException {
       if (columnIndexesStart < columnIndexesEnd) {
         readColumnIndexes();
       }
       long start = Long.MAX_VALUE;
       long end = 0;
       for (InputChunk[] rowGroup : chunks) {
-        for (InputChunk chunk : rowGroup) {
+        for (int column = 0; column < Math.min(keptColumns, rowGroup.length); column++) {
+          InputChunk chunk = rowGroup[column];
           start = Math.min(start, chunk.start());
           end = Math.max(end, chunk.start() + chunk.size());
         }
@@ -891,6 +1007,47 @@ public final class ParquetMerger {
         end = 0;
       }
       stream.keepOnly(start, end);
+    }
+
+    /**
+     * Each column's share of the input's column chunk bytes, over all its row groups; equal shares
+     * if it has none.
+     */
+    double[] columnShares() {
+      double[] shares = new double[schema.getColumns().size()];
+      long total = 0;
+      for (InputChunk[] rowGroup : chunks) {
+        for (int column = 0; column < rowGroup.length; column++) {
+          shares[column] += rowGroup[column].size();
+          total += rowGroup[column].size();
+        }
+      }
+      for (int column = 0; column < shares.length; column++) {
+        shares[column] = total > 0 ? shares[column] / total : 1.0 / shares.length;
+      }
+      return shares;
+    }
+
+    /**
+     * Makes the window hold the input's chunks of columns {@code firstColumn} to {@code endColumn}
+     * (exclusive) in {@code rowGroups}, with one read of the span from the first to the last, in
+     * place of what it held, unless it holds them already.
+     */
+    void loadColumns(List<Integer> rowGroups, int firstColumn, int endColumn) throws IOException {
+      long start = Long.MAX_VALUE;
+      long end = 0;
+      for (int rowGroup : rowGroups) {
+        for (int column = firstColumn; column < endColumn; column++) {
+          InputChunk chunk = chunks[rowGroup][column];
+          start = Math.min(start, chunk.start());
+          end = Math.max(end, chunk.start() + chunk.size());
+        }
+      }
+      if (start >= end || end > length || stream.covers(start, end)) {
+        return;
+      }
+      stream.dropWindow();
+      stream.include(start, end);
     }
 
     /** The rows of one of the input's row groups. */

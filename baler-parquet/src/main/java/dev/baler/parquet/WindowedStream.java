@@ -11,7 +11,7 @@ import java.io.IOException;
  * parquet-java's reads of some of their column chunks and the merge's reads of the others are
  * served from one read: one request on S3, one system call on disk, however the chunks are split.
  * Reads outside the window go to the file, unless the window holds the whole file ({@link
- * #loadWhole}), which is closed then: reads past its end find the end.
+ * #loadWhole}) and the file was closed then: reads past its end find the end.
  *
  * <p>A window is cut from a {@link WindowArena} when the stream has one and the arena has room, and
  * is an array of its own otherwise. Not thread-safe.
@@ -26,6 +26,7 @@ final class WindowedStream extends SeekableInputStream {
   private int windowLength;
   private long windowStart;
   private boolean whole;
+  private boolean fileClosed; // by loadWhole: reads outside the window find the end
   private boolean narrowed; // by keepOnly: the window no longer holds the whole file
 
   /** A stream whose windows are arrays of their own. */
@@ -78,12 +79,27 @@ final class WindowedStream extends SeekableInputStream {
    * @throws java.io.EOFException if the file is shorter
    */
   void loadWhole(long length) throws IOException {
+    loadWhole(length, false);
+  }
+
+  /**
+   * Reads the whole file, {@code length} bytes, into a window of its own, as {@link
+   * #loadWhole(long)} does, and keeps the file open if {@code keepFileOpen}: then reads outside the
+   * window go to the file, and once {@link #keepOnly} has narrowed the window, {@link #dropWindow}
+   * and {@link #include} may replace it, so that the file's parts are read one after another.
+   *
+   * @throws java.io.EOFException if the file is shorter
+   */
+  void loadWhole(long length, boolean keepFileOpen) throws IOException {
     byte[] bytes = new byte[Math.toIntExact(length)];
     file.seek(0);
     file.readFully(bytes, 0, bytes.length);
     setWindow(bytes, 0, bytes.length, 0);
     whole = true;
-    file.close();
+    if (!keepFileOpen) {
+      fileClosed = true;
+      file.close();
+    }
   }
 
   /**
@@ -158,10 +174,26 @@ final class WindowedStream extends SeekableInputStream {
     }
   }
 
-  /** Frees the window, unless it holds the whole file; later reads go to the file. */
+  /**
+   * Frees the window, unless the file was closed once read whole ({@link #loadWhole(long)}); later
+   * reads go to the file.
+   */
   void dropWindow() {
-    if (!whole) {
+    if (!fileClosed) {
       window = null;
+    }
+  }
+
+  /**
+   * Makes the window stop using the arena, so that the arena can be {@link WindowArena#reset()}:
+   * drops it, or, where the file was closed and the window is all that is left of it, moves it into
+   * an array of its own ({@link #detach()}).
+   */
+  void releaseArena() {
+    if (fileClosed) {
+      detach();
+    } else if (window != null && arena != null && window == arena.memory()) {
+      dropWindow();
     }
   }
 
@@ -190,7 +222,7 @@ final class WindowedStream extends SeekableInputStream {
     if (window != null && position >= windowStart && position < windowStart + windowLength) {
       read = (int) Math.min(length, windowStart + windowLength - position);
       System.arraycopy(window, windowOffset(position), buffer, offset, read);
-    } else if (whole) {
+    } else if (fileClosed) {
       return -1;
     } else {
       file.seek(position);
@@ -206,7 +238,8 @@ final class WindowedStream extends SeekableInputStream {
   @Override
   public void close() throws IOException {
     window = null;
-    if (!whole) {
+    if (!fileClosed) {
+      fileClosed = true;
       file.close();
     }
   }

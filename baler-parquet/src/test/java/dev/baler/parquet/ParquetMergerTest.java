@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baler.storage.FileEntry;
+import dev.baler.storage.InputFile;
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
+import dev.baler.storage.SeekableInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -190,6 +192,105 @@ class ParquetMergerTest {
     assertThat(result.rowGroups()).isEqualTo(2);
     assertThat(result.fingerprint()).isEqualTo(fingerprintOf(inputs));
     assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(fingerprintOf(inputs));
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteOptions.Pages.class)
+  void merge_readsAnOutputRowGroupLargerThanTheWindowBytesInColumnGroups(WriteOptions.Pages pages)
+      throws IOException {
+    // 40 files of 2,000 rows, about 4.7 MB, make one output row group: with 1 MiB of window bytes
+    // its columns go in groups (fewer than five, as one column holds more than a group's share)
+    List<MergeInput> inputs = writeInputs(40, 2000);
+    WriteOptions options = WriteOptions.builder().pages(pages).build();
+    Location whole = DIRECTORY.resolve("whole.c.parquet");
+    Location grouped = DIRECTORY.resolve("grouped.c.parquet");
+    List<CountingFile> counted = new ArrayList<>();
+    List<MergeInput> countedInputs = new ArrayList<>();
+    for (MergeInput input : inputs) {
+      CountingFile file = new CountingFile(input.file());
+      counted.add(file);
+      countedInputs.add(MergeInput.of(file, input.layout()));
+    }
+
+    new ParquetMerger(options).merge(inputs, storage.newOutputFile(whole), MergeListener.NONE);
+    MergeResult result =
+        new ParquetMerger(options, 1 << 20)
+            .merge(countedInputs, storage.newOutputFile(grouped), MergeListener.NONE);
+
+    assertThat(result.rowGroups()).isEqualTo(1);
+    assertThat(result.fingerprint()).isEqualTo(fingerprintOf(inputs));
+    assertThat(storage.newInputFile(grouped).readAllBytes())
+        .as("the same output as a merge that holds every input whole")
+        .isEqualTo(storage.newInputFile(whole).readAllBytes());
+    // the first input is read whole as the merge starts, before any row group is planned
+    assertThat(counted.get(0).streams).isEqualTo(1);
+    assertThat(counted.get(0).reads).isEqualTo(1);
+    List<CountingFile> rest = counted.subList(1, counted.size());
+    assertThat(rest).allSatisfy(file -> assertThat(file.streams).isEqualTo(1));
+    assertThat(rest.stream().map(file -> file.reads).distinct().toList())
+        .as("reads of each input: one as it opens, one for each later group")
+        .singleElement()
+        .satisfies(reads -> assertThat(reads).isBetween(2, 5));
+  }
+
+  /** An input file that counts the streams opened on it and the reads that reach it. */
+  private static final class CountingFile implements InputFile {
+    private final InputFile file;
+    int streams;
+    int reads;
+
+    CountingFile(InputFile file) {
+      this.file = file;
+    }
+
+    @Override
+    public Location location() {
+      return file.location();
+    }
+
+    @Override
+    public long length() throws IOException {
+      return file.length();
+    }
+
+    @Override
+    public boolean exists() throws IOException {
+      return file.exists();
+    }
+
+    @Override
+    public SeekableInputStream newStream() throws IOException {
+      streams++;
+      SeekableInputStream stream = file.newStream();
+      return new SeekableInputStream() {
+        @Override
+        public long position() throws IOException {
+          return stream.position();
+        }
+
+        @Override
+        public void seek(long position) throws IOException {
+          stream.seek(position);
+        }
+
+        @Override
+        public int read() throws IOException {
+          reads++;
+          return stream.read();
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+          reads++;
+          return stream.read(buffer, offset, length);
+        }
+
+        @Override
+        public void close() throws IOException {
+          stream.close();
+        }
+      };
+    }
   }
 
   private List<MergeInput> writeInputs(int files, int rowsPerFile) throws IOException {

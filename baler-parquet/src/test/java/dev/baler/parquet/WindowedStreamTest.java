@@ -111,6 +111,50 @@ class WindowedStreamTest {
   }
 
   @Test
+  void loadWhole_keepingTheFileOpenReadsWhatTheWindowLetGoFromTheFile() throws IOException {
+    byte[] content = pattern(1000, 13, 2);
+    storage.newOutputFile(FILE).write(content);
+    WindowArena arena = new WindowArena(600);
+    try (WindowedStream stream =
+        new WindowedStream(storage.newInputFile(FILE).newStream(), arena)) {
+      stream.loadWhole(content.length, true);
+      assertThat(stream.wholeFile()).isEqualTo(content);
+      stream.keepOnly(0, 300);
+      assertThat(stream.windowArray(0, 300)).isSameAs(arena.memory());
+
+      assertThat(readAt(stream, 250, 100))
+          .as("past the window: from the file, which is open")
+          .isEqualTo(slice(content, 250, 100));
+
+      stream.releaseArena(); // dropped, as the file can give it again
+      arena.reset();
+      stream.include(300, 900);
+      assertThat(stream.windowBytes()).isEqualTo(600);
+      assertThat(stream.windowArray(300, 600)).isSameAs(arena.memory());
+      assertThat(readAt(stream, 0, 1000)).isEqualTo(content);
+    }
+  }
+
+  @Test
+  void releaseArena_keepsTheWindowOfAFileClosedOnceReadWhole() throws IOException {
+    byte[] content = pattern(1000, 17, 5);
+    storage.newOutputFile(FILE).write(content);
+    WindowArena arena = new WindowArena(600);
+    try (WindowedStream stream = new WindowedStream(storage.newInputFile(FILE).newStream(), arena);
+        WindowedStream other = new WindowedStream(storage.newInputFile(FILE).newStream(), arena)) {
+      stream.loadWhole(content.length);
+      stream.keepOnly(100, 600);
+
+      stream.releaseArena(); // moved into an array of its own: nothing could read it again
+      arena.reset();
+      other.include(0, 500); // overwrites the arena
+
+      assertThat(stream.windowArray(100, 500)).isNotNull().isNotSameAs(arena.memory());
+      assertThat(readAt(stream, 100, 500)).isEqualTo(slice(content, 100, 500));
+    }
+  }
+
+  @Test
   void keepOnly_refusesASpanTheWindowDoesNotHold() throws IOException {
     storage.newOutputFile(FILE).write(new byte[100]);
     try (WindowedStream stream = new WindowedStream(storage.newInputFile(FILE).newStream())) {
