@@ -2,12 +2,13 @@ package dev.baler.parquet;
 
 /**
  * The memory a merge cuts its windows from ({@link WindowedStream}): one array, reused from one
- * output row group to the next, and sized for the row group that reads the most. Windows live for a
- * row group, long enough to outlive young collections, so that allocated one by one they were
- * copied to the old generation and freed there by full collections; and the merge copied each
- * column chunk out of its window before parsing it. Cut from one array, windows are allocated once
- * per merge, and chunks are parsed where they lie: in a compaction of the reference data set, 0.3
- * of its 2.6 GB of allocations.
+ * output row group to the next, and sized for the row group (or, where a row group is merged in
+ * column groups, the group) that reads the most. Windows live for a row group, long enough to
+ * outlive young collections, so that allocated one by one they were copied to the old generation
+ * and freed there by full collections; and the merge copied each column chunk out of its window
+ * before parsing it. Cut from one array, windows are allocated once per merge, and chunks are
+ * parsed where they lie: in a compaction of the reference data set, 0.3 of its 2.6 GB of
+ * allocations.
  *
  * <p>A window the arena cannot hold gets an array of its own: the arena serves what fits and
  * refuses the rest, and {@link #reset()} makes all of it free again, so a window must not be read
