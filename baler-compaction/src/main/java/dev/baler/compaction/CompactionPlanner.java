@@ -13,6 +13,7 @@ import dev.baler.storage.Storage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -49,8 +50,9 @@ import org.apache.parquet.schema.MessageType;
  * usable files, and a bin of a single file, are left alone.
  *
  * <p>Footers are read in parallel, {@value #FOOTER_THREADS} at a time, at most {@value
- * #FOOTERS_AHEAD_PER_THREAD} per thread ahead of the one being taken. Thread-safe; each call plans
- * anew.
+ * #FOOTERS_AHEAD_PER_THREAD} per thread ahead of the one being taken, from the time the listing
+ * finds each file: on S3 they are read while the next page of the listing is fetched. Thread-safe;
+ * each call plans anew.
  */
 public final class CompactionPlanner {
   static final int FOOTER_THREADS = 8;
@@ -90,12 +92,23 @@ public final class CompactionPlanner {
     Set<String> existingNames = new HashSet<>();
     List<Location> nestedLeases = new ArrayList<>();
     List<Location> nestedRecords = new ArrayList<>();
-    for (Location prefix : prefixesToList(source)) {
-      listInto(
-          source, root, prefix, partitions, markers, existingNames, nestedLeases, nestedRecords);
+    try (FooterReads footers = new FooterReads()) {
+      for (Location prefix : prefixesToList(source)) {
+        listInto(
+            source,
+            root,
+            prefix,
+            partitions,
+            markers,
+            existingNames,
+            nestedLeases,
+            nestedRecords,
+            footers);
+      }
+      Map<Location, Location> unfinished = unfinishedInputs(root, nestedRecords);
+      return plan(
+          source, root, partitions, markers, existingNames, nestedLeases, unfinished, footers);
     }
-    Map<Location, Location> unfinished = unfinishedInputs(root, nestedRecords);
-    return plan(source, root, partitions, markers, existingNames, nestedLeases, unfinished);
   }
 
   /**
@@ -150,12 +163,22 @@ public final class CompactionPlanner {
       Set<Location> markers,
       Set<String> existingNames,
       List<Location> nestedLeases,
-      List<Location> nestedRecords)
+      List<Location> nestedRecords,
+      FooterReads footers)
       throws IOException {
     FileIterator files = storage.list(prefix);
+    // An original whose footer is to be read once the next key is seen: a marker, if it has one,
+    // is the next key in a listing in key order (S3's, and memory's).
+    FileEntry held = null;
     while (files.hasNext()) {
       FileEntry entry = files.next();
       Location location = entry.location();
+      if (held != null) {
+        if (!location.equals(FileNames.marker(held.location()))) {
+          footers.read(held);
+        }
+        held = null;
+      }
       if (FileNames.isInHiddenDirectory(root, location)) {
         Optional<Location> parent = location.parent();
         if (parent.isPresent()
@@ -184,7 +207,13 @@ public final class CompactionPlanner {
           && continuesPrefix(source, location)) {
         Location partition = location.parent().orElse(root);
         partitions.computeIfAbsent(partition, key -> new ArrayList<>()).add(entry);
+        if (inTimeWindow(location) && !markers.contains(FileNames.marker(location))) {
+          held = entry;
+        }
       }
+    }
+    if (held != null) {
+      footers.read(held);
     }
   }
 
@@ -195,7 +224,8 @@ public final class CompactionPlanner {
       Set<Location> markers,
       Set<String> existingNames,
       List<Location> nestedLeases,
-      Map<Location, Location> unfinished)
+      Map<Location, Location> unfinished,
+      FooterReads footerReads)
       throws IOException {
 
     List<SkippedFile> skipped = new ArrayList<>();
@@ -244,7 +274,7 @@ public final class CompactionPlanner {
     }
 
     Map<Location, FooterOutcome> footers =
-        readFooters(candidates.values().stream().flatMap(List::stream).toList());
+        footerReads.outcomesOf(candidates.values().stream().flatMap(List::stream).toList());
     List<Bin> bins = new ArrayList<>();
     for (var partition : candidates.entrySet()) {
       List<InputEntry> usable = new ArrayList<>();
@@ -407,12 +437,18 @@ public final class CompactionPlanner {
   /** A footer read, or why it could not be. */
   private record FooterOutcome(MessageType schema, FileLayout layout, String failure) {}
 
-  private Map<Location, FooterOutcome> readFooters(List<FileEntry> entries) throws IOException {
-    Map<String, String> schemaKeys = new HashMap<>();
-    Map<Location, FooterOutcome> outcomes = new HashMap<>();
-    Map<String, MessageType> schemaByKey = new HashMap<>();
-    FooterLayouts layouts = new FooterLayouts();
-    ExecutorService executor =
+  /**
+   * The planner's footer reads, {@value #FOOTER_THREADS} at a time. Files are given as the listing
+   * finds them, so that the footers of one page of a listing are read while the next page is
+   * fetched; at most {@value #FOOTERS_AHEAD_PER_THREAD} reads per thread are in flight, as a whole
+   * footer waits in its future until taken (then only its layout is kept), and one slow read must
+   * not let thousands pile up: past that, the caller waits for the oldest. A file read for nothing
+   * (one that planning then leaves out, such as the only new file of a partition) costs one read.
+   * Not thread-safe.
+   */
+  private final class FooterReads implements AutoCloseable {
+    private final FooterLayouts layouts = new FooterLayouts();
+    private final ExecutorService executor =
         Executors.newFixedThreadPool(
             FOOTER_THREADS,
             runnable -> {
@@ -420,39 +456,68 @@ public final class CompactionPlanner {
               thread.setDaemon(true);
               return thread;
             });
-    try {
-      // Read ahead of the file being taken by at most a few reads per thread: a whole footer
-      // waits in its future until taken, and one slow read must not let thousands pile up.
-      int window = FOOTER_THREADS * FOOTERS_AHEAD_PER_THREAD;
-      List<Future<FooterOutcome>> futures = new ArrayList<>();
-      for (int i = 0; i < entries.size(); i++) {
-        for (int next = futures.size(); next < entries.size() && next <= i + window; next++) {
-          FileEntry entry = entries.get(next);
-          futures.add(executor.submit(() -> readFooter(layouts, entry)));
-        }
-        FooterOutcome read = futures.get(i).get();
-        futures.set(i, null); // drop the whole footer as soon as its layout is taken
-        FooterOutcome outcome = read;
-        if (read.failure == null) {
-          // one schema per key, for messages; share the schema key strings
-          String key = schemaKeys.computeIfAbsent(read.layout.schemaKey(), k -> k);
-          MessageType schema = schemaByKey.computeIfAbsent(key, k -> read.schema);
-          outcome = new FooterOutcome(schema, read.layout.withSchemaKey(key), null);
-        }
-        outcomes.put(entries.get(i).location(), outcome);
+    private final ArrayDeque<Map.Entry<Location, Future<FooterOutcome>>> reading =
+        new ArrayDeque<>();
+    private final Map<Location, FooterOutcome> outcomes = new HashMap<>();
+    // one schema per key, for messages, and one copy of each schema key string
+    private final Map<String, String> schemaKeys = new HashMap<>();
+    private final Map<String, MessageType> schemaByKey = new HashMap<>();
+
+    /** Starts reading a file's footer; first waits for the oldest reads while too many are. */
+    void read(FileEntry entry) throws IOException {
+      while (reading.size() >= FOOTER_THREADS * FOOTERS_AHEAD_PER_THREAD) {
+        takeOldest();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("Interrupted while reading footers");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
+      reading.add(Map.entry(entry.location(), executor.submit(() -> readFooter(layouts, entry))));
+    }
+
+    /**
+     * What every footer read gave, with those of {@code entries} not read yet read now.
+     *
+     * @throws IOException if a read fails other than on a file that is not Parquet
+     */
+    Map<Location, FooterOutcome> outcomesOf(List<FileEntry> entries) throws IOException {
+      while (!reading.isEmpty()) {
+        takeOldest();
       }
-      throw new IllegalStateException("Cannot read footers: " + e.getCause(), e.getCause());
-    } finally {
+      for (FileEntry entry : entries) {
+        if (!outcomes.containsKey(entry.location())) {
+          read(entry);
+        }
+      }
+      while (!reading.isEmpty()) {
+        takeOldest();
+      }
+      return outcomes;
+    }
+
+    private void takeOldest() throws IOException {
+      Map.Entry<Location, Future<FooterOutcome>> oldest = reading.remove();
+      FooterOutcome read;
+      try {
+        read = oldest.getValue().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("Interrupted while reading footers");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw new IllegalStateException("Cannot read footers: " + e.getCause(), e.getCause());
+      }
+      FooterOutcome outcome = read;
+      if (read.failure == null) {
+        String key = schemaKeys.computeIfAbsent(read.layout.schemaKey(), k -> k);
+        MessageType schema = schemaByKey.computeIfAbsent(key, k -> read.schema);
+        outcome = new FooterOutcome(schema, read.layout.withSchemaKey(key), null);
+      }
+      outcomes.put(oldest.getKey(), outcome);
+    }
+
+    @Override
+    public void close() {
       executor.shutdownNow();
     }
-    return outcomes;
   }
 
   private FooterOutcome readFooter(FooterLayouts layouts, FileEntry entry) throws IOException {

@@ -7,8 +7,13 @@ import static dev.baler.compaction.EventFiles.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baler.storage.FileEntry;
+import dev.baler.storage.FileIterator;
+import dev.baler.storage.InputFile;
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
+import dev.baler.storage.Storage;
+import dev.baler.testing.ForwardingStorage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,6 +21,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 class CompactionPlannerTest {
@@ -179,6 +188,82 @@ class CompactionPlannerTest {
         .containsExactly("events.1704067200004.parquet", "events.1704067200005.parquet");
     assertThat(plan.orphanMarkers()).containsExactly(orphan);
     assertThat(plan.skipped()).isEmpty();
+  }
+
+  @Test
+  void plan_readsFootersWhileTheListingGoesOn() throws IOException {
+    for (int i = 0; i < 40; i++) {
+      original(String.format("events.17040672%05d.parquet", i), 5);
+    }
+    AtomicInteger footerReads = new AtomicInteger();
+    // A listing of two pages that fetches its second only once a footer of the first is read, or
+    // gives up after 10 s: planning that waited for the whole listing would fail.
+    Storage paged =
+        new ForwardingStorage(storage) {
+          @Override
+          public InputFile newInputFile(Location location) {
+            footerReads.incrementAndGet();
+            return super.newInputFile(location);
+          }
+
+          @Override
+          public FileIterator list(Location prefix) throws IOException {
+            FileIterator entries = super.list(prefix);
+            return new FileIterator() {
+              private int listed;
+
+              @Override
+              public boolean hasNext() throws IOException {
+                if (listed == 20) {
+                  long deadline = System.nanoTime() + 10_000_000_000L;
+                  while (footerReads.get() == 0) {
+                    if (System.nanoTime() > deadline) {
+                      throw new IOException("no footer read while the listing waited");
+                    }
+                    LockSupport.parkNanos(1_000_000);
+                  }
+                }
+                return entries.hasNext();
+              }
+
+              @Override
+              public FileEntry next() throws IOException {
+                listed++;
+                return entries.next();
+              }
+            };
+          }
+        };
+
+    CompactionPlan plan = new CompactionPlanner(paged, options().build()).plan(DIRECTORY);
+
+    assertThat(plan.inputFiles()).isEqualTo(40);
+    assertThat(footerReads.get()).as("each footer read once").isEqualTo(40);
+  }
+
+  @Test
+  void plan_readsNoFooterOfAFileWithAMarker() throws IOException {
+    Location marked = original("events.1704067200001.parquet", 5);
+    put(storage, FileNames.marker(marked), "{}".getBytes(StandardCharsets.UTF_8));
+    original("events.1704067200002.parquet", 5);
+    Location lastMarked = original("events.1704067200003.parquet", 5);
+    put(storage, FileNames.marker(lastMarked), "{}".getBytes(StandardCharsets.UTF_8));
+    original("events.1704067200004.parquet", 5);
+    Set<Location> read = ConcurrentHashMap.newKeySet();
+    Storage counting =
+        new ForwardingStorage(storage) {
+          @Override
+          public InputFile newInputFile(Location location) {
+            read.add(location);
+            return super.newInputFile(location);
+          }
+        };
+
+    CompactionPlan plan = new CompactionPlanner(counting, options().build()).plan(DIRECTORY);
+
+    assertThat(names(plan.bins().get(0)))
+        .containsExactly("events.1704067200002.parquet", "events.1704067200004.parquet");
+    assertThat(read).doesNotContain(marked, lastMarked).hasSize(2);
   }
 
   @Test
