@@ -537,15 +537,16 @@ public final class ParquetMerger {
 
   /**
    * Where the column groups of an output row group end, as exclusive column indexes, the last being
-   * the column count: one group when its inputs take at most the window bytes; else as many groups
-   * as the window bytes go into {@code inputBytes}, cut so that the largest holds as small a share
-   * of the bytes as can be (the columns' shares as in the merge's first input).
+   * the column count: one group when its inputs take at most the window bytes; else the fewest
+   * groups of at most the window bytes each (a column that takes more makes a group of its own),
+   * cut so that the largest holds as small a share of the bytes as that count allows (the columns'
+   * shares as in the merge's first input).
    */
   private int[] columnGroups(double[] shares, long inputBytes) {
-    long groups = Math.min(shares.length, (inputBytes + windowBytes - 1) / windowBytes);
-    if (groups <= 1) {
+    if (inputBytes <= windowBytes) {
       return new int[] {shares.length};
     }
+    int groups = cutColumns(shares, (double) windowBytes / inputBytes).length;
     // the smallest largest share that cuts the columns into that many groups, within 2^-30
     double low = 0;
     double high = 1;

@@ -199,7 +199,7 @@ class ParquetMergerTest {
   void merge_readsAnOutputRowGroupLargerThanTheWindowBytesInColumnGroups(WriteOptions.Pages pages)
       throws IOException {
     // 40 files of 2,000 rows, about 4.7 MB, make one output row group: with 1 MiB of window bytes
-    // its columns go in groups (fewer than five, as one column holds more than a group's share)
+    // its columns go in groups of at most 1 MiB, but for a column that takes more on its own
     List<MergeInput> inputs = writeInputs(40, 2000);
     WriteOptions options = WriteOptions.builder().pages(pages).build();
     Location whole = DIRECTORY.resolve("whole.c.parquet");
