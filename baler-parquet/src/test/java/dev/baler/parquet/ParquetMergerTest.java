@@ -8,6 +8,7 @@ import dev.baler.storage.InputFile;
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
 import dev.baler.storage.SeekableInputStream;
+import dev.baler.testing.ForwardingInputFile;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -234,34 +235,18 @@ class ParquetMergerTest {
   }
 
   /** An input file that counts the streams opened on it and the reads that reach it. */
-  private static final class CountingFile implements InputFile {
-    private final InputFile file;
+  private static final class CountingFile extends ForwardingInputFile {
     int streams;
     int reads;
 
     CountingFile(InputFile file) {
-      this.file = file;
-    }
-
-    @Override
-    public Location location() {
-      return file.location();
-    }
-
-    @Override
-    public long length() throws IOException {
-      return file.length();
-    }
-
-    @Override
-    public boolean exists() throws IOException {
-      return file.exists();
+      super(file);
     }
 
     @Override
     public SeekableInputStream newStream() throws IOException {
       streams++;
-      SeekableInputStream stream = file.newStream();
+      SeekableInputStream stream = super.newStream();
       return new SeekableInputStream() {
         @Override
         public long position() throws IOException {

@@ -256,27 +256,11 @@ class StagingStorageTest {
 
     @Override
     public InputFile newInputFile(Location location) {
-      InputFile file = super.newInputFile(location);
-      return new InputFile() {
-        @Override
-        public Location location() {
-          return file.location();
-        }
-
-        @Override
-        public long length() throws IOException {
-          return file.length();
-        }
-
+      return new ForwardingInputFile(super.newInputFile(location)) {
         @Override
         public SeekableInputStream newStream() throws IOException {
           streams.incrementAndGet();
-          return file.newStream();
-        }
-
-        @Override
-        public boolean exists() throws IOException {
-          return file.exists();
+          return super.newStream();
         }
       };
     }
