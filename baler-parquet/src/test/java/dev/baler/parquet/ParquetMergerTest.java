@@ -234,6 +234,43 @@ class ParquetMergerTest {
         .satisfies(reads -> assertThat(reads).isBetween(2, 5));
   }
 
+  @ParameterizedTest
+  @EnumSource(WriteOptions.Pages.class)
+  void merge_inColumnGroupsReadsLargeInputsAndOnesThatSpanOutputRowGroups(WriteOptions.Pages pages)
+      throws IOException {
+    // a: two row groups of 30,000 rows, about 3.5 MB, too large to be read whole as it opens; b
+    // and c: 30,000 rows each. Output row groups of at most 45,000 rows: a's first, a's second
+    // (a stays open from one to the next), b, c; each over 1 MiB, so merged in column groups.
+    List<MergeInput> parts = new ArrayList<>(writeInputs(DIRECTORY.resolve("a1/"), 1, 30_000));
+    parts.addAll(writeInputs(DIRECTORY.resolve("a2/"), 1, 30_000));
+    Location a = DIRECTORY.resolve("a/a.parquet");
+    new ParquetMerger(WriteOptions.builder().rowGroupRows(30_000).build())
+        .merge(parts, storage.newOutputFile(a), MergeListener.NONE);
+    var aFile = storage.newInputFile(a);
+    Footer aFooter = Footer.read(aFile);
+    assertThat(aFooter.rowGroups()).hasSize(2);
+    assertThat(aFooter.layout().length()).isGreaterThan(ParquetMerger.WHOLE_FILE_BYTES);
+    assertThat(aFooter.layout().rowGroupBytes(1)).isGreaterThan(1 << 20);
+    List<MergeInput> inputs = new ArrayList<>();
+    inputs.add(MergeInput.of(aFile, aFooter.layout()));
+    inputs.addAll(writeInputs(DIRECTORY.resolve("bc/"), 2, 30_000));
+    assertThat(inputs.get(1).layout().rowGroupBytes(0)).isGreaterThan(1 << 20);
+    WriteOptions options = WriteOptions.builder().rowGroupRows(45_000).pages(pages).build();
+    Location whole = DIRECTORY.resolve("whole.c.parquet");
+    Location grouped = DIRECTORY.resolve("grouped.c.parquet");
+
+    new ParquetMerger(options).merge(inputs, storage.newOutputFile(whole), MergeListener.NONE);
+    MergeResult result =
+        new ParquetMerger(options, 1 << 20)
+            .merge(inputs, storage.newOutputFile(grouped), MergeListener.NONE);
+
+    assertThat(result.rowGroups()).isEqualTo(4);
+    assertThat(result.fingerprint()).isEqualTo(fingerprintOf(inputs));
+    assertThat(storage.newInputFile(grouped).readAllBytes())
+        .as("the same output as a merge that holds every input whole")
+        .isEqualTo(storage.newInputFile(whole).readAllBytes());
+  }
+
   /** An input file that counts the streams opened on it and the reads that reach it. */
   private static final class CountingFile extends ForwardingInputFile {
     int streams;
