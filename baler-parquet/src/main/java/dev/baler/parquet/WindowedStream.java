@@ -239,7 +239,6 @@ final class WindowedStream extends SeekableInputStream {
   public void close() throws IOException {
     window = null;
     if (!fileClosed) {
-      fileClosed = true;
       file.close();
     }
   }
