@@ -19,10 +19,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The end-to-end benchmark: compacts one generated small-file data set with the baler CLI and with
@@ -199,7 +202,14 @@ public final class EndToEndBenchmark {
     Path logs = logDirectory.resolve(tool.label() + "-" + round);
     progress.printf("[%d/%d] %s ... ", round, options.repeat(), tool.label());
     progress.flush();
-    Timing timing = TimedProcess.run(command(area, tool, copy), area.environment(), logs);
+    Map<String, String> environment = new HashMap<>(area.environment());
+    Path gcLog = logDirectory.resolve(tool.label() + "-" + round + ".gc.log");
+    if (tool == Tool.BALER) {
+      // Baler's GC log, for its largest live heap; the JVM adds these options to the launcher's.
+      String options = System.getenv().getOrDefault("JAVA_TOOL_OPTIONS", "");
+      environment.put("JAVA_TOOL_OPTIONS", (options + " " + GcLog.option(gcLog)).strip());
+    }
+    Timing timing = TimedProcess.run(command(area, tool, copy), environment, logs);
     if (timing.exitCode() != 0) {
       String reason =
           "exit code "
@@ -217,13 +227,19 @@ public final class EndToEndBenchmark {
     OutputStatistics statistics = OutputStatistics.of(outputs);
     RowMultiset rows = verifier.rows(outputs);
     boolean kept = rows.equals(input.rows());
+    OptionalDouble liveHeap =
+        tool == Tool.BALER ? GcLog.largestLiveMebibytes(gcLog) : OptionalDouble.empty();
     progress.printf(
-        "%.2f s, %.0f MiB, %d files, rows %s%n",
+        "%.2f s, %.0f MiB%s, %d files, rows %s%n",
         timing.wallSeconds(),
         timing.peakMebibytes(),
+        liveHeap.isPresent()
+            ? String.format(Locale.ROOT, " (live heap %.0f MiB)", liveHeap.getAsDouble())
+            : "",
         statistics.files(),
         kept ? "verified" : "DIFFER");
     done.timings.add(timing);
+    liveHeap.ifPresent(done.liveHeaps::add);
     done.output = Optional.of(statistics);
     if (!kept && done.mismatch.isEmpty()) {
       done.mismatch =
@@ -360,6 +376,7 @@ public final class EndToEndBenchmark {
   /** What the runs of one tool gathered so far. Not thread-safe. */
   private static final class Runs {
     final List<Timing> timings = new ArrayList<>();
+    final List<Double> liveHeaps = new ArrayList<>();
     Optional<OutputStatistics> output = Optional.empty();
     Optional<String> problem = Optional.empty();
     Optional<String> mismatch = Optional.empty();
@@ -367,10 +384,11 @@ public final class EndToEndBenchmark {
 
     ToolResult result(Tool tool) {
       if (problem.isPresent()) {
-        return new ToolResult(tool, Outcome.FAILED, timings, output, problem, toolReport);
+        return new ToolResult(
+            tool, Outcome.FAILED, timings, liveHeaps, output, problem, toolReport);
       }
       Outcome outcome = mismatch.isPresent() ? Outcome.MISMATCH : Outcome.VERIFIED;
-      return new ToolResult(tool, outcome, timings, output, mismatch, toolReport);
+      return new ToolResult(tool, outcome, timings, liveHeaps, output, mismatch, toolReport);
     }
   }
 }

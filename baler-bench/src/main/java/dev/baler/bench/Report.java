@@ -116,6 +116,15 @@ final class Report {
                   : "-"));
     }
     Optional<ToolResult> baler = baler();
+    baler
+        .flatMap(result -> boxed(result.liveHeapMebibytes()))
+        .ifPresent(
+            live ->
+                table.append(
+                    format(
+                        "baler's largest live heap after a full collection: %.0f MiB (its GC log;"
+                            + " steadier than the peak)%n",
+                        live)));
     if (baler.isPresent()) {
       List<ToolResult> peers =
           results.stream().filter(result -> result.tool().isPeer() && result.completed()).toList();
@@ -191,6 +200,7 @@ final class Report {
       if (result.completed()) {
         node.put("wall_seconds", result.wallSeconds());
         node.put("peak_mib", result.peakMebibytes());
+        result.liveHeapMebibytes().ifPresent(live -> node.put("live_heap_mib", live));
         if (fastest.isPresent()) {
           node.put("wall_to_fastest_peer", result.wallSeconds() / fastest.getAsDouble());
         }
@@ -201,6 +211,10 @@ final class Report {
         run.put("wall_seconds", timing.wallSeconds());
         run.put("peak_kib", timing.peakKibibytes());
         run.put("exit_code", timing.exitCode());
+      }
+      if (!result.liveHeapsMebibytes().isEmpty()) {
+        ArrayNode liveHeaps = node.putArray("live_heap_mib_runs");
+        result.liveHeapsMebibytes().forEach(liveHeaps::add);
       }
       result
           .output()
@@ -227,6 +241,10 @@ final class Report {
       }
     }
     return root;
+  }
+
+  private static Optional<Double> boxed(OptionalDouble value) {
+    return value.isPresent() ? Optional.of(value.getAsDouble()) : Optional.empty();
   }
 
   private static String format(String pattern, Object... values) {

@@ -7,6 +7,7 @@ import dev.baler.bench.TimedProcess.Timing;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * What the benchmark measured for one tool over all its runs.
@@ -14,6 +15,8 @@ import java.util.Optional;
  * @param tool the tool
  * @param outcome whether it ran and kept the input's rows
  * @param runs the measurements of the runs that completed, in order; empty when none did
+ * @param liveHeapsMebibytes of the runs that completed and logged a full collection, in order, the
+ *     largest heap left after one, in MiB ({@link GcLog}); baler's only, empty for peers
  * @param output the shape of the last run's output; empty when no run completed
  * @param problem why the tool failed, was skipped or lost rows; empty when verified
  * @param toolReport what the tool printed on stdout as JSON (baler's report); empty for peers
@@ -22,6 +25,7 @@ record ToolResult(
     Tool tool,
     Outcome outcome,
     List<Timing> runs,
+    List<Double> liveHeapsMebibytes,
     Optional<OutputStatistics> output,
     Optional<String> problem,
     Optional<JsonNode> toolReport) {
@@ -53,6 +57,7 @@ record ToolResult(
     requireNonNull(tool, "tool is null");
     requireNonNull(outcome, "outcome is null");
     runs = List.copyOf(runs);
+    liveHeapsMebibytes = List.copyOf(liveHeapsMebibytes);
     requireNonNull(output, "output is null");
     requireNonNull(problem, "problem is null");
     requireNonNull(toolReport, "toolReport is null");
@@ -61,7 +66,13 @@ record ToolResult(
   /** A tool that was not run, and why. */
   static ToolResult skipped(Tool tool, String reason) {
     return new ToolResult(
-        tool, Outcome.SKIPPED, List.of(), Optional.empty(), Optional.of(reason), Optional.empty());
+        tool,
+        Outcome.SKIPPED,
+        List.of(),
+        List.of(),
+        Optional.empty(),
+        Optional.of(reason),
+        Optional.empty());
   }
 
   /** Whether every run completed, so that its times can be compared. */
@@ -77,6 +88,14 @@ record ToolResult(
   /** The median peak memory of the runs, in MiB. */
   double peakMebibytes() {
     return median(runs.stream().mapToDouble(Timing::peakMebibytes).toArray());
+  }
+
+  /** The median of the runs' largest live heaps, in MiB; empty when no run logged one. */
+  OptionalDouble liveHeapMebibytes() {
+    return liveHeapsMebibytes.isEmpty()
+        ? OptionalDouble.empty()
+        : OptionalDouble.of(
+            median(liveHeapsMebibytes.stream().mapToDouble(Double::doubleValue).toArray()));
   }
 
   private static double median(double[] values) {
