@@ -170,20 +170,13 @@ class ParquetMergerTest {
     // a (row groups of 10 and 5 rows), then b (5 rows), in output row groups of at most 10 rows:
     // a's first, then a's second and b. a is read whole into the merge's windows for the first;
     // b's bytes, read for the second, would land on a's second row group unless a kept its own.
-    List<MergeInput> parts = new ArrayList<>(writeInputs(DIRECTORY.resolve("ten/"), 1, 10));
-    parts.addAll(writeInputs(DIRECTORY.resolve("five/"), 1, 5));
-    Location a = DIRECTORY.resolve("a/a.parquet");
-    new ParquetMerger(WriteOptions.builder().rowGroupRows(10).build())
-        .merge(parts, storage.newOutputFile(a), MergeListener.NONE);
-    var aFile = storage.newInputFile(a);
-    Footer aFooter = Footer.read(aFile);
-    assertThat(aFooter.rowGroups()).hasSize(2);
+    MergeInput a = twoRowGroups("a", 10, 5);
     List<MergeInput> inputs = new ArrayList<>();
-    inputs.add(MergeInput.of(aFile, aFooter.layout()));
+    inputs.add(a);
     inputs.addAll(writeInputs(DIRECTORY.resolve("b/"), 1, 5));
     assertThat(inputs.get(1).layout().length())
         .as("b reaches a's second row group")
-        .isGreaterThan(aFooter.rowGroups().get(1).getStartingPos());
+        .isGreaterThan(Footer.read(a.file()).rowGroups().get(1).getStartingPos());
     Location output = DIRECTORY.resolve("out.c.parquet");
 
     MergeResult result =
@@ -241,18 +234,11 @@ class ParquetMergerTest {
     // a: two row groups of 30,000 rows, about 3.5 MB, too large to be read whole as it opens; b
     // and c: 30,000 rows each. Output row groups of at most 45,000 rows: a's first, a's second
     // (a stays open from one to the next), b, c; each over 1 MiB, so merged in column groups.
-    List<MergeInput> parts = new ArrayList<>(writeInputs(DIRECTORY.resolve("a1/"), 1, 30_000));
-    parts.addAll(writeInputs(DIRECTORY.resolve("a2/"), 1, 30_000));
-    Location a = DIRECTORY.resolve("a/a.parquet");
-    new ParquetMerger(WriteOptions.builder().rowGroupRows(30_000).build())
-        .merge(parts, storage.newOutputFile(a), MergeListener.NONE);
-    var aFile = storage.newInputFile(a);
-    Footer aFooter = Footer.read(aFile);
-    assertThat(aFooter.rowGroups()).hasSize(2);
-    assertThat(aFooter.layout().length()).isGreaterThan(ParquetMerger.WHOLE_FILE_BYTES);
-    assertThat(aFooter.layout().rowGroupBytes(1)).isGreaterThan(1 << 20);
+    MergeInput a = twoRowGroups("a", 30_000, 30_000);
+    assertThat(a.layout().length()).isGreaterThan(ParquetMerger.WHOLE_FILE_BYTES);
+    assertThat(a.layout().rowGroupBytes(1)).isGreaterThan(1 << 20);
     List<MergeInput> inputs = new ArrayList<>();
-    inputs.add(MergeInput.of(aFile, aFooter.layout()));
+    inputs.add(a);
     inputs.addAll(writeInputs(DIRECTORY.resolve("bc/"), 2, 30_000));
     assertThat(inputs.get(1).layout().rowGroupBytes(0)).isGreaterThan(1 << 20);
     WriteOptions options = WriteOptions.builder().rowGroupRows(45_000).pages(pages).build();
@@ -313,6 +299,23 @@ class ParquetMergerTest {
         }
       };
     }
+  }
+
+  /**
+   * An input of two row groups, of {@code firstRows} and {@code secondRows} rows (at most as many),
+   * at {@code name/name.parquet} below the directory.
+   */
+  private MergeInput twoRowGroups(String name, int firstRows, int secondRows) throws IOException {
+    List<MergeInput> parts =
+        new ArrayList<>(writeInputs(DIRECTORY.resolve(name + "1/"), 1, firstRows));
+    parts.addAll(writeInputs(DIRECTORY.resolve(name + "2/"), 1, secondRows));
+    Location location = DIRECTORY.resolve(name + "/" + name + ".parquet");
+    new ParquetMerger(WriteOptions.builder().rowGroupRows(firstRows).build())
+        .merge(parts, storage.newOutputFile(location), MergeListener.NONE);
+    var file = storage.newInputFile(location);
+    Footer footer = Footer.read(file);
+    assertThat(footer.rowGroups()).hasSize(2);
+    return MergeInput.of(file, footer.layout());
   }
 
   private List<MergeInput> writeInputs(int files, int rowsPerFile) throws IOException {
