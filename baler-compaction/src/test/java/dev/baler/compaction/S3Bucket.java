@@ -9,35 +9,44 @@ import dev.baler.testing.S3Server;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An in-memory S3 server on 127.0.0.1 with one bucket, a storage that reaches the bucket directly
  * (to write inputs and check outputs), and storages that reach it through a {@link
- * FaultInjectingProxy} (for the run under test). Closing it closes the direct storage, then the
- * server.
+ * FaultInjectingProxy} (for the run under test). A test class registers one as a static extension
+ * ({@code @RegisterExtension static final S3Bucket bucket = new S3Bucket("name")}): the server
+ * starts before the class's first test and, with the direct storage, closes after its last.
  */
-final class S3Bucket implements AutoCloseable {
-  private final S3Server server;
+final class S3Bucket implements BeforeAllCallback, AfterAllCallback {
   private final String name;
-  private final Storage direct;
+  private S3Server server;
+  private Storage direct;
 
-  private S3Bucket(S3Server server, String name, Storage direct) {
-    this.server = server;
+  /** A bucket called {@code name}, made when the test class starts. */
+  S3Bucket(String name) {
     this.name = name;
-    this.direct = direct;
   }
 
-  /** Starts a server and creates bucket {@code name} on it. */
-  static S3Bucket start(String name) throws IOException {
-    S3Server server = S3Server.inMemory().start();
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
+    server = S3Server.inMemory().start();
+    server.createBucket(name);
+    direct = Storages.forLocation(Location.of("s3://" + name + "/"), server.storageProperties());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
     try {
-      server.createBucket(name);
-      Storage direct =
-          Storages.forLocation(Location.of("s3://" + name + "/"), server.storageProperties());
-      return new S3Bucket(server, name, direct);
-    } catch (IOException | RuntimeException e) {
-      server.close();
-      throw e;
+      if (direct != null) {
+        direct.close();
+      }
+    } finally {
+      if (server != null) {
+        server.close();
+      }
     }
   }
 
@@ -61,14 +70,5 @@ final class S3Bucket implements AutoCloseable {
     all.putAll(properties);
     all.put(S3StorageProvider.ENDPOINT, proxy.uri().toString());
     return Storages.forLocation(Location.of("s3://" + name + "/"), all);
-  }
-
-  @Override
-  public void close() throws IOException {
-    try {
-      direct.close();
-    } finally {
-      server.close();
-    }
   }
 }

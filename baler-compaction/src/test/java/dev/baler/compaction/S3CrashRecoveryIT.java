@@ -11,7 +11,6 @@ import dev.baler.parquet.TelemetryDataset;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
 import dev.baler.storage.StagingStorage;
-import dev.baler.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,23 +32,9 @@ class S3CrashRecoveryIT {
   private static final String BUCKET = "baler-crash";
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
-  private static S3Bucket bucket;
-  private static Storage direct;
+  @RegisterExtension static final S3Bucket bucket = new S3Bucket(BUCKET);
 
   @TempDir Path temp;
-
-  @BeforeAll
-  static void startServer() throws IOException {
-    bucket = S3Bucket.start(BUCKET);
-    direct = bucket.direct();
-  }
-
-  @AfterAll
-  static void stopServer() throws IOException {
-    if (bucket != null) {
-      bucket.close();
-    }
-  }
 
   @ParameterizedTest(name = "killed at {0}")
   @ValueSource(strings = {CompactionChild.ROW_GROUP, "OUTPUT_VERIFIED", "ORIGINALS_DELETED"})
@@ -63,8 +47,8 @@ class S3CrashRecoveryIT {
         .seed(11)
         .threads(2)
         .build()
-        .write(direct, directory);
-    RowFingerprint before = fingerprint(direct, parquetFiles(direct, directory));
+        .write(bucket.direct(), directory);
+    RowFingerprint before = fingerprint(bucket.direct(), parquetFiles(bucket.direct(), directory));
     Path staging = Files.createDirectory(temp.resolve("staging"));
 
     List<String> arguments =
@@ -79,7 +63,7 @@ class S3CrashRecoveryIT {
 
     CompactionResult result;
     try (StagingStorage staged =
-        new StagingStorage(direct, staging, 1L << 30, FileNames::mayBeOriginal)) {
+        new StagingStorage(bucket.direct(), staging, 1L << 30, FileNames::mayBeOriginal)) {
       result =
           new CompactionRunner(
                   staged,
@@ -99,12 +83,12 @@ class S3CrashRecoveryIT {
                         stopAt.equals(CompactionChild.ROW_GROUP)
                             ? "rolled back: unverified output"
                             : "finished: "));
-    List<Location> files = parquetFiles(direct, directory);
+    List<Location> files = parquetFiles(bucket.direct(), directory);
     assertThat(files)
         .allSatisfy(file -> assertThat(FileNames.isCompacted(file.fileName())).isTrue());
-    assertThat(fingerprint(direct, files)).isEqualTo(before);
-    assertThat(dataFiles(direct, directory)).isEqualTo(files); // no marker left
-    assertThat(direct.list(directory.resolve("_baler/journal/")).toList())
+    assertThat(fingerprint(bucket.direct(), files)).isEqualTo(before);
+    assertThat(dataFiles(bucket.direct(), directory)).isEqualTo(files); // no marker left
+    assertThat(bucket.direct().list(directory.resolve("_baler/journal/")).toList())
         .extracting(FileEntry::location)
         .isEmpty();
     assertThat(children(staging)).as("staging directories left").isEmpty();

@@ -18,9 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Compaction on S3 through a proxy that answers a share of requests with {@code 503 SlowDown},
@@ -43,21 +42,7 @@ class S3FaultsIT {
    */
   private static final Duration LEASE = Duration.ofSeconds(5);
 
-  private static S3Bucket bucket;
-  private static Storage direct;
-
-  @BeforeAll
-  static void startServer() throws IOException {
-    bucket = S3Bucket.start(BUCKET);
-    direct = bucket.direct();
-  }
-
-  @AfterAll
-  static void stopServer() throws IOException {
-    if (bucket != null) {
-      bucket.close();
-    }
-  }
+  @RegisterExtension static final S3Bucket bucket = new S3Bucket(BUCKET);
 
   @Test
   void compaction_retriesAbsorbAFewFaults() throws IOException {
@@ -109,9 +94,9 @@ class S3FaultsIT {
         .seed(seed)
         .threads(2)
         .build()
-        .write(direct, directory);
-    List<Location> originals = parquetFiles(direct, directory);
-    RowFingerprint before = fingerprint(direct, originals);
+        .write(bucket.direct(), directory);
+    List<Location> originals = parquetFiles(bucket.direct(), directory);
+    RowFingerprint before = fingerprint(bucket.direct(), originals);
     CompactionOptions options =
         CompactionOptions.builder()
             .targetBytes(1 << 20)
@@ -151,12 +136,12 @@ class S3FaultsIT {
           .isEqualTo(CompactionResult.Status.SUCCESS);
     }
 
-    List<Location> remaining = parquetFiles(direct, directory);
+    List<Location> remaining = parquetFiles(bucket.direct(), directory);
     assertThat(remaining)
         .as("data files left: outputs only")
         .isNotEmpty()
         .allSatisfy(file -> assertThat(FileNames.isCompacted(file.fileName())).isTrue());
-    assertThat(fingerprint(direct, remaining)).as("rows, once each").isEqualTo(before);
+    assertThat(fingerprint(bucket.direct(), remaining)).as("rows, once each").isEqualTo(before);
     assertThat(files(directory.resolve("_baler/journal/"))).as("open journal records").isEmpty();
     assertThat(files(directory))
         .as("markers left")
@@ -195,6 +180,6 @@ class S3FaultsIT {
   }
 
   private static List<Location> files(Location prefix) throws IOException {
-    return direct.list(prefix).toList().stream().map(FileEntry::location).toList();
+    return bucket.direct().list(prefix).toList().stream().map(FileEntry::location).toList();
   }
 }

@@ -15,9 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,21 +27,7 @@ class S3RequestsIT {
   private static final String BUCKET = "baler-requests";
   private static final int FILES = 40;
 
-  private static S3Bucket bucket;
-  private static Storage direct;
-
-  @BeforeAll
-  static void startServer() throws IOException {
-    bucket = S3Bucket.start(BUCKET);
-    direct = bucket.direct();
-  }
-
-  @AfterAll
-  static void stopServer() throws IOException {
-    if (bucket != null) {
-      bucket.close();
-    }
-  }
+  @RegisterExtension static final S3Bucket bucket = new S3Bucket(BUCKET);
 
   @TempDir Path staging;
 
@@ -66,7 +51,8 @@ class S3RequestsIT {
 
     assertThat(result.status()).isEqualTo(CompactionResult.Status.SUCCESS);
     assertThat(result.filesProcessed()).isEqualTo(FILES);
-    assertThat(fingerprint(direct, parquetFiles(direct, directory))).isEqualTo(before);
+    assertThat(fingerprint(bucket.direct(), parquetFiles(bucket.direct(), directory)))
+        .isEqualTo(before);
     // Per input: its footer's tail in planning, then the whole file as the merge opens it. The
     // rest is per run or per output: listings, the lease and journal records, the output read
     // back for verification.
@@ -100,7 +86,8 @@ class S3RequestsIT {
 
     assertThat(result.status()).isEqualTo(CompactionResult.Status.SUCCESS);
     assertThat(result.filesProcessed()).isEqualTo(FILES);
-    assertThat(fingerprint(direct, parquetFiles(direct, directory))).isEqualTo(before);
+    assertThat(fingerprint(bucket.direct(), parquetFiles(bucket.direct(), directory)))
+        .isEqualTo(before);
     // Per input: the whole file once, as planning reads its footer; the merge reads the copy.
     // The output is read back from S3 itself, never from a copy.
     assertThat(requests.getOrDefault("GET", 0L))
@@ -125,7 +112,7 @@ class S3RequestsIT {
         .seed(5)
         .threads(2)
         .build()
-        .write(direct, directory);
-    return fingerprint(direct, parquetFiles(direct, directory));
+        .write(bucket.direct(), directory);
+    return fingerprint(bucket.direct(), parquetFiles(bucket.direct(), directory));
   }
 }
