@@ -172,7 +172,12 @@ public final class ParquetMerger {
       open.put(0, first);
       MessageType schema = first.schema;
       double[] columnShares = first.columnShares();
-      WindowArena arena = new WindowArena(arenaBytes(rowGroups, inputs, columnShares));
+      // Where a row group's inputs take more than the window bytes, its columns go in groups.
+      List<int[]> groupEndsOf = new ArrayList<>();
+      for (List<Slice> rowGroup : rowGroups) {
+        groupEndsOf.add(columnGroups(columnShares, inputBytes(rowGroup)));
+      }
+      WindowArena arena = new WindowArena(arenaBytes(rowGroups, groupEndsOf, inputs, columnShares));
       Map<String, String> sharedMetadata = new LinkedHashMap<>(first.takeKeyValueMetadata());
       BytesInputCompressor compressor = codecs.getCompressor(options.codec().parquetName());
       PageCoalescer coalescer =
@@ -203,7 +208,8 @@ public final class ParquetMerger {
       }
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
       int sliceOrdinal = 0;
-      for (List<Slice> rowGroup : rowGroups) {
+      for (int rowGroupIndex = 0; rowGroupIndex < rowGroups.size(); rowGroupIndex++) {
+        List<Slice> rowGroup = rowGroups.get(rowGroupIndex);
         if (sliceOrdinal > 0) {
           // The inputs still open from the last row group keep their windows (whole files) in
           // arrays of their own; the rest of the arena is free for this row group's windows.
@@ -214,19 +220,18 @@ public final class ParquetMerger {
         }
         List<OpenInput> sources = new ArrayList<>();
         long loadedBytes = 0;
-        long rowGroupInputBytes = 0;
         int rows = 0;
         for (Slice slice : rowGroup) {
-          rowGroupInputBytes += slice.bytes;
           rows += slice.keptRows;
         }
-        // Where the inputs take more than the window bytes, columns go in groups, read in turn.
-        int[] groupEnds = columnGroups(columnShares, rowGroupInputBytes);
+        int[] groupEnds = groupEndsOf.get(rowGroupIndex);
         boolean byGroups = groupEnds.length > 1;
         long heldBytes = 0; // whole files of inputs open already, read in an earlier row group
-        for (int input : inputsOf(rowGroup)) {
-          OpenInput held = open.get(input);
-          heldBytes += held == null ? 0 : held.stream.windowBytes();
+        if (!byGroups) {
+          for (int input : inputsOf(rowGroup)) {
+            OpenInput held = open.get(input);
+            heldBytes += held == null ? 0 : held.stream.windowBytes();
+          }
         }
         for (OpenInput opened :
             openAll(
@@ -405,7 +410,7 @@ public final class ParquetMerger {
           }
           sliceOrdinal++;
         }
-        listener.rowGroupWritten(rows, rowGroupInputBytes);
+        listener.rowGroupWritten(rows, inputBytes(rowGroup));
       }
       writer.end(sharedMetadata);
       return new MergeResult(output.location(), rowGroups.size(), fingerprint);
@@ -503,14 +508,15 @@ public final class ParquetMerger {
    * MB; one of 200-row files, 8.2 MB, in groups of at most 4 MiB on local disk.
    */
   private int arenaBytes(
-      List<List<Slice>> rowGroups, List<MergeInput> inputs, double[] columnShares) {
+      List<List<Slice>> rowGroups,
+      List<int[]> groupEndsOf,
+      List<MergeInput> inputs,
+      double[] columnShares) {
     long most = 0;
-    for (List<Slice> rowGroup : rowGroups) {
-      long inputBytes = 0;
-      for (Slice slice : rowGroup) {
-        inputBytes += slice.bytes;
-      }
-      int[] groupEnds = columnGroups(columnShares, inputBytes);
+    for (int i = 0; i < rowGroups.size(); i++) {
+      List<Slice> rowGroup = rowGroups.get(i);
+      int[] groupEnds = groupEndsOf.get(i);
+      long inputBytes = inputBytes(rowGroup);
       Set<Integer> rowGroupInputs = inputsOf(rowGroup);
       long bytes = 0;
       if (groupEnds.length == 1) {
@@ -605,6 +611,15 @@ public final class ParquetMerger {
     for (var entry : rowGroupsOfInput.entrySet()) {
       open.get(entry.getKey()).loadColumns(entry.getValue(), firstColumn, endColumn);
     }
+  }
+
+  /** The bytes of a row group's input row groups, as their footers give them. */
+  private static long inputBytes(List<Slice> rowGroup) {
+    long bytes = 0;
+    for (Slice slice : rowGroup) {
+      bytes += slice.bytes;
+    }
+    return bytes;
   }
 
   /** The inputs of a row group's slices, each once, in order. */
