@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
@@ -42,7 +42,6 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
-import org.apache.parquet.internal.hadoop.metadata.IndexReference;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -54,7 +53,7 @@ import org.apache.parquet.schema.Type;
  * <p>Output row groups are made of whole input row groups, in input order, up to {@link
  * WriteOptions#rowGroupRows()} rows and {@link WriteOptions#rowGroupBytes()} input bytes. For each
  * output row group the engine holds its inputs' bytes (each input's row group, or whole file when
- * small) and a few numbers per input column chunk ({@link InputChunk}), then writes one output
+ * small) and a few numbers per input column chunk ({@link InputChunks}), then writes one output
  * column chunk at a time, in one of three ways decided per column chunk: it carries the input
  * chunks' pages over as stored ({@link CarriedChunk}), merges their dictionaries ({@link
  * DictionaryMerge}), or decodes the column's values from every input chunk and encodes them into
@@ -239,7 +238,7 @@ public final class ParquetMerger {
                 inputs,
                 open,
                 outputCodec,
-                schema,
+                first,
                 opener,
                 arena,
                 byGroups ? Long.MAX_VALUE : windowBytes - heldBytes,
@@ -332,7 +331,8 @@ public final class ParquetMerger {
           } else if (encoded.isEmpty()
               && tryMixed[column]
               && !carryable
-              && everyChunkWhole(sources, rowGroup, column, chunk -> true)) {
+              && everyChunkWhole(
+                  sources, rowGroup, column, (chunks, inputRowGroup, inputColumn) -> true)) {
             // Not tried where the chunks could be carried or merged and were not: encodeMixed
             // takes them with tighter limits. Where it fails (its values repeat too little, or a
             // page does not allow it) the column goes value by value, here and from now on.
@@ -446,14 +446,14 @@ public final class ParquetMerger {
       List<MergeInput> inputs,
       Map<Integer, OpenInput> open,
       CompressionCodecName outputCodec,
-      MessageType schema,
+      OpenInput first,
       ExecutorService opener,
       WindowArena arena,
       long wholeFileBudget,
       int keptColumns)
       throws IOException {
     Map<Integer, Future<OpenInput>> opening = new LinkedHashMap<>();
-    boolean keepOpen = keptColumns < schema.getColumns().size();
+    boolean keepOpen = keptColumns < first.schema.getColumns().size();
     long wholeFileBytes = 0;
     for (Slice slice : rowGroup) {
       if (!open.containsKey(slice.input) && !opening.containsKey(slice.input)) {
@@ -468,7 +468,7 @@ public final class ParquetMerger {
             opener.submit(
                 () ->
                     OpenInput.open(
-                        input, outputCodec, whole, keepOpen, keptColumns, schema, arena)));
+                        input, outputCodec, whole, keepOpen, keptColumns, first, arena)));
       }
     }
     List<OpenInput> opened = new ArrayList<>();
@@ -642,7 +642,7 @@ public final class ParquetMerger {
    * metadata tells: see {@link CarriedChunk}.
    */
   private boolean mayCarry(List<OpenInput> sources, List<Slice> rowGroup, int column) {
-    return everyChunkWhole(sources, rowGroup, column, InputChunk::carryCandidate);
+    return everyChunkWhole(sources, rowGroup, column, InputChunks::carryCandidate);
   }
 
   /**
@@ -650,7 +650,7 @@ public final class ParquetMerger {
    * their metadata tells: see {@link DictionaryMerge}.
    */
   private boolean mayMergeDictionaries(List<OpenInput> sources, List<Slice> rowGroup, int column) {
-    return everyChunkWhole(sources, rowGroup, column, InputChunk::mergeCandidate);
+    return everyChunkWhole(sources, rowGroup, column, InputChunks::mergeCandidate);
   }
 
   /**
@@ -658,7 +658,7 @@ public final class ParquetMerger {
    * column has none of its rows left out and passes {@code test}.
    */
   private boolean everyChunkWhole(
-      List<OpenInput> sources, List<Slice> rowGroup, int column, Predicate<InputChunk> test) {
+      List<OpenInput> sources, List<Slice> rowGroup, int column, ChunkTest test) {
     return switch (options.pages()) {
       case REENCODE -> false;
       case CARRY_OVER -> {
@@ -666,13 +666,19 @@ public final class ParquetMerger {
           Slice slice = rowGroup.get(i);
           OpenInput source = sources.get(i);
           if (slice.keptRows != source.rows(slice.rowGroup)
-              || !test.test(source.chunk(slice.rowGroup, column))) {
+              || !test.test(source.chunks, slice.rowGroup, column)) {
             yield false;
           }
         }
         yield true;
       }
     };
+  }
+
+  /** A test of one input column chunk's metadata. */
+  @FunctionalInterface
+  private interface ChunkTest {
+    boolean test(InputChunks chunks, int rowGroup, int column);
   }
 
   /**
@@ -704,7 +710,7 @@ public final class ParquetMerger {
   private static long columnValues(List<OpenInput> sources, List<Slice> rowGroup, int column) {
     long values = 0;
     for (int i = 0; i < rowGroup.size(); i++) {
-      values += sources.get(i).chunk(rowGroup.get(i).rowGroup, column).values();
+      values += sources.get(i).chunks.values(rowGroup.get(i).rowGroup, column);
     }
     return values;
   }
@@ -831,7 +837,7 @@ public final class ParquetMerger {
     for (int i = 0; i < rowGroup.size(); i++) {
       OpenInput source = sources.get(i);
       CarriedChunk chunk = chunks.get(i);
-      InputChunk input = source.chunk(rowGroup.get(i).rowGroup, column);
+      int inputRowGroup = rowGroup.get(i).rowGroup;
       try {
         row +=
             ChunkPages.hash(
@@ -843,7 +849,7 @@ public final class ParquetMerger {
                 chunk.size(),
                 chunk.values(),
                 chunk.rows(),
-                decompressors.getDecompressor(input.codec()),
+                decompressors.getDecompressor(source.chunks.codec(inputRowGroup, column)),
                 pageBuffer,
                 hashes,
                 bloomFilter,
@@ -851,7 +857,8 @@ public final class ParquetMerger {
       } catch (RuntimeException e) {
         throw cannotDecode(source, descriptor, e);
       }
-      statistics.add(input.statistics());
+      statistics.add(
+          source.chunks.statistics(inputRowGroup, column, descriptor.getPrimitiveType()));
     }
     checkRows(descriptor, row, hashes.rows(), output);
     CarriedChunk.write(
@@ -908,7 +915,7 @@ public final class ParquetMerger {
   /**
    * An input being read. Its footer is checked against the planned layout as it opens and then let
    * go: the input keeps only what the merge needs of it (a few numbers and flags per column chunk,
-   * {@link InputChunk}), so that the hundreds of small inputs of one output row group do not each
+   * {@link InputChunks}), so that the hundreds of small inputs of one output row group do not each
    * hold a parsed footer, and its chunks are read from the bytes it holds by {@link ChunkPages}.
    */
   private static final class OpenInput implements AutoCloseable {
@@ -920,43 +927,45 @@ public final class ParquetMerger {
     final String createdBy;
     private final long length;
     private final long[] rowGroupRows;
-    private final InputChunk[][] chunks;
+    final InputChunks chunks;
     private final WindowedStream stream;
     private Map<String, String> keyValueMetadata;
     private final long columnIndexesStart;
     private final long columnIndexesEnd;
     private byte[] columnIndexes;
 
+    /**
+     * @param first the merge's first input, whose schema this one's equals and whose created-by
+     *     string it shares when equal (one instance for hundreds of inputs); null for the first
+     */
     private OpenInput(
         MergeInput input,
+        OpenInput first,
         MessageType schema,
         ParquetMetadata footer,
         CompressionCodecName outputCodec,
         WindowedStream stream) {
       this.input = input;
-      this.schema = schema;
-      this.createdBy = footer.getFileMetaData().getCreatedBy();
+      this.schema = first == null ? schema : first.schema;
+      String writer = footer.getFileMetaData().getCreatedBy();
+      this.createdBy =
+          first != null && Objects.equals(writer, first.createdBy) ? first.createdBy : writer;
       this.length = input.layout().length();
       this.stream = stream;
       this.keyValueMetadata = footer.getFileMetaData().getKeyValueMetaData();
       List<BlockMetaData> blocks = footer.getBlocks();
-      List<ColumnDescriptor> columnTypes = schema.getColumns();
+      int columns = this.schema.getColumns().size();
       this.rowGroupRows = new long[blocks.size()];
-      this.chunks = new InputChunk[blocks.size()][];
+      this.chunks = InputChunks.of(blocks, this.schema.getColumns(), outputCodec);
       long indexStart = Long.MAX_VALUE;
       long indexEnd = 0;
       for (int block = 0; block < blocks.size(); block++) {
         rowGroupRows[block] = blocks.get(block).getRowCount();
-        List<ColumnChunkMetaData> columns = blocks.get(block).getColumns();
-        chunks[block] = new InputChunk[columns.size()];
-        for (int column = 0; column < columns.size(); column++) {
-          ColumnChunkMetaData chunk = columns.get(column);
-          chunks[block][column] =
-              InputChunk.of(chunk, outputCodec, columnTypes.get(column).getPrimitiveType());
-          IndexReference reference = chunk.getColumnIndexReference();
-          if (reference != null) {
-            indexStart = Math.min(indexStart, reference.getOffset());
-            indexEnd = Math.max(indexEnd, reference.getOffset() + reference.getLength());
+        for (int column = 0; column < columns; column++) {
+          long offset = chunks.columnIndexOffset(block, column);
+          if (offset >= 0) {
+            indexStart = Math.min(indexStart, offset);
+            indexEnd = Math.max(indexEnd, offset + chunks.columnIndexLength(block, column));
           }
         }
       }
@@ -971,7 +980,8 @@ public final class ParquetMerger {
      * @param keepOpen whether a file read whole stays open, for reads of what the window lets go
      * @param keptColumns of a file read whole, the window keeps the chunks of the columns before
      *     this one (all, if it is the column count or more)
-     * @param schema the schema the input's equals, to keep instead of its own; null for the first
+     * @param first the merge's first input, whose schema this one's equals and is replaced by; null
+     *     when opening the first
      * @param arena where the input's windows are cut from while it has room
      */
     static OpenInput open(
@@ -980,7 +990,7 @@ public final class ParquetMerger {
         boolean whole,
         boolean keepOpen,
         int keptColumns,
-        MessageType schema,
+        OpenInput first,
         WindowArena arena)
         throws IOException {
       var location = input.file().location();
@@ -1024,8 +1034,7 @@ public final class ParquetMerger {
           }
         }
         OpenInput opened =
-            new OpenInput(
-                input, schema == null ? footer.schema() : schema, metadata, outputCodec, stream);
+            new OpenInput(input, first, footer.schema(), metadata, outputCodec, stream);
         if (whole) {
           opened.keepColumnData(keptColumns);
         }
@@ -1051,11 +1060,11 @@ public final class ParquetMerger {
       }
       long start = Long.MAX_VALUE;
       long end = 0;
-      for (InputChunk[] rowGroup : chunks) {
-        for (int column = 0; column < Math.min(keptColumns, rowGroup.length); column++) {
-          InputChunk chunk = rowGroup[column];
-          start = Math.min(start, chunk.start());
-          end = Math.max(end, chunk.start() + chunk.size());
+      int columns = schema.getColumns().size();
+      for (int rowGroup = 0; rowGroup < rowGroupRows.length; rowGroup++) {
+        for (int column = 0; column < Math.min(keptColumns, columns); column++) {
+          start = Math.min(start, chunks.start(rowGroup, column));
+          end = Math.max(end, chunks.start(rowGroup, column) + chunks.size(rowGroup, column));
         }
       }
       end = Math.min(length, end + CHUNK_SLACK_BYTES);
@@ -1073,10 +1082,10 @@ public final class ParquetMerger {
     double[] columnShares() {
       double[] shares = new double[schema.getColumns().size()];
       long total = 0;
-      for (InputChunk[] rowGroup : chunks) {
-        for (int column = 0; column < rowGroup.length; column++) {
-          shares[column] += rowGroup[column].size();
-          total += rowGroup[column].size();
+      for (int rowGroup = 0; rowGroup < rowGroupRows.length; rowGroup++) {
+        for (int column = 0; column < shares.length; column++) {
+          shares[column] += chunks.size(rowGroup, column);
+          total += chunks.size(rowGroup, column);
         }
       }
       for (int column = 0; column < shares.length; column++) {
@@ -1095,9 +1104,8 @@ public final class ParquetMerger {
       long end = 0;
       for (int rowGroup : rowGroups) {
         for (int column = firstColumn; column < endColumn; column++) {
-          InputChunk chunk = chunks[rowGroup][column];
-          start = Math.min(start, chunk.start());
-          end = Math.max(end, chunk.start() + chunk.size());
+          start = Math.min(start, chunks.start(rowGroup, column));
+          end = Math.max(end, chunks.start(rowGroup, column) + chunks.size(rowGroup, column));
         }
       }
       if (start >= end || end > length || stream.covers(start, end)) {
@@ -1110,11 +1118,6 @@ public final class ParquetMerger {
     /** The rows of one of the input's row groups. */
     long rows(int rowGroup) {
       return rowGroupRows[rowGroup];
-    }
-
-    /** What the merge needs of one of the input's column chunks. */
-    InputChunk chunk(int rowGroup, int column) {
-      return chunks[rowGroup][column];
     }
 
     /** The file's key-value metadata, once: the merge takes it as the input opens. */
@@ -1131,37 +1134,36 @@ public final class ParquetMerger {
         ColumnDescriptor descriptor,
         CompressionCodecFactory decompressors)
         throws IOException {
-      InputChunk chunk = chunk(rowGroup, column);
       return corruptAsInvalid(
           rowGroup,
           () -> {
             try {
-              return readPages(chunk, 0, rowGroup, descriptor, decompressors);
+              return readPages(rowGroup, column, 0, descriptor, decompressors);
             } catch (ChunkPages.Overrun e) {
               // an old parquet-mr file whose chunk size left the dictionary page's header out, as
               // parquet-java's reader allows: read a little past the chunk and try again
-              return readPages(chunk, CHUNK_SLACK_BYTES, rowGroup, descriptor, decompressors);
+              return readPages(rowGroup, column, CHUNK_SLACK_BYTES, descriptor, decompressors);
             }
           });
     }
 
     private PageList readPages(
-        InputChunk chunk,
-        int slack,
         int rowGroup,
+        int column,
+        int slack,
         ColumnDescriptor descriptor,
         CompressionCodecFactory decompressors)
         throws IOException {
-      Stored stored = stored(chunk, slack);
+      Stored stored = stored(rowGroup, column, slack);
       return ChunkPages.read(
           createdBy,
           descriptor,
           stored.bytes(),
           stored.offset(),
           stored.length(),
-          chunk.values(),
+          chunks.values(rowGroup, column),
           rowGroupRows[rowGroup],
-          decompressors.getDecompressor(chunk.codec()));
+          decompressors.getDecompressor(chunks.codec(rowGroup, column)));
     }
 
     /** {@code length} bytes of an input, from {@code offset} in {@code bytes}. */
@@ -1171,15 +1173,17 @@ public final class ParquetMerger {
      * A chunk's bytes as stored, and up to {@code slack} bytes after it: in the window when it
      * holds them, which stays valid for the row group, else read from the file.
      */
-    private Stored stored(InputChunk chunk, int slack) throws IOException {
-      long end = Math.min(length, chunk.start() + chunk.size() + slack);
-      int size = Math.toIntExact(Math.max(chunk.size(), end - chunk.start()));
-      byte[] window = stream.windowArray(chunk.start(), size);
+    private Stored stored(int rowGroup, int column, int slack) throws IOException {
+      long start = chunks.start(rowGroup, column);
+      long chunkSize = chunks.size(rowGroup, column);
+      long end = Math.min(length, start + chunkSize + slack);
+      int size = Math.toIntExact(Math.max(chunkSize, end - start));
+      byte[] window = stream.windowArray(start, size);
       if (window != null) {
-        return new Stored(window, stream.windowOffset(chunk.start()), size);
+        return new Stored(window, stream.windowOffset(start), size);
       }
       byte[] stored = new byte[size];
-      stream.seek(chunk.start());
+      stream.seek(start);
       stream.readFully(stored, 0, size);
       return new Stored(stored, 0, size);
     }
@@ -1213,9 +1217,9 @@ public final class ParquetMerger {
     long loadRowGroup(int rowGroup, long budget) throws IOException {
       long start = Long.MAX_VALUE;
       long end = 0;
-      for (InputChunk chunk : chunks[rowGroup]) {
-        start = Math.min(start, chunk.start());
-        end = Math.max(end, chunk.start() + chunk.size());
+      for (int column = 0; column < schema.getColumns().size(); column++) {
+        start = Math.min(start, chunks.start(rowGroup, column));
+        end = Math.max(end, chunks.start(rowGroup, column) + chunks.size(rowGroup, column));
       }
       if (start >= end || stream.covers(start, end)) {
         return 0;
@@ -1235,8 +1239,7 @@ public final class ParquetMerger {
         CompressionCodecFactory decompressors,
         PageBuffer pageBuffer)
         throws IOException {
-      InputChunk chunk = chunk(rowGroup, column);
-      Stored stored = stored(chunk, 0);
+      Stored stored = stored(rowGroup, column, 0);
       Optional<CarriedChunk> carried =
           corruptAsInvalid(
               rowGroup,
@@ -1244,15 +1247,17 @@ public final class ParquetMerger {
                   CarriedChunk.read(
                       createdBy,
                       descriptor,
-                      chunk.values(),
+                      chunks.values(rowGroup, column),
                       stored.bytes(),
                       stored.offset(),
                       stored.length(),
-                      decompressors.getDecompressor(chunk.codec()),
+                      decompressors.getDecompressor(chunks.codec(rowGroup, column)),
                       pageBuffer));
       if (carried.isPresent() && carried.get().lacksPageStatistics()) {
         return Optional.of(
-            carried.get().withIndexStatistics(columnIndex(chunk, descriptor.getPrimitiveType())));
+            carried
+                .get()
+                .withIndexStatistics(columnIndex(rowGroup, column, descriptor.getPrimitiveType())));
       }
       return carried;
     }
@@ -1262,23 +1267,24 @@ public final class ParquetMerger {
      * statistics come from it; without it the chunk keeps its exact statistics. The file's column
      * indexes are read together, once: one read rather than one per chunk, which on S3 is one GET.
      */
-    private ColumnIndex columnIndex(InputChunk chunk, PrimitiveType type) throws IOException {
-      IndexReference reference = chunk.columnIndex();
-      if (reference == null) {
+    private ColumnIndex columnIndex(int rowGroup, int column, PrimitiveType type)
+        throws IOException {
+      long offset = chunks.columnIndexOffset(rowGroup, column);
+      if (offset < 0) {
         return null;
       }
       if (columnIndexes == null) {
         readColumnIndexes();
       }
-      long at = reference.getOffset() - columnIndexesStart;
-      if (at < 0 || at + reference.getLength() > columnIndexes.length) {
+      long at = offset - columnIndexesStart;
+      int indexLength = chunks.columnIndexLength(rowGroup, column);
+      if (at < 0 || at + indexLength > columnIndexes.length) {
         return null;
       }
       try {
         return ParquetMetadataConverter.fromParquetColumnIndex(
             type,
-            Util.readColumnIndex(
-                new ByteArrayInputStream(columnIndexes, (int) at, reference.getLength())));
+            Util.readColumnIndex(new ByteArrayInputStream(columnIndexes, (int) at, indexLength)));
       } catch (IOException | RuntimeException e) {
         return null;
       }
@@ -1316,10 +1322,11 @@ public final class ParquetMerger {
     long dictionaryValues = 0;
     long plainValues = 0;
     for (int i = 0; i < rowGroup.size(); i++) {
-      InputChunk chunk = sources.get(i).chunk(rowGroup.get(i).rowGroup, column);
-      long values = chunk.values();
-      long dictionaryPage = chunk.dictionaryPageBytes();
-      if (dictionaryPage <= 0 || dictionaryPage > chunk.size() * 85 / 100) {
+      InputChunks chunks = sources.get(i).chunks;
+      int inputRowGroup = rowGroup.get(i).rowGroup;
+      long values = chunks.values(inputRowGroup, column);
+      long dictionaryPage = chunks.dictionaryPageBytes(inputRowGroup, column);
+      if (dictionaryPage <= 0 || dictionaryPage > chunks.size(inputRowGroup, column) * 85 / 100) {
         plainValues += values;
       } else {
         dictionaryValues += values;

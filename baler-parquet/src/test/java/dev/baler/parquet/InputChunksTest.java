@@ -1,0 +1,156 @@
+package dev.baler.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baler.storage.LocalStorage;
+import dev.baler.storage.Location;
+import dev.baler.testing.Fixtures;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroup;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.internal.hadoop.metadata.IndexReference;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** What a merge keeps of an input's column chunks: the footer's figures, packed, given back. */
+class InputChunksTest {
+  @TempDir Path directory;
+
+  private final LocalStorage storage = new LocalStorage();
+
+  @ParameterizedTest
+  @EnumSource(Fixtures.Writer.class)
+  void of_givesBackWhatTheFooterSaysOfEveryChunk(Fixtures.Writer writer) throws IOException {
+    int carryCandidates = 0;
+    for (Path path : Fixtures.of(writer).copyTo(directory)) {
+      ParquetMetadata footer = footer(path);
+      // carry candidates need the output codec to be theirs: take the first chunk's
+      CompressionCodecName outputCodec = footer.getBlocks().get(0).getColumns().get(0).getCodec();
+      carryCandidates += assertKeepsEveryChunk(footer, outputCodec);
+    }
+    if (writer == Fixtures.Writer.POLARS) {
+      // pyarrow and DuckDB write a dictionary into every chunk of these files; polars does not
+      assertThat(carryCandidates).as("chunks with statistics kept").isPositive();
+    }
+  }
+
+  @Test
+  void statistics_keepNullCountsBoundsAndNanCountsOfPlainChunks() throws IOException {
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
+            """
+            message reading {
+              required int64 id;
+              optional double value;
+              optional binary note (STRING);
+            }
+            """);
+    Path path = directory.resolve("plain.parquet");
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(
+                new ParquetOutputFile(storage.newOutputFile(Location.local(path))))
+            .withType(schema)
+            .withDictionaryEncoding(false)
+            .withRowGroupSize(4096L)
+            .withPageSize(1024)
+            .build()) {
+      for (int row = 0; row < 2000; row++) {
+        Group group = new SimpleGroup(schema);
+        group.add("id", (long) row - 1000);
+        if (row % 3 == 0) {
+          group.add("value", row % 7 == 0 ? Double.NaN : row / 10.0);
+        }
+        writer.write(group); // every note null: statistics without bounds
+      }
+    }
+    ParquetMetadata footer = footer(path);
+    assertThat(footer.getBlocks()).as("row groups").hasSizeGreaterThan(1);
+
+    int carryCandidates = assertKeepsEveryChunk(footer, CompressionCodecName.UNCOMPRESSED);
+
+    assertThat(carryCandidates).isEqualTo(footer.getBlocks().size() * 3);
+  }
+
+  /**
+   * Asserts that {@link InputChunks} of the footer's chunks gives back each chunk's figures, and
+   * the statistics of those it may carry over.
+   *
+   * @return the chunks it may carry over
+   */
+  private static int assertKeepsEveryChunk(
+      ParquetMetadata footer, CompressionCodecName outputCodec) {
+    List<ColumnDescriptor> columns = footer.getFileMetaData().getSchema().getColumns();
+    List<BlockMetaData> blocks = footer.getBlocks();
+    InputChunks chunks = InputChunks.of(blocks, columns, outputCodec);
+    assertThat(chunks.rowGroups()).isEqualTo(blocks.size());
+    int carryCandidates = 0;
+    for (int rowGroup = 0; rowGroup < blocks.size(); rowGroup++) {
+      for (int column = 0; column < columns.size(); column++) {
+        ColumnChunkMetaData chunk = blocks.get(rowGroup).getColumns().get(column);
+        String name = "row group " + rowGroup + ", column " + chunk.getPath();
+        List<Object> kept = new ArrayList<>();
+        kept.add(chunks.start(rowGroup, column));
+        kept.add(chunks.size(rowGroup, column));
+        kept.add(chunks.values(rowGroup, column));
+        kept.add(chunks.codec(rowGroup, column));
+        kept.add(chunks.carryCandidate(rowGroup, column));
+        kept.add(chunks.mergeCandidate(rowGroup, column));
+        kept.add(chunks.dictionaryPageBytes(rowGroup, column));
+        kept.add(chunks.columnIndexOffset(rowGroup, column));
+        kept.add(chunks.columnIndexLength(rowGroup, column));
+        IndexReference index = chunk.getColumnIndexReference();
+        boolean carry = CarriedChunk.isCandidate(chunk, outputCodec);
+        assertThat(kept)
+            .as(name)
+            .containsExactly(
+                chunk.getStartingPos(),
+                chunk.getTotalSize(),
+                chunk.getValueCount(),
+                chunk.getCodec(),
+                carry,
+                DictionaryMerge.isCandidate(chunk),
+                chunk.hasDictionaryPage() && chunk.getDictionaryPageOffset() > 0
+                    ? chunk.getFirstDataPageOffset() - chunk.getDictionaryPageOffset()
+                    : 0L,
+                index == null ? -1L : index.getOffset(),
+                index == null ? 0 : index.getLength());
+        Statistics<?> statistics =
+            chunks.statistics(rowGroup, column, columns.get(column).getPrimitiveType());
+        if (carry) {
+          carryCandidates++;
+          Statistics<?> expected = chunk.getStatistics();
+          assertThat(statistics).as(name).isEqualTo(expected);
+          assertThat(statistics.hasNonNullValue()).as(name).isEqualTo(expected.hasNonNullValue());
+          assertThat(statistics.isNanCountSet()).as(name).isEqualTo(expected.isNanCountSet());
+          if (expected.isNanCountSet()) {
+            assertThat(statistics.getNanCount()).as(name).isEqualTo(expected.getNanCount());
+          }
+        } else {
+          assertThat(statistics).as(name).isNull();
+        }
+      }
+    }
+    return carryCandidates;
+  }
+
+  private ParquetMetadata footer(Path path) throws IOException {
+    ParquetInputFile file = new ParquetInputFile(storage.newInputFile(Location.local(path)));
+    return ParquetFileReader.readFooter(file, ParquetRuntime.footerOptions(), file.newStream());
+  }
+}
