@@ -13,10 +13,12 @@ import java.util.RandomAccess;
 /**
  * A bin's input files, packed into arrays: a plan keeps every input of every bin until its bin is
  * done, and with 100,000 small files an {@link InputEntry} apiece (with its location's string and
- * its layout) took about 190 bytes per file. Packed, a file of one row group takes about 40 bytes
- * beside its name's bytes: its directory is kept once, its name as UTF-8 in one shared array, its
- * length, rows, column data bytes and time stamp in arrays of numbers, and the schema key once. A
- * file of more row groups keeps its {@link FileLayout} as it is.
+ * its layout) took about 190 bytes per file. Packed, a file of one row group takes about 40 bytes:
+ * its directory is kept once, its length, rows, column data bytes and time stamp in arrays of
+ * numbers, the schema key once, and its name as UTF-8 in one shared array unless it is {@code
+ * {prefix}.{timestamp_millis}.parquet} with the list's first prefix, as streaming writers name
+ * them, when it is made again from the time stamp (which saves 33 bytes a file of the reference
+ * data set). A file of more row groups keeps its {@link FileLayout} as it is.
  *
  * <p>{@link #get} makes an entry equal to the one packed, each time it is called; callers that keep
  * entries keep their own. Lists whose entries cannot be packed exactly (a location that is not its
@@ -30,10 +32,17 @@ final class InputList extends AbstractList<InputEntry> implements RandomAccess {
   /** Each entry's index into {@link #directories}; null when there is one directory. */
   private final int[] directoryOf;
 
+  /** The names not made from a time stamp, one after another. */
   private final byte[] names;
 
-  /** Where each entry's name starts in {@link #names}, and one more: where the last one ends. */
+  /**
+   * Where each entry's name starts in {@link #names}, and one more: where the last one ends. An
+   * entry of no bytes there is named {@link #timestampPrefix}{@code .{timestamp}.parquet}.
+   */
   private final int[] nameStarts;
+
+  /** The prefix of the names made from time stamps; null if none is. */
+  private final String timestampPrefix;
 
   private final String schemaKey;
   private final long[] lengths;
@@ -52,6 +61,7 @@ final class InputList extends AbstractList<InputEntry> implements RandomAccess {
       int[] directoryOf,
       byte[] names,
       int[] nameStarts,
+      String timestampPrefix,
       String schemaKey,
       long[] lengths,
       long[] rows,
@@ -63,6 +73,7 @@ final class InputList extends AbstractList<InputEntry> implements RandomAccess {
     this.directoryOf = directoryOf;
     this.names = names;
     this.nameStarts = nameStarts;
+    this.timestampPrefix = timestampPrefix;
     this.schemaKey = schemaKey;
     this.lengths = lengths;
     this.rows = rows;
@@ -100,6 +111,7 @@ final class InputList extends AbstractList<InputEntry> implements RandomAccess {
     long[] timestamps = new long[count];
     boolean[] timestamped = new boolean[count];
     boolean allTimestamped = true;
+    String timestampPrefix = null;
     FileLayout[] multiRowGroup = null;
     for (int i = 0; i < count; i++) {
       InputEntry entry = copy.get(i);
@@ -120,7 +132,18 @@ final class InputList extends AbstractList<InputEntry> implements RandomAccess {
                 directories.add(key);
                 return directories.size() - 1;
               });
-      names[i] = name.getBytes(StandardCharsets.UTF_8);
+      if (entry.timestampMillis().isPresent()) {
+        String suffix = timestampSuffix(entry.timestampMillis().getAsLong());
+        if (timestampPrefix == null && name.endsWith(suffix)) {
+          timestampPrefix = name.substring(0, name.length() - suffix.length());
+        }
+        if (timestampPrefix != null && name.equals(timestampPrefix + suffix)) {
+          names[i] = NO_BYTES;
+        }
+      }
+      if (names[i] == null) {
+        names[i] = name.getBytes(StandardCharsets.UTF_8);
+      }
       nameBytes = Math.addExact(nameBytes, names[i].length);
       lengths[i] = layout.length();
       rows[i] = layout.rows();
@@ -146,6 +169,7 @@ final class InputList extends AbstractList<InputEntry> implements RandomAccess {
         directories.size() == 1 ? null : directoryOf,
         packedNames,
         nameStarts,
+        timestampPrefix,
         schemaKey,
         lengths,
         rows,
@@ -158,14 +182,20 @@ final class InputList extends AbstractList<InputEntry> implements RandomAccess {
   @Override
   public InputEntry get(int index) {
     Location directory = directories[directoryOf == null ? 0 : directoryOf[index]];
+    int nameLength = nameStarts[index + 1] - nameStarts[index];
     String name =
-        new String(
-            names,
-            nameStarts[index],
-            nameStarts[index + 1] - nameStarts[index],
-            StandardCharsets.UTF_8);
+        nameLength == 0
+            ? timestampPrefix + timestampSuffix(timestamps[index])
+            : new String(names, nameStarts[index], nameLength, StandardCharsets.UTF_8);
     return new InputEntry(
         directory.resolve(name), layout(index), timestamps[index], timestamped(index));
+  }
+
+  private static final byte[] NO_BYTES = {};
+
+  /** What follows the prefix in a name made from a time stamp. */
+  private static String timestampSuffix(long timestampMillis) {
+    return "." + timestampMillis + ".parquet";
   }
 
   private FileLayout layout(int index) {
@@ -177,6 +207,11 @@ final class InputList extends AbstractList<InputEntry> implements RandomAccess {
 
   private boolean timestamped(int index) {
     return timestamped == null || timestamped[index];
+  }
+
+  /** The bytes of names kept as they are: those not made again from a time stamp. */
+  int keptNameBytes() {
+    return names.length;
   }
 
   @Override

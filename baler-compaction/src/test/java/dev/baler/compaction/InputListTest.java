@@ -38,6 +38,28 @@ class InputListTest {
   }
 
   @Test
+  void copyOf_makesNamesOfTheFirstPrefixAgainFromTheirTimeStamps() {
+    List<InputEntry> entries =
+        List.of(
+            entry("s3://bucket/in/sensor_data.1704067200864.parquet", 10, SCHEMA, 1704067200864L),
+            entry("s3://bucket/in/sensor_data.1704067201728.parquet", 10, SCHEMA, 1704067201728L),
+            // the time stamp written with a leading zero does not come back from the number
+            entry("s3://bucket/in/sensor_data.01704067202592.parquet", 10, SCHEMA, 1704067202592L),
+            entry("s3://bucket/in/other.1704067203456.parquet", 10, SCHEMA, 1704067203456L),
+            entry("s3://bucket/in/no-time-stamp.parquet", 10, SCHEMA, -1),
+            entry("s3://bucket/out/sensor_data.1704067204320.parquet", 10, SCHEMA, 1704067204320L));
+
+    List<InputEntry> packed = InputList.copyOf(entries);
+
+    assertThat(packed).isEqualTo(entries);
+    assertThat(((InputList) packed).keptNameBytes())
+        .isEqualTo(
+            "sensor_data.01704067202592.parquet".length()
+                + "other.1704067203456.parquet".length()
+                + "no-time-stamp.parquet".length());
+  }
+
+  @Test
   void copyOf_keepsEntriesOfDifferentSchemaKeysAsGiven() {
     List<InputEntry> entries =
         List.of(
