@@ -90,6 +90,7 @@ public final class ParquetMerger {
 
   private final WriteOptions options;
   private final long windowBytes;
+  private final OpenFileBudget openFiles;
 
   /** A merger that writes with {@code options}, with {@link #DEFAULT_WINDOW_BYTES}. */
   public ParquetMerger(WriteOptions options) {
@@ -101,19 +102,31 @@ public final class ParquetMerger {
    * output row group's input in memory at once. An output row group whose inputs take more is
    * merged in column groups, each about {@code windowBytes} of input: its inputs are read once per
    * group (a system call each on disk, a request each on S3) rather than once, and the memory a
-   * merge takes no longer grows with how many small files an output row group gathers.
+   * merge takes no longer grows with how many small files an output row group gathers. Their files
+   * stay open from group to group while the process's {@link OpenFileBudget} has room; those that
+   * find none are closed after each read and opened again for the next.
    *
    * @param windowBytes at least 1 MiB; see {@link #DEFAULT_WINDOW_BYTES} and {@link
    *     #LOCAL_WINDOW_BYTES}
    * @throws IllegalArgumentException if {@code windowBytes} is less than 1 MiB
    */
   public ParquetMerger(WriteOptions options, long windowBytes) {
+    this(options, windowBytes, OpenFileBudget.PROCESS);
+  }
+
+  /**
+   * A merger as {@link #ParquetMerger(WriteOptions, long)} makes, whose merges in column groups
+   * keep at most {@code openFiles} of their inputs' files open between reads (with those of the
+   * other merges that share it); the process's merges share {@link OpenFileBudget#PROCESS}.
+   */
+  ParquetMerger(WriteOptions options, long windowBytes, OpenFileBudget openFiles) {
     this.options = requireNonNull(options, "options is null");
     if (windowBytes < 1 << 20) {
       throw new IllegalArgumentException(
           "Invalid window bytes " + windowBytes + ": expected at least 1 MiB");
     }
     this.windowBytes = windowBytes;
+    this.openFiles = requireNonNull(openFiles, "openFiles is null");
   }
 
   /**
@@ -167,7 +180,8 @@ public final class ParquetMerger {
               false,
               Integer.MAX_VALUE,
               null,
-              null);
+              null,
+              openFiles);
       open.put(0, first);
       MessageType schema = first.schema;
       double[] columnShares = first.columnShares();
@@ -441,7 +455,7 @@ public final class ParquetMerger {
    * @throws IOException the first failure in the row group's order, once every open has ended; the
    *     inputs that did open are in {@code open}, to be closed with the rest
    */
-  private static List<OpenInput> openAll(
+  private List<OpenInput> openAll(
       List<Slice> rowGroup,
       List<MergeInput> inputs,
       Map<Integer, OpenInput> open,
@@ -468,7 +482,14 @@ public final class ParquetMerger {
             opener.submit(
                 () ->
                     OpenInput.open(
-                        input, outputCodec, whole, keepOpen, keptColumns, first, arena)));
+                        input,
+                        outputCodec,
+                        whole,
+                        keepOpen,
+                        keptColumns,
+                        first,
+                        arena,
+                        openFiles)));
       }
     }
     List<OpenInput> opened = new ArrayList<>();
@@ -929,6 +950,13 @@ public final class ParquetMerger {
     private final long[] rowGroupRows;
     final InputChunks chunks;
     private final WindowedStream stream;
+
+    /** The budget this input took room for an open file in, or null. */
+    private final OpenFileBudget room;
+
+    /** Whether it closes its file after each read, having found no room to keep it open. */
+    private final boolean park;
+
     private Map<String, String> keyValueMetadata;
     private final long columnIndexesStart;
     private final long columnIndexesEnd;
@@ -944,8 +972,12 @@ public final class ParquetMerger {
         MessageType schema,
         ParquetMetadata footer,
         CompressionCodecName outputCodec,
-        WindowedStream stream) {
+        WindowedStream stream,
+        OpenFileBudget room,
+        boolean park) {
       this.input = input;
+      this.room = room;
+      this.park = park;
       this.schema = first == null ? schema : first.schema;
       String writer = footer.getFileMetaData().getCreatedBy();
       this.createdBy =
@@ -983,6 +1015,8 @@ public final class ParquetMerger {
      * @param first the merge's first input, whose schema this one's equals and is replaced by; null
      *     when opening the first
      * @param arena where the input's windows are cut from while it has room
+     * @param openFiles where an input that keeps its file open takes room; one that finds none
+     *     closes its file after each read and opens it again for the next
      */
     static OpenInput open(
         MergeInput input,
@@ -991,12 +1025,21 @@ public final class ParquetMerger {
         boolean keepOpen,
         int keptColumns,
         OpenInput first,
-        WindowArena arena)
+        WindowArena arena,
+        OpenFileBudget openFiles)
         throws IOException {
       var location = input.file().location();
+      OpenFileBudget room = keepOpen && openFiles.tryTake() ? openFiles : null;
+      boolean park = keepOpen && room == null;
       // One stream for the footer and every chunk: one open file, and on S3 one response (or one
       // whole-object read) rather than several.
-      WindowedStream stream = new WindowedStream(input.file().newStream(), arena);
+      WindowedStream stream;
+      try {
+        stream = new WindowedStream(input.file(), arena);
+      } catch (IOException | RuntimeException | Error e) {
+        giveBack(room);
+        throw e;
+      }
       try {
         if (whole) {
           try {
@@ -1034,17 +1077,33 @@ public final class ParquetMerger {
           }
         }
         OpenInput opened =
-            new OpenInput(input, first, footer.schema(), metadata, outputCodec, stream);
+            new OpenInput(input, first, footer.schema(), metadata, outputCodec, stream, room, park);
         if (whole) {
           opened.keepColumnData(keptColumns);
         }
+        opened.fileRead();
         return opened;
       } catch (RuntimeException e) {
         stream.close();
+        giveBack(room);
         throw new InvalidParquetFileException(location, "cannot read its footer (" + e + ")", e);
       } catch (IOException | Error e) {
         stream.close();
+        giveBack(room);
         throw e;
+      }
+    }
+
+    private static void giveBack(OpenFileBudget room) {
+      if (room != null) {
+        room.giveBack();
+      }
+    }
+
+    /** Closes the file after a read if the input found no room to keep it open. */
+    private void fileRead() throws IOException {
+      if (park) {
+        stream.closeFile();
       }
     }
 
@@ -1113,6 +1172,7 @@ public final class ParquetMerger {
       }
       stream.dropWindow();
       stream.include(start, end);
+      fileRead();
     }
 
     /** The rows of one of the input's row groups. */
@@ -1185,6 +1245,7 @@ public final class ParquetMerger {
       byte[] stored = new byte[size];
       stream.seek(start);
       stream.readFully(stored, 0, size);
+      fileRead();
       return new Stored(stored, 0, size);
     }
 
@@ -1299,12 +1360,17 @@ public final class ParquetMerger {
         columnIndexes = new byte[(int) (end - start)];
         stream.seek(start);
         stream.readFully(columnIndexes, 0, columnIndexes.length);
+        fileRead();
       }
     }
 
     @Override
     public void close() throws IOException {
-      stream.close();
+      try {
+        stream.close();
+      } finally {
+        giveBack(room);
+      }
     }
   }
 

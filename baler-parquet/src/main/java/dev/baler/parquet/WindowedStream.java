@@ -2,6 +2,7 @@ package dev.baler.parquet;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.baler.storage.InputFile;
 import dev.baler.storage.SeekableInputStream;
 import java.io.IOException;
 
@@ -11,13 +12,17 @@ import java.io.IOException;
  * parquet-java's reads of some of their column chunks and the merge's reads of the others are
  * served from one read: one request on S3, one system call on disk, however the chunks are split.
  * Reads outside the window go to the file, unless the window holds the whole file ({@link
- * #loadWhole}) and the file was closed then: reads past its end find the end.
+ * #loadWhole}) and the file was closed then: reads past its end find the end. A stream made from an
+ * {@link InputFile} can also close its file while keeping its window ({@link #closeFile}), and
+ * opens it again for the next read the window does not serve: a merge that holds thousands of
+ * inputs across column groups keeps within the process's open file limit that way.
  *
  * <p>A window is cut from a {@link WindowArena} when the stream has one and the arena has room, and
  * is an array of its own otherwise. Not thread-safe.
  */
 final class WindowedStream extends SeekableInputStream {
-  private final SeekableInputStream file;
+  private final InputFile source; // to open the file again after closeFile; null if it cannot be
+  private SeekableInputStream file; // null after closeFile, until the next read of the file
   private final WindowArena arena;
   private long position;
   // The window: windowLength bytes of the file from windowStart, at windowOffset in window.
@@ -28,6 +33,7 @@ final class WindowedStream extends SeekableInputStream {
   private boolean whole;
   private boolean fileClosed; // by loadWhole: reads outside the window find the end
   private boolean narrowed; // by keepOnly: the window no longer holds the whole file
+  private boolean closed; // by close: reads of the file fail
 
   /** A stream whose windows are arrays of their own. */
   WindowedStream(SeekableInputStream file) {
@@ -38,8 +44,57 @@ final class WindowedStream extends SeekableInputStream {
    * @param arena where windows are cut from while it has room; null for arrays of their own
    */
   WindowedStream(SeekableInputStream file, WindowArena arena) {
+    this.source = null;
     this.file = requireNonNull(file, "file is null");
     this.arena = arena;
+  }
+
+  /**
+   * A stream over {@code source}, opened now, which {@link #closeFile} may close and later reads
+   * open again.
+   *
+   * @param arena where windows are cut from while it has room; null for arrays of their own
+   * @throws IOException if the file cannot be opened
+   */
+  WindowedStream(InputFile source, WindowArena arena) throws IOException {
+    this.source = requireNonNull(source, "source is null");
+    this.file = source.newStream();
+    this.arena = arena;
+  }
+
+  /**
+   * Closes the file and keeps the window: reads the window serves go on, and the next read it does
+   * not serve opens the file again. Does nothing when the file is closed already.
+   *
+   * @throws IllegalStateException if the stream was not made from an {@link InputFile}
+   */
+  void closeFile() throws IOException {
+    if (source == null) {
+      throw new IllegalStateException("A stream not made from an InputFile cannot open it again");
+    }
+    if (file != null && !fileClosed) {
+      SeekableInputStream closing = file;
+      file = null;
+      closing.close();
+    }
+  }
+
+  /**
+   * Whether the file is open now: not closed by {@link #closeFile}, {@link #loadWhole} or close.
+   */
+  boolean fileOpen() {
+    return file != null && !fileClosed;
+  }
+
+  /** The file, opened again if {@link #closeFile} closed it. */
+  private SeekableInputStream file() throws IOException {
+    if (closed || fileClosed) {
+      throw new IOException("The stream is closed");
+    }
+    if (file == null) {
+      file = source.newStream();
+    }
+    return file;
   }
 
   /**
@@ -58,8 +113,9 @@ final class WindowedStream extends SeekableInputStream {
     int offset = arena == null ? -1 : arena.take(length);
     byte[] bytes = offset < 0 ? new byte[length] : arena.memory();
     offset = Math.max(offset, 0);
-    file.seek(start);
-    file.readFully(bytes, offset, length);
+    SeekableInputStream from = file();
+    from.seek(start);
+    from.readFully(bytes, offset, length);
     setWindow(bytes, offset, length, start);
   }
 
@@ -92,13 +148,15 @@ final class WindowedStream extends SeekableInputStream {
    */
   void loadWhole(long length, boolean keepFileOpen) throws IOException {
     byte[] bytes = new byte[Math.toIntExact(length)];
-    file.seek(0);
-    file.readFully(bytes, 0, bytes.length);
+    SeekableInputStream from = file();
+    from.seek(0);
+    from.readFully(bytes, 0, bytes.length);
     setWindow(bytes, 0, bytes.length, 0);
     whole = true;
     if (!keepFileOpen) {
       fileClosed = true;
-      file.close();
+      file = null;
+      from.close();
     }
   }
 
@@ -225,8 +283,9 @@ final class WindowedStream extends SeekableInputStream {
     } else if (fileClosed) {
       return -1;
     } else {
-      file.seek(position);
-      read = file.read(buffer, offset, length);
+      SeekableInputStream from = file();
+      from.seek(position);
+      read = from.read(buffer, offset, length);
       if (read < 0) {
         return -1;
       }
@@ -238,8 +297,11 @@ final class WindowedStream extends SeekableInputStream {
   @Override
   public void close() throws IOException {
     window = null;
-    if (!fileClosed) {
-      file.close();
+    SeekableInputStream closing = file;
+    file = null;
+    closed = true;
+    if (closing != null && !fileClosed) {
+      closing.close();
     }
   }
 }

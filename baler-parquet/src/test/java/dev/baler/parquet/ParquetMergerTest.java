@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -229,6 +230,50 @@ class ParquetMergerTest {
 
   @ParameterizedTest
   @EnumSource(WriteOptions.Pages.class)
+  void merge_inColumnGroupsClosesTheFilesItFindsNoRoomForAndOpensThemForEachGroup(
+      WriteOptions.Pages pages) throws IOException {
+    // as above, 40 inputs in column groups, but room for 5 open files
+    List<MergeInput> inputs = writeInputs(40, 2000);
+    WriteOptions options = WriteOptions.builder().pages(pages).build();
+    Location whole = DIRECTORY.resolve("whole.c.parquet");
+    Location grouped = DIRECTORY.resolve("grouped.c.parquet");
+    AtomicInteger openNow = new AtomicInteger();
+    AtomicInteger mostOpen = new AtomicInteger();
+    List<CountingFile> counted = new ArrayList<>();
+    List<MergeInput> countedInputs = new ArrayList<>();
+    for (MergeInput input : inputs) {
+      CountingFile file = new CountingFile(input.file(), openNow, mostOpen);
+      counted.add(file);
+      countedInputs.add(MergeInput.of(file, input.layout()));
+    }
+    OpenFileBudget openFiles = new OpenFileBudget(5);
+
+    new ParquetMerger(options).merge(inputs, storage.newOutputFile(whole), MergeListener.NONE);
+    MergeResult result =
+        new ParquetMerger(options, 1 << 20, openFiles)
+            .merge(countedInputs, storage.newOutputFile(grouped), MergeListener.NONE);
+
+    assertThat(result.fingerprint()).isEqualTo(fingerprintOf(inputs));
+    assertThat(storage.newInputFile(grouped).readAllBytes())
+        .as("the same output as a merge that holds every input open")
+        .isEqualTo(storage.newInputFile(whole).readAllBytes());
+    assertThat(openNow).as("files open after the merge").hasValue(0);
+    assertThat(openFiles.free()).as("room given back").isEqualTo(5);
+    assertThat(mostOpen.get())
+        .as("files open at once: the 5 with room, and those being opened by the opener threads")
+        .isLessThanOrEqualTo(5 + ParquetMerger.OPEN_THREADS);
+    List<CountingFile> rest = counted.subList(1, counted.size());
+    assertThat(rest.stream().filter(file -> file.streams == 1).count())
+        .as("inputs that kept their file open")
+        .isEqualTo(5);
+    assertThat(rest)
+        .filteredOn(file -> file.streams > 1)
+        .hasSize(34)
+        .allSatisfy(file -> assertThat(file.streams).as("a stream per read").isEqualTo(file.reads));
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriteOptions.Pages.class)
   void merge_inColumnGroupsReadsLargeInputsAndOnesThatSpanOutputRowGroups(WriteOptions.Pages pages)
       throws IOException {
     // a: two row groups of 30,000 rows, about 3.5 MB, too large to be read whole as it opens; b
@@ -257,18 +302,30 @@ class ParquetMergerTest {
         .isEqualTo(storage.newInputFile(whole).readAllBytes());
   }
 
-  /** An input file that counts the streams opened on it and the reads that reach it. */
+  /**
+   * An input file that counts the streams opened on it and the reads that reach it, and the streams
+   * open now of all files that share its counters.
+   */
   private static final class CountingFile extends ForwardingInputFile {
+    private final AtomicInteger openNow;
+    private final AtomicInteger mostOpen;
     int streams;
     int reads;
 
     CountingFile(InputFile file) {
+      this(file, new AtomicInteger(), new AtomicInteger());
+    }
+
+    CountingFile(InputFile file, AtomicInteger openNow, AtomicInteger mostOpen) {
       super(file);
+      this.openNow = openNow;
+      this.mostOpen = mostOpen;
     }
 
     @Override
     public SeekableInputStream newStream() throws IOException {
       streams++;
+      mostOpen.accumulateAndGet(openNow.incrementAndGet(), Math::max);
       SeekableInputStream stream = super.newStream();
       return new SeekableInputStream() {
         @Override
@@ -295,6 +352,7 @@ class ParquetMergerTest {
 
         @Override
         public void close() throws IOException {
+          openNow.decrementAndGet();
           stream.close();
         }
       };

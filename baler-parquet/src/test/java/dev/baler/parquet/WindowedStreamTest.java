@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
+import dev.baler.testing.ForwardingInputFile;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,41 @@ class WindowedStreamTest {
       stream.dropWindow();
       assertThat(readAt(stream, 150, 20)).isEqualTo(slice(content, 150, 20));
       assertThat(stream.position()).isEqualTo(170);
+    }
+  }
+
+  @Test
+  void closeFile_keepsTheWindowAndOpensTheFileAgainForTheNextReadOutsideIt() throws IOException {
+    byte[] content = pattern(1000, 11, 0);
+    storage.newOutputFile(FILE).write(content);
+    int[] streams = new int[1];
+    var file =
+        new ForwardingInputFile(storage.newInputFile(FILE)) {
+          @Override
+          public dev.baler.storage.SeekableInputStream newStream() throws IOException {
+            streams[0]++;
+            return super.newStream();
+          }
+        };
+    try (WindowedStream stream = new WindowedStream(file, null)) {
+      stream.include(100, 300);
+      stream.closeFile();
+      stream.closeFile(); // closed already: nothing to do
+
+      assertThat(stream.fileOpen()).isFalse();
+      assertThat(readAt(stream, 120, 100)).isEqualTo(slice(content, 120, 100));
+      assertThat(streams[0]).as("streams opened, the window serving the read").isEqualTo(1);
+      assertThat(readAt(stream, 500, 50)).isEqualTo(slice(content, 500, 50));
+      assertThat(streams[0]).as("streams opened, the file read past the window").isEqualTo(2);
+      assertThat(stream.fileOpen()).isTrue();
+      stream.closeFile();
+      stream.dropWindow();
+      stream.include(600, 700);
+      assertThat(streams[0]).as("streams opened, a new window read").isEqualTo(3);
+      assertThat(readAt(stream, 650, 50)).isEqualTo(slice(content, 650, 50));
+    }
+    try (WindowedStream notReopenable = new WindowedStream(file.newStream())) {
+      assertThatThrownBy(notReopenable::closeFile).isInstanceOf(IllegalStateException.class);
     }
   }
 
