@@ -50,11 +50,21 @@ final class DictionaryMerge {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /**
-   * The column's values, all inputs' pages one after another, decoded down to levels and indexes of
-   * the output dictionary: {@code values} levels of each kind and as many indexes as values are
-   * present, at the start of arrays that may be longer.
+   * The highest repetition or definition level a merge takes: it keeps a column chunk's levels in a
+   * byte each. Levels are as deep as the schema's nesting, a handful in any schema met in practice;
+   * a column nested deeper is re-encoded value by value.
    */
-  private record Page(int values, int[] repetitions, int[] definitions, int[] indexes) {}
+  static final int MAX_LEVEL = 255;
+
+  /** Values hashed at a time, their levels widened into arrays of this many ints. */
+  private static final int HASH_STRETCH = 8192;
+
+  /**
+   * The column's values, all inputs' pages one after another, decoded down to levels (each an
+   * unsigned byte) and indexes of the output dictionary: {@code values} levels of each kind and as
+   * many indexes as values are present, at the start of arrays that may be longer.
+   */
+  private record Page(int values, byte[] repetitions, byte[] definitions, int[] indexes) {}
 
   /**
    * The arrays a merge decodes its columns into, reused from column to column and row group to row
@@ -64,10 +74,16 @@ final class DictionaryMerge {
    * over; a merge must be done with before the next read. Not thread-safe.
    */
   static final class Buffers {
-    private int[] repetitions = new int[0];
-    private int[] definitions = new int[0];
+    // A column chunk's levels take a byte each, not an int: with maps of a few entries per row,
+    // an output row group of 131,072 rows has about 330,000 values, and two bins held 8 to 11 MiB
+    // in these arrays as ints, the largest item of a compaction's heap.
+    private byte[] repetitions = new byte[0];
+    private byte[] definitions = new byte[0];
     private int[] indexes = new int[0];
     private int[] pageLevels = new int[0];
+    private final int[] stretchRepetitions = new int[HASH_STRETCH];
+    private final int[] stretchDefinitions = new int[HASH_STRETCH];
+    private final int[] stretchIndexes = new int[HASH_STRETCH];
 
     /** {@code array}, or a copy of it that holds at least {@code length} ints. */
     private static int[] atLeast(int[] array, int length) {
@@ -76,6 +92,42 @@ final class DictionaryMerge {
       }
       return Arrays.copyOf(array, Math.max(length, 2 * array.length));
     }
+
+    /** {@code array}, or a copy of it that holds at least {@code length} bytes. */
+    private static byte[] atLeast(byte[] array, int length) {
+      if (array.length >= length) {
+        return array;
+      }
+      return Arrays.copyOf(array, Math.max(length, 2 * array.length));
+    }
+
+    /**
+     * Levels {@code from} to {@code from + count} of {@code levels}, as ints at the start of {@code
+     * into}; null if {@code levels} is (the column has none of that kind).
+     */
+    private static int[] widened(byte[] levels, int from, int count, int[] into) {
+      if (levels == null) {
+        return null;
+      }
+      widen(levels, from, count, into, 0);
+      return into;
+    }
+
+    /**
+     * Copies {@code count} levels from {@code from} in {@code levels} to {@code at} in {@code
+     * into}.
+     */
+    private static void widen(byte[] levels, int from, int count, int[] into, int at) {
+      for (int i = 0; i < count; i++) {
+        into[at + i] = levels[from + i] & 0xFF;
+      }
+    }
+  }
+
+  /** Whether a merge can keep the column's levels: both at most {@value #MAX_LEVEL}. */
+  private static boolean levelsFit(ColumnDescriptor descriptor) {
+    return descriptor.getMaxRepetitionLevel() <= MAX_LEVEL
+        && descriptor.getMaxDefinitionLevel() <= MAX_LEVEL;
   }
 
   private final ColumnDescriptor descriptor;
@@ -123,6 +175,9 @@ final class DictionaryMerge {
       List<PageReadStore> stores,
       int maxDictionaryBytes,
       Buffers buffers) {
+    if (!levelsFit(descriptor)) {
+      return Optional.empty();
+    }
     DictionaryMerge merge = new DictionaryMerge(descriptor, buffers);
     Map<Object, Integer> merged = new HashMap<>();
     for (PageReadStore store : stores) {
@@ -206,7 +261,7 @@ final class DictionaryMerge {
       Buffers buffers,
       boolean dictionaries) {
     int width = plainWidth(descriptor);
-    if (width == 0) {
+    if (width == 0 || !levelsFit(descriptor)) {
       return Optional.empty();
     }
     long mostEntries = Math.min(values / 4, maxDictionaryBytes / width);
@@ -533,19 +588,26 @@ final class DictionaryMerge {
           ColumnHasher.readLevels(
               bytes, position, bytes.length, maxRepetition, into.pageLevels, count);
       into.repetitions = Buffers.atLeast(into.repetitions, values + count);
-      System.arraycopy(into.pageLevels, 0, into.repetitions, values, count);
+      byte[] repetitions = into.repetitions;
+      int[] pageLevels = into.pageLevels;
+      for (int i = 0; i < count; i++) {
+        repetitions[values + i] = (byte) pageLevels[i];
+      }
     }
     int pagePresent = count;
     if (maxDefinition > 0) {
       position =
           ColumnHasher.readLevels(
               bytes, position, bytes.length, maxDefinition, into.pageLevels, count);
+      into.definitions = Buffers.atLeast(into.definitions, values + count);
+      byte[] definitions = into.definitions;
+      int[] pageLevels = into.pageLevels;
       pagePresent = 0;
       for (int i = 0; i < count; i++) {
-        pagePresent += into.pageLevels[i] == maxDefinition ? 1 : 0;
+        int level = pageLevels[i];
+        pagePresent += level == maxDefinition ? 1 : 0;
+        definitions[values + i] = (byte) level;
       }
-      into.definitions = Buffers.atLeast(into.definitions, values + count);
-      System.arraycopy(into.pageLevels, 0, into.definitions, values, count);
     }
     return new PageBody(bytes, position, pagePresent);
   }
@@ -587,9 +649,32 @@ final class DictionaryMerge {
         new ColumnElements(
             column, descriptor.getMaxRepetitionLevel(), maxDefinition, entry1, entry2, values);
     Page page = column();
-    int row =
-        elements.foldEntries(
-            hashes, page.repetitions(), page.definitions(), page.indexes(), page.values(), -1);
+    // a stretch at a time, its levels widened into ints, which ColumnElements folds
+    Buffers stretch = buffers;
+    int row = -1;
+    int value = 0;
+    for (int start = 0; start < page.values(); start += HASH_STRETCH) {
+      int count = Math.min(HASH_STRETCH, page.values() - start);
+      int[] definitions =
+          Buffers.widened(page.definitions(), start, count, stretch.stretchDefinitions);
+      int present = count;
+      if (definitions != null) {
+        present = 0;
+        for (int i = 0; i < count; i++) {
+          present += definitions[i] == maxDefinition ? 1 : 0;
+        }
+      }
+      System.arraycopy(page.indexes(), value, stretch.stretchIndexes, 0, present);
+      value += present;
+      row =
+          elements.foldEntries(
+              hashes,
+              Buffers.widened(page.repetitions(), start, count, stretch.stretchRepetitions),
+              definitions,
+              stretch.stretchIndexes,
+              count,
+              row);
+    }
     return row + 1;
   }
 
@@ -690,8 +775,8 @@ final class DictionaryMerge {
      * arrays, which {@link HybridEncoder} encodes in one pass when the page is flushed.
      */
     private void write(Page page) throws IOException {
-      int[] pageRepetitions = page.repetitions();
-      int[] pageDefinitions = page.definitions();
+      byte[] pageRepetitions = page.repetitions();
+      byte[] pageDefinitions = page.definitions();
       int[] pageIndexes = page.indexes();
       int count = page.values();
       int start = 0;
@@ -719,15 +804,15 @@ final class DictionaryMerge {
         int stretch = end - start;
         if (pageRepetitions != null) {
           repetitions = atLeast(repetitions, values + stretch);
-          System.arraycopy(pageRepetitions, start, repetitions, values, stretch);
+          Buffers.widen(pageRepetitions, start, stretch, repetitions, values);
         }
         int present = stretch;
         if (pageDefinitions != null) {
           definitions = atLeast(definitions, values + stretch);
-          System.arraycopy(pageDefinitions, start, definitions, values, stretch);
+          Buffers.widen(pageDefinitions, start, stretch, definitions, values);
           int stretchNulls = 0;
-          for (int i = start; i < end; i++) {
-            stretchNulls += pageDefinitions[i] == maxDefinition ? 0 : 1;
+          for (int i = values; i < values + stretch; i++) {
+            stretchNulls += definitions[i] == maxDefinition ? 0 : 1;
           }
           present -= stretchNulls;
           nulls += stretchNulls;
