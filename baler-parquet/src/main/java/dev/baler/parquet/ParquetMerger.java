@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
@@ -433,11 +434,12 @@ public final class ParquetMerger {
       throw e;
     } finally {
       opener.shutdownNow();
-      for (OpenInput source : open.values()) {
-        source.close();
+      try {
+        closeAll(open.values());
+      } finally {
+        codecs.release();
+        decompressors.release();
       }
-      codecs.release();
-      decompressors.release();
     }
   }
 
@@ -467,6 +469,7 @@ public final class ParquetMerger {
       int keptColumns)
       throws IOException {
     Map<Integer, Future<OpenInput>> opening = new LinkedHashMap<>();
+    AtomicBoolean abandoned = new AtomicBoolean();
     boolean keepOpen = keptColumns < first.schema.getColumns().size();
     long wholeFileBytes = 0;
     for (Slice slice : rowGroup) {
@@ -481,33 +484,49 @@ public final class ParquetMerger {
             slice.input,
             opener.submit(
                 () ->
-                    OpenInput.open(
-                        input,
-                        outputCodec,
-                        whole,
-                        keepOpen,
-                        keptColumns,
-                        first,
-                        arena,
-                        openFiles)));
+                    abandoned.get()
+                        ? null
+                        : OpenInput.open(
+                            input,
+                            outputCodec,
+                            whole,
+                            keepOpen,
+                            keptColumns,
+                            first,
+                            arena,
+                            openFiles)));
       }
     }
     List<OpenInput> opened = new ArrayList<>();
     Throwable failure = null;
+    boolean interrupted = false;
     for (var entry : opening.entrySet()) {
-      try {
-        OpenInput input = entry.getValue().get();
-        open.put(entry.getKey(), input);
-        opened.add(input);
-      } catch (ExecutionException e) {
-        if (failure == null) {
-          failure = e.getCause();
+      Future<OpenInput> future = entry.getValue();
+      while (true) {
+        try {
+          OpenInput input = future.get();
+          if (input != null) {
+            open.put(entry.getKey(), input);
+            opened.add(input);
+          }
+        } catch (ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause();
+          }
+        } catch (InterruptedException e) {
+          // Opens not started yet are abandoned; those under way end, and go into open to be
+          // closed with the rest, so that none keeps its file, or its room in the open file budget.
+          // (Cancelling would drop the result of an open under way, and with it its file.)
+          interrupted = true;
+          abandoned.set(true);
+          continue;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        opening.values().forEach(future -> future.cancel(true));
-        throw new InterruptedIOException("Interrupted while opening inputs");
+        break;
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while opening inputs");
     }
     if (failure instanceof IOException io) {
       throw io;
@@ -1084,13 +1103,25 @@ public final class ParquetMerger {
         opened.fileRead();
         return opened;
       } catch (RuntimeException e) {
-        stream.close();
-        giveBack(room);
-        throw new InvalidParquetFileException(location, "cannot read its footer (" + e + ")", e);
+        InvalidParquetFileException invalid =
+            new InvalidParquetFileException(location, "cannot read its footer (" + e + ")", e);
+        closeAfterFailure(stream, room, invalid);
+        throw invalid;
       } catch (IOException | Error e) {
-        stream.close();
-        giveBack(room);
+        closeAfterFailure(stream, room, e);
         throw e;
+      }
+    }
+
+    /** Closes a stream whose input failed to open, and gives its room back, whatever happens. */
+    private static void closeAfterFailure(
+        WindowedStream stream, OpenFileBudget room, Throwable failure) {
+      try {
+        stream.close();
+      } catch (IOException | RuntimeException e) {
+        failure.addSuppressed(e);
+      } finally {
+        giveBack(room);
       }
     }
 
@@ -1289,6 +1320,7 @@ public final class ParquetMerger {
         return 0;
       }
       stream.include(start, end);
+      fileRead();
       return end - start;
     }
 
@@ -1467,6 +1499,25 @@ public final class ParquetMerger {
     GroupType group = type.asGroupType();
     Type child = group.getType(path[depth]);
     return group.withNewFields(narrow(child, path, depth + 1));
+  }
+
+  /** Closes every input, each whatever the others do; the first failure, the others suppressed. */
+  private static void closeAll(Iterable<OpenInput> inputs) throws IOException {
+    IOException failure = null;
+    for (OpenInput input : inputs) {
+      try {
+        input.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   private static void abortQuietly(StorageOutputStream stream, Throwable failure) {

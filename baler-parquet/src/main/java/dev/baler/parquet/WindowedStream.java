@@ -110,10 +110,10 @@ final class WindowedStream extends SeekableInputStream {
       end = Math.max(end, windowStart + windowLength);
     }
     int length = Math.toIntExact(end - start);
+    SeekableInputStream from = file(); // opened first: a failure then takes nothing from the arena
     int offset = arena == null ? -1 : arena.take(length);
     byte[] bytes = offset < 0 ? new byte[length] : arena.memory();
     offset = Math.max(offset, 0);
-    SeekableInputStream from = file();
     from.seek(start);
     from.readFully(bytes, offset, length);
     setWindow(bytes, offset, length, start);

@@ -10,11 +10,15 @@ import dev.baler.storage.MemoryStorage;
 import dev.baler.storage.SeekableInputStream;
 import dev.baler.testing.ForwardingInputFile;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -270,6 +274,67 @@ class ParquetMergerTest {
         .filteredOn(file -> file.streams > 1)
         .hasSize(34)
         .allSatisfy(file -> assertThat(file.streams).as("a stream per read").isEqualTo(file.reads));
+  }
+
+  @Test
+  void merge_interruptedWhileOpeningInputsClosesEveryInputAndGivesItsRoomBack() throws Exception {
+    List<MergeInput> inputs = writeInputs(40, 2000);
+    AtomicInteger openNow = new AtomicInteger();
+    AtomicInteger mostOpen = new AtomicInteger();
+    CountDownLatch opening = new CountDownLatch(1);
+    List<MergeInput> slowInputs = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      InputFile counted = new CountingFile(inputs.get(i).file(), openNow, mostOpen);
+      // the first input opens on the merging thread; the others on the opener threads, slowly
+      InputFile file =
+          i == 0
+              ? counted
+              : new ForwardingInputFile(counted) {
+                @Override
+                public SeekableInputStream newStream() throws IOException {
+                  opening.countDown();
+                  // 50 ms that an interrupt does not cut short, as a blocking read on a socket
+                  long until = System.nanoTime() + 50_000_000L;
+                  boolean interrupted = false;
+                  for (long left; (left = until - System.nanoTime()) > 0; ) {
+                    try {
+                      TimeUnit.NANOSECONDS.sleep(left);
+                    } catch (InterruptedException e) {
+                      interrupted = true;
+                    }
+                  }
+                  if (interrupted) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return super.newStream();
+                }
+              };
+      slowInputs.add(MergeInput.of(file, inputs.get(i).layout()));
+    }
+    OpenFileBudget openFiles = new OpenFileBudget(5);
+    Location output = DIRECTORY.resolve("interrupted.c.parquet");
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread merging =
+        new Thread(
+            () -> {
+              try {
+                new ParquetMerger(WriteOptions.builder().build(), 1 << 20, openFiles)
+                    .merge(slowInputs, storage.newOutputFile(output), MergeListener.NONE);
+              } catch (Throwable e) {
+                thrown.set(e);
+              }
+            });
+
+    merging.start();
+    assertThat(opening.await(10, TimeUnit.SECONDS)).as("inputs being opened").isTrue();
+    merging.interrupt();
+    merging.join(10_000);
+
+    assertThat(merging.isAlive()).isFalse();
+    assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
+    assertThat(openNow).as("files open after the merge").hasValue(0);
+    assertThat(openFiles.free()).as("room given back").isEqualTo(5);
+    assertThat(storage.newInputFile(output).exists()).isFalse();
   }
 
   @ParameterizedTest
