@@ -52,7 +52,8 @@ final class DictionaryMerge {
   /**
    * The highest repetition or definition level a merge takes: it keeps a column chunk's levels in a
    * byte each. Levels are as deep as the schema's nesting, a handful in any schema met in practice;
-   * a column nested deeper is re-encoded value by value.
+   * a column nested deeper takes the merge's other paths (its pages carried over where they can be,
+   * else its values re-encoded one by one).
    */
   static final int MAX_LEVEL = 255;
 
@@ -166,9 +167,10 @@ final class DictionaryMerge {
   /**
    * Reads one column of every store, mapping each input's dictionary onto the merged one.
    *
-   * @return the merge, or empty if a page or dictionary does not allow it or the merged dictionary
-   *     would exceed {@code maxDictionaryBytes}; the stores' pages of the column are then consumed,
-   *     and the column must be read again to be re-encoded
+   * @return the merge, or empty if the column's levels go above {@value #MAX_LEVEL} (its pages are
+   *     then not read), or a page or dictionary does not allow it or the merged dictionary would
+   *     exceed {@code maxDictionaryBytes}; the stores' pages of the column are then consumed, and
+   *     the column must be read again to be re-encoded
    */
   static Optional<DictionaryMerge> read(
       ColumnDescriptor descriptor,
@@ -212,8 +214,9 @@ final class DictionaryMerge {
    * of first appearance, and levels and indexes are written as a merge writes them.
    *
    * @param values the column's values in all stores, nulls included
-   * @return the encoding, or empty if the type is not a number, a page is not a plain V1 page with
-   *     RLE levels, or the distinct values pass a quarter of {@code values} or {@code
+   * @return the encoding, or empty if the type is not a number or its levels go above {@value
+   *     #MAX_LEVEL} (its pages are then not read), or a page is not a plain V1 page with RLE
+   *     levels, or the distinct values pass a quarter of {@code values} or {@code
    *     maxDictionaryBytes}; the stores' pages of the column are then consumed
    */
   static Optional<DictionaryMerge> encodePlain(
@@ -235,10 +238,10 @@ final class DictionaryMerge {
    * of the files plain, two thirds dictionary-encoded, a tenth of a run's CPU samples).
    *
    * @param values the column's values in all stores, nulls included
-   * @return the encoding, or empty if the type is not a number, a page is not a V1 page with RLE
-   *     levels and PLAIN or dictionary-encoded values, or the distinct values pass a quarter of
-   *     {@code values} or {@code maxDictionaryBytes}; the stores' pages of the column are then
-   *     consumed
+   * @return the encoding, or empty if the type is not a number or its levels go above {@value
+   *     #MAX_LEVEL} (its pages are then not read), or a page is not a V1 page with RLE levels and
+   *     PLAIN or dictionary-encoded values, or the distinct values pass a quarter of {@code values}
+   *     or {@code maxDictionaryBytes}; the stores' pages of the column are then consumed
    */
   static Optional<DictionaryMerge> encodeMixed(
       ColumnDescriptor descriptor,

@@ -26,7 +26,7 @@ import org.apache.parquet.schema.PrimitiveType;
  * <p>An output row group of small files holds hundreds to thousands of inputs open at once (with
  * 100,000 files of ten columns and 40 rows, two bins hold 6,552), so this keeps every chunk's
  * figures in a few arrays per input rather than objects per chunk: 48 bytes of numbers and 6 of
- * codec, flags and place per chunk, and the statistics of a chunk that may be carried over in 28
+ * codec, flags and place per chunk, and the statistics of a chunk that may be carried over in 24
  * bytes and its bounds. Heap dumps of that run counted about 850 bytes per input, where a record,
  * an {@code IndexReference} and a {@code Statistics} object per chunk took about 1.5 KB.
  *
