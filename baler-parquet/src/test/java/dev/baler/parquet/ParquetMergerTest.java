@@ -12,6 +12,7 @@ import dev.baler.testing.ForwardingInputFile;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
@@ -175,7 +176,7 @@ class ParquetMergerTest {
     // a (row groups of 10 and 5 rows), then b (5 rows), in output row groups of at most 10 rows:
     // a's first, then a's second and b. a is read whole into the merge's windows for the first;
     // b's bytes, read for the second, would land on a's second row group unless a kept its own.
-    MergeInput a = twoRowGroups("a", 10, 5);
+    MergeInput a = withRowGroups("a", 10, 5);
     List<MergeInput> inputs = new ArrayList<>();
     inputs.add(a);
     inputs.addAll(writeInputs(DIRECTORY.resolve("b/"), 1, 5));
@@ -277,6 +278,37 @@ class ParquetMergerTest {
   }
 
   @Test
+  void merge_closesTheFileOfAnInputWithoutRoomAfterReadingItsNextRowGroupWhole()
+      throws IOException {
+    // s, 1,000 rows; a, row groups of 45,000 (about 2.6 MB), 5,000 and 45,000 rows. Output row
+    // groups of at most 45,000 rows: s; a's first, merged in column groups (2 MiB of window
+    // bytes), where a finds no room to keep its file open; a's second, loaded with one read, after
+    // which a's file must be closed again, as a goes on to the next; a's third.
+    MergeInput small = writeInputs(DIRECTORY.resolve("s/"), 1, 1_000).get(0);
+    MergeInput a = withRowGroups("a", 45_000, 5_000, 45_000);
+    assertThat(a.layout().rowGroupBytes(0)).isGreaterThan(2 << 20);
+    assertThat(a.layout().rowGroupBytes(1)).isLessThan(1 << 19);
+    AtomicInteger openNow = new AtomicInteger();
+    List<MergeInput> inputs =
+        List.of(
+            small,
+            MergeInput.of(new CountingFile(a.file(), openNow, new AtomicInteger()), a.layout()));
+    List<Integer> openAfterRowGroups = new ArrayList<>();
+
+    MergeResult result =
+        new ParquetMerger(
+                WriteOptions.builder().rowGroupRows(45_000).build(), 2 << 20, new OpenFileBudget(0))
+            .merge(
+                inputs,
+                storage.newOutputFile(DIRECTORY.resolve("out.c.parquet")),
+                (rows, inputBytes) -> openAfterRowGroups.add(openNow.get()));
+
+    assertThat(result.rowGroups()).isEqualTo(4);
+    assertThat(result.fingerprint()).isEqualTo(fingerprintOf(List.of(small, a)));
+    assertThat(openAfterRowGroups).as("a's file open after each output row group").containsOnly(0);
+  }
+
+  @Test
   void merge_interruptedWhileOpeningInputsClosesEveryInputAndGivesItsRoomBack() throws Exception {
     List<MergeInput> inputs = writeInputs(40, 2000);
     AtomicInteger openNow = new AtomicInteger();
@@ -344,7 +376,7 @@ class ParquetMergerTest {
     // a: two row groups of 30,000 rows, about 3.5 MB, too large to be read whole as it opens; b
     // and c: 30,000 rows each. Output row groups of at most 45,000 rows: a's first, a's second
     // (a stays open from one to the next), b, c; each over 1 MiB, so merged in column groups.
-    MergeInput a = twoRowGroups("a", 30_000, 30_000);
+    MergeInput a = withRowGroups("a", 30_000, 30_000);
     assertThat(a.layout().length()).isGreaterThan(ParquetMerger.WHOLE_FILE_BYTES);
     assertThat(a.layout().rowGroupBytes(1)).isGreaterThan(1 << 20);
     List<MergeInput> inputs = new ArrayList<>();
@@ -425,19 +457,22 @@ class ParquetMergerTest {
   }
 
   /**
-   * An input of two row groups, of {@code firstRows} and {@code secondRows} rows (at most as many),
-   * at {@code name/name.parquet} below the directory.
+   * An input of one row group for each of {@code rows}, of that many rows, at {@code
+   * name/name.parquet} below the directory.
    */
-  private MergeInput twoRowGroups(String name, int firstRows, int secondRows) throws IOException {
-    List<MergeInput> parts =
-        new ArrayList<>(writeInputs(DIRECTORY.resolve(name + "1/"), 1, firstRows));
-    parts.addAll(writeInputs(DIRECTORY.resolve(name + "2/"), 1, secondRows));
+  private MergeInput withRowGroups(String name, int... rows) throws IOException {
+    List<MergeInput> parts = new ArrayList<>();
+    for (int i = 0; i < rows.length; i++) {
+      parts.addAll(writeInputs(DIRECTORY.resolve(name + (i + 1) + "/"), 1, rows[i]));
+    }
     Location location = DIRECTORY.resolve(name + "/" + name + ".parquet");
-    new ParquetMerger(WriteOptions.builder().rowGroupRows(firstRows).build())
+    // row groups of at most the smallest part's rows: each part makes a row group of its own
+    int smallest = Arrays.stream(rows).min().orElseThrow();
+    new ParquetMerger(WriteOptions.builder().rowGroupRows(smallest).build())
         .merge(parts, storage.newOutputFile(location), MergeListener.NONE);
     var file = storage.newInputFile(location);
     Footer footer = Footer.read(file);
-    assertThat(footer.rowGroups()).hasSize(2);
+    assertThat(footer.rowGroups()).hasSize(rows.length);
     return MergeInput.of(file, footer.layout());
   }
 
