@@ -2,7 +2,10 @@ package dev.baler.parquet;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How many input files the merges of a process may keep open between their reads. A merge in column
@@ -23,7 +26,11 @@ final class OpenFileBudget {
   /** The budget that every merge of this process shares. */
   static final OpenFileBudget PROCESS = new OpenFileBudget(ofLimit(processLimit()));
 
+  private static final Logger LOG = LoggerFactory.getLogger(OpenFileBudget.class);
+
+  private final int files;
   private final AtomicInteger free;
+  private final AtomicBoolean told = new AtomicBoolean();
 
   /**
    * @param files how many files may be open at once, at least 0
@@ -32,6 +39,7 @@ final class OpenFileBudget {
     if (files < 0) {
       throw new IllegalArgumentException("Invalid open file budget " + files);
     }
+    this.files = files;
     this.free = new AtomicInteger(files);
   }
 
@@ -52,11 +60,21 @@ final class OpenFileBudget {
     return ASSUMED_LIMIT;
   }
 
-  /** Takes room for one open file if there is any; whoever gets it {@link #giveBack}s it. */
+  /**
+   * Takes room for one open file if there is any; whoever gets it {@link #giveBack}s it. The first
+   * time there is none, says so in a warning, once for the budget.
+   */
   boolean tryTake() {
     while (true) {
       int now = free.get();
       if (now == 0) {
+        if (!told.getAndSet(true)) {
+          LOG.warn(
+              "The room for {} open input files (half the limit on open files, less 64) is all"
+                  + " taken: further inputs are closed after each read and opened again, which is"
+                  + " slower; raise the limit (ulimit -n) to avoid it",
+              files);
+        }
         return false;
       }
       if (free.compareAndSet(now, now - 1)) {
