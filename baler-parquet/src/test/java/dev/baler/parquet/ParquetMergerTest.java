@@ -9,6 +9,7 @@ import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
 import dev.baler.storage.SeekableInputStream;
 import dev.baler.testing.ForwardingInputFile;
+import dev.baler.testing.ForwardingSeekableInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -205,12 +206,8 @@ class ParquetMergerTest {
     Location whole = DIRECTORY.resolve("whole.c.parquet");
     Location grouped = DIRECTORY.resolve("grouped.c.parquet");
     List<CountingFile> counted = new ArrayList<>();
-    List<MergeInput> countedInputs = new ArrayList<>();
-    for (MergeInput input : inputs) {
-      CountingFile file = new CountingFile(input.file());
-      counted.add(file);
-      countedInputs.add(MergeInput.of(file, input.layout()));
-    }
+    List<MergeInput> countedInputs =
+        counted(inputs, counted, new AtomicInteger(), new AtomicInteger());
 
     new ParquetMerger(options).merge(inputs, storage.newOutputFile(whole), MergeListener.NONE);
     MergeResult result =
@@ -245,12 +242,7 @@ class ParquetMergerTest {
     AtomicInteger openNow = new AtomicInteger();
     AtomicInteger mostOpen = new AtomicInteger();
     List<CountingFile> counted = new ArrayList<>();
-    List<MergeInput> countedInputs = new ArrayList<>();
-    for (MergeInput input : inputs) {
-      CountingFile file = new CountingFile(input.file(), openNow, mostOpen);
-      counted.add(file);
-      countedInputs.add(MergeInput.of(file, input.layout()));
-    }
+    List<MergeInput> countedInputs = counted(inputs, counted, openNow, mostOpen);
     OpenFileBudget openFiles = new OpenFileBudget(5);
 
     new ParquetMerger(options).merge(inputs, storage.newOutputFile(whole), MergeListener.NONE);
@@ -400,6 +392,24 @@ class ParquetMergerTest {
   }
 
   /**
+   * The inputs, each read through a {@link CountingFile} that is added to {@code counted}, all
+   * sharing {@code openNow} and {@code mostOpen}.
+   */
+  private static List<MergeInput> counted(
+      List<MergeInput> inputs,
+      List<CountingFile> counted,
+      AtomicInteger openNow,
+      AtomicInteger mostOpen) {
+    List<MergeInput> countedInputs = new ArrayList<>();
+    for (MergeInput input : inputs) {
+      CountingFile file = new CountingFile(input.file(), openNow, mostOpen);
+      counted.add(file);
+      countedInputs.add(MergeInput.of(file, input.layout()));
+    }
+    return countedInputs;
+  }
+
+  /**
    * An input file that counts the streams opened on it and the reads that reach it, and the streams
    * open now of all files that share its counters.
    */
@@ -408,10 +418,6 @@ class ParquetMergerTest {
     private final AtomicInteger mostOpen;
     int streams;
     int reads;
-
-    CountingFile(InputFile file) {
-      this(file, new AtomicInteger(), new AtomicInteger());
-    }
 
     CountingFile(InputFile file, AtomicInteger openNow, AtomicInteger mostOpen) {
       super(file);
@@ -423,34 +429,23 @@ class ParquetMergerTest {
     public SeekableInputStream newStream() throws IOException {
       streams++;
       mostOpen.accumulateAndGet(openNow.incrementAndGet(), Math::max);
-      SeekableInputStream stream = super.newStream();
-      return new SeekableInputStream() {
-        @Override
-        public long position() throws IOException {
-          return stream.position();
-        }
-
-        @Override
-        public void seek(long position) throws IOException {
-          stream.seek(position);
-        }
-
+      return new ForwardingSeekableInputStream(super.newStream()) {
         @Override
         public int read() throws IOException {
           reads++;
-          return stream.read();
+          return super.read();
         }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
           reads++;
-          return stream.read(buffer, offset, length);
+          return super.read(buffer, offset, length);
         }
 
         @Override
         public void close() throws IOException {
           openNow.decrementAndGet();
-          stream.close();
+          super.close();
         }
       };
     }

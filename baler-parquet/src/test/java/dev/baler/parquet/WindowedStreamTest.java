@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
 import dev.baler.testing.ForwardingInputFile;
+import dev.baler.testing.ForwardingSeekableInputStream;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -72,26 +73,13 @@ class WindowedStreamTest {
     storage.newOutputFile(FILE).write(content);
     boolean[] closed = new boolean[1];
     var file =
-        new dev.baler.storage.SeekableInputStream() {
-          private final dev.baler.storage.SeekableInputStream delegate =
-              storage.newInputFile(FILE).newStream();
-
-          @Override
-          public long position() throws IOException {
-            return delegate.position();
-          }
-
+        new ForwardingSeekableInputStream(storage.newInputFile(FILE).newStream()) {
           @Override
           public void seek(long position) throws IOException {
             if (closed[0]) {
               throw new IOException("closed");
             }
-            delegate.seek(position);
-          }
-
-          @Override
-          public int read() throws IOException {
-            return delegate.read();
+            super.seek(position);
           }
 
           @Override
@@ -99,13 +87,13 @@ class WindowedStreamTest {
             if (closed[0]) {
               throw new IOException("closed");
             }
-            return delegate.read(buffer, offset, length);
+            return super.read(buffer, offset, length);
           }
 
           @Override
           public void close() throws IOException {
             closed[0] = true;
-            delegate.close();
+            super.close();
           }
         };
     try (WindowedStream stream = new WindowedStream(file)) {
