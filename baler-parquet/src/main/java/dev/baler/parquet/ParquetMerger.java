@@ -240,9 +240,10 @@ public final class ParquetMerger {
         }
         int[] groupEnds = groupEndsOf.get(rowGroupIndex);
         boolean byGroups = groupEnds.length > 1;
+        Set<Integer> rowGroupInputs = inputsOf(rowGroup);
         long heldBytes = 0; // whole files of inputs open already, read in an earlier row group
         if (!byGroups) {
-          for (int input : inputsOf(rowGroup)) {
+          for (int input : rowGroupInputs) {
             OpenInput held = open.get(input);
             heldBytes += held == null ? 0 : held.stream.windowBytes();
           }
@@ -268,7 +269,7 @@ public final class ParquetMerger {
         }
         if (!byGroups) {
           // windows held already: the files read whole as they opened
-          for (int input : inputsOf(rowGroup)) {
+          for (int input : rowGroupInputs) {
             loadedBytes += open.get(input).stream.windowBytes();
           }
           for (int i = 0; i < rowGroup.size(); i++) {
