@@ -134,7 +134,8 @@ final class BinCompactor {
       published = true;
       listener.step(ProtocolStep.OUTPUT_WRITTEN, bin.output());
       long verifying = System.nanoTime();
-      RowFingerprint readBack = RowFingerprint.of(storage.newInputFile(bin.output()));
+      RowFingerprint readBack =
+          RowFingerprint.of(storage.newInputFile(bin.output()), windowBytes(bin.output()));
       LOG.debug(
           "Wrote {} from {} inputs in {} ms, read it back in {} ms",
           bin.output(),

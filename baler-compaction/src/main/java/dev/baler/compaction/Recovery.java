@@ -73,7 +73,9 @@ final class Recovery {
               // The output must still be the one verified: same rows, same fingerprint.
               if (!outputFile.exists()
                   || Footer.read(outputFile).rows() != entry.rows()
-                  || !RowFingerprint.of(outputFile).toString().equals(entry.fingerprint())) {
+                  || !RowFingerprint.of(outputFile, BinCompactor.windowBytes(output))
+                      .toString()
+                      .equals(entry.fingerprint())) {
                 if (remaining.size() == inputs.size()) {
                   journal.close(record);
                   yield "rolled back: verified output "

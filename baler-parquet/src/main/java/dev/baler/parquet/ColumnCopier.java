@@ -4,6 +4,7 @@ import dev.baler.storage.InputFile;
 import dev.baler.storage.SeekableInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -369,73 +370,71 @@ final class ColumnCopier {
   }
 
   /**
-   * Reads every row of a Parquet file and fingerprints them: each row group's column chunks with
-   * one read, into an array reused from row group to row group, and each chunk's pages one at a
-   * time ({@link ChunkPages#hash}).
+   * Reads every row of a Parquet file and fingerprints them. A row group's column chunks are read
+   * in groups of neighbours, each group with one read of at most {@code windowBytes} (a chunk
+   * larger than that is a group of its own), into one array sized for the file's largest group and
+   * reused for every group; each chunk's pages are hashed one at a time ({@link ChunkPages#hash}).
    *
+   * @param windowBytes the most bytes one read takes, unless a single column chunk is larger
    * @throws InvalidParquetFileException if the file's data cannot be decoded, or a column chunk
    *     holds other rows than its row group
    * @throws IOException if the file cannot be read or is not valid Parquet
    */
-  static RowFingerprint fingerprint(InputFile file) throws IOException {
+  static RowFingerprint fingerprint(InputFile file, long windowBytes) throws IOException {
     Footer footer = Footer.read(file);
     MessageType schema = footer.schema();
     List<ColumnDescriptor> columns = schema.getColumns();
+    List<List<ChunkGroup>> groups = new ArrayList<>(footer.rowGroups().size());
+    int largest = 0;
+    for (BlockMetaData block : footer.rowGroups()) {
+      List<ChunkGroup> blockGroups = ChunkGroup.of(block.getColumns(), columns, windowBytes);
+      for (ChunkGroup group : blockGroups) {
+        largest = Math.max(largest, group.span());
+      }
+      groups.add(blockGroups);
+    }
     CompressionCodecFactory codecs = ParquetRuntime.newCodecFactory();
     PageBuffer pages = new PageBuffer();
     RowFingerprint fingerprint = RowFingerprint.EMPTY;
-    byte[] stored = new byte[0];
+    byte[] stored = new byte[largest];
     RowHashes hashes = new RowHashes();
     try (SeekableInputStream stream = file.newStream()) {
-      for (BlockMetaData block : footer.rowGroups()) {
+      for (int rowGroup = 0; rowGroup < groups.size(); rowGroup++) {
+        BlockMetaData block = footer.rowGroups().get(rowGroup);
         List<ColumnChunkMetaData> chunks = block.getColumns();
-        if (chunks.size() != columns.size()) {
-          throw new IllegalStateException("a row group's column chunks do not follow the schema");
-        }
-        long start = Long.MAX_VALUE;
-        long end = 0;
-        for (ColumnChunkMetaData chunk : chunks) {
-          start = Math.min(start, chunk.getStartingPos());
-          end = Math.max(end, chunk.getStartingPos() + chunk.getTotalSize());
-        }
         hashes.reset(Math.toIntExact(block.getRowCount()));
-        if (start < end) {
-          int span = Math.toIntExact(end - start);
-          if (span > stored.length) {
-            stored = new byte[span];
+        for (ChunkGroup group : groups.get(rowGroup)) {
+          if (group.span() > 0) {
+            stream.seek(group.start());
+            stream.readFully(stored, 0, group.span());
           }
-          stream.seek(start);
-          stream.readFully(stored, 0, span);
-        }
-        for (int column = 0; column < columns.size(); column++) {
-          ColumnDescriptor descriptor = columns.get(column);
-          ColumnChunkMetaData chunk = chunks.get(column);
-          if (!Arrays.equals(chunk.getPath().toArray(), descriptor.getPath())) {
-            throw new IllegalStateException("a row group's column chunks do not follow the schema");
-          }
-          int rows =
-              ChunkPages.hash(
-                  footer.createdBy(),
-                  descriptor,
-                  column,
-                  stored,
-                  Math.toIntExact(chunk.getStartingPos() - start),
-                  Math.toIntExact(chunk.getTotalSize()),
-                  chunk.getValueCount(),
-                  block.getRowCount(),
-                  codecs.getDecompressor(chunk.getCodec()),
-                  pages,
-                  hashes,
-                  null,
-                  0);
-          if (rows != block.getRowCount()) {
-            throw new IllegalStateException(
-                "column "
-                    + CarriedChunk.pathOf(descriptor)
-                    + " has "
-                    + rows
-                    + " rows in a row group of "
-                    + block.getRowCount());
+          for (int column = group.firstColumn(); column < group.endColumn(); column++) {
+            ColumnDescriptor descriptor = columns.get(column);
+            ColumnChunkMetaData chunk = chunks.get(column);
+            int rows =
+                ChunkPages.hash(
+                    footer.createdBy(),
+                    descriptor,
+                    column,
+                    stored,
+                    Math.toIntExact(chunk.getStartingPos() - group.start()),
+                    Math.toIntExact(chunk.getTotalSize()),
+                    chunk.getValueCount(),
+                    block.getRowCount(),
+                    codecs.getDecompressor(chunk.getCodec()),
+                    pages,
+                    hashes,
+                    null,
+                    0);
+            if (rows != block.getRowCount()) {
+              throw new IllegalStateException(
+                  "column "
+                      + CarriedChunk.pathOf(descriptor)
+                      + " has "
+                      + rows
+                      + " rows in a row group of "
+                      + block.getRowCount());
+            }
           }
         }
         fingerprint = fingerprint.plus(hashes.fingerprint());
@@ -447,5 +446,53 @@ final class ColumnCopier {
       codecs.release();
     }
     return fingerprint;
+  }
+
+  /**
+   * Neighbouring column chunks of one row group read with one read: columns {@code firstColumn}
+   * (inclusive) to {@code endColumn} (exclusive), whose bytes lie from {@code start} for {@code
+   * span} bytes.
+   */
+  record ChunkGroup(int firstColumn, int endColumn, long start, int span) {
+    /**
+     * Cuts a row group's column chunks, in schema order, into groups of at most {@code windowBytes}
+     * from the first chunk's start to the last one's end; a chunk larger than that is a group of
+     * its own. A group spans no more than its chunks where they lie in schema order, as every
+     * writer lays them out; where they do not, a group spans from its lowest to its highest byte.
+     *
+     * @throws IllegalStateException if the chunks do not follow the schema's columns
+     */
+    static List<ChunkGroup> of(
+        List<ColumnChunkMetaData> chunks, List<ColumnDescriptor> columns, long windowBytes) {
+      if (chunks.size() != columns.size()) {
+        throw new IllegalStateException("a row group's column chunks do not follow the schema");
+      }
+      List<ChunkGroup> groups = new ArrayList<>();
+      int first = 0;
+      long start = Long.MAX_VALUE;
+      long end = 0;
+      for (int column = 0; column < chunks.size(); column++) {
+        ColumnChunkMetaData chunk = chunks.get(column);
+        if (!Arrays.equals(chunk.getPath().toArray(), columns.get(column).getPath())) {
+          throw new IllegalStateException("a row group's column chunks do not follow the schema");
+        }
+        long chunkStart = chunk.getStartingPos();
+        long chunkEnd = chunkStart + chunk.getTotalSize();
+        long groupStart = Math.min(start, chunkStart);
+        long groupEnd = Math.max(end, chunkEnd);
+        if (column > first && groupEnd - groupStart > windowBytes) {
+          groups.add(new ChunkGroup(first, column, start, Math.toIntExact(end - start)));
+          first = column;
+          groupStart = chunkStart;
+          groupEnd = chunkEnd;
+        }
+        start = groupStart;
+        end = groupEnd;
+      }
+      if (first < chunks.size()) {
+        groups.add(new ChunkGroup(first, chunks.size(), start, Math.toIntExact(end - start)));
+      }
+      return groups;
+    }
   }
 }

@@ -26,10 +26,31 @@ public record RowFingerprint(long rows, long sum1, long sum2) {
    * a column chunk's pages must lie within the size its footer gives it, which old parquet-mr
    * writers got wrong for dictionary pages; such a file is refused as corrupt.
    *
+   * <p>Reads each row group with one read where it takes at most {@link
+   * ParquetMerger#DEFAULT_WINDOW_BYTES}; see {@link #of(InputFile, long)}.
+   *
    * @throws IOException if the file cannot be read or is not valid Parquet
    */
   public static RowFingerprint of(InputFile file) throws IOException {
-    return ColumnCopier.fingerprint(file);
+    return of(file, ParquetMerger.DEFAULT_WINDOW_BYTES);
+  }
+
+  /**
+   * Reads every row of a Parquet file and fingerprints them, as {@link #of(InputFile)} does,
+   * holding at most about {@code windowBytes} of the file in memory: a row group's column chunks
+   * are read in groups of neighbours of at most that many bytes each (a column chunk larger than
+   * that alone), into one array allocated once per file. Fewer bytes mean more reads (a request
+   * each on S3); {@link ParquetMerger#LOCAL_WINDOW_BYTES} suits local disk.
+   *
+   * @param windowBytes the most bytes one read takes, unless a single column chunk is larger;
+   *     positive
+   * @throws IOException if the file cannot be read or is not valid Parquet
+   */
+  public static RowFingerprint of(InputFile file, long windowBytes) throws IOException {
+    if (windowBytes <= 0) {
+      throw new IllegalArgumentException("windowBytes must be positive, not " + windowBytes);
+    }
+    return ColumnCopier.fingerprint(file, windowBytes);
   }
 
   /** The fingerprint of both multisets together. */
