@@ -25,10 +25,12 @@ import org.apache.parquet.schema.PrimitiveType;
  *
  * <p>An output row group of small files holds hundreds to thousands of inputs open at once (with
  * 100,000 files of ten columns and 40 rows, two bins hold 6,552), so this keeps every chunk's
- * figures in a few arrays per input rather than objects per chunk: 48 bytes of numbers and 6 of
- * codec, flags and place per chunk, and the statistics of a chunk that may be carried over in 24
- * bytes and its bounds. Heap dumps of that run counted about 850 bytes per input, where a record,
- * an {@code IndexReference} and a {@code Statistics} object per chunk took about 1.5 KB.
+ * figures in a few arrays per input rather than objects per chunk: six numbers per chunk, as ints
+ * (24 bytes) unless one does not fit, as in a file of 2 GiB or more (48 bytes), one byte of codec
+ * and flags and four of statistics place, and the statistics of a chunk that may be carried over in
+ * 24 bytes and its bounds. Heap dumps of that run counted about 850 bytes per input with the
+ * numbers as longs and codec and flags apart, where a record, an {@code IndexReference} and a
+ * {@code Statistics} object per chunk took about 1.5 KB.
  *
  * <p>Chunks are addressed by row group and column, both from 0, as in the footer. Immutable and
  * safe to share between threads.
@@ -42,21 +44,37 @@ final class InputChunks {
   private static final int COLUMN_INDEX_LENGTH = 5;
   private static final int NUMBERS = 6;
 
-  private static final byte CARRY_CANDIDATE = 1;
-  private static final byte MERGE_CANDIDATE = 2;
+  /** Low four bits of a chunk's byte: its codec's ordinal; then its flags. */
+  private static final int CODEC_BITS = 0x0F;
+
+  private static final int CARRY_CANDIDATE = 0x10;
+  private static final int MERGE_CANDIDATE = 0x20;
 
   private static final CompressionCodecName[] CODECS = CompressionCodecName.values();
 
+  static {
+    if (CODECS.length > CODEC_BITS + 1) {
+      throw new IllegalStateException(
+          CODECS.length + " codecs do not fit in " + Integer.bitCount(CODEC_BITS) + " bits");
+    }
+  }
+
   private final int columns;
 
-  /** {@value #NUMBERS} numbers per chunk, in row group order and within it column order. */
-  private final long[] numbers;
+  /**
+   * {@value #NUMBERS} numbers per chunk, in row group order and within it column order, when every
+   * number of the file fits in an int, as in any file under 2 GiB; null otherwise.
+   */
+  private final int[] intNumbers;
 
-  /** Per chunk: its codec's ordinal. */
-  private final byte[] codecs;
+  /** The same numbers as longs, when some do not fit in an int; null otherwise. */
+  private final long[] longNumbers;
 
-  /** Per chunk: {@link #CARRY_CANDIDATE} and {@link #MERGE_CANDIDATE} bits. */
-  private final byte[] flags;
+  /**
+   * Per chunk: its codec's ordinal ({@link #CODEC_BITS}) and its {@link #CARRY_CANDIDATE} and
+   * {@link #MERGE_CANDIDATE} bits.
+   */
+  private final byte[] codecsAndFlags;
 
   /** Per chunk: where its statistics start in {@link #statistics}, -1 if they were not kept. */
   private final int[] statisticsAt;
@@ -68,18 +86,25 @@ final class InputChunks {
   private final byte[] statistics;
 
   private InputChunks(
-      int columns,
-      long[] numbers,
-      byte[] codecs,
-      byte[] flags,
-      int[] statisticsAt,
-      byte[] statistics) {
+      int columns, long[] numbers, byte[] codecsAndFlags, int[] statisticsAt, byte[] statistics) {
     this.columns = columns;
-    this.numbers = numbers;
-    this.codecs = codecs;
-    this.flags = flags;
+    this.intNumbers = asInts(numbers);
+    this.longNumbers = intNumbers == null ? numbers : null;
+    this.codecsAndFlags = codecsAndFlags;
     this.statisticsAt = statisticsAt;
     this.statistics = statistics;
+  }
+
+  /** The numbers as ints, or null if one does not fit. */
+  private static int[] asInts(long[] numbers) {
+    int[] ints = new int[numbers.length];
+    for (int i = 0; i < numbers.length; i++) {
+      if (numbers[i] != (int) numbers[i]) {
+        return null;
+      }
+      ints[i] = (int) numbers[i];
+    }
+    return ints;
   }
 
   /**
@@ -96,8 +121,7 @@ final class InputChunks {
       CompressionCodecName outputCodec) {
     int count = blocks.size() * columns.size();
     long[] numbers = new long[count * NUMBERS];
-    byte[] codecs = new byte[count];
-    byte[] flags = new byte[count];
+    byte[] codecsAndFlags = new byte[count];
     int[] statisticsAt = new int[count];
     ByteArrayOutputStream kept = new ByteArrayOutputStream();
     DataOutputStream statistics = new DataOutputStream(kept);
@@ -115,11 +139,11 @@ final class InputChunks {
         IndexReference columnIndex = metadata.getColumnIndexReference();
         numbers[at + COLUMN_INDEX_OFFSET] = columnIndex == null ? -1 : columnIndex.getOffset();
         numbers[at + COLUMN_INDEX_LENGTH] = columnIndex == null ? 0 : columnIndex.getLength();
-        codecs[chunk] = (byte) metadata.getCodec().ordinal();
         boolean carry = CarriedChunk.isCandidate(metadata, outputCodec);
-        flags[chunk] =
+        codecsAndFlags[chunk] =
             (byte)
-                ((carry ? CARRY_CANDIDATE : 0)
+                (metadata.getCodec().ordinal()
+                    | (carry ? CARRY_CANDIDATE : 0)
                     | (DictionaryMerge.isCandidate(metadata) ? MERGE_CANDIDATE : 0));
         statisticsAt[chunk] = carry ? kept.size() : -1;
         if (carry) {
@@ -129,7 +153,7 @@ final class InputChunks {
       }
     }
     return new InputChunks(
-        columns.size(), numbers, codecs, flags, statisticsAt, kept.toByteArray());
+        columns.size(), numbers, codecsAndFlags, statisticsAt, kept.toByteArray());
   }
 
   private static void write(Statistics<?> chunkStatistics, DataOutputStream out) {
@@ -154,7 +178,7 @@ final class InputChunks {
 
   /** The number of row groups. */
   int rowGroups() {
-    return codecs.length / Math.max(1, columns);
+    return codecsAndFlags.length / Math.max(1, columns);
   }
 
   /** The chunk's first byte in the file. */
@@ -189,17 +213,17 @@ final class InputChunks {
 
   /** The chunk's codec. */
   CompressionCodecName codec(int rowGroup, int column) {
-    return CODECS[codecs[chunk(rowGroup, column)]];
+    return CODECS[codecsAndFlags[chunk(rowGroup, column)] & CODEC_BITS];
   }
 
   /** Whether {@link CarriedChunk#isCandidate} holds for the chunk and the merge's output codec. */
   boolean carryCandidate(int rowGroup, int column) {
-    return (flags[chunk(rowGroup, column)] & CARRY_CANDIDATE) != 0;
+    return (codecsAndFlags[chunk(rowGroup, column)] & CARRY_CANDIDATE) != 0;
   }
 
   /** Whether {@link DictionaryMerge#isCandidate} holds for the chunk. */
   boolean mergeCandidate(int rowGroup, int column) {
-    return (flags[chunk(rowGroup, column)] & MERGE_CANDIDATE) != 0;
+    return (codecsAndFlags[chunk(rowGroup, column)] & MERGE_CANDIDATE) != 0;
   }
 
   /**
@@ -235,7 +259,8 @@ final class InputChunks {
   }
 
   private long number(int rowGroup, int column, int field) {
-    return numbers[chunk(rowGroup, column) * NUMBERS + field];
+    int at = chunk(rowGroup, column) * NUMBERS + field;
+    return intNumbers != null ? intNumbers[at] : longNumbers[at];
   }
 
   private int chunk(int rowGroup, int column) {
@@ -252,7 +277,7 @@ final class InputChunks {
         + ", columns="
         + columns
         + ", numbers="
-        + Arrays.toString(numbers)
+        + (intNumbers != null ? Arrays.toString(intNumbers) : Arrays.toString(longNumbers))
         + "]";
   }
 }

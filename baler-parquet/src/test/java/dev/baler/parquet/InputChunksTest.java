@@ -88,6 +88,68 @@ class InputChunksTest {
   }
 
   /**
+   * Chunks past 2 GiB into a file: figures that do not fit in an int are kept as longs, whole. A
+   * footer's chunks are moved 3 GiB further into the file, their column indexes too.
+   */
+  @Test
+  void of_keepsFiguresPastTwoGibibytes() throws IOException {
+    Path path = directory.resolve("far.parquet");
+    MessageType schema = MessageTypeParser.parseMessageType("message far { optional int64 id; }");
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(
+                new ParquetOutputFile(storage.newOutputFile(Location.local(path))))
+            .withType(schema)
+            .withDictionaryEncoding(false)
+            .withRowGroupSize(4096L)
+            .withPageSize(1024)
+            .build()) {
+      for (int row = 0; row < 2000; row++) {
+        Group group = new SimpleGroup(schema);
+        group.add("id", (long) row);
+        writer.write(group);
+      }
+    }
+    ParquetMetadata footer = footer(path);
+    long shift = 3L << 30;
+    List<BlockMetaData> moved = new ArrayList<>();
+    for (BlockMetaData block : footer.getBlocks()) {
+      BlockMetaData far = new BlockMetaData();
+      far.setRowCount(block.getRowCount());
+      far.setTotalByteSize(block.getTotalByteSize());
+      for (ColumnChunkMetaData chunk : block.getColumns()) {
+        ColumnChunkMetaData farChunk =
+            ColumnChunkMetaData.get(
+                chunk.getPath(),
+                chunk.getPrimitiveType(),
+                chunk.getCodec(),
+                chunk.getEncodingStats(),
+                chunk.getEncodings(),
+                chunk.getStatistics(),
+                chunk.getFirstDataPageOffset() + shift,
+                chunk.getDictionaryPageOffset() > 0 ? chunk.getDictionaryPageOffset() + shift : 0,
+                chunk.getValueCount(),
+                chunk.getTotalSize(),
+                chunk.getTotalUncompressedSize());
+        IndexReference index = chunk.getColumnIndexReference();
+        if (index != null) {
+          farChunk.setColumnIndexReference(
+              new IndexReference(index.getOffset() + shift, index.getLength()));
+        }
+        far.addColumn(farChunk);
+      }
+      moved.add(far);
+    }
+
+    int carryCandidates =
+        assertKeepsEveryChunk(
+            new ParquetMetadata(footer.getFileMetaData(), moved),
+            CompressionCodecName.UNCOMPRESSED);
+
+    assertThat(moved.get(0).getColumns().get(0).getStartingPos()).isGreaterThan(shift);
+    assertThat(carryCandidates).isEqualTo(moved.size());
+  }
+
+  /**
    * Asserts that {@link InputChunks} of the footer's chunks gives back each chunk's figures, and
    * the statistics of those it may carry over.
    *
