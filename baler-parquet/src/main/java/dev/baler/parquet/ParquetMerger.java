@@ -2,6 +2,7 @@ package dev.baler.parquet;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.baler.parquet.RowGroupPlan.Slice;
 import dev.baler.storage.OutputFile;
 import dev.baler.storage.StorageOutputStream;
 import java.io.ByteArrayInputStream;
@@ -157,8 +158,8 @@ public final class ParquetMerger {
       }
     }
 
-    List<List<Slice>> rowGroups = planRowGroups(inputs);
-    int[] lastSliceOfInput = lastSliceIndexes(rowGroups, inputs.size());
+    RowGroupPlan plan =
+        RowGroupPlan.of(inputs, options.rowGroupRows(), options.rowGroupBytes(), CHUNK_SLACK_BYTES);
     ParquetProperties properties = options.parquetProperties();
     ParquetProperties plainProperties = options.parquetProperties(false);
     ParquetOutputFile parquetOutput = new ParquetOutputFile(output);
@@ -188,10 +189,10 @@ public final class ParquetMerger {
       double[] columnShares = first.columnShares();
       // Where a row group's inputs take more than the window bytes, its columns go in groups.
       List<int[]> groupEndsOf = new ArrayList<>();
-      for (List<Slice> rowGroup : rowGroups) {
-        groupEndsOf.add(columnGroups(columnShares, inputBytes(rowGroup)));
+      for (int i = 0; i < plan.size(); i++) {
+        groupEndsOf.add(columnGroups(columnShares, plan.inputBytes(i)));
       }
-      WindowArena arena = new WindowArena(arenaBytes(rowGroups, groupEndsOf, inputs, columnShares));
+      WindowArena arena = new WindowArena(arenaBytes(plan, groupEndsOf, columnShares));
       Map<String, String> sharedMetadata = new LinkedHashMap<>(first.takeKeyValueMetadata());
       BytesInputCompressor compressor = codecs.getCompressor(options.codec().parquetName());
       PageCoalescer coalescer =
@@ -222,8 +223,8 @@ public final class ParquetMerger {
       }
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
       int sliceOrdinal = 0;
-      for (int rowGroupIndex = 0; rowGroupIndex < rowGroups.size(); rowGroupIndex++) {
-        List<Slice> rowGroup = rowGroups.get(rowGroupIndex);
+      for (int rowGroupIndex = 0; rowGroupIndex < plan.size(); rowGroupIndex++) {
+        List<Slice> rowGroup = plan.slices(rowGroupIndex);
         if (sliceOrdinal > 0) {
           // The inputs still open from the last row group keep their windows (whole files) in
           // arrays of their own; the rest of the arena is free for this row group's windows.
@@ -236,7 +237,7 @@ public final class ParquetMerger {
         long loadedBytes = 0;
         int rows = 0;
         for (Slice slice : rowGroup) {
-          rows += slice.keptRows;
+          rows += slice.keptRows();
         }
         int[] groupEnds = groupEndsOf.get(rowGroupIndex);
         boolean byGroups = groupEnds.length > 1;
@@ -265,7 +266,7 @@ public final class ParquetMerger {
               .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
         }
         for (Slice slice : rowGroup) {
-          sources.add(open.get(slice.input));
+          sources.add(open.get(slice.input()));
         }
         if (!byGroups) {
           // windows held already: the files read whole as they opened
@@ -274,7 +275,7 @@ public final class ParquetMerger {
           }
           for (int i = 0; i < rowGroup.size(); i++) {
             loadedBytes +=
-                sources.get(i).loadRowGroup(rowGroup.get(i).rowGroup, windowBytes - loadedBytes);
+                sources.get(i).loadRowGroup(rowGroup.get(i).rowGroup(), windowBytes - loadedBytes);
           }
         }
         ColumnCopier.RowHashes hashes = rowHashes.reset(rows);
@@ -389,7 +390,7 @@ public final class ParquetMerger {
             BitSet skip = source.input.skipRows().orElse(null);
             // one input's pages decompressed at a time
             PageReadStore chunkPages =
-                source.readColumn(slice.rowGroup, column, descriptor, decompressors);
+                source.readColumn(slice.rowGroup(), column, descriptor, decompressors);
             try {
               row +=
                   ColumnCopier.walk(
@@ -397,7 +398,7 @@ public final class ParquetMerger {
                       descriptor,
                       column,
                       skip,
-                      slice.firstRow,
+                      slice.firstRow(),
                       sink,
                       hashes,
                       bloomFilter,
@@ -421,15 +422,15 @@ public final class ParquetMerger {
           source.stream.dropWindow();
         }
         for (Slice slice : rowGroup) {
-          if (lastSliceOfInput[slice.input] == sliceOrdinal) {
-            open.remove(slice.input).close();
+          if (plan.lastSliceOf(slice.input()) == sliceOrdinal) {
+            open.remove(slice.input()).close();
           }
           sliceOrdinal++;
         }
-        listener.rowGroupWritten(rows, inputBytes(rowGroup));
+        listener.rowGroupWritten(rows, plan.inputBytes(rowGroupIndex));
       }
       writer.end(sharedMetadata);
-      return new MergeResult(output.location(), rowGroups.size(), fingerprint);
+      return new MergeResult(output.location(), plan.size(), fingerprint);
     } catch (IOException | RuntimeException | Error e) {
       parquetOutput.stream().ifPresent(stream -> abortQuietly(stream, e));
       throw e;
@@ -474,15 +475,15 @@ public final class ParquetMerger {
     boolean keepOpen = keptColumns < first.schema.getColumns().size();
     long wholeFileBytes = 0;
     for (Slice slice : rowGroup) {
-      if (!open.containsKey(slice.input) && !opening.containsKey(slice.input)) {
-        MergeInput input = inputs.get(slice.input);
+      if (!open.containsKey(slice.input()) && !opening.containsKey(slice.input())) {
+        MergeInput input = inputs.get(slice.input());
         long length = input.layout().length();
         boolean whole = length <= WHOLE_FILE_BYTES && wholeFileBytes + length <= wholeFileBudget;
         if (whole) {
           wholeFileBytes += length;
         }
         opening.put(
-            slice.input,
+            slice.input(),
             opener.submit(
                 () ->
                     abandoned.get()
@@ -548,23 +549,14 @@ public final class ParquetMerger {
    * bytes, and the slack. An output row group of the reference data set's 2,000-row files needs 7
    * MB; one of 200-row files, 8.2 MB, in groups of at most 4 MiB on local disk.
    */
-  private int arenaBytes(
-      List<List<Slice>> rowGroups,
-      List<int[]> groupEndsOf,
-      List<MergeInput> inputs,
-      double[] columnShares) {
+  private int arenaBytes(RowGroupPlan plan, List<int[]> groupEndsOf, double[] columnShares) {
     long most = 0;
-    for (int i = 0; i < rowGroups.size(); i++) {
-      List<Slice> rowGroup = rowGroups.get(i);
+    for (int i = 0; i < plan.size(); i++) {
       int[] groupEnds = groupEndsOf.get(i);
-      long inputBytes = inputBytes(rowGroup);
-      Set<Integer> rowGroupInputs = inputsOf(rowGroup);
+      long inputBytes = plan.inputBytes(i);
       long bytes = 0;
       if (groupEnds.length == 1) {
-        for (int input : rowGroupInputs) {
-          FileLayout layout = inputs.get(input).layout();
-          bytes += Math.min(layout.length(), layout.dataBytes() + CHUNK_SLACK_BYTES);
-        }
+        bytes = plan.fileBytes(i);
       } else {
         int start = 0;
         for (int end : groupEnds) {
@@ -575,7 +567,7 @@ public final class ParquetMerger {
           bytes = Math.max(bytes, (long) (share * inputBytes));
           start = end;
         }
-        bytes += (long) rowGroupInputs.size() * CHUNK_SLACK_BYTES;
+        bytes += (long) plan.inputs(i) * CHUNK_SLACK_BYTES;
       }
       most = Math.max(most, bytes);
     }
@@ -641,7 +633,9 @@ public final class ParquetMerger {
       throws IOException {
     Map<Integer, List<Integer>> rowGroupsOfInput = new LinkedHashMap<>();
     for (Slice slice : rowGroup) {
-      rowGroupsOfInput.computeIfAbsent(slice.input, input -> new ArrayList<>()).add(slice.rowGroup);
+      rowGroupsOfInput
+          .computeIfAbsent(slice.input(), input -> new ArrayList<>())
+          .add(slice.rowGroup());
     }
     if (releaseLast) {
       for (int input : rowGroupsOfInput.keySet()) {
@@ -654,20 +648,11 @@ public final class ParquetMerger {
     }
   }
 
-  /** The bytes of a row group's input row groups, as their footers give them. */
-  private static long inputBytes(List<Slice> rowGroup) {
-    long bytes = 0;
-    for (Slice slice : rowGroup) {
-      bytes += slice.bytes;
-    }
-    return bytes;
-  }
-
   /** The inputs of a row group's slices, each once, in order. */
   private static Set<Integer> inputsOf(List<Slice> rowGroup) {
     Set<Integer> inputs = new LinkedHashSet<>();
     for (Slice slice : rowGroup) {
-      inputs.add(slice.input);
+      inputs.add(slice.input());
     }
     return inputs;
   }
@@ -706,8 +691,8 @@ public final class ParquetMerger {
         for (int i = 0; i < rowGroup.size(); i++) {
           Slice slice = rowGroup.get(i);
           OpenInput source = sources.get(i);
-          if (slice.keptRows != source.rows(slice.rowGroup)
-              || !test.test(source.chunks, slice.rowGroup, column)) {
+          if (slice.keptRows() != source.rows(slice.rowGroup())
+              || !test.test(source.chunks, slice.rowGroup(), column)) {
             yield false;
           }
         }
@@ -751,7 +736,7 @@ public final class ParquetMerger {
   private static long columnValues(List<OpenInput> sources, List<Slice> rowGroup, int column) {
     long values = 0;
     for (int i = 0; i < rowGroup.size(); i++) {
-      values += sources.get(i).chunks.values(rowGroup.get(i).rowGroup, column);
+      values += sources.get(i).chunks.values(rowGroup.get(i).rowGroup(), column);
     }
     return values;
   }
@@ -794,7 +779,7 @@ public final class ParquetMerger {
         try {
           return sources
               .get(i)
-              .readColumn(rowGroup.get(i).rowGroup, column, descriptor, decompressors);
+              .readColumn(rowGroup.get(i).rowGroup(), column, descriptor, decompressors);
         } catch (IOException e) {
           throw new ColumnReadFailure(e);
         }
@@ -833,7 +818,8 @@ public final class ParquetMerger {
       Optional<CarriedChunk> chunk =
           sources
               .get(i)
-              .readCarried(rowGroup.get(i).rowGroup, column, descriptor, decompressors, pageBuffer);
+              .readCarried(
+                  rowGroup.get(i).rowGroup(), column, descriptor, decompressors, pageBuffer);
       if (chunk.isEmpty()) {
         return Optional.empty();
       }
@@ -878,7 +864,7 @@ public final class ParquetMerger {
     for (int i = 0; i < rowGroup.size(); i++) {
       OpenInput source = sources.get(i);
       CarriedChunk chunk = chunks.get(i);
-      int inputRowGroup = rowGroup.get(i).rowGroup;
+      int inputRowGroup = rowGroup.get(i).rowGroup();
       try {
         row +=
             ChunkPages.hash(
@@ -1422,7 +1408,7 @@ public final class ParquetMerger {
     long plainValues = 0;
     for (int i = 0; i < rowGroup.size(); i++) {
       InputChunks chunks = sources.get(i).chunks;
-      int inputRowGroup = rowGroup.get(i).rowGroup;
+      int inputRowGroup = rowGroup.get(i).rowGroup();
       long values = chunks.values(inputRowGroup, column);
       long dictionaryPage = chunks.dictionaryPageBytes(inputRowGroup, column);
       if (dictionaryPage <= 0 || dictionaryPage > chunks.size(inputRowGroup, column) * 85 / 100) {
@@ -1432,58 +1418,6 @@ public final class ParquetMerger {
       }
     }
     return dictionaryValues >= plainValues;
-  }
-
-  /** One input row group, as part of an output row group. */
-  private record Slice(int input, int rowGroup, long firstRow, int keptRows, long bytes) {}
-
-  private List<List<Slice>> planRowGroups(List<MergeInput> inputs) {
-    List<List<Slice>> rowGroups = new ArrayList<>();
-    List<Slice> current = new ArrayList<>();
-    long rows = 0;
-    long bytes = 0;
-    for (int input = 0; input < inputs.size(); input++) {
-      MergeInput mergeInput = inputs.get(input);
-      BitSet skip = mergeInput.skipRows().orElse(null);
-      long firstRow = 0;
-      FileLayout layout = mergeInput.layout();
-      for (int rowGroup = 0; rowGroup < layout.rowGroupCount(); rowGroup++) {
-        long blockRows = layout.rowGroupRows(rowGroup);
-        int skipped =
-            skip == null ? 0 : skip.get((int) firstRow, (int) (firstRow + blockRows)).cardinality();
-        int kept = Math.toIntExact(blockRows - skipped);
-        long blockBytes = layout.rowGroupBytes(rowGroup);
-        if (kept > 0) {
-          if (!current.isEmpty()
-              && (rows + kept > options.rowGroupRows()
-                  || bytes + blockBytes > options.rowGroupBytes())) {
-            rowGroups.add(current);
-            current = new ArrayList<>();
-            rows = 0;
-            bytes = 0;
-          }
-          current.add(new Slice(input, rowGroup, firstRow, kept, blockBytes));
-          rows += kept;
-          bytes += blockBytes;
-        }
-        firstRow += blockRows;
-      }
-    }
-    if (!current.isEmpty()) {
-      rowGroups.add(current);
-    }
-    return rowGroups;
-  }
-
-  private static int[] lastSliceIndexes(List<List<Slice>> rowGroups, int inputs) {
-    int[] last = new int[inputs];
-    int ordinal = 0;
-    for (List<Slice> rowGroup : rowGroups) {
-      for (Slice slice : rowGroup) {
-        last[slice.input] = ordinal++;
-      }
-    }
-    return last;
   }
 
   /** The schema holding only the path to one leaf column, as parquet-java's page stores need. */
