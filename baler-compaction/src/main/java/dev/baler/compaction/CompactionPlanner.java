@@ -89,7 +89,7 @@ public final class CompactionPlanner {
     Map<Location, List<FileEntry>> partitions =
         new TreeMap<>(Comparator.comparing(Location::toString));
     Set<Location> markers = new HashSet<>();
-    Set<String> existingNames = new HashSet<>();
+    Set<String> takenOutputNames = new HashSet<>();
     List<Location> nestedLeases = new ArrayList<>();
     List<Location> nestedRecords = new ArrayList<>();
     try (FooterReads footers = new FooterReads()) {
@@ -100,14 +100,14 @@ public final class CompactionPlanner {
             prefix,
             partitions,
             markers,
-            existingNames,
+            takenOutputNames,
             nestedLeases,
             nestedRecords,
             footers);
       }
       Map<Location, Location> unfinished = unfinishedInputs(root, nestedRecords);
       return plan(
-          source, root, partitions, markers, existingNames, nestedLeases, unfinished, footers);
+          source, root, partitions, markers, takenOutputNames, nestedLeases, unfinished, footers);
     }
   }
 
@@ -161,7 +161,7 @@ public final class CompactionPlanner {
       Location prefix,
       Map<Location, List<FileEntry>> partitions,
       Set<Location> markers,
-      Set<String> existingNames,
+      Set<String> takenOutputNames,
       List<Location> nestedLeases,
       List<Location> nestedRecords,
       FooterReads footers)
@@ -194,7 +194,10 @@ public final class CompactionPlanner {
         continue;
       }
       String name = location.fileName();
-      existingNames.add(location.toString());
+      if (name.endsWith(FileNames.COMPACTED_SUFFIX)) {
+        // the only names an output can take: kept so that none is overwritten (packBins)
+        takenOutputNames.add(location.toString());
+      }
       if (FileNames.isMarker(name)) {
         // only markers of this source's own files: a key prefix events must not treat the
         // markers of events_v2 as orphans and delete them
@@ -222,7 +225,7 @@ public final class CompactionPlanner {
       Location root,
       Map<Location, List<FileEntry>> partitions,
       Set<Location> markers,
-      Set<String> existingNames,
+      Set<String> takenOutputNames,
       List<Location> nestedLeases,
       Map<Location, Location> unfinished,
       FooterReads footerReads)
@@ -231,9 +234,11 @@ public final class CompactionPlanner {
     List<SkippedFile> skipped = new ArrayList<>();
     List<Location> orphanMarkers = new ArrayList<>();
     Set<Location> originals = new HashSet<>();
-    partitions
-        .values()
-        .forEach(entries -> entries.forEach(entry -> originals.add(entry.location())));
+    if (!markers.isEmpty()) {
+      partitions
+          .values()
+          .forEach(entries -> entries.forEach(entry -> originals.add(entry.location())));
+    }
     for (Location marker : markers) {
       String path = marker.toString();
       Location original =
@@ -305,7 +310,7 @@ public final class CompactionPlanner {
         if (group.size() < options.minFiles()) {
           group.forEach(input -> leftAlone.add(input.location()));
         } else {
-          packBins(source, partition.getKey(), group, existingNames, bins, leftAlone);
+          packBins(source, partition.getKey(), group, takenOutputNames, bins, leftAlone);
         }
       }
     }
@@ -380,7 +385,7 @@ public final class CompactionPlanner {
       Location source,
       Location partition,
       List<InputEntry> inputs,
-      Set<String> existingNames,
+      Set<String> takenOutputNames,
       List<Bin> bins,
       List<Location> leftAlone)
       throws IOException {
@@ -425,7 +430,7 @@ public final class CompactionPlanner {
       Location output = partition.resolve(FileNames.compactedName(prefix, millis));
       // Never overwrite: step past names already listed or planned, and past files that the
       // listing of a key prefix cannot show (an output prefix other than the source's).
-      while (!existingNames.add(output.toString())
+      while (!takenOutputNames.add(output.toString())
           || (!source.contains(output) && storage.newInputFile(output).exists())) {
         millis++;
         output = partition.resolve(FileNames.compactedName(prefix, millis));

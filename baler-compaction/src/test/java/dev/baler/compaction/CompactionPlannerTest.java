@@ -168,6 +168,19 @@ class CompactionPlannerTest {
   }
 
   @Test
+  void plan_stepsPastTheNameOfAnOutputAlreadyThere() throws IOException {
+    original("events.1704067200001.parquet", 5);
+    original("events.1704067200002.parquet", 5);
+    original("events.1704067200002.c.parquet", 5); // an earlier run's output, same newest input
+
+    CompactionPlan plan = plan(options().build(), DIRECTORY);
+
+    assertThat(plan.bins()).hasSize(1);
+    assertThat(plan.bins().get(0).output())
+        .isEqualTo(DIRECTORY.resolve("events.1704067200003.c.parquet"));
+  }
+
+  @Test
   void plan_neverTakesCompactedOutputsOrFilesWithProcessedMarkers() throws IOException {
     original("events.1704067200001.c.parquet", 5);
     original("events.1704067200002.c.parq", 5);
