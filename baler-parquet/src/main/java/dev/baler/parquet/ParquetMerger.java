@@ -964,7 +964,13 @@ public final class ParquetMerger {
     private final boolean park;
 
     private Map<String, String> keyValueMetadata;
+
+    /**
+     * The span of the file that holds the column indexes of the chunks that may be carried over
+     * (start not below end if none has one), and those bytes once read.
+     */
     private final long columnIndexesStart;
+
     private final long columnIndexesEnd;
     private byte[] columnIndexes;
 
@@ -1000,8 +1006,10 @@ public final class ParquetMerger {
       for (int block = 0; block < blocks.size(); block++) {
         rowGroupRows[block] = blocks.get(block).getRowCount();
         for (int column = 0; column < columns; column++) {
+          // only a carried chunk's column index is read (readCarried), and only a candidate is
+          // carried: with none, as in files with a dictionary in every chunk, none is kept
           long offset = chunks.columnIndexOffset(block, column);
-          if (offset >= 0) {
+          if (offset >= 0 && chunks.carryCandidate(block, column)) {
             indexStart = Math.min(indexStart, offset);
             indexEnd = Math.max(indexEnd, offset + chunks.columnIndexLength(block, column));
           }
@@ -1344,8 +1352,9 @@ public final class ParquetMerger {
 
     /**
      * The chunk's column index, or null if the file has none or it cannot be read. Only page
-     * statistics come from it; without it the chunk keeps its exact statistics. The file's column
-     * indexes are read together, once: one read rather than one per chunk, which on S3 is one GET.
+     * statistics come from it; without it the chunk keeps its exact statistics. The column indexes
+     * of the file's chunks that may be carried are read together, once: one read rather than one
+     * per chunk, which on S3 is one GET.
      */
     private ColumnIndex columnIndex(int rowGroup, int column, PrimitiveType type)
         throws IOException {
