@@ -396,8 +396,9 @@ final class ColumnCopier {
     CompressionCodecFactory codecs = ParquetRuntime.newCodecFactory();
     PageBuffer pages = new PageBuffer();
     RowFingerprint fingerprint = RowFingerprint.EMPTY;
-    byte[] stored = new byte[largest];
-    RowHashes hashes = new RowHashes();
+    MergeMemory memory = MergeMemory.take();
+    byte[] stored = memory.bytes(largest);
+    RowHashes hashes = memory.rowHashes;
     try (SeekableInputStream stream = file.newStream()) {
       for (int rowGroup = 0; rowGroup < groups.size(); rowGroup++) {
         BlockMetaData block = footer.rowGroups().get(rowGroup);
@@ -445,6 +446,7 @@ final class ColumnCopier {
     } finally {
       codecs.release();
     }
+    memory.giveBack();
     return fingerprint;
   }
 

@@ -167,8 +167,10 @@ public final class ParquetMerger {
     CompressionCodecFactory decompressors = ParquetRuntime.newCodecFactory();
     Map<Integer, OpenInput> open = new HashMap<>();
     PageBuffer pageBuffer = new PageBuffer();
-    ColumnCopier.RowHashes rowHashes = new ColumnCopier.RowHashes();
-    DictionaryMerge.Buffers dictionaryBuffers = new DictionaryMerge.Buffers();
+    MergeMemory memory = MergeMemory.take();
+    ColumnCopier.RowHashes rowHashes = memory.rowHashes;
+    DictionaryMerge.Buffers dictionaryBuffers = memory.dictionaryBuffers;
+    boolean finished = false;
     ExecutorService opener =
         Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
     try {
@@ -192,7 +194,7 @@ public final class ParquetMerger {
       for (int i = 0; i < plan.size(); i++) {
         groupEndsOf.add(columnGroups(columnShares, plan.inputBytes(i)));
       }
-      WindowArena arena = new WindowArena(arenaBytes(plan, groupEndsOf, columnShares));
+      WindowArena arena = new WindowArena(arenaBytes(plan, groupEndsOf, columnShares), memory);
       Map<String, String> sharedMetadata = new LinkedHashMap<>(first.takeKeyValueMetadata());
       BytesInputCompressor compressor = codecs.getCompressor(options.codec().parquetName());
       PageCoalescer coalescer =
@@ -430,6 +432,7 @@ public final class ParquetMerger {
         listener.rowGroupWritten(rows, plan.inputBytes(rowGroupIndex));
       }
       writer.end(sharedMetadata);
+      finished = true;
       return new MergeResult(output.location(), plan.size(), fingerprint);
     } catch (IOException | RuntimeException | Error e) {
       parquetOutput.stream().ifPresent(stream -> abortQuietly(stream, e));
@@ -441,6 +444,9 @@ public final class ParquetMerger {
       } finally {
         codecs.release();
         decompressors.release();
+        if (finished) {
+          memory.giveBack(); // after a failure an opener thread may still write into the arena
+        }
       }
     }
   }

@@ -18,14 +18,18 @@ package dev.baler.parquet;
  */
 final class WindowArena {
   private final int capacity;
+  private final MergeMemory source;
   private byte[] memory;
   private int used;
 
   /**
-   * @param capacity the arena's bytes, allocated when a window first fits in them
+   * @param capacity the arena's bytes, taken when a window first fits in them
+   * @param source where the arena's array comes from: {@link MergeMemory#bytes}, an array of the
+   *     merge's memory reused from merge to merge
    */
-  WindowArena(int capacity) {
+  WindowArena(int capacity, MergeMemory source) {
     this.capacity = capacity;
+    this.source = source;
   }
 
   /**
@@ -46,7 +50,7 @@ final class WindowArena {
       return -1;
     }
     if (memory == null) {
-      memory = new byte[capacity];
+      memory = source.bytes(capacity);
     }
     int offset = used;
     used += length;

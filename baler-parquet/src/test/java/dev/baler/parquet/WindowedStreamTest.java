@@ -113,7 +113,7 @@ class WindowedStreamTest {
   void keepOnly_movesThePartOfAWholeFileStillNeededIntoTheArena() throws IOException {
     byte[] content = pattern(1000, 11, 3);
     storage.newOutputFile(FILE).write(content);
-    WindowArena arena = new WindowArena(500);
+    WindowArena arena = new WindowArena(500, MergeMemory.take());
     try (WindowedStream stream = new WindowedStream(storage.newInputFile(FILE).newStream(), arena);
         WindowedStream full = new WindowedStream(storage.newInputFile(FILE).newStream(), arena)) {
       stream.loadWhole(content.length);
@@ -138,7 +138,7 @@ class WindowedStreamTest {
   void loadWhole_keepingTheFileOpenReadsWhatTheWindowLetGoFromTheFile() throws IOException {
     byte[] content = pattern(1000, 13, 2);
     storage.newOutputFile(FILE).write(content);
-    WindowArena arena = new WindowArena(600);
+    WindowArena arena = new WindowArena(600, MergeMemory.take());
     try (WindowedStream stream =
         new WindowedStream(storage.newInputFile(FILE).newStream(), arena)) {
       stream.loadWhole(content.length, true);
@@ -163,7 +163,7 @@ class WindowedStreamTest {
   void releaseArena_keepsTheWindowOfAFileClosedOnceReadWhole() throws IOException {
     byte[] content = pattern(1000, 17, 5);
     storage.newOutputFile(FILE).write(content);
-    WindowArena arena = new WindowArena(600);
+    WindowArena arena = new WindowArena(600, MergeMemory.take());
     try (WindowedStream stream = new WindowedStream(storage.newInputFile(FILE).newStream(), arena);
         WindowedStream other = new WindowedStream(storage.newInputFile(FILE).newStream(), arena)) {
       stream.loadWhole(content.length);
@@ -193,7 +193,7 @@ class WindowedStreamTest {
   void arena_holdsTheWindowsThatFitAndDetachKeepsOneAcrossAReset() throws IOException {
     byte[] content = pattern(1000, 5, 1);
     storage.newOutputFile(FILE).write(content);
-    WindowArena arena = new WindowArena(300);
+    WindowArena arena = new WindowArena(300, MergeMemory.take());
     try (WindowedStream first = new WindowedStream(storage.newInputFile(FILE).newStream(), arena);
         WindowedStream second = new WindowedStream(storage.newInputFile(FILE).newStream(), arena)) {
       first.include(0, 200);
