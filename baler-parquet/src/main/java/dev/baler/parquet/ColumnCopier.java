@@ -386,12 +386,17 @@ final class ColumnCopier {
     List<ColumnDescriptor> columns = schema.getColumns();
     List<List<ChunkGroup>> groups = new ArrayList<>(footer.rowGroups().size());
     int largest = 0;
-    for (BlockMetaData block : footer.rowGroups()) {
-      List<ChunkGroup> blockGroups = ChunkGroup.of(block.getColumns(), columns, windowBytes);
-      for (ChunkGroup group : blockGroups) {
-        largest = Math.max(largest, group.span());
+    try {
+      for (BlockMetaData block : footer.rowGroups()) {
+        List<ChunkGroup> blockGroups = ChunkGroup.of(block.getColumns(), columns, windowBytes);
+        for (ChunkGroup group : blockGroups) {
+          largest = Math.max(largest, group.span());
+        }
+        groups.add(blockGroups);
       }
-      groups.add(blockGroups);
+    } catch (RuntimeException e) {
+      throw new InvalidParquetFileException(
+          file.location(), "cannot decode its data (" + e + ")", e);
     }
     CompressionCodecFactory codecs = ParquetRuntime.newCodecFactory();
     PageBuffer pages = new PageBuffer();
