@@ -54,8 +54,17 @@ final class Hashing {
         b = Long.rotateLeft((b + word) * P3, 29) * P4;
       }
       long tail = 0;
-      for (int shift = 0; i < length; i++, shift += 8) {
-        tail |= (bytes[offset + i] & 0xFFL) << shift;
+      int rest = length - i;
+      int end = offset + length;
+      if (rest > 0 && end >= 8) {
+        // the last 0 to 7 bytes as one little-endian number: the word that ends where they end,
+        // shifted past the bytes before them; a read rather than a loop of up to seven (a short
+        // string's hash took a quarter less time under C1, in a small benchmark)
+        tail = (long) LONG.get(bytes, end - 8) >>> ((8 - rest) << 3);
+      } else {
+        for (int shift = 0; i < length; i++, shift += 8) {
+          tail |= (bytes[offset + i] & 0xFFL) << shift;
+        }
       }
       a = Long.rotateLeft((a ^ tail) * P1, 31) * P2;
       b = Long.rotateLeft((b + tail) * P3, 29) * P4;
