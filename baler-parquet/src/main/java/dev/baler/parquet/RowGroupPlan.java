@@ -73,16 +73,7 @@ final class RowGroupPlan {
     List<RowGroup> rowGroups = new ArrayList<>();
     int[] lastSliceOfInput = new int[inputs.size()];
     int ordinal = 0;
-    // the output row group being planned
-    int firstInput = -1;
-    int firstRowGroup = 0;
-    long firstRowOfFirst = 0;
-    int slices = 0;
-    int rowGroupInputs = 0;
-    long rows = 0;
-    long bytes = 0;
-    long fileBytes = 0;
-    int lastInput = -1;
+    Planned planned = new Planned();
     for (int input = 0; input < inputs.size(); input++) {
       MergeInput mergeInput = inputs.get(input);
       BitSet skip = mergeInput.skipRows().orElse(null);
@@ -93,53 +84,50 @@ final class RowGroupPlan {
         int kept = keptRows(skip, firstRow, blockRows);
         long blockBytes = layout.rowGroupBytes(rowGroup);
         if (kept > 0) {
-          if (slices > 0 && (rows + kept > maxRows || bytes + blockBytes > maxBytes)) {
-            rowGroups.add(
-                new RowGroup(
-                    firstInput,
-                    firstRowGroup,
-                    firstRowOfFirst,
-                    slices,
-                    rowGroupInputs,
-                    bytes,
-                    fileBytes));
-            slices = 0;
+          if (planned.slices > 0
+              && (planned.rows + kept > maxRows || planned.bytes + blockBytes > maxBytes)) {
+            rowGroups.add(planned.toRowGroup());
+            planned = new Planned();
           }
-          if (slices == 0) {
-            firstInput = input;
-            firstRowGroup = rowGroup;
-            firstRowOfFirst = firstRow;
-            rowGroupInputs = 0;
-            rows = 0;
-            bytes = 0;
-            fileBytes = 0;
-            lastInput = -1;
+          if (planned.slices == 0) {
+            planned.firstInput = input;
+            planned.firstRowGroup = rowGroup;
+            planned.firstRow = firstRow;
           }
-          if (input != lastInput) {
-            rowGroupInputs++;
-            fileBytes += Math.min(layout.length(), layout.dataBytes() + slackBytes);
-            lastInput = input;
+          if (input != planned.lastInput) {
+            planned.inputs++;
+            planned.fileBytes += Math.min(layout.length(), layout.dataBytes() + slackBytes);
+            planned.lastInput = input;
           }
-          slices++;
-          rows += kept;
-          bytes += blockBytes;
+          planned.slices++;
+          planned.rows += kept;
+          planned.bytes += blockBytes;
           lastSliceOfInput[input] = ordinal++;
         }
         firstRow += blockRows;
       }
     }
-    if (slices > 0) {
-      rowGroups.add(
-          new RowGroup(
-              firstInput,
-              firstRowGroup,
-              firstRowOfFirst,
-              slices,
-              rowGroupInputs,
-              bytes,
-              fileBytes));
+    if (planned.slices > 0) {
+      rowGroups.add(planned.toRowGroup());
     }
     return new RowGroupPlan(inputs, List.copyOf(rowGroups), lastSliceOfInput);
+  }
+
+  /** The output row group being planned: its {@link RowGroup} figures, and its rows so far. */
+  private static final class Planned {
+    int firstInput = -1;
+    int firstRowGroup;
+    long firstRow;
+    int slices;
+    int inputs;
+    int lastInput = -1;
+    long rows;
+    long bytes;
+    long fileBytes;
+
+    RowGroup toRowGroup() {
+      return new RowGroup(firstInput, firstRowGroup, firstRow, slices, inputs, bytes, fileBytes);
+    }
   }
 
   private static int keptRows(BitSet skip, long firstRow, long rows) {

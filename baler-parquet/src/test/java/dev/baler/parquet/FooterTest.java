@@ -171,18 +171,7 @@ class FooterTest {
       garbled[i] = (byte) 0xEE;
     }
     bad.put("garbled-footer.parquet", garbled);
-    bad.put(
-        "unknown-column.parquet",
-        TestFiles.withFooter(
-            valid,
-            metadata ->
-                metadata
-                    .getRow_groups()
-                    .get(0)
-                    .getColumns()
-                    .get(0)
-                    .getMeta_data()
-                    .setPath_in_schema(List.of("not_a_column"))));
+    bad.put("unknown-column.parquet", TestFiles.withFirstChunkPath(valid, "not_a_column"));
     FooterLayouts layouts = new FooterLayouts();
     for (var entry : bad.entrySet()) {
       Location location = DIRECTORY.resolve(entry.getKey());

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ObjIntConsumer;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.example.data.Group;
@@ -61,24 +62,17 @@ class InputChunksTest {
               optional binary note (STRING);
             }
             """);
-    Path path = directory.resolve("plain.parquet");
-    try (ParquetWriter<Group> writer =
-        ExampleParquetWriter.builder(
-                new ParquetOutputFile(storage.newOutputFile(Location.local(path))))
-            .withType(schema)
-            .withDictionaryEncoding(false)
-            .withRowGroupSize(4096L)
-            .withPageSize(1024)
-            .build()) {
-      for (int row = 0; row < 2000; row++) {
-        Group group = new SimpleGroup(schema);
-        group.add("id", (long) row - 1000);
-        if (row % 3 == 0) {
-          group.add("value", row % 7 == 0 ? Double.NaN : row / 10.0);
-        }
-        writer.write(group); // every note null: statistics without bounds
-      }
-    }
+    Path path =
+        writePlain(
+            "plain.parquet",
+            schema,
+            (group, row) -> {
+              group.add("id", (long) row - 1000);
+              if (row % 3 == 0) {
+                group.add("value", row % 7 == 0 ? Double.NaN : row / 10.0);
+              }
+              // every note null: statistics without bounds
+            });
     ParquetMetadata footer = footer(path);
     assertThat(footer.getBlocks()).as("row groups").hasSizeGreaterThan(1);
 
@@ -93,22 +87,8 @@ class InputChunksTest {
    */
   @Test
   void of_keepsFiguresPastTwoGibibytes() throws IOException {
-    Path path = directory.resolve("far.parquet");
     MessageType schema = MessageTypeParser.parseMessageType("message far { optional int64 id; }");
-    try (ParquetWriter<Group> writer =
-        ExampleParquetWriter.builder(
-                new ParquetOutputFile(storage.newOutputFile(Location.local(path))))
-            .withType(schema)
-            .withDictionaryEncoding(false)
-            .withRowGroupSize(4096L)
-            .withPageSize(1024)
-            .build()) {
-      for (int row = 0; row < 2000; row++) {
-        Group group = new SimpleGroup(schema);
-        group.add("id", (long) row);
-        writer.write(group);
-      }
-    }
+    Path path = writePlain("far.parquet", schema, (group, row) -> group.add("id", (long) row));
     ParquetMetadata footer = footer(path);
     long shift = 3L << 30;
     List<BlockMetaData> moved = new ArrayList<>();
@@ -209,6 +189,30 @@ class InputChunksTest {
       }
     }
     return carryCandidates;
+  }
+
+  /**
+   * A file of 2,000 rows without dictionaries, in row groups of about 4 KiB and pages of 1 KiB,
+   * each row filled by {@code fill} from its index.
+   */
+  private Path writePlain(String name, MessageType schema, ObjIntConsumer<Group> fill)
+      throws IOException {
+    Path path = directory.resolve(name);
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(
+                new ParquetOutputFile(storage.newOutputFile(Location.local(path))))
+            .withType(schema)
+            .withDictionaryEncoding(false)
+            .withRowGroupSize(4096L)
+            .withPageSize(1024)
+            .build()) {
+      for (int row = 0; row < 2000; row++) {
+        Group group = new SimpleGroup(schema);
+        fill.accept(group, row);
+        writer.write(group);
+      }
+    }
+    return path;
   }
 
   private ParquetMetadata footer(Path path) throws IOException {

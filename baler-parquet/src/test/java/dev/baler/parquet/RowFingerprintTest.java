@@ -10,11 +10,7 @@ import dev.baler.storage.SeekableInputStream;
 import dev.baler.testing.ForwardingInputFile;
 import dev.baler.testing.ForwardingSeekableInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.example.data.Group;
@@ -24,8 +20,6 @@ import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -120,47 +114,19 @@ class RowFingerprintTest {
 
   /**
    * A footer whose column chunks do not follow its schema (the first chunk's path changed from
-   * {@code aa} to {@code ab}) is refused as invalid Parquet, an IOException as documented, not as a
-   * bare runtime exception.
+   * {@code status} to {@code name}) is refused as invalid Parquet, an IOException as documented,
+   * not as a bare runtime exception.
    */
   @Test
   void of_refusesChunksThatDoNotFollowTheSchemaAsInvalidParquet() throws IOException {
     MemoryStorage storage = new MemoryStorage();
-    MessageType schema =
-        MessageTypeParser.parseMessageType("message m { required int32 aa; required int32 ab; }");
-    Location location = Location.of("memory://test/valid.parquet");
-    try (ParquetWriter<Group> writer =
-        ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
-            .withType(schema)
-            .build()) {
-      SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-      for (int i = 0; i < 10; i++) {
-        writer.write(groups.newGroup().append("aa", i).append("ab", -i));
-      }
-    }
-    byte[] bytes = storage.newInputFile(location).readAllBytes();
-    // the schema names its columns first; the chunks' paths come after, in the row groups
-    int path = lastIndexOf(bytes, "aa".getBytes(StandardCharsets.US_ASCII));
-    int footerLength =
-        ByteBuffer.wrap(bytes, bytes.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    assertThat(path).as("in the footer").isGreaterThan(bytes.length - 8 - footerLength);
-    bytes[path + 1] = 'b';
+    byte[] file = TestFiles.withFirstChunkPath(TestFiles.otherSchemaFile(), "name");
     Location mismatched = Location.of("memory://test/mismatched.parquet");
-    storage.newOutputFile(mismatched).write(bytes);
+    storage.newOutputFile(mismatched).write(file);
 
     assertThatThrownBy(() -> RowFingerprint.of(storage.newInputFile(mismatched)))
         .isInstanceOf(InvalidParquetFileException.class)
         .hasMessageContaining("do not follow the schema");
-  }
-
-  /** The last index of {@code part} in {@code bytes}, or -1. */
-  private static int lastIndexOf(byte[] bytes, byte[] part) {
-    for (int i = bytes.length - part.length; i >= 0; i--) {
-      if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** Records each read as a position and the bytes read from it until the next seek. */

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -40,6 +41,20 @@ final class TestFiles {
       }
     }
     return storage.bytes(location);
+  }
+
+  /** The same file with the path of its first row group's first column chunk changed. */
+  static byte[] withFirstChunkPath(byte[] file, String... path) throws IOException {
+    return withFooter(
+        file,
+        metadata ->
+            metadata
+                .getRow_groups()
+                .get(0)
+                .getColumns()
+                .get(0)
+                .getMeta_data()
+                .setPath_in_schema(List.of(path)));
   }
 
   /** The same file with its footer changed by {@code change}. */
