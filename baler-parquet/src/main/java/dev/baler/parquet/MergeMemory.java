@@ -13,8 +13,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * logs of 34,000 files in 29 bins). Taken from a process-wide pool as a merge starts and given back
  * as it ends, they serve the next merge or read-back on any thread.
  *
- * <p>Given back only by a merge or read-back that finished normally: one that failed, whose opener
- * threads may still be writing into its arena, leaves its memory to the collector. At most {@value
+ * <p>Given back only by a merge or read-back that finished normally: one that failed leaves its
+ * memory to the collector, so that nothing a failure left half-done (an interrupted open waits for
+ * the opens under way, but a merge need not rely on that) can reach the next merge. At most {@value
  * #MOST_IDLE} entries wait in the pool, held softly, so that a process that has finished compacting
  * can have the memory back when it needs it. A taken entry belongs to one merge; its {@link #bytes}
  * are not safe to call from two threads at once (the arena calls it under its own lock).

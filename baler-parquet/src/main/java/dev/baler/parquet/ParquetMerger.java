@@ -445,7 +445,7 @@ public final class ParquetMerger {
         codecs.release();
         decompressors.release();
         if (finished) {
-          memory.giveBack(); // after a failure an opener thread may still write into the arena
+          memory.giveBack(); // a failed merge's memory is left to the collector, not reused
         }
       }
     }

@@ -25,9 +25,8 @@ final class RowGroupPlan {
    * @param rowGroup the row group's index in the input
    * @param firstRow the input's row at which the row group starts
    * @param keptRows the row group's rows less those left out
-   * @param bytes the row group's bytes, as its footer gives them
    */
-  record Slice(int input, int rowGroup, long firstRow, int keptRows, long bytes) {}
+  record Slice(int input, int rowGroup, long firstRow, int keptRows) {}
 
   /**
    * An output row group: where its first slice lies, how many slices it has, and what they add up
@@ -158,7 +157,7 @@ final class RowGroupPlan {
         long blockRows = layout.rowGroupRows(block);
         int kept = keptRows(skip, firstRow, blockRows);
         if (kept > 0) {
-          slices.add(new Slice(input, block, firstRow, kept, layout.rowGroupBytes(block)));
+          slices.add(new Slice(input, block, firstRow, kept));
         }
         firstRow += blockRows;
       }

@@ -39,11 +39,11 @@ class RowGroupPlanTest {
     }
     assertThat(rowGroups)
         .containsExactly(
-            List.of(new Slice(0, 0, 0, 30, 3000), new Slice(0, 1, 30, 30, 3000)),
-            List.of(new Slice(0, 2, 60, 30, 3000), new Slice(1, 0, 0, 30, 3000)),
-            List.of(new Slice(1, 2, 60, 30, 3000)),
-            List.of(new Slice(2, 0, 0, 100, 10000)),
-            List.of(new Slice(3, 0, 0, 10, 2000), new Slice(3, 1, 20, 5, 500)));
+            List.of(new Slice(0, 0, 0, 30), new Slice(0, 1, 30, 30)),
+            List.of(new Slice(0, 2, 60, 30), new Slice(1, 0, 0, 30)),
+            List.of(new Slice(1, 2, 60, 30)),
+            List.of(new Slice(2, 0, 0, 100)),
+            List.of(new Slice(3, 0, 0, 10), new Slice(3, 1, 20, 5)));
     assertThat(plan.slices(1)).as("made again, the same").isEqualTo(rowGroups.get(1));
     // the ordinal of each input's last slice, counting slices of every row group in order
     assertThat(List.of(plan.lastSliceOf(0), plan.lastSliceOf(1), plan.lastSliceOf(2)))
