@@ -6,17 +6,22 @@ import dev.baler.storage.InputFile;
 import dev.baler.storage.SeekableInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.parquet.format.ColumnChunk;
-import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.ColumnOrder;
+import org.apache.parquet.format.CompressionCodec;
+import org.apache.parquet.format.Encoding;
 import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.PageType;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Type;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
@@ -122,12 +127,38 @@ public final class FooterLayouts {
     }
   }
 
-  private record SchemaId(List<SchemaElement> elements, List<ColumnOrder> columnOrders) {}
+  /**
+   * A footer's schema and column orders as their bytes: the same bytes are the same schema. Copies
+   * the bytes it is given.
+   */
+  private static final class SchemaBytes {
+    private final byte[] bytes;
+    private final int hash;
 
-  /** A converted schema, its key, and its leaf columns' paths, in order. */
-  private record Schema(MessageType type, String key, List<List<String>> paths) {}
+    SchemaBytes(byte[] footer, int start, int end, int ordersStart, int ordersEnd) {
+      int orders = ordersStart < 0 ? 0 : ordersEnd - ordersStart;
+      bytes = Arrays.copyOfRange(footer, start, end + orders);
+      if (orders > 0) {
+        System.arraycopy(footer, ordersStart, bytes, end - start, orders);
+      }
+      hash = Arrays.hashCode(bytes);
+    }
 
-  private final Map<SchemaId, Schema> schemas = new ConcurrentHashMap<>();
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof SchemaBytes that && Arrays.equals(bytes, that.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /** A converted schema, its key, and its leaf columns' paths as UTF-8 names, in order. */
+  private record Schema(MessageType type, String key, byte[][][] paths) {}
+
+  private final Map<SchemaBytes, Schema> schemas = new ConcurrentHashMap<>();
 
   /**
    * Reads a file's layout and schema.
@@ -177,55 +208,299 @@ public final class FooterLayouts {
     } catch (EOFException e) {
       return Optional.empty(); // shorter than listed: Footer.read says how
     }
-    // Parsed where it lies, as page headers are (ArrayTransport): parquet-java's Util reads
-    // through an InputStream a byte at a time, which with 20,000 small files was 8% of a run.
-    FileMetaData metadata = new FileMetaData();
     try {
-      metadata.read(
-          new TCompactProtocol(new ArrayTransport(bytes, footerStart, footerStart + footerLength)));
-    } catch (TException | RuntimeException e) {
-      return Optional.empty();
-    }
-    try {
-      Schema schema = schema(metadata);
-      List<FileLayout.RowGroupSize> rowGroups = new ArrayList<>();
-      for (RowGroup rowGroup : metadata.getRow_groups()) {
-        if (rowGroup.getColumns().size() != schema.paths().size()) {
-          return Optional.empty();
-        }
-        long compressed = 0;
-        for (int i = 0; i < rowGroup.getColumns().size(); i++) {
-          ColumnChunk chunk = rowGroup.getColumns().get(i);
-          if (!chunk.isSetMeta_data()
-              || !chunk.getMeta_data().getPath_in_schema().equals(schema.paths().get(i))) {
-            return Optional.empty();
-          }
-          ColumnMetaData column = chunk.getMeta_data();
-          if (Codec.of(CompressionCodecName.fromParquet(column.getCodec()))
-              .unavailableReason()
-              .isPresent()) {
-            return Optional.empty();
-          }
-          compressed += column.getTotal_compressed_size();
-        }
-        rowGroups.add(new FileLayout.RowGroupSize(rowGroup.getNum_rows(), compressed));
-      }
-      return Optional.of(new Read(new FileLayout(length, schema.key(), rowGroups), schema.type()));
-    } catch (RuntimeException e) {
+      return layout(bytes, footerStart, footerStart + footerLength, length);
+    } catch (RuntimeException | TException e) {
       return Optional.empty();
     }
   }
 
-  private Schema schema(FileMetaData metadata) {
-    SchemaId id = new SchemaId(metadata.getSchema(), metadata.getColumn_orders());
+  /**
+   * Walks a footer's bytes for what planning keeps, without making Thrift's structures of it
+   * ({@link CompactProtocolReader}): a footer of the benchmark's files, parsed by Thrift, was about
+   * 35 KB of objects. The schema's bytes are the key of a schema converted before, so that only a
+   * new schema is parsed (by Thrift) and converted.
+   *
+   * <p>Fields that Thrift's reader requires (FileMetaData's version, schema, num_rows and
+   * row_groups; a row group's columns, total_byte_size and num_rows; a column chunk's file_offset;
+   * a column's type, encodings, path_in_schema, codec, num_values, sizes and data_page_offset) must
+   * be there with their types, the enumerations read (type, codec, encodings, and the page types
+   * and encodings of encoding_stats) must be values parquet-format knows, or the footer is left to
+   * {@link Footer#read}; so is one with encryption. Structures skipped whole (statistics, key-value
+   * metadata) are not checked: a footer whose statistics Thrift would refuse is planned, and its
+   * merge then leaves it out with parquet-java's reason, as it does a file that changed since
+   * planning.
+   */
+  private Optional<Read> layout(byte[] bytes, int start, int end, long length) throws TException {
+    CompactProtocolReader footer = new CompactProtocolReader(bytes, start, end);
+    int schemaStart = -1;
+    int schemaEnd = -1;
+    int rowGroupsStart = -1;
+    int ordersStart = -1;
+    int ordersEnd = -1;
+    boolean version = false;
+    boolean rows = false;
+    int id = 0;
+    int type;
+    while ((type = footer.readFieldHeader(id)) != CompactProtocolReader.STOP) {
+      id = footer.fieldId();
+      int at = footer.position();
+      switch (id) {
+        // version (i32), schema (list), num_rows (i64), row_groups (list), column_orders (list)
+        case 1 -> version = type == CompactProtocolReader.I32;
+        case 2 -> schemaStart = type == CompactProtocolReader.LIST ? at : -1;
+        case 3 -> rows = type == CompactProtocolReader.I64;
+        case 4 -> rowGroupsStart = type == CompactProtocolReader.LIST ? at : -1;
+        case 7 -> ordersStart = type == CompactProtocolReader.LIST ? at : -1;
+        // encryption_algorithm, footer_signing_key_metadata
+        case 8, 9 -> {
+          return Optional.empty();
+        }
+        default -> {}
+      }
+      footer.skip(type);
+      if (id == 2) {
+        schemaEnd = footer.position();
+      } else if (id == 7) {
+        ordersEnd = footer.position();
+      }
+    }
+    if (!version || !rows || schemaStart < 0 || rowGroupsStart < 0) {
+      return Optional.empty();
+    }
+    Schema schema = schema(bytes, schemaStart, schemaEnd, ordersStart, ordersEnd);
+    CompactProtocolReader rowGroups = new CompactProtocolReader(bytes, rowGroupsStart, end);
+    int count = rowGroups.readListHeader();
+    if (rowGroups.elementType() != CompactProtocolReader.STRUCT) {
+      return Optional.empty();
+    }
+    List<FileLayout.RowGroupSize> sizes = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      FileLayout.RowGroupSize size = rowGroup(rowGroups, schema);
+      if (size == null) {
+        return Optional.empty();
+      }
+      sizes.add(size);
+    }
+    return Optional.of(new Read(new FileLayout(length, schema.key(), sizes), schema.type()));
+  }
+
+  /** A row group's rows and column chunk bytes; null for one to leave to {@link Footer#read}. */
+  private static FileLayout.RowGroupSize rowGroup(CompactProtocolReader reader, Schema schema) {
+    long rows = -1;
+    long compressed = -1;
+    boolean totalByteSize = false;
+    int id = 0;
+    int type;
+    while ((type = reader.readFieldHeader(id)) != CompactProtocolReader.STOP) {
+      id = reader.fieldId();
+      if (id == 1 && type == CompactProtocolReader.LIST) { // columns
+        int columns = reader.readListHeader();
+        if (columns != schema.paths().length
+            || reader.elementType() != CompactProtocolReader.STRUCT) {
+          return null;
+        }
+        compressed = 0;
+        for (int column = 0; column < columns; column++) {
+          long bytes = columnChunk(reader, schema.paths()[column]);
+          if (bytes < 0) {
+            return null;
+          }
+          compressed += bytes;
+        }
+      } else if (id == 2 && type == CompactProtocolReader.I64) { // total_byte_size
+        reader.skip(type);
+        totalByteSize = true;
+      } else if (id == 3 && type == CompactProtocolReader.I64) { // num_rows
+        rows = reader.readInteger();
+      } else {
+        reader.skip(type);
+      }
+    }
+    return compressed < 0 || rows < 0 || !totalByteSize
+        ? null
+        : new FileLayout.RowGroupSize(rows, compressed);
+  }
+
+  /**
+   * A column chunk's compressed bytes; -1 for one without metadata, with encryption, of another
+   * column than {@code path}, in a codec Baler cannot decode, or missing a field Thrift requires.
+   */
+  private static long columnChunk(CompactProtocolReader reader, byte[][] path) {
+    long compressed = -1;
+    boolean fileOffset = false;
+    int id = 0;
+    int type;
+    while ((type = reader.readFieldHeader(id)) != CompactProtocolReader.STOP) {
+      id = reader.fieldId();
+      if (id == 2 && type == CompactProtocolReader.I64) { // file_offset
+        reader.skip(type);
+        fileOffset = true;
+      } else if (id == 3 && type == CompactProtocolReader.STRUCT) { // meta_data
+        compressed = columnMetaData(reader, path);
+        if (compressed < 0) {
+          return -1;
+        }
+      } else if (id == 8 || id == 9) { // crypto_metadata, encrypted_column_metadata
+        return -1;
+      } else {
+        reader.skip(type);
+      }
+    }
+    return fileOffset ? compressed : -1;
+  }
+
+  /** What {@link #columnChunk} gives, from the chunk's ColumnMetaData. */
+  private static long columnMetaData(CompactProtocolReader reader, byte[][] path) {
+    long compressed = -1;
+    int required = 0; // one bit per field Thrift requires, by field id
+    int id = 0;
+    int type;
+    while ((type = reader.readFieldHeader(id)) != CompactProtocolReader.STOP) {
+      id = reader.fieldId();
+      int expected =
+          switch (id) {
+            case 1, 4 -> CompactProtocolReader.I32; // type, codec
+            case 2, 3, 13 -> CompactProtocolReader.LIST; // encodings, path, encoding_stats
+            case 5, 6, 7, 9 -> CompactProtocolReader.I64; // values, sizes, data_page_offset
+            default -> -1;
+          };
+      if (type != expected) {
+        reader.skip(type);
+        continue;
+      }
+      required |= 1 << id;
+      switch (id) {
+        case 1 -> {
+          if (Type.findByValue(reader.readInt()) == null) {
+            return -1;
+          }
+        }
+        case 2 -> {
+          if (!encodings(reader)) {
+            return -1;
+          }
+        }
+        case 13 -> {
+          if (!encodingStats(reader)) {
+            return -1;
+          }
+        }
+        case 3 -> {
+          if (reader.readListHeader() != path.length
+              || reader.elementType() != CompactProtocolReader.BINARY) {
+            return -1;
+          }
+          for (byte[] name : path) {
+            if (!reader.readBinaryEquals(name)) {
+              return -1;
+            }
+          }
+        }
+        case 4 -> {
+          if (!readable(reader.readInt())) {
+            return -1;
+          }
+        }
+        case 7 -> compressed = reader.readInteger();
+        default -> reader.skip(type);
+      }
+    }
+    return (required & ~(1 << 13)) == REQUIRED_COLUMN_FIELDS ? compressed : -1;
+  }
+
+  /** Whether a list of encodings holds only encodings parquet-format knows. */
+  private static boolean encodings(CompactProtocolReader reader) {
+    int count = reader.readListHeader();
+    if (reader.elementType() != CompactProtocolReader.I32) {
+      return false;
+    }
+    for (int i = 0; i < count; i++) {
+      if (Encoding.findByValue(reader.readInt()) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a list of PageEncodingStats is one Thrift reads: each with a known page type and
+   * encoding and a count (the fields it requires).
+   */
+  private static boolean encodingStats(CompactProtocolReader reader) {
+    int count = reader.readListHeader();
+    if (reader.elementType() != CompactProtocolReader.STRUCT) {
+      return false;
+    }
+    for (int i = 0; i < count; i++) {
+      int fields = 0;
+      int id = 0;
+      int type;
+      while ((type = reader.readFieldHeader(id)) != CompactProtocolReader.STOP) {
+        id = reader.fieldId();
+        if (type != CompactProtocolReader.I32 || id < 1 || id > 3) {
+          reader.skip(type);
+          continue;
+        }
+        int value = reader.readInt();
+        boolean known =
+            switch (id) {
+              case 1 -> PageType.findByValue(value) != null;
+              case 2 -> Encoding.findByValue(value) != null;
+              default -> true; // count
+            };
+        if (!known) {
+          return false;
+        }
+        fields |= 1 << id;
+      }
+      if (fields != 0b1110) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** ColumnMetaData's fields 1 to 7 and 9, which Thrift requires, as {@link #columnMetaData}. */
+  private static final int REQUIRED_COLUMN_FIELDS = 0b10_1111_1110;
+
+  /**
+   * Whether Baler decodes each of parquet-format's codecs, by Thrift value: 0 not asked yet, 1 yes,
+   * 2 no. Filled as codecs are met ({@link Codec#unavailableReason} tries a round trip), by any
+   * thread: an answer written twice is the same answer.
+   */
+  private static final byte[] READABLE_CODECS = new byte[32];
+
+  private static boolean readable(int codec) {
+    if (codec < 0 || codec >= READABLE_CODECS.length) {
+      return false;
+    }
+    if (READABLE_CODECS[codec] == 0) {
+      CompressionCodec known = CompressionCodec.findByValue(codec);
+      boolean readable =
+          known != null
+              && Codec.of(CompressionCodecName.fromParquet(known)).unavailableReason().isEmpty();
+      READABLE_CODECS[codec] = (byte) (readable ? 1 : 2);
+    }
+    return READABLE_CODECS[codec] == 1;
+  }
+
+  /**
+   * The schema whose list of SchemaElements lies at {@code [start, end)} of {@code bytes}, with the
+   * column orders at {@code [ordersStart, ordersEnd)} (-1 for none): one converted before from the
+   * same bytes, or these parsed by Thrift and converted.
+   */
+  private Schema schema(byte[] bytes, int start, int end, int ordersStart, int ordersEnd)
+      throws TException {
+    SchemaBytes id = new SchemaBytes(bytes, start, end, ordersStart, ordersEnd);
     Schema known = schemas.get(id);
     if (known != null) {
       return known;
     }
     // parquet-java converts a schema only as part of a whole footer: give it one without row groups
-    FileMetaData schemaOnly = new FileMetaData(1, id.elements(), 0, List.of());
-    if (id.columnOrders() != null) {
-      schemaOnly.setColumn_orders(id.columnOrders());
+    FileMetaData schemaOnly = new FileMetaData(1, elements(bytes, start, end), 0, List.of());
+    if (ordersStart >= 0) {
+      schemaOnly.setColumn_orders(columnOrders(bytes, ordersStart, ordersEnd));
     }
     MessageType type;
     try {
@@ -233,14 +508,44 @@ public final class FooterLayouts {
     } catch (IOException e) {
       throw new IllegalArgumentException("Invalid schema: " + e.getMessage(), e);
     }
-    List<List<String>> paths = new ArrayList<>();
-    for (String[] path : type.getPaths()) {
-      paths.add(List.of(path));
+    List<String[]> columns = type.getPaths();
+    byte[][][] paths = new byte[columns.size()][][];
+    for (int i = 0; i < paths.length; i++) {
+      String[] path = columns.get(i);
+      paths[i] = new byte[path.length][];
+      for (int j = 0; j < path.length; j++) {
+        paths[i][j] = path[j].getBytes(StandardCharsets.UTF_8);
+      }
     }
-    Schema schema = new Schema(type, ParquetSchemas.key(type), List.copyOf(paths));
+    Schema schema = new Schema(type, ParquetSchemas.key(type), paths);
     if (schemas.size() < MAX_SCHEMAS) {
       schemas.putIfAbsent(id, schema);
     }
     return schema;
+  }
+
+  private static List<SchemaElement> elements(byte[] bytes, int start, int end) throws TException {
+    TCompactProtocol protocol = new TCompactProtocol(new ArrayTransport(bytes, start, end));
+    int count = protocol.readListBegin().size;
+    List<SchemaElement> elements = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      SchemaElement element = new SchemaElement();
+      element.read(protocol);
+      elements.add(element);
+    }
+    return elements;
+  }
+
+  private static List<ColumnOrder> columnOrders(byte[] bytes, int start, int end)
+      throws TException {
+    TCompactProtocol protocol = new TCompactProtocol(new ArrayTransport(bytes, start, end));
+    int count = protocol.readListBegin().size;
+    List<ColumnOrder> orders = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      ColumnOrder order = new ColumnOrder();
+      order.read(protocol);
+      orders.add(order);
+    }
+    return orders;
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.CompressionCodec;
 import org.apache.parquet.format.KeyValue;
@@ -187,6 +188,58 @@ class FooterTest {
           .isInstanceOf(InvalidParquetFileException.class)
           .hasMessage(expected.getMessage());
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Fixtures.Writer.class)
+  void layouts_neverGiveWhatFooterReadDoesNotOfGarbledFooters(
+      Fixtures.Writer writer, @TempDir Path dir) throws IOException {
+    // Bytes of a footer changed at random: the fast read either leaves the file to Footer.read or
+    // gives what Footer.read gives. Its contract allows one more outcome, a file planned that
+    // Footer.read refuses for bytes the fast read skips (statistics, say; the merge then leaves it
+    // out with parquet-java's reason), but these trials have none: without the checks of enum
+    // values and encoding_stats, 26 of them had one.
+    Random random = new Random(writer.ordinal());
+    int agreed = 0;
+    int leftToFooterRead = 0;
+    int plannedButRefused = 0;
+    for (Path path : Fixtures.of(writer).copyTo(dir)) {
+      byte[] valid = Files.readAllBytes(path);
+      int footerLength =
+          java.nio.ByteBuffer.wrap(valid, valid.length - 8, 4)
+              .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+              .getInt();
+      for (int trial = 0; trial < 300; trial++) {
+        byte[] garbled = valid.clone();
+        for (int changes = 1 + random.nextInt(3); changes > 0; changes--) {
+          garbled[valid.length - 8 - 1 - random.nextInt(footerLength)] = (byte) random.nextInt();
+        }
+        Location location = DIRECTORY.resolve("garbled-" + trial + ".parquet");
+        storage.newOutputFile(location).write(garbled);
+
+        var fast = new FooterLayouts().readFast(storage.newInputFile(location));
+        Footer footer;
+        try {
+          footer = Footer.read(storage.newInputFile(location));
+        } catch (InvalidParquetFileException refused) {
+          footer = null;
+        }
+
+        if (fast.isEmpty()) {
+          leftToFooterRead++;
+        } else if (footer == null) {
+          plannedButRefused++;
+        } else {
+          assertThat(fast.get().layout()).as(path + " trial " + trial).isEqualTo(footer.layout());
+          assertThat(fast.get().schema()).as(path + " trial " + trial).isEqualTo(footer.schema());
+          agreed++;
+        }
+      }
+    }
+    assertThat(plannedButRefused).isZero();
+    // both outcomes happen, or the trials prove little
+    assertThat(agreed).isPositive();
+    assertThat(leftToFooterRead).isPositive();
   }
 
   /** The same file with a key-value entry {@code padding} of {@code value} in its footer. */

@@ -1,0 +1,209 @@
+package dev.baler.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import shaded.parquet.org.apache.thrift.TException;
+import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
+import shaded.parquet.org.apache.thrift.protocol.TField;
+import shaded.parquet.org.apache.thrift.protocol.TList;
+import shaded.parquet.org.apache.thrift.protocol.TMap;
+import shaded.parquet.org.apache.thrift.protocol.TSet;
+import shaded.parquet.org.apache.thrift.protocol.TStruct;
+import shaded.parquet.org.apache.thrift.transport.TMemoryBuffer;
+
+class CompactProtocolReaderTest {
+  private static final TStruct STRUCT = new TStruct("s");
+
+  /** Thrift's own type ids (its TType, which parquet-java's shaded Thrift leaves out). */
+  private static final class TType {
+    static final byte BOOL = 2;
+    static final byte BYTE = 3;
+    static final byte DOUBLE = 4;
+    static final byte I16 = 6;
+    static final byte I32 = 8;
+    static final byte I64 = 10;
+    static final byte STRING = 11;
+    static final byte STRUCT = 12;
+    static final byte MAP = 13;
+    static final byte SET = 14;
+    static final byte LIST = 15;
+  }
+
+  /**
+   * A structure written by Thrift's own compact protocol with a field of every type: booleans both
+   * ways, long and short field id gaps, negative integers, lists of booleans and of more than 14
+   * elements, an empty and a full map, a set, nested structures; then a trailing byte.
+   */
+  private static byte[] everyType() throws TException {
+    TMemoryBuffer buffer = new TMemoryBuffer(256);
+    TCompactProtocol out = new TCompactProtocol(buffer);
+    out.writeStructBegin(STRUCT);
+    field(out, TType.BOOL, 1);
+    out.writeBool(true);
+    field(out, TType.BOOL, 2);
+    out.writeBool(false);
+    field(out, TType.BYTE, 3);
+    out.writeByte((byte) -7);
+    field(out, TType.I16, 4);
+    out.writeI16((short) -300);
+    field(out, TType.I32, 40); // a gap over 15: the id follows the header
+    out.writeI32(Integer.MIN_VALUE);
+    field(out, TType.I64, 41);
+    out.writeI64(Long.MAX_VALUE);
+    field(out, TType.DOUBLE, 42);
+    out.writeDouble(-1.5);
+    field(out, TType.STRING, 43);
+    out.writeBinary(ByteBuffer.wrap("stream".getBytes(StandardCharsets.UTF_8)));
+    field(out, TType.LIST, 44);
+    out.writeListBegin(new TList(TType.BOOL, 3));
+    out.writeBool(true);
+    out.writeBool(false);
+    out.writeBool(true);
+    out.writeListEnd();
+    field(out, TType.LIST, 45);
+    out.writeListBegin(new TList(TType.I64, 20)); // past 14 elements: the size follows the header
+    for (int i = 0; i < 20; i++) {
+      out.writeI64(-i * 1_000_000_007L);
+    }
+    out.writeListEnd();
+    field(out, TType.MAP, 46);
+    out.writeMapBegin(new TMap(TType.STRING, TType.I32, 0));
+    out.writeMapEnd();
+    field(out, TType.MAP, 47);
+    out.writeMapBegin(new TMap(TType.STRING, TType.STRUCT, 2));
+    for (String key : new String[] {"a", "b"}) {
+      out.writeString(key);
+      out.writeStructBegin(STRUCT);
+      field(out, TType.BOOL, 1);
+      out.writeBool(false);
+      out.writeFieldStop();
+      out.writeStructEnd();
+    }
+    out.writeMapEnd();
+    field(out, TType.SET, 48);
+    out.writeSetBegin(new TSet(TType.DOUBLE, 2));
+    out.writeDouble(1);
+    out.writeDouble(2);
+    out.writeSetEnd();
+    field(out, TType.STRUCT, 49);
+    out.writeStructBegin(STRUCT);
+    field(out, TType.LIST, 3);
+    out.writeListBegin(new TList(TType.STRUCT, 1));
+    out.writeStructBegin(STRUCT);
+    out.writeFieldStop();
+    out.writeStructEnd();
+    out.writeListEnd();
+    out.writeFieldStop();
+    out.writeStructEnd();
+    field(out, TType.I32, 2); // back to a smaller id: written with the id after the header
+    out.writeI32(5);
+    out.writeFieldStop();
+    out.writeStructEnd();
+    out.writeByte((byte) 99);
+    return Arrays.copyOf(buffer.getArray(), buffer.length());
+  }
+
+  private static void field(TCompactProtocol out, byte type, int id) throws TException {
+    out.writeFieldBegin(new TField("f", type, (short) id));
+  }
+
+  @Test
+  void skip_stepsOverAStructureOfEveryTypeToItsEnd() throws TException {
+    byte[] bytes = everyType();
+    CompactProtocolReader reader = new CompactProtocolReader(bytes, 0, bytes.length);
+
+    reader.skip(CompactProtocolReader.STRUCT);
+
+    assertThat(reader.position()).isEqualTo(bytes.length - 1);
+  }
+
+  @Test
+  void readFieldHeader_givesIdsAndTypesAsThriftWroteThem() throws TException {
+    byte[] bytes = everyType();
+    CompactProtocolReader reader = new CompactProtocolReader(bytes, 0, bytes.length);
+    StringBuilder fields = new StringBuilder();
+    int id = 0;
+    int type;
+    while ((type = reader.readFieldHeader(id)) != CompactProtocolReader.STOP) {
+      id = reader.fieldId();
+      fields.append(id).append(':').append(type).append(' ');
+      if (id == 4 || id == 40 || id == 41) {
+        fields.append('=').append(reader.readInteger()).append(' ');
+      } else if (id == 43) {
+        fields.append(reader.readBinaryEquals("stream".getBytes(StandardCharsets.UTF_8)));
+        fields.append(' ');
+      } else if (id == 45) {
+        fields.append('[').append(reader.readListHeader()).append(' ');
+        fields.append(reader.elementType()).append("] ");
+        for (int i = 0; i < 20; i++) {
+          reader.skip(reader.elementType());
+        }
+      } else {
+        reader.skip(type);
+      }
+    }
+
+    assertThat(fields.toString())
+        .isEqualTo(
+            "1:1 2:2 3:3 4:4 =-300 40:5 =-2147483648 41:6 =9223372036854775807 42:7 43:8 true"
+                + " 44:9 45:9 [20 6] 46:11 47:11 48:10 49:12 2:5 ");
+  }
+
+  @Test
+  void readInt_refusesAValueBeyondAnInt() throws TException {
+    TMemoryBuffer buffer = new TMemoryBuffer(16);
+    new TCompactProtocol(buffer).writeI64(1L << 40);
+    byte[] bytes = Arrays.copyOf(buffer.getArray(), buffer.length());
+
+    assertThatThrownBy(() -> new CompactProtocolReader(bytes, 0, bytes.length).readInt())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Not an i32");
+  }
+
+  @Test
+  void skip_refusesEveryTruncationWithAnIllegalArgument() throws TException {
+    byte[] bytes = everyType();
+    for (int end = 0; end < bytes.length - 1; end++) {
+      CompactProtocolReader reader = new CompactProtocolReader(bytes, 0, end);
+
+      assertThatThrownBy(() -> reader.skip(CompactProtocolReader.STRUCT))
+          .as("cut at %d", end)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void skip_endsOrRefusesOnRandomBytes() {
+    // whatever the bytes, a walk stops within them: no loop, no read past the end, no other error
+    Random random = new Random(7);
+    for (int trial = 0; trial < 20_000; trial++) {
+      byte[] bytes = new byte[1 + random.nextInt(64)];
+      random.nextBytes(bytes);
+      CompactProtocolReader reader = new CompactProtocolReader(bytes, 0, bytes.length);
+      try {
+        reader.skip(CompactProtocolReader.STRUCT);
+        assertThat(reader.position()).isBetween(1, bytes.length);
+      } catch (IllegalArgumentException refused) {
+        // refused: bytes that end early, an unknown type, a size past the end, nesting too deep
+      }
+    }
+  }
+
+  @Test
+  void skip_refusesNestingDeeperThanTheLimit() {
+    // a list of lists of lists ...: each level one byte, 0x19 (one element of type LIST)
+    byte[] bytes = new byte[CompactProtocolReader.MAX_DEPTH + 10];
+    Arrays.fill(bytes, (byte) 0x19);
+    CompactProtocolReader reader = new CompactProtocolReader(bytes, 0, bytes.length);
+
+    assertThatThrownBy(() -> reader.skip(CompactProtocolReader.LIST))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nested deeper");
+  }
+}
