@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnOrder;
 import org.apache.parquet.format.CompressionCodec;
@@ -26,6 +27,7 @@ import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.schema.MessageType;
+import shaded.parquet.org.apache.thrift.TBase;
 import shaded.parquet.org.apache.thrift.TException;
 import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
 
@@ -498,9 +500,10 @@ public final class FooterLayouts {
       return known;
     }
     // parquet-java converts a schema only as part of a whole footer: give it one without row groups
-    FileMetaData schemaOnly = new FileMetaData(1, elements(bytes, start, end), 0, List.of());
+    FileMetaData schemaOnly =
+        new FileMetaData(1, readList(bytes, start, end, SchemaElement::new), 0, List.of());
     if (ordersStart >= 0) {
-      schemaOnly.setColumn_orders(columnOrders(bytes, ordersStart, ordersEnd));
+      schemaOnly.setColumn_orders(readList(bytes, ordersStart, ordersEnd, ColumnOrder::new));
     }
     MessageType type;
     try {
@@ -524,28 +527,17 @@ public final class FooterLayouts {
     return schema;
   }
 
-  private static List<SchemaElement> elements(byte[] bytes, int start, int end) throws TException {
+  /** A Thrift list of structures, each made by {@code make} and read from the bytes. */
+  private static <T extends TBase<?, ?>> List<T> readList(
+      byte[] bytes, int start, int end, Supplier<T> make) throws TException {
     TCompactProtocol protocol = new TCompactProtocol(new ArrayTransport(bytes, start, end));
     int count = protocol.readListBegin().size;
-    List<SchemaElement> elements = new ArrayList<>(count);
+    List<T> list = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      SchemaElement element = new SchemaElement();
-      element.read(protocol);
-      elements.add(element);
+      T structure = make.get();
+      structure.read(protocol);
+      list.add(structure);
     }
-    return elements;
-  }
-
-  private static List<ColumnOrder> columnOrders(byte[] bytes, int start, int end)
-      throws TException {
-    TCompactProtocol protocol = new TCompactProtocol(new ArrayTransport(bytes, start, end));
-    int count = protocol.readListBegin().size;
-    List<ColumnOrder> orders = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      ColumnOrder order = new ColumnOrder();
-      order.read(protocol);
-      orders.add(order);
-    }
-    return orders;
+    return list;
   }
 }
