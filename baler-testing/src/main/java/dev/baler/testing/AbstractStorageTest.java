@@ -257,6 +257,24 @@ public abstract class AbstractStorageTest {
   }
 
   @Test
+  void newStream_readsAndWritesMegabytesInOneCall() throws IOException {
+    // a merge reads windows of megabytes, and a writer hands over pages as large, in one call each
+    byte[] content = bytes(3 * 1024 * 1024 + 5, 13);
+    Location location = root().resolve("large.parquet");
+    try (var out = storage().newOutputFile(location).create()) {
+      out.write(content, 0, content.length);
+    }
+
+    try (SeekableInputStream stream = storage().newInputFile(location).newStream()) {
+      stream.seek(3);
+      byte[] read = new byte[content.length - 3];
+      stream.readFully(read, 0, read.length);
+      assertThat(read).isEqualTo(Arrays.copyOfRange(content, 3, content.length));
+      assertThat(stream.read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
   void newStream_readingPastTheEndReturnsMinusOne() throws IOException {
     byte[] content = bytes(1_000, 11);
     Location location = write("end.parquet", content);
