@@ -78,7 +78,16 @@ final class CompactProtocolReader {
       return STOP;
     }
     int delta = header >>> 4;
-    fieldId = delta == 0 ? zigzag((int) readVarint()) : previousFieldId + delta;
+    if (delta == 0) {
+      long raw = readVarint();
+      if (raw >>> 32 != 0) {
+        // Thrift's readVarint32 folds such a varint into an int in its own way: leave it to Thrift
+        throw new IllegalArgumentException("Field id varint past 32 bits at byte " + position);
+      }
+      fieldId = (short) zigzag((int) raw); // Thrift's field ids are shorts (readI16)
+    } else {
+      fieldId = (short) (previousFieldId + delta); // as Thrift's short lastFieldId_ wraps
+    }
     checkType(type);
     return type;
   }

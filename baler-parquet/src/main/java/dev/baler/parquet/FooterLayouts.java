@@ -228,10 +228,14 @@ public final class FooterLayouts {
    * a column's type, encodings, path_in_schema, codec, num_values, sizes and data_page_offset) must
    * be there with their types, the enumerations read (type, codec, encodings, and the page types
    * and encodings of encoding_stats) must be values parquet-format knows, or the footer is left to
-   * {@link Footer#read}; so is one with encryption. Structures skipped whole (statistics, key-value
-   * metadata) are not checked: a footer whose statistics Thrift would refuse is planned, and its
-   * merge then leaves it out with parquet-java's reason, as it does a file that changed since
-   * planning.
+   * {@link Footer#read}; so is one with encryption, a column chunk with a file_path, or a row group
+   * of no column chunks (parquet-java refuses both). Fields are read as Thrift reads them: ids as
+   * shorts, a later field of the same id and type in place of an earlier one, a field of another
+   * type skipped; and the schema's elements and column orders, which Thrift parses when a schema is
+   * new, must end where the walk ends them (Thrift ends a union after its first member). Structures
+   * skipped whole (statistics, key-value metadata) are not checked: a footer whose statistics
+   * Thrift would refuse is planned, and its merge then leaves it out with parquet-java's reason, as
+   * it does a file that changed since planning.
    */
   private Optional<Read> layout(byte[] bytes, int start, int end, long length) throws TException {
     CompactProtocolReader footer = new CompactProtocolReader(bytes, start, end);
@@ -249,11 +253,12 @@ public final class FooterLayouts {
       int at = footer.position();
       switch (id) {
         // version (i32), schema (list), num_rows (i64), row_groups (list), column_orders (list)
-        case 1 -> version = type == CompactProtocolReader.I32;
-        case 2 -> schemaStart = type == CompactProtocolReader.LIST ? at : -1;
-        case 3 -> rows = type == CompactProtocolReader.I64;
-        case 4 -> rowGroupsStart = type == CompactProtocolReader.LIST ? at : -1;
-        case 7 -> ordersStart = type == CompactProtocolReader.LIST ? at : -1;
+        // a field of another type is skipped by Thrift, which keeps what it read before
+        case 1 -> version |= type == CompactProtocolReader.I32;
+        case 2 -> schemaStart = type == CompactProtocolReader.LIST ? at : schemaStart;
+        case 3 -> rows |= type == CompactProtocolReader.I64;
+        case 4 -> rowGroupsStart = type == CompactProtocolReader.LIST ? at : rowGroupsStart;
+        case 7 -> ordersStart = type == CompactProtocolReader.LIST ? at : ordersStart;
         // encryption_algorithm, footer_signing_key_metadata
         case 8, 9 -> {
           return Optional.empty();
@@ -261,9 +266,9 @@ public final class FooterLayouts {
         default -> {}
       }
       footer.skip(type);
-      if (id == 2) {
+      if (id == 2 && type == CompactProtocolReader.LIST) {
         schemaEnd = footer.position();
-      } else if (id == 7) {
+      } else if (id == 7 && type == CompactProtocolReader.LIST) {
         ordersEnd = footer.position();
       }
     }
@@ -298,7 +303,8 @@ public final class FooterLayouts {
       id = reader.fieldId();
       if (id == 1 && type == CompactProtocolReader.LIST) { // columns
         int columns = reader.readListHeader();
-        if (columns != schema.paths().length
+        if (columns == 0 // parquet-java takes the first chunk's file_path
+            || columns != schema.paths().length
             || reader.elementType() != CompactProtocolReader.STRUCT) {
           return null;
         }
@@ -343,7 +349,9 @@ public final class FooterLayouts {
         if (compressed < 0) {
           return -1;
         }
-      } else if (id == 8 || id == 9) { // crypto_metadata, encrypted_column_metadata
+      } else if (id == 1 || id == 8 || id == 9) {
+        // file_path (parquet-java refuses chunks of one row group in different files),
+        // crypto_metadata, encrypted_column_metadata
         return -1;
       } else {
         reader.skip(type);
@@ -530,13 +538,19 @@ public final class FooterLayouts {
   /** A Thrift list of structures, each made by {@code make} and read from the bytes. */
   private static <T extends TBase<?, ?>> List<T> readList(
       byte[] bytes, int start, int end, Supplier<T> make) throws TException {
-    TCompactProtocol protocol = new TCompactProtocol(new ArrayTransport(bytes, start, end));
+    ArrayTransport transport = new ArrayTransport(bytes, start, end);
+    TCompactProtocol protocol = new TCompactProtocol(transport);
     int count = protocol.readListBegin().size;
     List<T> list = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       T structure = make.get();
       structure.read(protocol);
       list.add(structure);
+    }
+    if (transport.getBufferPosition() != end) {
+      // Thrift framed it otherwise (a union of more than one field): the rest of the footer too
+      throw new IllegalArgumentException(
+          "Thrift reads the list to byte " + transport.getBufferPosition() + ", not " + end);
     }
     return list;
   }

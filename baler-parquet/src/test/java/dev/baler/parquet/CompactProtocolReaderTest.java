@@ -156,6 +156,26 @@ class CompactProtocolReaderTest {
   }
 
   @Test
+  void readFieldHeader_keepsIdsToShortsAsThriftDoes() {
+    // long form: type I64, id 65539 as a zigzag varint (131078): Thrift's readI16 makes it 3
+    byte[] longForm = {0x06, (byte) 0x86, (byte) 0x80, 0x08};
+    CompactProtocolReader reader = new CompactProtocolReader(longForm, 0, longForm.length);
+    assertThat(reader.readFieldHeader(0)).isEqualTo(CompactProtocolReader.I64);
+    assertThat(reader.fieldId()).isEqualTo(3);
+
+    // short form: a delta of 1 after id 32767 wraps to -32768, as Thrift's short last id does
+    byte[] delta = {0x16};
+    reader = new CompactProtocolReader(delta, 0, delta.length);
+    reader.readFieldHeader(Short.MAX_VALUE);
+    assertThat(reader.fieldId()).isEqualTo(Short.MIN_VALUE);
+
+    // an id varint past 32 bits, which Thrift folds its own way, is refused
+    byte[] wide = {0x06, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10};
+    assertThatThrownBy(() -> new CompactProtocolReader(wide, 0, wide.length).readFieldHeader(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void readInt_refusesAValueBeyondAnInt() throws TException {
     TMemoryBuffer buffer = new TMemoryBuffer(16);
     new TCompactProtocol(buffer).writeI64(1L << 40);

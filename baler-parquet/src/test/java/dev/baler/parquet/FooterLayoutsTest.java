@@ -1,0 +1,272 @@
+package dev.baler.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baler.storage.Location;
+import dev.baler.storage.MemoryStorage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.parquet.format.ColumnOrder;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Util;
+import org.junit.jupiter.api.Test;
+import shaded.parquet.org.apache.thrift.TBase;
+import shaded.parquet.org.apache.thrift.TException;
+import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
+import shaded.parquet.org.apache.thrift.transport.TMemoryBuffer;
+
+/**
+ * Footers written byte by byte where Thrift's reader and {@link FooterLayouts}'s walk could part
+ * ways: each is either left to {@link Footer#read} by the fast read or read as Footer.read reads
+ * it. Found by a review of the walk; each failed before the fix it names.
+ */
+class FooterLayoutsTest {
+  private static final int I32 = 5;
+  private static final int I64 = 6;
+  private static final int LIST = 9;
+  private static final int STRUCT = 12;
+
+  private final MemoryStorage storage = new MemoryStorage();
+
+  /** A small file of two columns ({@link TestFiles#otherSchemaFile}). */
+  private static byte[] base() throws IOException {
+    return TestFiles.otherSchemaFile();
+  }
+
+  private static FileMetaData metadata(byte[] file) throws IOException {
+    int footerLength =
+        ByteBuffer.wrap(file, file.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    return Util.readFileMetaData(
+        new ByteArrayInputStream(file, file.length - 8 - footerLength, footerLength));
+  }
+
+  /** The file with its footer replaced by {@code footer} (raw bytes). */
+  private static byte[] withRawFooter(byte[] file, byte[] footer) throws IOException {
+    int footerLength =
+        ByteBuffer.wrap(file, file.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(Arrays.copyOf(file, file.length - 8 - footerLength));
+    out.write(footer);
+    out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(footer.length).array());
+    out.write("PAR1".getBytes(StandardCharsets.US_ASCII));
+    return out.toByteArray();
+  }
+
+  private static byte[] bytes(TBase<?, ?> struct) throws TException {
+    TMemoryBuffer buffer = new TMemoryBuffer(256);
+    struct.write(new TCompactProtocol(buffer));
+    return Arrays.copyOf(buffer.getArray(), buffer.length());
+  }
+
+  /** A list of structures: header byte(s) and each structure's bytes. */
+  private static byte[] list(List<? extends TBase<?, ?>> elements) throws TException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    if (elements.size() < 15) {
+      out.write(elements.size() << 4 | STRUCT);
+    } else {
+      out.write(0xF0 | STRUCT);
+      varint(out, elements.size());
+    }
+    for (TBase<?, ?> element : elements) {
+      out.writeBytes(bytes(element));
+    }
+    return out.toByteArray();
+  }
+
+  private static void varint(ByteArrayOutputStream out, long value) {
+    while ((value & ~0x7FL) != 0) {
+      out.write((int) (value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    out.write((int) value);
+  }
+
+  /** A field header in long form: the type, then the id as a zigzag varint. */
+  private static void field(ByteArrayOutputStream out, int type, int id) {
+    out.write(type);
+    varint(out, ((long) id << 1) ^ (id >> 31));
+  }
+
+  private static void i64(ByteArrayOutputStream out, long value) {
+    varint(out, (value << 1) ^ (value >> 63));
+  }
+
+  private Optional<FooterLayouts.Read> fast(byte[] file, String name) throws IOException {
+    Location location = Location.of("memory://review/" + name + ".parquet");
+    storage.newOutputFile(location).write(file);
+    return new FooterLayouts().readFast(storage.newInputFile(location));
+  }
+
+  private Footer footerRead(String name) throws IOException {
+    try {
+      return Footer.read(storage.newInputFile(Location.of("memory://review/" + name + ".parquet")));
+    } catch (InvalidParquetFileException refused) {
+      return null;
+    }
+  }
+
+  /** The contract: empty, or exactly what Footer.read gives (and Footer.read does not refuse). */
+  private void assertContract(byte[] file, String name) throws IOException {
+    Optional<FooterLayouts.Read> fast = fast(file, name);
+    Footer footer = footerRead(name);
+    if (fast.isEmpty()) {
+      return;
+    }
+    assertThat(footer).as("Footer.read refuses what the fast read planned").isNotNull();
+    assertThat(fast.get().layout()).isEqualTo(footer.layout());
+    assertThat(fast.get().schema()).isEqualTo(footer.schema());
+  }
+
+  /**
+   * Thrift reads a union (TUnion) as one field and then one more field header, which it takes for
+   * the stop byte without looking: a ColumnOrder of two fields ends, for Thrift, inside its second
+   * field, whose value Thrift then reads as FileMetaData's next fields. The fast read skips the
+   * union to its real stop byte and reads other row groups.
+   */
+  @Test
+  void aColumnOrderOfTwoFieldsIsFramedAsThriftFramesIt() throws Exception {
+    byte[] file = base();
+    FileMetaData metadata = metadata(file);
+    List<RowGroup> other = new ArrayList<>();
+    for (RowGroup rowGroup : metadata.getRow_groups()) {
+      other.add(rowGroup.deepCopy().setNum_rows(rowGroup.getNum_rows() + 1000));
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    field(out, I32, 1);
+    varint(out, 2); // version 1
+    field(out, LIST, 2);
+    out.writeBytes(list(metadata.getSchema()));
+    field(out, I64, 3);
+    i64(out, metadata.getNum_rows());
+    field(out, LIST, 7); // column orders, one per leaf
+    int leaves = metadata.getColumn_orders().size();
+    out.write(leaves << 4 | STRUCT);
+    for (int i = 0; i < leaves - 1; i++) {
+      out.writeBytes(bytes(metadata.getColumn_orders().get(i)));
+    }
+    // the last ColumnOrder: TYPE_ORDER, then a field 2 (a structure) holding row_groups
+    out.write(0x1C); // field 1, struct
+    out.write(0x00); // TypeDefinedOrder's stop
+    out.write(0x2C); // field 2, struct: Thrift takes this byte for the union's stop
+    field(out, LIST, 4); // inside field 2 for the fast read; FileMetaData's row_groups for Thrift
+    out.writeBytes(list(metadata.getRow_groups()));
+    out.write(0x00); // field 2's stop for the fast read; FileMetaData's stop for Thrift
+    out.write(0x00); // the union's stop for the fast read
+    field(out, LIST, 4); // row_groups, for the fast read only
+    out.writeBytes(list(other));
+    out.write(0x00);
+
+    assertContract(withRawFooter(file, out.toByteArray()), "union");
+  }
+
+  /**
+   * Thrift keeps field ids as shorts: a long-form id of 65539 is id 3 to Thrift (RowGroup's
+   * num_rows, here given a second time), but an unknown id to the fast read, which keeps the first.
+   */
+  @Test
+  void aFieldIdBeyondAShortIsTruncatedAsThriftTruncatesIt() throws Exception {
+    byte[] file = base();
+    FileMetaData metadata = metadata(file);
+    List<byte[]> rowGroups = new ArrayList<>();
+    for (RowGroup rowGroup : metadata.getRow_groups()) {
+      byte[] plain = bytes(rowGroup);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.write(plain, 0, plain.length - 1); // without its stop
+      field(out, I64, 65536 + 3);
+      i64(out, rowGroup.getNum_rows() + 1000);
+      out.write(0x00);
+      rowGroups.add(out.toByteArray());
+    }
+    FileMetaData without = metadata.deepCopy();
+    without.setRow_groups(List.of());
+    byte[] rest = bytes(without); // row_groups (field 4) is an empty list here: replace it
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(rest, 0, rest.length - 1);
+    field(out, LIST, 4);
+    out.write(rowGroups.size() << 4 | STRUCT);
+    for (byte[] rowGroup : rowGroups) {
+      out.writeBytes(rowGroup);
+    }
+    out.write(0x00);
+
+    assertContract(withRawFooter(file, out.toByteArray()), "short-id");
+  }
+
+  /**
+   * column_orders given twice, the second time with another type: Thrift keeps the first list (it
+   * skips a field of the wrong type), the fast read forgets it and converts the schema without
+   * column orders.
+   */
+  @Test
+  void columnOrdersFollowedByAFieldSevenOfAnotherTypeKeepTheOrders() throws Exception {
+    byte[] file = base();
+    FileMetaData metadata = metadata(file);
+    List<ColumnOrder> undefined = new ArrayList<>();
+    for (int i = 0; i < metadata.getSchema().size() - 1; i++) {
+      undefined.add(new ColumnOrder()); // no member set: parquet-java's undefined order
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    field(out, I32, 1);
+    varint(out, 2);
+    field(out, LIST, 2);
+    out.writeBytes(list(metadata.getSchema()));
+    field(out, I64, 3);
+    i64(out, metadata.getNum_rows());
+    field(out, LIST, 4);
+    out.writeBytes(list(metadata.getRow_groups()));
+    field(out, LIST, 7);
+    // ColumnOrder with an unknown member (field 5, an empty structure): Thrift reads it as unset,
+    // parquet-java as the undefined order
+    out.write(undefined.size() << 4 | STRUCT);
+    for (int i = 0; i < undefined.size(); i++) {
+      out.write(0x5C);
+      out.write(0x00);
+      out.write(0x00);
+    }
+    field(out, I32, 7); // field 7 again, an i32: Thrift skips it
+    varint(out, 0);
+    out.write(0x00);
+
+    assertContract(withRawFooter(file, out.toByteArray()), "orders-twice");
+  }
+
+  /**
+   * One column chunk with file_path and another without: parquet-java refuses the footer ("all
+   * column chunks of the same row group must be in the same file"), the fast read skips file_path.
+   */
+  @Test
+  void aRowGroupWhoseChunksDisagreeOnFilePathIsLeftToFooterRead() throws Exception {
+    byte[] file =
+        TestFiles.withFooter(
+            base(),
+            metadata -> metadata.getRow_groups().get(0).getColumns().get(1).setFile_path("x"));
+
+    assertContract(file, "file-path");
+  }
+
+  /**
+   * A schema of no columns and a row group of no column chunks: parquet-java takes the row group's
+   * first chunk for its file path (IndexOutOfBounds); the fast read finds 0 = 0 columns.
+   */
+  @Test
+  void aRowGroupOfNoColumnsIsLeftToFooterRead() throws Exception {
+    byte[] file = base();
+    FileMetaData empty =
+        new FileMetaData(
+            1,
+            List.of(new SchemaElement("m").setNum_children(0)),
+            5,
+            List.of(new RowGroup(List.of(), 0, 5)));
+    assertContract(withRawFooter(file, bytes(empty)), "no-columns");
+  }
+}
