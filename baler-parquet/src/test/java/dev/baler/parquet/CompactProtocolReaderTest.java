@@ -216,6 +216,92 @@ class CompactProtocolReaderTest {
   }
 
   @Test
+  void skip_endsWhereThriftsOwnSkipEnds() throws TException {
+    // structures of random fields, written by Thrift (booleans, numbers, binaries, lists, maps,
+    // nested structures, short and long id gaps), skipped by Thrift's TProtocolUtil and by ours
+    Random random = new Random(11);
+    for (int trial = 0; trial < 2_000; trial++) {
+      TMemoryBuffer buffer = new TMemoryBuffer(256);
+      TCompactProtocol out = new TCompactProtocol(buffer);
+      writeRandomStruct(out, random, 0);
+      byte[] bytes = Arrays.copyOf(buffer.getArray(), buffer.length());
+      ArrayTransport transport = new ArrayTransport(bytes, 0, bytes.length);
+      shaded.parquet.org.apache.thrift.protocol.TProtocolUtil.skip(
+          new TCompactProtocol(transport), TType.STRUCT);
+
+      CompactProtocolReader reader = new CompactProtocolReader(bytes, 0, bytes.length);
+      reader.skip(CompactProtocolReader.STRUCT);
+
+      assertThat(reader.position()).as("trial %d", trial).isEqualTo(bytes.length);
+      assertThat(transport.getBufferPosition()).as("trial %d", trial).isEqualTo(bytes.length);
+    }
+  }
+
+  private static void writeRandomStruct(TCompactProtocol out, Random random, int depth)
+      throws TException {
+    out.writeStructBegin(STRUCT);
+    int id = 0;
+    for (int fields = random.nextInt(6); fields > 0; fields--) {
+      id += random.nextInt(4) == 0 ? 16 + random.nextInt(300) : 1 + random.nextInt(3);
+      byte type = randomType(random, depth);
+      out.writeFieldBegin(new TField("f", type, (short) id));
+      writeRandomValue(out, random, type, depth);
+    }
+    out.writeFieldStop();
+    out.writeStructEnd();
+  }
+
+  private static byte randomType(Random random, int depth) {
+    byte[] flat = {
+      TType.BOOL, TType.BYTE, TType.I16, TType.I32, TType.I64, TType.DOUBLE, TType.STRING
+    };
+    byte[] nested = {TType.LIST, TType.SET, TType.MAP, TType.STRUCT};
+    return depth < 3 && random.nextInt(3) == 0
+        ? nested[random.nextInt(nested.length)]
+        : flat[random.nextInt(flat.length)];
+  }
+
+  private static void writeRandomValue(TCompactProtocol out, Random random, byte type, int depth)
+      throws TException {
+    switch (type) {
+      case TType.BOOL -> out.writeBool(random.nextBoolean());
+      case TType.BYTE -> out.writeByte((byte) random.nextInt());
+      case TType.I16 -> out.writeI16((short) random.nextInt());
+      case TType.I32 -> out.writeI32(random.nextInt());
+      case TType.I64 -> out.writeI64(random.nextLong());
+      case TType.DOUBLE -> out.writeDouble(random.nextDouble());
+      case TType.STRING -> {
+        byte[] bytes = new byte[random.nextInt(20)];
+        random.nextBytes(bytes);
+        out.writeBinary(ByteBuffer.wrap(bytes));
+      }
+      case TType.LIST, TType.SET -> {
+        byte elements = randomType(random, depth + 1);
+        int size = random.nextInt(random.nextInt(4) == 0 ? 30 : 4);
+        if (type == TType.LIST) {
+          out.writeListBegin(new TList(elements, size));
+        } else {
+          out.writeSetBegin(new TSet(elements, size));
+        }
+        for (int i = 0; i < size; i++) {
+          writeRandomValue(out, random, elements, depth + 1);
+        }
+      }
+      case TType.MAP -> {
+        byte keys = randomType(random, depth + 1);
+        byte values = randomType(random, depth + 1);
+        int size = random.nextInt(4);
+        out.writeMapBegin(new TMap(keys, values, size));
+        for (int i = 0; i < size; i++) {
+          writeRandomValue(out, random, keys, depth + 1);
+          writeRandomValue(out, random, values, depth + 1);
+        }
+      }
+      default -> writeRandomStruct(out, random, depth + 1);
+    }
+  }
+
+  @Test
   void skip_refusesNestingDeeperThanTheLimit() {
     // a list of lists of lists ...: each level one byte, 0x19 (one element of type LIST)
     byte[] bytes = new byte[CompactProtocolReader.MAX_DEPTH + 10];
