@@ -205,6 +205,9 @@ class FooterTest {
     int plannedButRefused = 0;
     for (Path path : Fixtures.of(writer).copyTo(dir)) {
       byte[] valid = Files.readAllBytes(path);
+      FooterLayouts primed = new FooterLayouts();
+      assertThat(primed.readFast(new LocalStorage().newInputFile(Location.local(path))))
+          .isPresent();
       int footerLength =
           java.nio.ByteBuffer.wrap(valid, valid.length - 8, 4)
               .order(java.nio.ByteOrder.LITTLE_ENDIAN)
@@ -217,7 +220,10 @@ class FooterTest {
         Location location = DIRECTORY.resolve("garbled-" + trial + ".parquet");
         storage.newOutputFile(location).write(garbled);
 
-        var fast = new FooterLayouts().readFast(storage.newInputFile(location));
+        // every other trial meets the schemas of the valid files in the cache of converted ones
+        var fast =
+            (trial % 2 == 0 ? primed : new FooterLayouts())
+                .readFast(storage.newInputFile(location));
         Footer footer;
         try {
           footer = Footer.read(storage.newInputFile(location));
