@@ -37,8 +37,8 @@ import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
  * of the plan converting each footer into parquet-java's metadata (a schema, statistics and
  * encoding sets per column chunk, about 65 KB of objects per file) only to keep a few numbers. Here
  * a footer is read with the file's tail in one read (the last {@value #TAIL_BYTES} bytes, or the
- * whole file if smaller), parsed into parquet-format's Thrift structures, and the schema is
- * converted once per distinct schema.
+ * whole file if smaller) and walked where it lies for those numbers ({@link
+ * CompactProtocolReader}), and a schema is parsed and converted once per distinct schema.
  *
  * <p>Anything out of the ordinary (a tail without {@code PAR1}, a footer length out of range, a
  * footer that does not parse, a row group whose column chunks are not the schema's leaf columns in
