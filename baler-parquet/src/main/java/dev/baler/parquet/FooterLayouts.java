@@ -130,25 +130,58 @@ public final class FooterLayouts {
   }
 
   /**
-   * A footer's schema and column orders as their bytes: the same bytes are the same schema. Copies
-   * the bytes it is given.
+   * A footer's schema and column orders as their bytes: the same bytes are the same schema. A key
+   * looked up views the footer's bytes where they lie (every planned file makes one); {@link
+   * #copy()} makes the key kept in the cache, with arrays of its own.
    */
   private static final class SchemaBytes {
     private final byte[] bytes;
+    private final int start;
+    private final int end;
+    private final int ordersStart; // -1 for no column orders
+    private final int ordersEnd;
     private final int hash;
 
-    SchemaBytes(byte[] footer, int start, int end, int ordersStart, int ordersEnd) {
-      int orders = ordersStart < 0 ? 0 : ordersEnd - ordersStart;
-      bytes = Arrays.copyOfRange(footer, start, end + orders);
-      if (orders > 0) {
-        System.arraycopy(footer, ordersStart, bytes, end - start, orders);
+    SchemaBytes(byte[] bytes, int start, int end, int ordersStart, int ordersEnd) {
+      this.bytes = bytes;
+      this.start = start;
+      this.end = end;
+      this.ordersStart = ordersStart;
+      this.ordersEnd = ordersEnd;
+      this.hash =
+          31 * hash(bytes, start, end)
+              + (ordersStart < 0 ? -1 : hash(bytes, ordersStart, ordersEnd));
+    }
+
+    /** The same key over a copy of its bytes, the schema's then the column orders'. */
+    SchemaBytes copy() {
+      int schema = end - start;
+      byte[] copy = Arrays.copyOfRange(bytes, start, end + Math.max(0, ordersEnd - ordersStart));
+      if (ordersStart >= 0) {
+        System.arraycopy(bytes, ordersStart, copy, schema, ordersEnd - ordersStart);
+        return new SchemaBytes(copy, 0, schema, schema, copy.length);
       }
-      hash = Arrays.hashCode(bytes);
+      return new SchemaBytes(copy, 0, schema, -1, -1);
+    }
+
+    private static int hash(byte[] bytes, int from, int to) {
+      int hash = 1;
+      for (int i = from; i < to; i++) {
+        hash = 31 * hash + bytes[i];
+      }
+      return hash;
     }
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof SchemaBytes that && Arrays.equals(bytes, that.bytes);
+      return other instanceof SchemaBytes that
+          && hash == that.hash
+          && Arrays.equals(bytes, start, end, that.bytes, that.start, that.end)
+          && (ordersStart < 0
+              ? that.ordersStart < 0
+              : that.ordersStart >= 0
+                  && Arrays.equals(
+                      bytes, ordersStart, ordersEnd, that.bytes, that.ordersStart, that.ordersEnd));
     }
 
     @Override
@@ -530,7 +563,7 @@ public final class FooterLayouts {
     }
     Schema schema = new Schema(type, ParquetSchemas.key(type), paths);
     if (schemas.size() < MAX_SCHEMAS) {
-      schemas.putIfAbsent(id, schema);
+      schemas.putIfAbsent(id.copy(), schema);
     }
     return schema;
   }

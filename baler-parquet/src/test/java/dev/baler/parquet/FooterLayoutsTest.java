@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +14,6 @@ import org.apache.parquet.format.ColumnOrder;
 import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.SchemaElement;
-import org.apache.parquet.format.Util;
 import org.junit.jupiter.api.Test;
 import shaded.parquet.org.apache.thrift.TBase;
 import shaded.parquet.org.apache.thrift.TException;
@@ -31,35 +26,11 @@ import shaded.parquet.org.apache.thrift.transport.TMemoryBuffer;
  * it. Found by a review of the walk; each failed before the fix it names.
  */
 class FooterLayoutsTest {
-  private static final int I32 = 5;
-  private static final int I64 = 6;
-  private static final int LIST = 9;
-  private static final int STRUCT = 12;
-
   private final MemoryStorage storage = new MemoryStorage();
 
   /** A small file of two columns ({@link TestFiles#otherSchemaFile}). */
   private static byte[] base() throws IOException {
     return TestFiles.otherSchemaFile();
-  }
-
-  private static FileMetaData metadata(byte[] file) throws IOException {
-    int footerLength =
-        ByteBuffer.wrap(file, file.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    return Util.readFileMetaData(
-        new ByteArrayInputStream(file, file.length - 8 - footerLength, footerLength));
-  }
-
-  /** The file with its footer replaced by {@code footer} (raw bytes). */
-  private static byte[] withRawFooter(byte[] file, byte[] footer) throws IOException {
-    int footerLength =
-        ByteBuffer.wrap(file, file.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(Arrays.copyOf(file, file.length - 8 - footerLength));
-    out.write(footer);
-    out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(footer.length).array());
-    out.write("PAR1".getBytes(StandardCharsets.US_ASCII));
-    return out.toByteArray();
   }
 
   private static byte[] bytes(TBase<?, ?> struct) throws TException {
@@ -72,15 +43,26 @@ class FooterLayoutsTest {
   private static byte[] list(List<? extends TBase<?, ?>> elements) throws TException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     if (elements.size() < 15) {
-      out.write(elements.size() << 4 | STRUCT);
+      out.write(elements.size() << 4 | CompactProtocolReader.STRUCT);
     } else {
-      out.write(0xF0 | STRUCT);
+      out.write(0xF0 | CompactProtocolReader.STRUCT);
       varint(out, elements.size());
     }
     for (TBase<?, ?> element : elements) {
       out.writeBytes(bytes(element));
     }
     return out.toByteArray();
+  }
+
+  /** FileMetaData's first fields as Thrift writes them: version 1, the schema, num_rows. */
+  private static void writeHead(ByteArrayOutputStream out, FileMetaData metadata)
+      throws TException {
+    field(out, CompactProtocolReader.I32, 1);
+    varint(out, 2); // zigzag of 1
+    field(out, CompactProtocolReader.LIST, 2);
+    out.writeBytes(list(metadata.getSchema()));
+    field(out, CompactProtocolReader.I64, 3);
+    i64(out, metadata.getNum_rows());
   }
 
   private static void varint(ByteArrayOutputStream out, long value) {
@@ -102,9 +84,14 @@ class FooterLayoutsTest {
   }
 
   private Optional<FooterLayouts.Read> fast(byte[] file, String name) throws IOException {
+    return fast(new FooterLayouts(), file, name);
+  }
+
+  private Optional<FooterLayouts.Read> fast(FooterLayouts layouts, byte[] file, String name)
+      throws IOException {
     Location location = Location.of("memory://review/" + name + ".parquet");
     storage.newOutputFile(location).write(file);
-    return new FooterLayouts().readFast(storage.newInputFile(location));
+    return layouts.readFast(storage.newInputFile(location));
   }
 
   private Footer footerRead(String name) throws IOException {
@@ -127,6 +114,22 @@ class FooterLayoutsTest {
     assertThat(fast.get().schema()).isEqualTo(footer.schema());
   }
 
+  @Test
+  void schemaBytesWithAndWithoutColumnOrdersAreKeptApartInTheCache() throws Exception {
+    byte[] ordered = base();
+    byte[] unordered = TestFiles.withFooter(ordered, metadata -> metadata.setColumn_orders(null));
+    assertThat(TestFiles.footer(ordered).isSetColumn_orders()).isTrue();
+    FooterLayouts layouts = new FooterLayouts();
+
+    // the same schema's bytes, with column orders and without: two keys, each read as Footer.read
+    for (String name : List.of("ordered", "unordered", "ordered-again", "unordered-again")) {
+      byte[] file = name.startsWith("unordered") ? unordered : ordered;
+      Optional<FooterLayouts.Read> fast = fast(layouts, file, name);
+      assertThat(fast).as(name).isPresent();
+      assertThat(fast.get().schema()).as(name).isEqualTo(footerRead(name).schema());
+    }
+  }
+
   /**
    * Thrift reads a union (TUnion) as one field and then one more field header, which it takes for
    * the stop byte without looking: a ColumnOrder of two fields ends, for Thrift, inside its second
@@ -136,21 +139,16 @@ class FooterLayoutsTest {
   @Test
   void aColumnOrderOfTwoFieldsIsFramedAsThriftFramesIt() throws Exception {
     byte[] file = base();
-    FileMetaData metadata = metadata(file);
+    FileMetaData metadata = TestFiles.footer(file);
     List<RowGroup> other = new ArrayList<>();
     for (RowGroup rowGroup : metadata.getRow_groups()) {
       other.add(rowGroup.deepCopy().setNum_rows(rowGroup.getNum_rows() + 1000));
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    field(out, I32, 1);
-    varint(out, 2); // version 1
-    field(out, LIST, 2);
-    out.writeBytes(list(metadata.getSchema()));
-    field(out, I64, 3);
-    i64(out, metadata.getNum_rows());
-    field(out, LIST, 7); // column orders, one per leaf
+    writeHead(out, metadata);
+    field(out, CompactProtocolReader.LIST, 7); // column orders, one per leaf
     int leaves = metadata.getColumn_orders().size();
-    out.write(leaves << 4 | STRUCT);
+    out.write(leaves << 4 | CompactProtocolReader.STRUCT);
     for (int i = 0; i < leaves - 1; i++) {
       out.writeBytes(bytes(metadata.getColumn_orders().get(i)));
     }
@@ -158,15 +156,18 @@ class FooterLayoutsTest {
     out.write(0x1C); // field 1, struct
     out.write(0x00); // TypeDefinedOrder's stop
     out.write(0x2C); // field 2, struct: Thrift takes this byte for the union's stop
-    field(out, LIST, 4); // inside field 2 for the fast read; FileMetaData's row_groups for Thrift
+    field(
+        out,
+        CompactProtocolReader.LIST,
+        4); // inside field 2 for the fast read; FileMetaData's row_groups for Thrift
     out.writeBytes(list(metadata.getRow_groups()));
     out.write(0x00); // field 2's stop for the fast read; FileMetaData's stop for Thrift
     out.write(0x00); // the union's stop for the fast read
-    field(out, LIST, 4); // row_groups, for the fast read only
+    field(out, CompactProtocolReader.LIST, 4); // row_groups, for the fast read only
     out.writeBytes(list(other));
     out.write(0x00);
 
-    assertContract(withRawFooter(file, out.toByteArray()), "union");
+    assertContract(TestFiles.withRawFooter(file, out.toByteArray()), "union");
   }
 
   /**
@@ -176,13 +177,13 @@ class FooterLayoutsTest {
   @Test
   void aFieldIdBeyondAShortIsTruncatedAsThriftTruncatesIt() throws Exception {
     byte[] file = base();
-    FileMetaData metadata = metadata(file);
+    FileMetaData metadata = TestFiles.footer(file);
     List<byte[]> rowGroups = new ArrayList<>();
     for (RowGroup rowGroup : metadata.getRow_groups()) {
       byte[] plain = bytes(rowGroup);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       out.write(plain, 0, plain.length - 1); // without its stop
-      field(out, I64, 65536 + 3);
+      field(out, CompactProtocolReader.I64, 65536 + 3);
       i64(out, rowGroup.getNum_rows() + 1000);
       out.write(0x00);
       rowGroups.add(out.toByteArray());
@@ -192,14 +193,14 @@ class FooterLayoutsTest {
     byte[] rest = bytes(without); // row_groups (field 4) is an empty list here: replace it
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(rest, 0, rest.length - 1);
-    field(out, LIST, 4);
-    out.write(rowGroups.size() << 4 | STRUCT);
+    field(out, CompactProtocolReader.LIST, 4);
+    out.write(rowGroups.size() << 4 | CompactProtocolReader.STRUCT);
     for (byte[] rowGroup : rowGroups) {
       out.writeBytes(rowGroup);
     }
     out.write(0x00);
 
-    assertContract(withRawFooter(file, out.toByteArray()), "short-id");
+    assertContract(TestFiles.withRawFooter(file, out.toByteArray()), "short-id");
   }
 
   /**
@@ -210,34 +211,29 @@ class FooterLayoutsTest {
   @Test
   void columnOrdersFollowedByAFieldSevenOfAnotherTypeKeepTheOrders() throws Exception {
     byte[] file = base();
-    FileMetaData metadata = metadata(file);
+    FileMetaData metadata = TestFiles.footer(file);
     List<ColumnOrder> undefined = new ArrayList<>();
     for (int i = 0; i < metadata.getSchema().size() - 1; i++) {
       undefined.add(new ColumnOrder()); // no member set: parquet-java's undefined order
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    field(out, I32, 1);
-    varint(out, 2);
-    field(out, LIST, 2);
-    out.writeBytes(list(metadata.getSchema()));
-    field(out, I64, 3);
-    i64(out, metadata.getNum_rows());
-    field(out, LIST, 4);
+    writeHead(out, metadata);
+    field(out, CompactProtocolReader.LIST, 4);
     out.writeBytes(list(metadata.getRow_groups()));
-    field(out, LIST, 7);
+    field(out, CompactProtocolReader.LIST, 7);
     // ColumnOrder with an unknown member (field 5, an empty structure): Thrift reads it as unset,
     // parquet-java as the undefined order
-    out.write(undefined.size() << 4 | STRUCT);
+    out.write(undefined.size() << 4 | CompactProtocolReader.STRUCT);
     for (int i = 0; i < undefined.size(); i++) {
       out.write(0x5C);
       out.write(0x00);
       out.write(0x00);
     }
-    field(out, I32, 7); // field 7 again, an i32: Thrift skips it
+    field(out, CompactProtocolReader.I32, 7); // field 7 again, an i32: Thrift skips it
     varint(out, 0);
     out.write(0x00);
 
-    assertContract(withRawFooter(file, out.toByteArray()), "orders-twice");
+    assertContract(TestFiles.withRawFooter(file, out.toByteArray()), "orders-twice");
   }
 
   /**
@@ -267,6 +263,6 @@ class FooterLayoutsTest {
             List.of(new SchemaElement("m").setNum_children(0)),
             5,
             List.of(new RowGroup(List.of(), 0, 5)));
-    assertContract(withRawFooter(file, bytes(empty)), "no-columns");
+    assertContract(TestFiles.withRawFooter(file, bytes(empty)), "no-columns");
   }
 }

@@ -208,10 +208,7 @@ class FooterTest {
       FooterLayouts primed = new FooterLayouts();
       assertThat(primed.readFast(new LocalStorage().newInputFile(Location.local(path))))
           .isPresent();
-      int footerLength =
-          java.nio.ByteBuffer.wrap(valid, valid.length - 8, 4)
-              .order(java.nio.ByteOrder.LITTLE_ENDIAN)
-              .getInt();
+      int footerLength = TestFiles.footerLength(valid);
       for (int trial = 0; trial < 300; trial++) {
         byte[] garbled = valid.clone();
         for (int changes = 1 + random.nextInt(3); changes > 0; changes--) {

@@ -57,20 +57,33 @@ final class TestFiles {
                 .setPath_in_schema(List.of(path)));
   }
 
+  /** The length of a file's footer, from the four bytes before its closing {@code PAR1}. */
+  static int footerLength(byte[] file) {
+    return ByteBuffer.wrap(file, file.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+  }
+
+  /** A file's footer, parsed by parquet-format's Thrift classes. */
+  static FileMetaData footer(byte[] file) throws IOException {
+    int footerLength = footerLength(file);
+    return Util.readFileMetaData(
+        new ByteArrayInputStream(file, file.length - 8 - footerLength, footerLength));
+  }
+
   /** The same file with its footer changed by {@code change}. */
   static byte[] withFooter(byte[] file, Consumer<FileMetaData> change) throws IOException {
-    int footerLength =
-        ByteBuffer.wrap(file, file.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    int footerStart = file.length - 8 - footerLength;
-    FileMetaData metadata =
-        Util.readFileMetaData(new ByteArrayInputStream(file, footerStart, footerLength));
+    FileMetaData metadata = footer(file);
     change.accept(metadata);
     ByteArrayOutputStream footer = new ByteArrayOutputStream();
     Util.writeFileMetaData(metadata, footer);
+    return withRawFooter(file, footer.toByteArray());
+  }
+
+  /** The same file with its footer replaced by {@code footer}, bytes as they are. */
+  static byte[] withRawFooter(byte[] file, byte[] footer) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(Arrays.copyOf(file, footerStart));
-    out.write(footer.toByteArray());
-    out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(footer.size()).array());
+    out.write(Arrays.copyOf(file, file.length - 8 - footerLength(file)));
+    out.write(footer);
+    out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(footer.length).array());
     out.write("PAR1".getBytes(StandardCharsets.US_ASCII));
     return out.toByteArray();
   }
