@@ -110,6 +110,7 @@ final class BinCompactor {
             options.originals(),
             backupDirectoryName(),
             0,
+            "",
             "");
     lease.check();
     Location record = journal.open(writing);
@@ -135,7 +136,8 @@ final class BinCompactor {
       listener.step(ProtocolStep.OUTPUT_WRITTEN, bin.output());
       long verifying = System.nanoTime();
       RowFingerprint readBack =
-          RowFingerprint.of(storage.newInputFile(bin.output()), windowBytes(bin.output()));
+          RowFingerprint.of(
+              storage.newInputFile(bin.output()), windowBytes(bin.output()), merged.verbatim());
       LOG.debug(
           "Wrote {} from {} inputs in {} ms, read it back in {} ms",
           bin.output(),
@@ -168,7 +170,8 @@ final class BinCompactor {
               options.originals(),
               backupDirectoryName(),
               merged.rows(),
-              merged.fingerprint().toString()));
+              merged.fingerprint().toString(),
+              merged.verbatim().toString()));
     } catch (IOException | RuntimeException e) {
       rollBack(bin, record, published, e);
       throw e;

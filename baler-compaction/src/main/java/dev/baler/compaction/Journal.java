@@ -1,5 +1,6 @@
 package dev.baler.compaction;
 
+import dev.baler.parquet.VerbatimChunks;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
@@ -39,6 +40,9 @@ final class Journal {
    *     empty otherwise (and in records of older versions)
    * @param rows rows in the output, once verified
    * @param fingerprint the output's row fingerprint, once verified
+   * @param verbatimChunks the output's column chunks verified by their pages' bytes, in the text
+   *     form of {@link VerbatimChunks}, once verified; empty if none, null in records of versions
+   *     before it (whose fingerprints hash every value)
    */
   record Entry(
       String runId,
@@ -49,7 +53,8 @@ final class Journal {
       CompactionOptions.Originals originals,
       String backupDirectory,
       long rows,
-      String fingerprint) {
+      String fingerprint,
+      String verbatimChunks) {
 
     /** The treatment of this bin's originals, inputs of {@code directory}. */
     Retirement retirement(Location directory) {

@@ -2,6 +2,7 @@ package dev.baler.compaction;
 
 import dev.baler.parquet.Footer;
 import dev.baler.parquet.RowFingerprint;
+import dev.baler.parquet.VerbatimChunks;
 import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
@@ -73,7 +74,10 @@ final class Recovery {
               // The output must still be the one verified: same rows, same fingerprint.
               if (!outputFile.exists()
                   || Footer.read(outputFile).rows() != entry.rows()
-                  || !RowFingerprint.of(outputFile, BinCompactor.windowBytes(output))
+                  || !RowFingerprint.of(
+                          outputFile,
+                          BinCompactor.windowBytes(output),
+                          VerbatimChunks.parse(entry.verbatimChunks()))
                       .toString()
                       .equals(entry.fingerprint())) {
                 if (remaining.size() == inputs.size()) {

@@ -198,7 +198,8 @@ class CompactionRunnerTest {
                     CompactionOptions.Originals.DELETE,
                     "",
                     200,
-                    "rows=200 0:0")));
+                    "rows=200 0:0",
+                    "")));
     return record;
   }
 

@@ -38,10 +38,14 @@ import org.apache.parquet.schema.PrimitiveType;
  * merge into exactly the chunk statistics (a column index may hold truncated bounds), the output
  * chunk keeps the merged chunk statistics and has no column index.
  *
- * <p>Carried pages are still decompressed and decoded once, to fold their values into the row
- * hashes of the merge (the fingerprint the read-back verification compares against), one page at a
- * time ({@link ChunkPages#hash}); what carry-over saves is encoding, compressing and the dictionary
- * attempt of the writer.
+ * <p>Carried pages are still decompressed, one at a time, and their levels and values decoded far
+ * enough to know that a reader can decode them ({@link #check}). Pages copied as stored (not
+ * joined) into an output chunk without a bloom filter are then verified by their bytes: the merge
+ * digests them ({@link PageDigest}), and the read-back digests the output chunk's pages, without
+ * hashing a value on either side. Joined pages, and those of a column with a bloom filter, have
+ * their values folded into the merge's row hashes ({@link ChunkPages#hash}), as re-encoded columns
+ * do. Carry-over saves encoding, compressing and the writer's dictionary attempt, and for verbatim
+ * chunks, hashing every value twice.
  */
 final class CarriedChunk {
   private static final ParquetMetadataConverter CONVERTER = new ParquetMetadataConverter();
@@ -359,6 +363,73 @@ final class CarriedChunk {
   /** The chunk's size in bytes, as stored. */
   int size() {
     return size;
+  }
+
+  /** Whether {@code checker} can check every page of the chunk ({@link ColumnHasher#checks}). */
+  boolean checkableBy(ColumnHasher checker) {
+    for (Page page : pages) {
+      if (!checker.checks(
+          page.repetitionEncoding(), page.definitionEncoding(), page.valuesEncoding())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Checks that each page decodes ({@link ColumnHasher#checkPage}), decompressing them one at a
+   * time into {@code buffer}, and adds each to {@code digest} as it is stored: for a chunk carried
+   * over verbatim, which is verified by its pages' bytes rather than by its values.
+   *
+   * @param checker a checker of this chunk's column, which {@linkplain #checkableBy checks} it
+   * @param decompressor the chunk's codec
+   * @return the rows of the chunk
+   * @throws IllegalStateException if a page's levels or values are corrupt, or its rows are not
+   *     those its header was read with
+   * @throws ParquetDecodingException if a page cannot be decompressed
+   */
+  int check(
+      ColumnHasher checker,
+      BytesInputDecompressor decompressor,
+      PageBuffer buffer,
+      PageDigest digest) {
+    int rowsChecked = 0;
+    for (Page page : pages) {
+      try {
+        buffer.decompress(
+            decompressor, page.stored(), page.offset(), page.length(), page.uncompressedSize());
+      } catch (IOException | RuntimeException e) {
+        throw new ParquetDecodingException(
+            "cannot decompress a page of column " + pathOf(descriptor) + " (" + e + ")", e);
+      }
+      int pageRows =
+          checker.checkPage(
+              buffer.array(),
+              buffer.offset(),
+              buffer.offset() + page.uncompressedSize(),
+              page.values(),
+              0);
+      if (pageRows != page.rows()) {
+        throw new IllegalStateException(
+            "a page of column "
+                + pathOf(descriptor)
+                + " holds "
+                + pageRows
+                + " rows, its header was read as "
+                + page.rows());
+      }
+      rowsChecked += pageRows;
+      digest.addPage(
+          page.stored(),
+          page.offset(),
+          page.length(),
+          page.values(),
+          page.uncompressedSize(),
+          page.repetitionEncoding(),
+          page.definitionEncoding(),
+          page.valuesEncoding());
+    }
+    return rowsChecked;
   }
 
   /**

@@ -19,6 +19,7 @@ import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.PageType;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.schema.PrimitiveType;
 
@@ -297,6 +298,70 @@ final class ChunkPages {
               row);
     }
     return row - firstRow;
+  }
+
+  /**
+   * Digests a chunk's data pages by their stored bytes ({@link PageDigest}), without decompressing
+   * them; checksums are verified where the writer stored them. Made for the chunks of a merge's
+   * output whose pages the merge carried over verbatim.
+   *
+   * @param stored holds the chunk's {@code length} bytes from {@code offset}
+   * @param values the chunk's values, from its footer
+   * @param codec the chunk's codec, from its footer
+   * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
+   * @throws ParquetDecodingException if a page fails its checksum or runs past the chunk, the pages
+   *     do not add up to the chunk's values, or a page is not a V1 data page
+   */
+  static PageDigest digest(
+      ColumnDescriptor descriptor,
+      byte[] stored,
+      int offset,
+      int length,
+      long values,
+      CompressionCodecName codec)
+      throws IOException {
+    PageDigest digest = new PageDigest(codec);
+    int end = offset + length;
+    int position = offset;
+    long read = 0;
+    while (read < values) {
+      PageHeader header = new PageHeader();
+      int start = PageHeaders.read(stored, position, end, header);
+      int size = header.getCompressed_page_size();
+      if (size < 0 || size > end - start) {
+        throw new ParquetDecodingException(
+            "a page of column " + CarriedChunk.pathOf(descriptor) + " runs past its chunk");
+      }
+      position = start + size;
+      switch (header.getType()) {
+        case DATA_PAGE -> {
+          checkCrc(header, stored, start, size, "could not verify page integrity");
+          DataPageHeader page = header.getData_page_header();
+          digest.addPage(
+              stored,
+              start,
+              size,
+              page.getNum_values(),
+              header.getUncompressed_page_size(),
+              CONVERTER.getEncoding(page.getRepetition_level_encoding()),
+              CONVERTER.getEncoding(page.getDefinition_level_encoding()),
+              CONVERTER.getEncoding(page.getEncoding()));
+          read += page.getNum_values();
+        }
+        case DICTIONARY_PAGE, DATA_PAGE_V2 ->
+            throw new ParquetDecodingException(
+                "column "
+                    + CarriedChunk.pathOf(descriptor)
+                    + " was carried over verbatim but has a "
+                    + header.getType()
+                    + " page");
+        default -> {} // index pages
+      }
+    }
+    if (read != values) {
+      throw valuesMismatch(descriptor, read, values);
+    }
+    return digest;
   }
 
   private static ParquetDecodingException valuesMismatch(

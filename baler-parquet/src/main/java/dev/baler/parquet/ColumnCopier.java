@@ -48,9 +48,16 @@ final class ColumnCopier {
    * generation with garbage. Not thread-safe.
    */
   static final class RowHashes {
+    private static final long POSITION_SEED1 = 0x3C6EF372FE94F82BL;
+    private static final long POSITION_SEED2 = 0xA54FF53A5F1D36F1L;
+
     long[] lane1;
     long[] lane2;
     private int rows;
+    // Sums of the digests of column chunks verified by their bytes (addVerbatim), if any.
+    private boolean verbatim;
+    private long verbatim1;
+    private long verbatim2;
 
     RowHashes(int rows) {
       lane1 = new long[rows];
@@ -78,7 +85,23 @@ final class ColumnCopier {
         Arrays.fill(lane2, 0, rows, 0L);
       }
       this.rows = rows;
+      verbatim = false;
+      verbatim1 = 0;
+      verbatim2 = 0;
       return this;
+    }
+
+    /**
+     * Adds the digest of a column chunk whose pages are not folded into the rows but compared by
+     * their bytes ({@link PageDigest}): the chunks a merge carried over verbatim, and the same
+     * chunks of its output read back. The row group's fingerprint then binds every row's hash to
+     * the row's position ({@link #fingerprint(int)}), as a chunk's pages hold their values in
+     * order: a row's values in the other columns must be found in the same row.
+     */
+    void addVerbatim(int column, PageDigest digest) {
+      verbatim = true;
+      verbatim1 += Hashing.mix(digest.lane1() ^ ((long) column * Hashing.LANE2));
+      verbatim2 += Hashing.mix(digest.lane2() + ((long) column * Hashing.LANE1));
     }
 
     int rows() {
@@ -149,13 +172,42 @@ final class ColumnCopier {
       return ((long) column << 20) | ((long) repetition << 10) | definition;
     }
 
+    /**
+     * The fingerprint of these rows, whose values were all folded into them.
+     *
+     * @throws IllegalStateException if a chunk was added by its digest ({@link #addVerbatim})
+     */
     RowFingerprint fingerprint() {
+      if (verbatim) {
+        throw new IllegalStateException("rows with verbatim chunks have a positional fingerprint");
+      }
+      return fingerprint(0);
+    }
+
+    /**
+     * The fingerprint of these rows as the row group {@code rowGroup} of a file: as {@link
+     * #fingerprint()} when every value was folded into the rows; otherwise each row's hash is bound
+     * to its position (row group and row), and the chunks' digests are added, bound to the row
+     * group.
+     */
+    RowFingerprint fingerprint(int rowGroup) {
       long sum1 = 0;
       long sum2 = 0;
-      for (int row = 0; row < rows; row++) {
-        sum1 += finalLane1(row);
-        sum2 += finalLane2(row);
+      if (!verbatim) {
+        for (int row = 0; row < rows; row++) {
+          sum1 += finalLane1(row);
+          sum2 += finalLane2(row);
+        }
+        return new RowFingerprint(rows, sum1, sum2);
       }
+      long group = (long) rowGroup << 32;
+      for (int row = 0; row < rows; row++) {
+        long position = group | row;
+        sum1 += Hashing.mix(lane1[row] ^ ROW_SEED1 ^ Hashing.mix(position ^ POSITION_SEED1));
+        sum2 += Hashing.mix(lane2[row] + ROW_SEED2 + Hashing.mix(position + POSITION_SEED2));
+      }
+      sum1 += Hashing.mix(verbatim1 ^ Hashing.mix(group ^ POSITION_SEED2));
+      sum2 += Hashing.mix(verbatim2 + Hashing.mix(group + POSITION_SEED1));
       return new RowFingerprint(rows, sum1, sum2);
     }
   }
@@ -373,14 +425,17 @@ final class ColumnCopier {
    * Reads every row of a Parquet file and fingerprints them. A row group's column chunks are read
    * in groups of neighbours, each group with one read of at most {@code windowBytes} (a chunk
    * larger than that is a group of its own), into one array sized for the file's largest group and
-   * reused for every group; each chunk's pages are hashed one at a time ({@link ChunkPages#hash}).
+   * reused for every group; each chunk's pages are hashed one at a time ({@link ChunkPages#hash}),
+   * or digested by their bytes if the chunk is in {@code verbatim} ({@link ChunkPages#digest}).
    *
    * @param windowBytes the most bytes one read takes, unless a single column chunk is larger
+   * @param verbatim the chunks digested by their pages' bytes; see {@link RowHashes#addVerbatim}
    * @throws InvalidParquetFileException if the file's data cannot be decoded, or a column chunk
    *     holds other rows than its row group
    * @throws IOException if the file cannot be read or is not valid Parquet
    */
-  static RowFingerprint fingerprint(InputFile file, long windowBytes) throws IOException {
+  static RowFingerprint fingerprint(InputFile file, long windowBytes, VerbatimChunks verbatim)
+      throws IOException {
     Footer footer = Footer.read(file);
     MessageType schema = footer.schema();
     List<ColumnDescriptor> columns = schema.getColumns();
@@ -417,6 +472,18 @@ final class ColumnCopier {
           for (int column = group.firstColumn(); column < group.endColumn(); column++) {
             ColumnDescriptor descriptor = columns.get(column);
             ColumnChunkMetaData chunk = chunks.get(column);
+            if (verbatim.contains(rowGroup, column)) {
+              hashes.addVerbatim(
+                  column,
+                  ChunkPages.digest(
+                      descriptor,
+                      stored,
+                      Math.toIntExact(chunk.getStartingPos() - group.start()),
+                      Math.toIntExact(chunk.getTotalSize()),
+                      chunk.getValueCount(),
+                      chunk.getCodec()));
+              continue;
+            }
             int rows =
                 ChunkPages.hash(
                     footer.createdBy(),
@@ -443,7 +510,7 @@ final class ColumnCopier {
             }
           }
         }
-        fingerprint = fingerprint.plus(hashes.fingerprint());
+        fingerprint = fingerprint.plus(hashes.fingerprint(rowGroup));
       }
     } catch (RuntimeException e) {
       throw new InvalidParquetFileException(

@@ -160,6 +160,83 @@ final class ColumnHasher {
         };
   }
 
+  /** Whether {@link #checkPage} checks a V1 data page with these encodings. */
+  boolean checks(Encoding repetitionEncoding, Encoding definitionEncoding, Encoding valueEncoding) {
+    return valueEncoding == Encoding.PLAIN
+        && decodes(repetitionEncoding, definitionEncoding, valueEncoding);
+  }
+
+  /**
+   * Checks one V1 data page of PLAIN values, whose encodings {@link #checks}, as {@link #hashPage}
+   * reads it, without hashing anything: its levels decode and stay within the column's maximum
+   * levels, and its values lie within the page. A merge checks this way the pages it carries over
+   * verbatim and verifies by their bytes ({@link PageDigest}), so that a page no reader could
+   * decode is never carried into an output.
+   *
+   * @param bytes holds the decompressed page from {@code start} to {@code end} (exclusive)
+   * @param count the page's values, nulls included
+   * @param nextRow the row of the page's first value, unless it repeats the row before
+   * @return the row after the page's last value, as {@link #hashPage} returns it
+   * @throws IllegalStateException if the page's levels or values are corrupt or run past its end
+   */
+  int checkPage(byte[] bytes, int start, int end, int count, int nextRow) {
+    int position = start;
+    int[] pageRepetitions = null;
+    int[] pageDefinitions = null;
+    if (maxRepetition > 0) {
+      pageRepetitions = buffers.repetitionLevels(count);
+      position = readLevels(bytes, position, end, maxRepetition, pageRepetitions, count);
+    }
+    if (maxDefinition > 0) {
+      pageDefinitions = buffers.definitionLevels(count);
+      position = readLevels(bytes, position, end, maxDefinition, pageDefinitions, count);
+    }
+    if (position > end) {
+      throw valuesPastEnd();
+    }
+    int row = nextRow - 1;
+    int present = 0;
+    for (int i = 0; i < count; i++) {
+      int repetition = pageRepetitions == null ? 0 : pageRepetitions[i];
+      int definition = pageDefinitions == null ? maxDefinition : pageDefinitions[i];
+      if (repetition < 0
+          || repetition > maxRepetition
+          || definition < 0
+          || definition > maxDefinition) {
+        throw ColumnElements.invalidLevels(repetition, definition, maxRepetition, maxDefinition);
+      }
+      row += repetition == 0 ? 1 : 0;
+      present += definition == maxDefinition ? 1 : 0;
+    }
+    long bytesNeeded =
+        switch (type) {
+          case BOOLEAN -> (present + 7L) / 8;
+          case INT32, FLOAT -> 4L * present;
+          case INT64, DOUBLE -> 8L * present;
+          case INT96 -> 12L * present;
+          case FIXED_LEN_BYTE_ARRAY ->
+              (long) descriptor.getPrimitiveType().getTypeLength() * present;
+          case BINARY -> {
+            for (int value = 0; value < present; value++) {
+              if (position > end - 4) {
+                throw valuesPastEnd();
+              }
+              int length = (int) INT.get(bytes, position);
+              position += 4;
+              if (length < 0 || length > end - position) {
+                throw valuesPastEnd();
+              }
+              position += length;
+            }
+            yield 0;
+          }
+        };
+    if (bytesNeeded > end - position) {
+      throw valuesPastEnd();
+    }
+    return row + 1;
+  }
+
   /**
    * Readies the hasher for a chunk of {@code values} values, once its dictionary, if it has one, is
    * read.

@@ -9,13 +9,18 @@ import dev.baler.storage.Location;
  *
  * @param location the output file
  * @param rowGroups row groups written
- * @param fingerprint the rows written, as fingerprinted from the input values while copying; a
- *     verifier compares it with the fingerprint read back from the output
+ * @param fingerprint the rows written, as fingerprinted from the input values while copying, and
+ *     for the {@code verbatim} chunks from their pages' bytes; a verifier compares it with the
+ *     fingerprint read back from the output ({@link RowFingerprint#of(dev.baler.storage.InputFile,
+ *     long, VerbatimChunks)} with the same {@code verbatim})
+ * @param verbatim the output's column chunks whose pages are the inputs' pages as stored
  */
-public record MergeResult(Location location, int rowGroups, RowFingerprint fingerprint) {
+public record MergeResult(
+    Location location, int rowGroups, RowFingerprint fingerprint, VerbatimChunks verbatim) {
   public MergeResult {
     requireNonNull(location, "location is null");
     requireNonNull(fingerprint, "fingerprint is null");
+    requireNonNull(verbatim, "verbatim is null");
   }
 
   /** Rows written. */

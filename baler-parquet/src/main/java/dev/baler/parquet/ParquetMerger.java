@@ -67,7 +67,10 @@ import org.apache.parquet.schema.Type;
  * #ParquetMerger(WriteOptions, long)}).
  *
  * <p>Every value is fingerprinted as it is copied, so the result carries the {@link RowFingerprint}
- * of the rows written, which a verifier compares with the output read back.
+ * of the rows written, which a verifier compares with the output read back. Output column chunks
+ * whose pages are carried over verbatim (as stored, not joined) are fingerprinted by their pages'
+ * bytes instead, after each page is checked to decode ({@link CarriedChunk#check}); the result
+ * lists them ({@link MergeResult#verbatim}), so that the read-back digests the same chunks.
  *
  * <p>The output appears at its location only when the merge succeeds; on failure it is aborted. A
  * merger is stateless; a merge runs on the calling thread, and parallel merges are safe.
@@ -224,6 +227,7 @@ public final class ParquetMerger {
         tryMixed[column] = tryDictionary[column];
       }
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
+      List<BitSet> verbatim = new ArrayList<>(plan.size());
       int sliceOrdinal = 0;
       for (int rowGroupIndex = 0; rowGroupIndex < plan.size(); rowGroupIndex++) {
         List<Slice> rowGroup = plan.slices(rowGroupIndex);
@@ -281,6 +285,8 @@ public final class ParquetMerger {
           }
         }
         ColumnCopier.RowHashes hashes = rowHashes.reset(rows);
+        BitSet verbatimColumns = new BitSet();
+        verbatim.add(verbatimColumns);
         Map<String, ColumnBloomFilter> bloomFilters = new LinkedHashMap<>();
         writer.startBlock(rows);
         int group = 0;
@@ -317,19 +323,23 @@ public final class ParquetMerger {
             Optional<List<CarriedChunk>> carried =
                 readCarried(sources, rowGroup, descriptor, column, decompressors, pageBuffer);
             if (carried.isPresent()) {
-              carry(
-                  writer,
-                  descriptor,
-                  column,
-                  sources,
-                  rowGroup,
-                  carried.get(),
-                  hashes,
-                  bloomFilter,
-                  decompressors,
-                  pageBuffer,
-                  coalescer,
-                  output);
+              boolean copied =
+                  carry(
+                      writer,
+                      descriptor,
+                      column,
+                      sources,
+                      rowGroup,
+                      carried.get(),
+                      hashes,
+                      bloomFilter,
+                      decompressors,
+                      pageBuffer,
+                      coalescer,
+                      output);
+              if (copied) {
+                verbatimColumns.set(column);
+              }
               continue;
             }
           }
@@ -419,7 +429,7 @@ public final class ParquetMerger {
           writer.addBloomFilter(bloomFilter.getKey(), bloomFilter.getValue().build());
         }
         writer.endBlock();
-        fingerprint = fingerprint.plus(hashes.fingerprint());
+        fingerprint = fingerprint.plus(hashes.fingerprint(rowGroupIndex));
         for (OpenInput source : sources) {
           source.stream.dropWindow();
         }
@@ -433,7 +443,8 @@ public final class ParquetMerger {
       }
       writer.end(sharedMetadata);
       finished = true;
-      return new MergeResult(output.location(), plan.size(), fingerprint);
+      return new MergeResult(
+          output.location(), plan.size(), fingerprint, VerbatimChunks.of(verbatim));
     } catch (IOException | RuntimeException | Error e) {
       parquetOutput.stream().ifPresent(stream -> abortQuietly(stream, e));
       throw e;
@@ -847,11 +858,16 @@ public final class ParquetMerger {
   }
 
   /**
-   * Hashes the rows of carried chunks, and feeds {@code bloomFilter} (if not null) with their
-   * values, then writes their pages as they are, or joined where they are small ({@link
-   * PageCoalescer}).
+   * Writes the pages of carried chunks as they are, or joined where they are small ({@link
+   * PageCoalescer}). Pages written as they are, of a column without a bloom filter, are checked
+   * ({@link CarriedChunk#check}) and digested by their bytes into the row group's fingerprint
+   * ({@link ColumnCopier.RowHashes#addVerbatim}), which the read-back compares with its digest of
+   * the output chunk's pages; otherwise the chunks' values are hashed into their rows, and fed to
+   * {@code bloomFilter} if it is not null.
+   *
+   * @return whether the output chunk was written verbatim and digested by its bytes
    */
-  private void carry(
+  private boolean carry(
       ParquetFileWriter writer,
       ColumnDescriptor descriptor,
       int column,
@@ -867,26 +883,41 @@ public final class ParquetMerger {
       throws IOException {
     int row = 0;
     List<Statistics<?>> statistics = new ArrayList<>();
+    ColumnHasher checker = ColumnHasher.forChunk(descriptor, column, null, pageBuffer);
+    boolean verbatim = bloomFilter == null && !coalescer.applies(descriptor, chunks);
+    for (CarriedChunk chunk : chunks) {
+      verbatim &= chunk.checkableBy(checker);
+    }
+    PageDigest digest = verbatim ? new PageDigest(options.codec().parquetName()) : null;
     for (int i = 0; i < rowGroup.size(); i++) {
       OpenInput source = sources.get(i);
       CarriedChunk chunk = chunks.get(i);
       int inputRowGroup = rowGroup.get(i).rowGroup();
       try {
-        row +=
-            ChunkPages.hash(
-                source.createdBy,
-                descriptor,
-                column,
-                chunk.stored(),
-                chunk.start(),
-                chunk.size(),
-                chunk.values(),
-                chunk.rows(),
-                decompressors.getDecompressor(source.chunks.codec(inputRowGroup, column)),
-                pageBuffer,
-                hashes,
-                bloomFilter,
-                row);
+        if (verbatim) {
+          row +=
+              chunk.check(
+                  checker,
+                  decompressors.getDecompressor(source.chunks.codec(inputRowGroup, column)),
+                  pageBuffer,
+                  digest);
+        } else {
+          row +=
+              ChunkPages.hash(
+                  source.createdBy,
+                  descriptor,
+                  column,
+                  chunk.stored(),
+                  chunk.start(),
+                  chunk.size(),
+                  chunk.values(),
+                  chunk.rows(),
+                  decompressors.getDecompressor(source.chunks.codec(inputRowGroup, column)),
+                  pageBuffer,
+                  hashes,
+                  bloomFilter,
+                  row);
+        }
       } catch (RuntimeException e) {
         throw cannotDecode(source, descriptor, e);
       }
@@ -894,6 +925,9 @@ public final class ParquetMerger {
           source.chunks.statistics(inputRowGroup, column, descriptor.getPrimitiveType()));
     }
     checkRows(descriptor, row, hashes.rows(), output);
+    if (verbatim) {
+      hashes.addVerbatim(column, digest);
+    }
     CarriedChunk.write(
         writer,
         descriptor,
@@ -902,6 +936,7 @@ public final class ParquetMerger {
         statistics,
         coalescer,
         decompressors.getDecompressor(options.codec().parquetName()));
+    return verbatim;
   }
 
   private static InvalidParquetFileException cannotDecode(

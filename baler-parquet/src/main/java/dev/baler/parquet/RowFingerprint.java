@@ -13,6 +13,12 @@ import java.io.IOException;
  * definition levels, so nulls, empty lists and nesting count. Values are compared by their physical
  * bits (a float's bits, a string's bytes).
  *
+ * <p>A merge's fingerprint ({@link MergeResult#fingerprint}) is of another kind where the merge
+ * copied column chunks verbatim ({@link VerbatimChunks}): in their row groups, those chunks count
+ * by their pages' bytes and every row by its position, so it is compared only with the same output
+ * read back with the same chunks ({@link #of(InputFile, long, VerbatimChunks)}), never with the
+ * inputs' fingerprints.
+ *
  * @param rows number of rows
  * @param sum1 sum of the rows' first 64-bit hashes, wrapping
  * @param sum2 sum of the rows' second 64-bit hashes, wrapping
@@ -47,10 +53,29 @@ public record RowFingerprint(long rows, long sum1, long sum2) {
    * @throws IOException if the file cannot be read or is not valid Parquet
    */
   public static RowFingerprint of(InputFile file, long windowBytes) throws IOException {
+    return of(file, windowBytes, VerbatimChunks.NONE);
+  }
+
+  /**
+   * Reads a merge's output back and fingerprints it as the merge did ({@link
+   * MergeResult#fingerprint}): as {@link #of(InputFile, long)}, except that the {@code verbatim}
+   * column chunks are digested by their pages' stored bytes rather than decoded ({@link
+   * PageDigest}), and the rows of a row group with any such chunk are fingerprinted by position:
+   * the result equals the merge's exactly when every row is where the merge put it and every
+   * verbatim chunk holds the pages the merge copied. With {@link VerbatimChunks#NONE} it is {@link
+   * #of(InputFile, long)}.
+   *
+   * @param verbatim the chunks to digest, as the merge reported them ({@link MergeResult#verbatim})
+   * @throws InvalidParquetFileException if the file's data cannot be decoded, or a verbatim chunk
+   *     holds other pages than V1 data pages
+   * @throws IOException if the file cannot be read or is not valid Parquet
+   */
+  public static RowFingerprint of(InputFile file, long windowBytes, VerbatimChunks verbatim)
+      throws IOException {
     if (windowBytes <= 0) {
       throw new IllegalArgumentException("windowBytes must be positive, not " + windowBytes);
     }
-    return ColumnCopier.fingerprint(file, windowBytes);
+    return ColumnCopier.fingerprint(file, windowBytes, verbatim);
   }
 
   /** The fingerprint of both multisets together. */

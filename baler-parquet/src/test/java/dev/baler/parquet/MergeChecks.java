@@ -37,7 +37,13 @@ final class MergeChecks {
     MergeResult result =
         new ParquetMerger(options)
             .merge(inputs, STORAGE.newOutputFile(Location.local(output)), MergeListener.NONE);
-    assertThat(fingerprint(output)).isEqualTo(result.fingerprint());
+    assertThat(
+            RowFingerprint.of(
+                STORAGE.newInputFile(Location.local(output)),
+                ParquetMerger.DEFAULT_WINDOW_BYTES,
+                result.verbatim()))
+        .as("the output read back as the merge's verification reads it")
+        .isEqualTo(result.fingerprint());
     return output;
   }
 

@@ -59,7 +59,9 @@ class MergeMemoryTest {
         new ParquetMerger(WriteOptions.defaults())
             .merge(inputs, storage.newOutputFile(output), MergeListener.NONE);
     assertThat(MergeMemory.idle()).as("after a merge").isEqualTo(1);
-    RowFingerprint readBack = RowFingerprint.of(storage.newInputFile(output));
+    RowFingerprint readBack =
+        RowFingerprint.of(
+            storage.newInputFile(output), ParquetMerger.DEFAULT_WINDOW_BYTES, merged.verbatim());
     assertThat(MergeMemory.idle()).as("after a read-back").isEqualTo(1);
     assertThat(readBack).isEqualTo(merged.fingerprint());
 

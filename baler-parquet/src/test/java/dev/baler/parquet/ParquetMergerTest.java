@@ -41,8 +41,7 @@ class ParquetMergerTest {
             .merge(inputs, storage.newOutputFile(output), MergeListener.NONE);
 
     assertThat(result.rows()).isEqualTo(12 * 300);
-    assertThat(result.fingerprint()).isEqualTo(expected);
-    assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(expected);
+    assertMergedRows(output, result, expected);
     Footer footer = Footer.read(storage.newInputFile(output));
     assertThat(footer.schemaKey()).isEqualTo(inputs.get(0).layout().schemaKey());
     assertThat(footer.rowGroups()).hasSize(1);
@@ -191,8 +190,7 @@ class ParquetMergerTest {
             .merge(inputs, storage.newOutputFile(output), MergeListener.NONE);
 
     assertThat(result.rowGroups()).isEqualTo(2);
-    assertThat(result.fingerprint()).isEqualTo(fingerprintOf(inputs));
-    assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(fingerprintOf(inputs));
+    assertMergedRows(output, result, fingerprintOf(inputs));
   }
 
   @ParameterizedTest
@@ -215,7 +213,7 @@ class ParquetMergerTest {
             .merge(countedInputs, storage.newOutputFile(grouped), MergeListener.NONE);
 
     assertThat(result.rowGroups()).isEqualTo(1);
-    assertThat(result.fingerprint()).isEqualTo(fingerprintOf(inputs));
+    assertMergedRows(grouped, result, fingerprintOf(inputs));
     assertThat(storage.newInputFile(grouped).readAllBytes())
         .as("the same output as a merge that holds every input whole")
         .isEqualTo(storage.newInputFile(whole).readAllBytes());
@@ -250,7 +248,7 @@ class ParquetMergerTest {
         new ParquetMerger(options, 1 << 20, openFiles)
             .merge(countedInputs, storage.newOutputFile(grouped), MergeListener.NONE);
 
-    assertThat(result.fingerprint()).isEqualTo(fingerprintOf(inputs));
+    assertMergedRows(grouped, result, fingerprintOf(inputs));
     assertThat(storage.newInputFile(grouped).readAllBytes())
         .as("the same output as a merge that holds every input open")
         .isEqualTo(storage.newInputFile(whole).readAllBytes());
@@ -296,7 +294,7 @@ class ParquetMergerTest {
                 (rows, inputBytes) -> openAfterRowGroups.add(openNow.get()));
 
     assertThat(result.rowGroups()).isEqualTo(4);
-    assertThat(result.fingerprint()).isEqualTo(fingerprintOf(List.of(small, a)));
+    assertMergedRows(DIRECTORY.resolve("out.c.parquet"), result, fingerprintOf(List.of(small, a)));
     assertThat(openAfterRowGroups).as("a's file open after each output row group").containsOnly(0);
   }
 
@@ -385,7 +383,7 @@ class ParquetMergerTest {
             .merge(inputs, storage.newOutputFile(grouped), MergeListener.NONE);
 
     assertThat(result.rowGroups()).isEqualTo(4);
-    assertThat(result.fingerprint()).isEqualTo(fingerprintOf(inputs));
+    assertMergedRows(grouped, result, fingerprintOf(inputs));
     assertThat(storage.newInputFile(grouped).readAllBytes())
         .as("the same output as a merge that holds every input whole")
         .isEqualTo(storage.newInputFile(whole).readAllBytes());
@@ -492,6 +490,23 @@ class ParquetMergerTest {
       }
     }
     return inputs;
+  }
+
+  /**
+   * The output holds the inputs' rows ({@code expected}, their multiset), and reads back as the
+   * merge's verification reads it: the merge's fingerprint, with its verbatim chunks by their
+   * bytes.
+   */
+  private void assertMergedRows(Location output, MergeResult result, RowFingerprint expected)
+      throws IOException {
+    assertThat(
+            RowFingerprint.of(
+                storage.newInputFile(output),
+                ParquetMerger.DEFAULT_WINDOW_BYTES,
+                result.verbatim()))
+        .as("read back as verified")
+        .isEqualTo(result.fingerprint());
+    assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(expected);
   }
 
   private static RowFingerprint fingerprintOf(List<MergeInput> inputs) throws IOException {

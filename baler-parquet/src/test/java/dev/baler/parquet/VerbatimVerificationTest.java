@@ -1,0 +1,287 @@
+package dev.baler.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baler.storage.LocalStorage;
+import dev.baler.storage.Location;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Output column chunks carried over verbatim are verified by their pages' bytes: which chunks are,
+ * that the read-back finds a changed byte, and that the inputs' pages are still checked.
+ */
+class VerbatimVerificationTest {
+  private static final MessageType SCHEMA =
+      MessageTypeParser.parseMessageType(
+          """
+          message events {
+            required int64 id;
+            optional binary name (STRING);
+            optional group tags (LIST) {
+              repeated group list {
+                optional binary element (STRING);
+              }
+            }
+          }
+          """);
+
+  /** Carried over, not joined, numbers not tried with a dictionary. */
+  private static final WriteOptions CARRY =
+      WriteOptions.builder().smallPageBytes(0).dictionaryEncoding(false).build();
+
+  @TempDir Path directory;
+
+  private final LocalStorage storage = new LocalStorage();
+
+  @Test
+  void merge_reportsTheChunksItCarriedOverVerbatimAndVerifiesThemByTheirBytes() throws IOException {
+    List<MergeInput> inputs = writeInputs(CompressionCodecName.SNAPPY);
+
+    MergeResult verbatim = merge(inputs, CARRY, "verbatim");
+    MergeResult filtered =
+        merge(
+            inputs,
+            WriteOptions.builder()
+                .smallPageBytes(0)
+                .dictionaryEncoding(false)
+                .bloomFilterColumns(List.of("name"))
+                .build(),
+            "filtered");
+    MergeResult joined =
+        merge(inputs, WriteOptions.builder().dictionaryEncoding(false).build(), "joined");
+
+    assertThat(verbatim.verbatim().toString()).isEqualTo("0:0,1,2");
+    assertThat(filtered.verbatim().toString())
+        .as("a bloom filter takes the values")
+        .isEqualTo("0:0,2");
+    assertThat(joined.verbatim()).as("joined pages are new").isEqualTo(VerbatimChunks.NONE);
+    RowFingerprint rows = inputRows(inputs);
+    for (MergeResult result : List.of(verbatim, filtered, joined)) {
+      assertThat(readBack(result.location(), result.verbatim())).isEqualTo(result.fingerprint());
+      assertThat(RowFingerprint.of(storage.newInputFile(result.location()))).isEqualTo(rows);
+    }
+    assertThat(verbatim.fingerprint()).as("positional").isNotEqualTo(rows);
+    assertThat(joined.fingerprint()).isEqualTo(rows);
+  }
+
+  @Test
+  void readBack_findsAByteChangedInAVerbatimChunk() throws IOException {
+    List<MergeInput> inputs = writeInputs(CompressionCodecName.UNCOMPRESSED);
+    MergeResult result =
+        merge(
+            inputs,
+            WriteOptions.builder()
+                .codec(Codec.UNCOMPRESSED)
+                .smallPageBytes(0)
+                .dictionaryEncoding(false)
+                .build(),
+            "changed");
+    assertThat(result.verbatim().contains(0, 1)).isTrue();
+    Path output = result.location().toLocalPath();
+    byte[] bytes = Files.readAllBytes(output);
+    int body = firstPageBody(output, bytes, 1);
+    int size = pageHeader(bytes, output, 1).getCompressed_page_size();
+    // bits of the page's last 8 bytes (values), flipped so that its checksum still holds
+    CRC32 before = new CRC32();
+    before.update(bytes, body, size);
+    flipKeepingCrc(bytes, body + size - 8);
+    CRC32 after = new CRC32();
+    after.update(bytes, body, size);
+    assertThat(after.getValue()).isEqualTo(before.getValue());
+    Files.write(output, bytes);
+
+    assertThat(readBack(result.location(), result.verbatim())).isNotEqualTo(result.fingerprint());
+  }
+
+  @Test
+  void merge_namesACarriedInputWhoseValuesRunPastTheirPage() throws IOException {
+    List<MergeInput> inputs = writeInputs(CompressionCodecName.UNCOMPRESSED);
+    Path damaged = inputs.get(1).file().location().toLocalPath();
+    byte[] bytes = Files.readAllBytes(damaged);
+    // the first name says it is 268 MB long
+    int firstLength = firstValue(bytes, firstPageBody(damaged, bytes, 1));
+    bytes[firstLength] = (byte) 0xFF;
+    bytes[firstLength + 1] = (byte) 0xFF;
+    bytes[firstLength + 2] = (byte) 0xFF;
+    bytes[firstLength + 3] = (byte) 0x0F;
+    Files.write(damaged, bytes);
+
+    assertThatThrownBy(
+            () ->
+                merge(
+                    reopened(inputs),
+                    WriteOptions.builder()
+                        .codec(Codec.UNCOMPRESSED)
+                        .smallPageBytes(0)
+                        .dictionaryEncoding(false)
+                        .build(),
+                    "damaged"))
+        .isInstanceOf(InvalidParquetFileException.class)
+        .hasMessageContaining(damaged.toString())
+        .hasMessageContaining("run past");
+  }
+
+  private MergeResult merge(List<MergeInput> inputs, WriteOptions options, String name)
+      throws IOException {
+    Location output = Location.local(directory.resolve(name + ".c.parquet"));
+    return new ParquetMerger(options)
+        .merge(inputs, storage.newOutputFile(output), MergeListener.NONE);
+  }
+
+  private RowFingerprint readBack(Location output, VerbatimChunks verbatim) throws IOException {
+    return RowFingerprint.of(
+        storage.newInputFile(output), ParquetMerger.DEFAULT_WINDOW_BYTES, verbatim);
+  }
+
+  private RowFingerprint inputRows(List<MergeInput> inputs) throws IOException {
+    RowFingerprint rows = RowFingerprint.EMPTY;
+    for (MergeInput input : inputs) {
+      rows = rows.plus(RowFingerprint.of(input.file()));
+    }
+    return rows;
+  }
+
+  /** Where the body of the first data page of {@code column} starts in the file's bytes. */
+  private static int firstPageBody(Path file, byte[] bytes, int column) throws IOException {
+    long offset;
+    try (ParquetFileReader reader = MergeChecks.open(file)) {
+      offset = reader.getRowGroups().get(0).getColumns().get(column).getFirstDataPageOffset();
+    }
+    var header = new ByteArrayInputStream(bytes, (int) offset, bytes.length - (int) offset);
+    Util.readPageHeader(header);
+    return bytes.length - header.available();
+  }
+
+  /**
+   * Flips some of the 64 bits of {@code bytes[from, from + 8)}, at least one, such that the CRC-32
+   * of any span holding them is unchanged: each bit's flip changes a span's CRC by a fixed 32-bit
+   * vector (CRC is linear), and of 64 such vectors some XOR to zero, found by elimination.
+   */
+  private static void flipKeepingCrc(byte[] bytes, int from) {
+    long[] deltas = new long[64];
+    long[] sets = new long[64];
+    CRC32 zeros = new CRC32();
+    zeros.update(new byte[8]);
+    for (int bit = 0; bit < 64; bit++) {
+      byte[] single = new byte[8];
+      single[bit / 8] = (byte) (1 << (bit % 8));
+      CRC32 withBit = new CRC32();
+      withBit.update(single);
+      deltas[bit] = withBit.getValue() ^ zeros.getValue();
+      sets[bit] = 1L << bit;
+    }
+    // Gaussian elimination over GF(2): each row keeps the set of flips that makes its delta
+    int row = 0;
+    for (int pivot = 0; pivot < 32; pivot++) {
+      int found = -1;
+      for (int candidate = row; candidate < 64 && found < 0; candidate++) {
+        if ((deltas[candidate] >>> pivot & 1) != 0) {
+          found = candidate;
+        }
+      }
+      if (found < 0) {
+        continue;
+      }
+      long delta = deltas[found];
+      long set = sets[found];
+      deltas[found] = deltas[row];
+      sets[found] = sets[row];
+      deltas[row] = delta;
+      sets[row] = set;
+      for (int other = 0; other < 64; other++) {
+        if (other != row && (deltas[other] >>> pivot & 1) != 0) {
+          deltas[other] ^= delta;
+          sets[other] ^= set;
+        }
+      }
+      row++;
+    }
+    // at most 32 pivots: the rows below them have a zero delta and a non-empty set
+    for (int bit = 0; bit < 64; bit++) {
+      if ((sets[63] >>> bit & 1) != 0) {
+        bytes[from + bit / 8] ^= (byte) (1 << (bit % 8));
+      }
+    }
+    assertThat(deltas[63]).isZero();
+    assertThat(sets[63]).isNotZero();
+  }
+
+  private static PageHeader pageHeader(byte[] bytes, Path file, int column) throws IOException {
+    long offset;
+    try (ParquetFileReader reader = MergeChecks.open(file)) {
+      offset = reader.getRowGroups().get(0).getColumns().get(column).getFirstDataPageOffset();
+    }
+    return Util.readPageHeader(
+        new ByteArrayInputStream(bytes, (int) offset, bytes.length - (int) offset));
+  }
+
+  /** Where the first value starts in a V1 page of an optional, unrepeated column. */
+  private static int firstValue(byte[] bytes, int body) {
+    int levels = ByteBuffer.wrap(bytes, body, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    return body + 4 + levels;
+  }
+
+  private List<MergeInput> reopened(List<MergeInput> inputs) throws IOException {
+    List<MergeInput> reopened = new ArrayList<>();
+    for (MergeInput input : inputs) {
+      Location location = input.file().location();
+      Footer footer = Footer.read(storage.newInputFile(location));
+      reopened.add(
+          new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
+    }
+    return reopened;
+  }
+
+  /** Three plain files (no dictionaries, no checksums) of 50 rows each. */
+  private List<MergeInput> writeInputs(CompressionCodecName codec) throws IOException {
+    List<MergeInput> inputs = new ArrayList<>();
+    for (int file = 0; file < 3; file++) {
+      Location location = Location.local(directory.resolve("in-" + file + ".parquet"));
+      try (ParquetWriter<Group> writer =
+          ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
+              .withType(SCHEMA)
+              .withDictionaryEncoding(false)
+              .withPageWriteChecksumEnabled(false)
+              .withCompressionCodec(codec)
+              .build()) {
+        SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
+        for (int i = 0; i < 50; i++) {
+          Group row = groups.newGroup().append("id", (long) file * 1000 + i);
+          if (i % 7 != 0) {
+            row.append("name", "n" + file + "-" + i);
+          }
+          Group tags = row.addGroup("tags");
+          for (int tag = 0; tag < i % 3; tag++) {
+            tags.addGroup("list").append("element", "t" + (i + tag) % 5);
+          }
+          writer.write(row);
+        }
+      }
+      Footer footer = Footer.read(storage.newInputFile(location));
+      inputs.add(new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
+    }
+    return inputs;
+  }
+}
