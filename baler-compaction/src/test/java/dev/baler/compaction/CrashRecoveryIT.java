@@ -133,6 +133,9 @@ class CrashRecoveryIT {
     // half of the bin's originals deleted. Every input also gets a marker, as a Baler that marked
     // inputs before deleting them left it; recovery must not leave those behind.
     JsonNode record = JSON.readTree(Files.readAllBytes(directory.journalRecords().get(0)));
+    assertThat(record.get("verbatim_chunks").asText())
+        .as("chunks carried over verbatim, which recovery reads back by their pages' bytes")
+        .isNotEmpty();
     List<Path> inputs = new ArrayList<>();
     record.get("inputs").forEach(input -> inputs.add(Location.of(input.asText()).toLocalPath()));
     for (Path input : inputs) {
