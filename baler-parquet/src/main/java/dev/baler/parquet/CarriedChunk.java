@@ -6,14 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32;
-import org.apache.parquet.bytes.ByteBufferInputStream;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
 import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.PageHeader;
@@ -206,7 +204,8 @@ final class CarriedChunk {
                 buffer.array(),
                 buffer.offset(),
                 uncompressedSize,
-                pageValues);
+                pageValues,
+                buffer.repetitionLevels(pageValues));
       }
       if (pageRows < 0) {
         return Optional.empty();
@@ -246,6 +245,8 @@ final class CarriedChunk {
   /**
    * Rows that start in a page of a repeated column, {@code pageLength} decompressed bytes at {@code
    * offset} in {@code page}; -1 when the page does not start a row, so it cannot be carried.
+   *
+   * @param levels where the page's repetition levels are decoded, at least {@code values} long
    */
   private static int rowsOf(
       ColumnDescriptor descriptor,
@@ -253,29 +254,43 @@ final class CarriedChunk {
       byte[] page,
       int offset,
       int pageLength,
-      int values)
-      throws IOException {
-    int maxRepetition = descriptor.getMaxRepetitionLevel();
+      int values,
+      int[] levels) {
     if (encoding != Encoding.RLE || pageLength < 4) {
       return -1;
     }
-    int length = BytesUtils.readIntLittleEndian(page, offset);
+    int length =
+        (page[offset] & 0xFF)
+            | (page[offset + 1] & 0xFF) << 8
+            | (page[offset + 2] & 0xFF) << 16
+            | (page[offset + 3] & 0xFF) << 24;
     if (length < 0 || length > pageLength - 4) {
       throw new ParquetDecodingException(
           "the repetition levels of a page of column " + pathOf(descriptor) + " run past it");
     }
-    var decoder =
-        new RunLengthBitPackingHybridDecoder(
-            BytesUtils.getWidthFromMaxInt(maxRepetition),
-            ByteBufferInputStream.wrap(ByteBuffer.wrap(page, offset + 4, length)));
+    int start = offset + 4;
+    try {
+      new HybridDecoder(
+              page,
+              start,
+              start + length,
+              BytesUtils.getWidthFromMaxInt(descriptor.getMaxRepetitionLevel()))
+          .read(levels, values);
+    } catch (IllegalStateException e) {
+      throw new ParquetDecodingException(
+          "cannot decode the repetition levels of a page of column "
+              + pathOf(descriptor)
+              + " ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    if (values > 0 && levels[0] != 0) {
+      return -1;
+    }
     int rows = 0;
     for (int i = 0; i < values; i++) {
-      int level = decoder.readInt();
-      if (level == 0) {
-        rows++;
-      } else if (i == 0) {
-        return -1;
-      }
+      rows += levels[i] == 0 ? 1 : 0;
     }
     return rows;
   }
