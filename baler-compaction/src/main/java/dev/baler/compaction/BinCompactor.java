@@ -164,7 +164,9 @@ final class BinCompactor {
           new Journal.Entry(
               runId,
               bin.index(),
-              Journal.State.VERIFIED,
+              merged.verbatim().isEmpty()
+                  ? Journal.State.VERIFIED
+                  : Journal.State.VERIFIED_VERBATIM,
               bin.output().toString(),
               inputNames,
               options.originals(),

@@ -24,7 +24,15 @@ final class Journal {
   /** What a bin's record says. */
   enum State {
     WRITING,
-    VERIFIED
+    /** Verified, with a fingerprint of every value ({@link VerbatimChunks#NONE}). */
+    VERIFIED,
+    /**
+     * Verified, with a fingerprint that counts the record's verbatim chunks by their pages' bytes
+     * ({@link Entry#verbatimChunks}). A state of its own so that versions of Baler before verbatim
+     * chunks, which would compute another fingerprint, take the output for a changed one, and leave
+     * it beside intact inputs, cannot read the record and stop instead.
+     */
+    VERIFIED_VERBATIM
   }
 
   /**
@@ -55,6 +63,15 @@ final class Journal {
       long rows,
       String fingerprint,
       String verbatimChunks) {
+
+    /**
+     * The output's verbatim chunks, as the record names them.
+     *
+     * @throws IllegalArgumentException if the record's text is not of {@link VerbatimChunks}' form
+     */
+    VerbatimChunks verbatim() {
+      return VerbatimChunks.parse(verbatimChunks);
+    }
 
     /** The treatment of this bin's originals, inputs of {@code directory}. */
     Retirement retirement(Location directory) {
@@ -153,8 +170,10 @@ final class Journal {
       return Optional.empty();
     }
     try {
-      return Optional.of(StateJson.read(bytes, Entry.class));
-    } catch (IOException e) {
+      Entry entry = StateJson.read(bytes, Entry.class);
+      entry.verbatim();
+      return Optional.of(entry);
+    } catch (IOException | IllegalArgumentException e) {
       throw new IOException(
           "Cannot read journal record "
               + record

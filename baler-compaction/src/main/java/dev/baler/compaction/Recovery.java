@@ -2,7 +2,6 @@ package dev.baler.compaction;
 
 import dev.baler.parquet.Footer;
 import dev.baler.parquet.RowFingerprint;
-import dev.baler.parquet.VerbatimChunks;
 import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
@@ -63,7 +62,7 @@ final class Recovery {
               journal.close(record);
               yield "rolled back: unverified output " + output + " deleted, inputs untouched";
             }
-            case VERIFIED -> {
+            case VERIFIED, VERIFIED_VERBATIM -> {
               var outputFile = storage.newInputFile(output);
               List<Location> remaining = new ArrayList<>();
               for (Location input : inputs) {
@@ -75,16 +74,38 @@ final class Recovery {
               if (!outputFile.exists()
                   || Footer.read(outputFile).rows() != entry.rows()
                   || !RowFingerprint.of(
-                          outputFile,
-                          BinCompactor.windowBytes(output),
-                          VerbatimChunks.parse(entry.verbatimChunks()))
+                          outputFile, BinCompactor.windowBytes(output), entry.verbatim())
                       .toString()
                       .equals(entry.fingerprint())) {
                 if (remaining.size() == inputs.size()) {
+                  // Every row is in the inputs: an output left beside them, whatever it holds,
+                  // would be rows twice, and markers would keep the inputs from later runs.
+                  boolean changed = outputFile.exists();
+                  List<Location> leftovers = new ArrayList<>();
+                  if (changed) {
+                    leftovers.add(output);
+                  }
+                  for (Location input : inputs) {
+                    if (storage.newInputFile(FileNames.marker(input)).exists()) {
+                      leftovers.add(FileNames.marker(input));
+                    }
+                  }
+                  List<DeleteFailure> failures = storage.deleteFiles(leftovers);
+                  if (!failures.isEmpty()) {
+                    throw new IOException(
+                        "Cannot roll back "
+                            + record
+                            + ": every input is intact, but "
+                            + failures.get(0).location()
+                            + " could not be deleted ("
+                            + failures.get(0).reason()
+                            + "); delete it and the record");
+                  }
                   journal.close(record);
                   yield "rolled back: verified output "
                       + output
-                      + " is gone but every input is intact";
+                      + (changed ? " changed and was deleted" : " is gone")
+                      + ", every input is intact";
                 }
                 throw new IOException(
                     "Cannot recover "

@@ -1,0 +1,149 @@
+package dev.baler.compaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baler.parquet.Footer;
+import dev.baler.parquet.MergeInput;
+import dev.baler.parquet.MergeListener;
+import dev.baler.parquet.ParquetMerger;
+import dev.baler.parquet.RowFingerprint;
+import dev.baler.parquet.TelemetryDataset;
+import dev.baler.parquet.WriteOptions;
+import dev.baler.storage.LocalStorage;
+import dev.baler.storage.Location;
+import dev.baler.testing.DuckDbVerifier;
+import dev.baler.testing.RowMultiset;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Recovery of verified bins whose records or outputs are not what this version writes. */
+class RecoveryTest {
+  @TempDir Path directory;
+
+  private final LocalStorage storage = new LocalStorage();
+  private final DuckDbVerifier duckDb = new DuckDbVerifier();
+
+  @Test
+  void run_deletesAVerifiedOutputThatChangedWhileEveryInputIsIntact() throws IOException {
+    Location data = Location.local(directory).asDirectory();
+    List<Location> inputs = telemetry(data);
+    RowMultiset rows = duckDb.rows(parquetFiles());
+    // The record's output holds other rows than those verified (here the first input's), and
+    // every input is still there with its marker, as a run killed before the first removal left.
+    Location output = data.resolve("sensor_data.1.c.parquet");
+    Files.copy(inputs.get(0).toLocalPath(), output.toLocalPath());
+    for (Location input : inputs) {
+      Files.write(FileNames.marker(input).toLocalPath(), "{}".getBytes(StandardCharsets.UTF_8));
+    }
+    writeRecord(data, output, inputs, "VERIFIED", 400, "rows=400 0:0", Optional.of(""));
+
+    CompactionResult result =
+        new CompactionRunner(storage, CompactionOptions.builder().build(), CompactionListener.NONE)
+            .run(data);
+
+    assertThat(result.recovered())
+        .singleElement()
+        .satisfies(
+            recovery ->
+                assertThat(recovery.action())
+                    .isEqualTo(
+                        "rolled back: verified output "
+                            + output
+                            + " changed and was deleted, every input is intact"));
+    assertThat(result.filesProcessed()).as("markers deleted too").isEqualTo(inputs.size());
+    assertThat(duckDb.rows(parquetFiles())).isEqualTo(rows);
+  }
+
+  @Test
+  void run_finishesAVerifiedBinOfARecordWrittenBeforeVerbatimChunks() throws IOException {
+    Location data = Location.local(directory).asDirectory();
+    List<Location> inputs = telemetry(data);
+    RowMultiset rows = duckDb.rows(parquetFiles());
+    Location output = data.resolve("sensor_data.1.c.parquet");
+    List<MergeInput> merged = new ArrayList<>();
+    for (Location input : inputs) {
+      Footer footer = Footer.read(storage.newInputFile(input));
+      merged.add(new MergeInput(storage.newInputFile(input), footer.layout(), Optional.empty()));
+    }
+    new ParquetMerger(WriteOptions.defaults())
+        .merge(merged, storage.newOutputFile(output), MergeListener.NONE);
+    // such a record has no verbatim_chunks, and its fingerprint hashes every value
+    String fingerprint = RowFingerprint.of(storage.newInputFile(output)).toString();
+    writeRecord(data, output, inputs, "VERIFIED", 400, fingerprint, Optional.empty());
+
+    CompactionResult result =
+        new CompactionRunner(storage, CompactionOptions.builder().build(), CompactionListener.NONE)
+            .run(data);
+
+    assertThat(result.recovered())
+        .singleElement()
+        .satisfies(
+            recovery -> assertThat(recovery.action()).isEqualTo("finished: 4 of 4 inputs deleted"));
+    assertThat(parquetFiles()).containsExactly(output.toLocalPath());
+    assertThat(duckDb.rows(parquetFiles())).isEqualTo(rows);
+  }
+
+  @Test
+  void run_stopsAtARecordWhoseVerbatimChunksItCannotRead() throws IOException {
+    Location data = Location.local(directory).asDirectory();
+    List<Location> inputs = telemetry(data);
+    Location output = data.resolve("sensor_data.1.c.parquet");
+    writeRecord(data, output, inputs, "VERIFIED_VERBATIM", 400, "rows=400 0:0", Optional.of("0:x"));
+
+    assertThatThrownBy(
+            () ->
+                new CompactionRunner(
+                        storage, CompactionOptions.builder().build(), CompactionListener.NONE)
+                    .run(data))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("0:x")
+        .hasMessageContaining("check the output and inputs it names, then delete it");
+    assertThat(parquetFiles()).hasSize(inputs.size());
+  }
+
+  /** Four telemetry files of 100 rows in {@code data}, in name order. */
+  private List<Location> telemetry(Location data) throws IOException {
+    TelemetryDataset.builder().files(4).rowsPerFile(100).seed(7).build().write(storage, data);
+    return parquetFiles().stream().map(Location::local).toList();
+  }
+
+  private List<Path> parquetFiles() throws IOException {
+    return DuckDbVerifier.parquetFilesUnder(directory).stream().sorted().toList();
+  }
+
+  /** A record as a run killed after verifying its bin leaves it, the JSON written by hand. */
+  private void writeRecord(
+      Location data,
+      Location output,
+      List<Location> inputs,
+      String state,
+      long rows,
+      String fingerprint,
+      Optional<String> verbatimChunks)
+      throws IOException {
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("run_id", "killed");
+    record.put("bin", 0);
+    record.put("state", state);
+    record.put("output", output.toString());
+    record.put("inputs", inputs.stream().map(Location::toString).toList());
+    record.put("originals", "DELETE");
+    record.put("backup_directory", "");
+    record.put("rows", rows);
+    record.put("fingerprint", fingerprint);
+    verbatimChunks.ifPresent(chunks -> record.put("verbatim_chunks", chunks));
+    Path path = data.resolve(Journal.DIRECTORY + "killed-000000.json").toLocalPath();
+    Files.createDirectories(path.getParent());
+    Files.write(path, StateJson.write(record));
+  }
+}
