@@ -34,6 +34,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(120)
 class CrashRecoveryIT {
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+
+  /** The state of a verified bin's record: the data set's outputs have verbatim chunks. */
+  private static final String VERIFIED = Journal.State.VERIFIED_VERBATIM.name();
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static CompactedDirectory template;
@@ -333,13 +337,13 @@ class CrashRecoveryIT {
         assertThat(inputs).allSatisfy(input -> assertThat(input).exists());
       }
       case "OUTPUT_WRITTEN", "OUTPUT_VERIFIED" -> {
-        assertThat(state).isEqualTo(stopAt.equals("OUTPUT_WRITTEN") ? "WRITING" : "VERIFIED");
+        assertThat(state).isEqualTo(stopAt.equals("OUTPUT_WRITTEN") ? "WRITING" : VERIFIED);
         assertThat(output).exists();
         assertThat(inputs).allSatisfy(input -> assertThat(input).exists());
         assertThat(inputs).allSatisfy(input -> assertThat(marker(input)).doesNotExist());
       }
       case "MARKERS_WRITTEN" -> {
-        assertThat(state).isEqualTo("VERIFIED");
+        assertThat(state).isEqualTo(VERIFIED);
         assertThat(output).exists();
         if (originals == Originals.KEEP) {
           assertThat(inputs).allSatisfy(input -> assertThat(input).exists());
@@ -351,7 +355,7 @@ class CrashRecoveryIT {
         }
       }
       case "ORIGINALS_DELETED" -> {
-        assertThat(state).isEqualTo("VERIFIED");
+        assertThat(state).isEqualTo(VERIFIED);
         assertThat(output).exists();
         assertThat(inputs).allSatisfy(input -> assertThat(input).doesNotExist());
         assertThat(inputs).allSatisfy(input -> assertThat(marker(input)).doesNotExist());
