@@ -36,14 +36,15 @@ import org.apache.parquet.schema.PrimitiveType;
  * merge into exactly the chunk statistics (a column index may hold truncated bounds), the output
  * chunk keeps the merged chunk statistics and has no column index.
  *
- * <p>Carried pages are still decompressed, one at a time, and their levels and values decoded far
- * enough to know that a reader can decode them ({@link #check}). Pages copied as stored (not
- * joined) into an output chunk without a bloom filter are then verified by their bytes: the merge
- * digests them ({@link PageDigest}), and the read-back digests the output chunk's pages, without
- * hashing a value on either side. Joined pages, and those of a column with a bloom filter, have
- * their values folded into the merge's row hashes ({@link ChunkPages#hash}), as re-encoded columns
- * do. Carry-over saves encoding, compressing and the writer's dictionary attempt, and for verbatim
- * chunks, hashing every value twice.
+ * <p>Carried pages are still decompressed, one at a time. Those copied as stored (not joined) into
+ * an output chunk without a bloom filter, with PLAIN values and RLE levels, are checked: their
+ * levels and values decoded far enough to know that a reader can decode them ({@link #check}); and
+ * verified by their bytes: the merge digests them ({@link PageDigest}), the read-back digests the
+ * output chunk's pages, and no value is hashed on either side. Other carried pages (joined, of a
+ * column with a bloom filter, or of other encodings) have their values folded into the merge's row
+ * hashes ({@link ChunkPages#hash}), as re-encoded columns do. Carry-over saves encoding,
+ * compressing and the writer's dictionary attempt, and for verbatim chunks, hashing every value
+ * twice.
  */
 final class CarriedChunk {
   private static final ParquetMetadataConverter CONVERTER = new ParquetMetadataConverter();
@@ -127,7 +128,8 @@ final class CarriedChunk {
   /**
    * Parses a chunk's stored bytes into pages and checks their checksums. Only the pages of a
    * repeated column are decompressed here, to count the rows that start in them; every page is
-   * decompressed again when the chunk is hashed ({@link ChunkPages#hash}).
+   * decompressed again when the chunk is checked ({@link #check}) or hashed ({@link
+   * ChunkPages#hash}).
    *
    * @param chunkValues the chunk's values, from its footer
    * @param stored holds the chunk's bytes, as many as its footer says, from {@code start}; the

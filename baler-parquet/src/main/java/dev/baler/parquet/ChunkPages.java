@@ -320,7 +320,7 @@ final class ChunkPages {
       long values,
       CompressionCodecName codec)
       throws IOException {
-    PageDigest digest = new PageDigest(codec);
+    PageDigest digest = new PageDigest(descriptor, codec);
     int end = offset + length;
     int position = offset;
     long read = 0;

@@ -1,13 +1,18 @@
 package dev.baler.parquet;
 
+import java.nio.charset.StandardCharsets;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * A 128-bit digest of one column chunk's data pages as a reader finds them: the chunk's codec, and
- * in order, each page's stored (compressed) bytes, its value count, uncompressed size and the
- * encodings of its levels and values. Two chunks of one column with equal digests decode to the
- * same values, up to a hash collision (about 2^-64 for a given pair).
+ * A 128-bit digest of one column chunk's data pages as a reader finds them: the column as the
+ * schema gives it (path, physical type and length, logical type, repetition, maximum levels), the
+ * chunk's codec, and in order, each page's stored (compressed) bytes, its value count, uncompressed
+ * size and the encodings of its levels and values. Codecs and encodings count by their numbers in
+ * the Parquet format, not by parquet-java's enums, so that digests recorded by one build compare
+ * with another's. Two chunks with equal digests decode to the same values, up to a hash collision
+ * (about 2^-64 for a given pair).
  *
  * <p>This is how a merge verifies the output column chunks it carries over verbatim (their pages
  * copied as stored, under new headers): it digests the input pages it copies, the read-back digests
@@ -25,10 +30,24 @@ final class PageDigest {
   private long lane1;
   private long lane2;
 
-  /** The digest of a chunk of no pages yet, compressed with {@code codec}. */
-  PageDigest(CompressionCodecName codec) {
-    lane1 = Hashing.mix(SEED1 ^ codec.ordinal());
-    lane2 = Hashing.mix(SEED2 + codec.ordinal());
+  /**
+   * The digest of a chunk of {@code descriptor}'s column of no pages yet, compressed with {@code
+   * codec}.
+   */
+  PageDigest(ColumnDescriptor descriptor, CompressionCodecName codec) {
+    byte[] column =
+        (String.join(".", descriptor.getPath())
+                + " "
+                + descriptor.getPrimitiveType()
+                + " "
+                + descriptor.getMaxRepetitionLevel()
+                + " "
+                + descriptor.getMaxDefinitionLevel())
+            .getBytes(StandardCharsets.UTF_8);
+    body.hash(column, 0, column.length);
+    long codecValue = codec.getParquetCompressionCodec().getValue();
+    lane1 = Hashing.mix(SEED1 ^ codecValue ^ body.lane1);
+    lane2 = Hashing.mix(SEED2 + codecValue + body.lane2);
   }
 
   /**
@@ -51,13 +70,18 @@ final class PageDigest {
     body.hash(stored, offset, length);
     long sizes = ((long) values << 32) | (uncompressedSize & 0xFFFFFFFFL);
     long encodings =
-        ((long) repetitionEncoding.ordinal() << 16)
-            | ((long) definitionEncoding.ordinal() << 8)
-            | valuesEncoding.ordinal();
+        ((long) formatValue(repetitionEncoding) << 16)
+            | ((long) formatValue(definitionEncoding) << 8)
+            | formatValue(valuesEncoding);
     lane1 = (lane1 ^ Hashing.mix(body.lane1 + sizes * Hashing.LANE2 + encodings)) * Hashing.LANE1;
     lane2 =
         (lane2 + Hashing.mix(body.lane2 ^ Long.rotateLeft(sizes, 17) ^ (encodings * Hashing.LANE1)))
             * Hashing.LANE2;
+  }
+
+  /** An encoding's number in the Parquet format. */
+  private static int formatValue(Encoding encoding) {
+    return org.apache.parquet.format.Encoding.valueOf(encoding.name()).getValue();
   }
 
   long lane1() {

@@ -404,7 +404,7 @@ public final class ParquetMerger {
             PageReadStore chunkPages =
                 source.readColumn(slice.rowGroup(), column, descriptor, decompressors);
             try {
-              row +=
+              int chunkRows =
                   ColumnCopier.walk(
                       ColumnCopier.columnReader(chunkPages, source.createdBy, descriptor),
                       descriptor,
@@ -415,6 +415,8 @@ public final class ParquetMerger {
                       hashes,
                       bloomFilter,
                       row);
+              checkChunkRows(chunkRows, slice);
+              row += chunkRows;
             } catch (RuntimeException e) {
               throw cannotDecode(source, descriptor, e);
             }
@@ -888,21 +890,22 @@ public final class ParquetMerger {
     for (CarriedChunk chunk : chunks) {
       verbatim &= chunk.checkableBy(checker);
     }
-    PageDigest digest = verbatim ? new PageDigest(options.codec().parquetName()) : null;
+    PageDigest digest = verbatim ? new PageDigest(descriptor, options.codec().parquetName()) : null;
     for (int i = 0; i < rowGroup.size(); i++) {
       OpenInput source = sources.get(i);
       CarriedChunk chunk = chunks.get(i);
       int inputRowGroup = rowGroup.get(i).rowGroup();
+      int chunkRows;
       try {
         if (verbatim) {
-          row +=
+          chunkRows =
               chunk.check(
                   checker,
                   decompressors.getDecompressor(source.chunks.codec(inputRowGroup, column)),
                   pageBuffer,
                   digest);
         } else {
-          row +=
+          chunkRows =
               ChunkPages.hash(
                   source.createdBy,
                   descriptor,
@@ -918,9 +921,11 @@ public final class ParquetMerger {
                   bloomFilter,
                   row);
         }
+        checkChunkRows(chunkRows, rowGroup.get(i));
       } catch (RuntimeException e) {
         throw cannotDecode(source, descriptor, e);
       }
+      row += chunkRows;
       statistics.add(
           source.chunks.statistics(inputRowGroup, column, descriptor.getPrimitiveType()));
     }
@@ -945,6 +950,23 @@ public final class ParquetMerger {
         source.input.file().location(),
         "cannot decode column " + CarriedChunk.pathOf(descriptor) + " (" + e + ")",
         e);
+  }
+
+  /**
+   * Checks that an input column chunk gave the rows its slice keeps: with one row too many in one
+   * input's chunk and one too few in the next's, the output chunk's total would agree with its row
+   * group while every row between them paired values of different input rows.
+   *
+   * @throws IllegalStateException if not
+   */
+  private static void checkChunkRows(int chunkRows, Slice slice) {
+    if (chunkRows != slice.keptRows()) {
+      throw new IllegalStateException(
+          "the column chunk holds "
+              + chunkRows
+              + " rows where its row group keeps "
+              + slice.keptRows());
+    }
   }
 
   private static void checkRows(

@@ -18,6 +18,12 @@ public final class VerbatimChunks {
   /** No chunk verbatim: the read-back decodes and hashes every value. */
   public static final VerbatimChunks NONE = new VerbatimChunks(List.of());
 
+  /**
+   * The largest row group and column index {@link #parse} takes, far past any file Baler writes, so
+   * that damaged text cannot make it allocate without bound.
+   */
+  static final int MAX_INDEX = 1 << 20;
+
   private final List<BitSet> byRowGroup;
 
   private VerbatimChunks(List<BitSet> byRowGroup) {
@@ -52,16 +58,16 @@ public final class VerbatimChunks {
       for (String rowGroup : text.split(";", -1)) {
         int colon = rowGroup.indexOf(':');
         int index = Integer.parseInt(rowGroup.substring(0, colon));
-        if (index < byRowGroup.size()) {
-          throw new IllegalArgumentException("row groups out of order");
+        if (index < byRowGroup.size() || index > MAX_INDEX) {
+          throw new IllegalArgumentException("row groups out of order or past " + MAX_INDEX);
         }
         while (byRowGroup.size() <= index) {
           byRowGroup.add(new BitSet());
         }
         for (String column : rowGroup.substring(colon + 1).split(",", -1)) {
           int parsed = Integer.parseInt(column);
-          if (parsed < 0) {
-            throw new IllegalArgumentException("a negative column");
+          if (parsed < 0 || parsed > MAX_INDEX) {
+            throw new IllegalArgumentException("a column index past 0 to " + MAX_INDEX);
           }
           byRowGroup.get(index).set(parsed);
         }

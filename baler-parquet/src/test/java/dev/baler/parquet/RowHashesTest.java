@@ -7,6 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class RowHashesTest {
+  private static final org.apache.parquet.column.ColumnDescriptor COLUMN =
+      org.apache.parquet.schema.MessageTypeParser.parseMessageType(
+              "message m { required int32 n; }")
+          .getColumns()
+          .get(0);
+
   @Test
   void reset_givesTheFingerprintOfFreshHashesWhateverTheArraysHeldBefore() {
     ColumnCopier.RowHashes fresh = new ColumnCopier.RowHashes(3);
@@ -40,7 +46,7 @@ class RowHashesTest {
   @Test
   void fingerprint_bindsRowsToTheirPositionsOnlyInARowGroupWithAVerbatimChunk() {
     PageDigest digest =
-        new PageDigest(org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD);
+        new PageDigest(COLUMN, org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD);
     ColumnCopier.RowHashes inOrder = new ColumnCopier.RowHashes(2);
     inOrder.foldNumber(0, 10, ColumnCopier.RowHashes.tag(0, 0, 0));
     inOrder.foldNumber(1, 20, ColumnCopier.RowHashes.tag(0, 0, 0));
@@ -62,10 +68,11 @@ class RowHashesTest {
 
   @Test
   void addVerbatim_bindsEachDigestToItsColumn() {
-    PageDigest first = new PageDigest(org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD);
+    PageDigest first =
+        new PageDigest(COLUMN, org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD);
     first.addPage(new byte[] {1, 2, 3}, 0, 3, 1, 3, PLAIN, PLAIN, PLAIN);
     PageDigest second =
-        new PageDigest(org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD);
+        new PageDigest(COLUMN, org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD);
     second.addPage(new byte[] {4, 5, 6}, 0, 3, 1, 3, PLAIN, PLAIN, PLAIN);
     ColumnCopier.RowHashes asWritten = new ColumnCopier.RowHashes(1);
     asWritten.addVerbatim(0, first);

@@ -38,7 +38,17 @@ class VerbatimChunksTest {
 
   @Test
   void parse_refusesOtherText() {
-    for (String text : List.of("0", "0:", "a:1", "0:1;0:2", "1:2;0:1", "0:-1", "0:1;")) {
+    for (String text :
+        List.of(
+            "0",
+            "0:",
+            "a:1",
+            "0:1;0:2",
+            "1:2;0:1",
+            "0:-1",
+            "0:1;",
+            "2000000000:1",
+            "0:2000000000")) {
       assertThatThrownBy(() -> VerbatimChunks.parse(text))
           .as(text)
           .isInstanceOf(IllegalArgumentException.class)

@@ -12,14 +12,20 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.statistics.LongStatistics;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -27,6 +33,8 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Output column chunks carried over verbatim are verified by their pages' bytes: which chunks are,
@@ -99,6 +107,7 @@ class VerbatimVerificationTest {
                 .build(),
             "changed");
     assertThat(result.verbatim().contains(0, 1)).isTrue();
+    assertThat(readBack(result.location(), result.verbatim())).isEqualTo(result.fingerprint());
     Path output = result.location().toLocalPath();
     byte[] bytes = Files.readAllBytes(output);
     int body = firstPageBody(output, bytes, 1);
@@ -141,6 +150,87 @@ class VerbatimVerificationTest {
         .isInstanceOf(InvalidParquetFileException.class)
         .hasMessageContaining(damaged.toString())
         .hasMessageContaining("run past");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"verbatim", "joined", "reencoded", "dictionary"})
+  void merge_namesAnInputWhoseColumnChunkHoldsOtherRowsThanItsRowGroup(String way)
+      throws IOException {
+    // Each row group says 100 rows, meant as (a=i, b=i); the first input's column a has one
+    // value too many, the second's one too few: the totals agree, the rows would be shifted.
+    Location first = writeColumns("first", range(0, 101), range(0, 100), 100);
+    Location second = writeColumns("second", range(1001, 99), range(1000, 100), 100);
+    WriteOptions.Builder options =
+        WriteOptions.builder()
+            .codec(Codec.UNCOMPRESSED)
+            .dictionaryEncoding(way.equals("dictionary"));
+    switch (way) {
+      case "verbatim" -> options.smallPageBytes(0);
+      case "joined" -> {}
+      case "reencoded" -> options.pages(WriteOptions.Pages.REENCODE);
+      default -> {} // numbers tried with a dictionary first
+    }
+    List<MergeInput> inputs = new ArrayList<>();
+    for (Location input : List.of(first, second)) {
+      Footer footer = Footer.read(storage.newInputFile(input));
+      inputs.add(new MergeInput(storage.newInputFile(input), footer.layout(), Optional.empty()));
+    }
+
+    assertThatThrownBy(() -> merge(inputs, options.build(), way))
+        .isInstanceOf(InvalidParquetFileException.class)
+        .hasMessageContaining(first.toString())
+        .hasMessageContaining("101 rows");
+  }
+
+  private static long[] range(long from, int count) {
+    long[] values = new long[count];
+    for (int i = 0; i < count; i++) {
+      values[i] = from + i;
+    }
+    return values;
+  }
+
+  /**
+   * A file of one row group that says {@code rows} rows, of two required INT64 columns written as
+   * given, each in one uncompressed PLAIN page.
+   */
+  private Location writeColumns(String name, long[] a, long[] b, int rows) throws IOException {
+    MessageType schema =
+        MessageTypeParser.parseMessageType("message m { required int64 a; required int64 b; }");
+    Location location = Location.local(directory.resolve(name + ".parquet"));
+    ParquetFileWriter writer =
+        new ParquetFileWriter(
+            new ParquetOutputFile(storage.newOutputFile(location)),
+            schema,
+            ParquetFileWriter.Mode.CREATE,
+            128 << 20,
+            0);
+    writer.start();
+    writer.startBlock(rows);
+    for (int column = 0; column < 2; column++) {
+      long[] values = column == 0 ? a : b;
+      ColumnDescriptor descriptor = schema.getColumns().get(column);
+      ByteBuffer page = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+      LongStatistics statistics = new LongStatistics();
+      for (long value : values) {
+        page.putLong(value);
+        statistics.updateStats(value);
+      }
+      writer.startColumn(descriptor, values.length, CompressionCodecName.UNCOMPRESSED);
+      writer.writeDataPage(
+          values.length,
+          page.capacity(),
+          BytesInput.from(page.array()),
+          statistics,
+          values.length,
+          Encoding.BIT_PACKED,
+          Encoding.BIT_PACKED,
+          Encoding.PLAIN);
+      writer.endColumn();
+    }
+    writer.endBlock();
+    writer.end(new HashMap<>());
+    return location;
   }
 
   private MergeResult merge(List<MergeInput> inputs, WriteOptions options, String name)
