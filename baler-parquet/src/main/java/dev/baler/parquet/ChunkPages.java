@@ -205,12 +205,8 @@ final class ChunkPages {
     long read = 0;
     while (read < values) {
       PageHeader header = new PageHeader();
-      int start = PageHeaders.read(stored, position, end, header);
+      int start = readHeader(descriptor, stored, position, end, header);
       int size = header.getCompressed_page_size();
-      if (size < 0 || size > end - start) {
-        throw new ParquetDecodingException(
-            "a page of column " + CarriedChunk.pathOf(descriptor) + " runs past its chunk");
-      }
       position = start + size;
       switch (header.getType()) {
         case DICTIONARY_PAGE -> {
@@ -326,12 +322,8 @@ final class ChunkPages {
     long read = 0;
     while (read < values) {
       PageHeader header = new PageHeader();
-      int start = PageHeaders.read(stored, position, end, header);
+      int start = readHeader(descriptor, stored, position, end, header);
       int size = header.getCompressed_page_size();
-      if (size < 0 || size > end - start) {
-        throw new ParquetDecodingException(
-            "a page of column " + CarriedChunk.pathOf(descriptor) + " runs past its chunk");
-      }
       position = start + size;
       switch (header.getType()) {
         case DATA_PAGE -> {
@@ -362,6 +354,26 @@ final class ChunkPages {
       throw valuesMismatch(descriptor, read, values);
     }
     return digest;
+  }
+
+  /**
+   * Reads the header of the page at {@code position} into {@code header}, and checks that the page
+   * ends by {@code end}.
+   *
+   * @return where the page's stored bytes start
+   * @throws IOException if the header cannot be read
+   * @throws ParquetDecodingException if the page runs past {@code end}
+   */
+  private static int readHeader(
+      ColumnDescriptor descriptor, byte[] stored, int position, int end, PageHeader header)
+      throws IOException {
+    int start = PageHeaders.read(stored, position, end, header);
+    int size = header.getCompressed_page_size();
+    if (size < 0 || size > end - start) {
+      throw new ParquetDecodingException(
+          "a page of column " + CarriedChunk.pathOf(descriptor) + " runs past its chunk");
+    }
+    return start;
   }
 
   private static ParquetDecodingException valuesMismatch(

@@ -180,20 +180,9 @@ final class ColumnHasher {
    * @throws IllegalStateException if the page's levels or values are corrupt or run past its end
    */
   int checkPage(byte[] bytes, int start, int end, int count, int nextRow) {
-    int position = start;
-    int[] pageRepetitions = null;
-    int[] pageDefinitions = null;
-    if (maxRepetition > 0) {
-      pageRepetitions = buffers.repetitionLevels(count);
-      position = readLevels(bytes, position, end, maxRepetition, pageRepetitions, count);
-    }
-    if (maxDefinition > 0) {
-      pageDefinitions = buffers.definitionLevels(count);
-      position = readLevels(bytes, position, end, maxDefinition, pageDefinitions, count);
-    }
-    if (position > end) {
-      throw valuesPastEnd();
-    }
+    int position = readPageLevels(bytes, start, end, count);
+    int[] pageRepetitions = maxRepetition > 0 ? buffers.repetitionLevels(count) : null;
+    int[] pageDefinitions = maxDefinition > 0 ? buffers.definitionLevels(count) : null;
     int row = nextRow - 1;
     int present = 0;
     for (int i = 0; i < count; i++) {
@@ -291,20 +280,9 @@ final class ColumnHasher {
       Encoding valueEncoding,
       ColumnCopier.RowHashes hashes,
       int nextRow) {
-    int position = start;
-    int[] pageRepetitions = null;
-    int[] pageDefinitions = null;
-    if (maxRepetition > 0) {
-      pageRepetitions = buffers.repetitionLevels(count);
-      position = readLevels(bytes, position, end, maxRepetition, pageRepetitions, count);
-    }
-    if (maxDefinition > 0) {
-      pageDefinitions = buffers.definitionLevels(count);
-      position = readLevels(bytes, position, end, maxDefinition, pageDefinitions, count);
-    }
-    if (position > end) {
-      throw valuesPastEnd();
-    }
+    int position = readPageLevels(bytes, start, end, count);
+    int[] pageRepetitions = maxRepetition > 0 ? buffers.repetitionLevels(count) : null;
+    int[] pageDefinitions = maxDefinition > 0 ? buffers.definitionLevels(count) : null;
     if (valueEncoding == Encoding.PLAIN) {
       return hashPlain(
               bytes, position, end, pageRepetitions, pageDefinitions, count, hashes, nextRow)
@@ -485,6 +463,29 @@ final class ColumnHasher {
       throw valuesPastEnd();
     }
     return row;
+  }
+
+  /**
+   * Decodes a V1 page's levels, those the column has, into {@link #buffers}' arrays, where {@link
+   * PageBuffer#repetitionLevels} and {@link PageBuffer#definitionLevels} then give them.
+   *
+   * @return where the page's values start
+   * @throws IllegalStateException if the levels run past the page's end
+   */
+  private int readPageLevels(byte[] bytes, int start, int end, int count) {
+    int position = start;
+    if (maxRepetition > 0) {
+      position =
+          readLevels(bytes, position, end, maxRepetition, buffers.repetitionLevels(count), count);
+    }
+    if (maxDefinition > 0) {
+      position =
+          readLevels(bytes, position, end, maxDefinition, buffers.definitionLevels(count), count);
+    }
+    if (position > end) {
+      throw valuesPastEnd();
+    }
+    return position;
   }
 
   private IllegalStateException valuesPastEnd() {
