@@ -196,10 +196,14 @@ final class DictionaryMerge {
       if (merge.dictionaryBytes > maxDictionaryBytes) {
         return Optional.empty();
       }
+      int firstValue = merge.values;
       for (DataPage page = reader.readPage(); page != null; page = reader.readPage()) {
         if (!(page instanceof DataPageV1 v1) || !merge.decode(v1, remap)) {
           return Optional.empty();
         }
+      }
+      if (merge.rowsSince(firstValue) != store.getRowCount()) {
+        return Optional.empty(); // re-encoded, which names the input
       }
     }
     return Optional.of(merge);
@@ -287,6 +291,7 @@ final class DictionaryMerge {
           return Optional.empty();
         }
       }
+      int firstValue = merge.values;
       for (DataPage page = reader.readPage(); page != null; page = reader.readPage()) {
         if (!(page instanceof DataPageV1 v1)) {
           return Optional.empty();
@@ -300,9 +305,28 @@ final class DictionaryMerge {
           return Optional.empty();
         }
       }
+      if (merge.rowsSince(firstValue) != store.getRowCount()) {
+        return Optional.empty(); // re-encoded, which names the input
+      }
     }
     // no values at all, only nulls: an empty dictionary would be of no use, and no writer makes one
     return merge.present == 0 ? Optional.empty() : Optional.of(merge);
+  }
+
+  /**
+   * The rows that start among the values appended since the {@code firstValue}th: an input chunk
+   * must hold its row group's rows, which the merge's total alone does not show (one row too many
+   * in one input and one too few in the next would shift every row between them).
+   */
+  private long rowsSince(int firstValue) {
+    if (descriptor.getMaxRepetitionLevel() == 0) {
+      return values - firstValue;
+    }
+    long rows = 0;
+    for (int value = firstValue; value < values; value++) {
+      rows += buffers.repetitions[value] == 0 ? 1 : 0;
+    }
+    return rows;
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,8 +18,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32;
 import org.apache.parquet.bytes.BytesInput;
-import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.statistics.LongStatistics;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -153,22 +154,26 @@ class VerbatimVerificationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"verbatim", "joined", "reencoded", "dictionary"})
+  @ValueSource(strings = {"verbatim", "joined", "reencoded", "dictionary", "merged"})
   void merge_namesAnInputWhoseColumnChunkHoldsOtherRowsThanItsRowGroup(String way)
       throws IOException {
     // Each row group says 100 rows, meant as (a=i, b=i); the first input's column a has one
     // value too many, the second's one too few: the totals agree, the rows would be shifted.
-    Location first = writeColumns("first", range(0, 101), range(0, 100), 100);
-    Location second = writeColumns("second", range(1001, 99), range(1000, 100), 100);
+    // "dictionary": plain numbers that repeat, tried with a dictionary; "merged": dictionary
+    // pages, whose dictionaries are merged.
+    boolean repeat = way.equals("dictionary") || way.equals("merged");
+    boolean dictionaryPages = way.equals("merged");
+    Location first =
+        writeColumns("first", values(0, 101, repeat), values(0, 100, repeat), dictionaryPages);
+    Location second =
+        writeColumns(
+            "second", values(1001, 99, repeat), values(1000, 100, repeat), dictionaryPages);
     WriteOptions.Builder options =
-        WriteOptions.builder()
-            .codec(Codec.UNCOMPRESSED)
-            .dictionaryEncoding(way.equals("dictionary"));
+        WriteOptions.builder().codec(Codec.UNCOMPRESSED).dictionaryEncoding(repeat);
     switch (way) {
       case "verbatim" -> options.smallPageBytes(0);
-      case "joined" -> {}
       case "reencoded" -> options.pages(WriteOptions.Pages.REENCODE);
-      default -> {} // numbers tried with a dictionary first
+      default -> {}
     }
     List<MergeInput> inputs = new ArrayList<>();
     for (Location input : List.of(first, second)) {
@@ -182,19 +187,22 @@ class VerbatimVerificationTest {
         .hasMessageContaining("101 rows");
   }
 
-  private static long[] range(long from, int count) {
+  /** {@code count} numbers from {@code from}, each one more, or four that repeat. */
+  private static long[] values(long from, int count, boolean repeat) {
     long[] values = new long[count];
     for (int i = 0; i < count; i++) {
-      values[i] = from + i;
+      values[i] = from + (repeat ? i % 4 : i);
     }
     return values;
   }
 
   /**
-   * A file of one row group that says {@code rows} rows, of two required INT64 columns written as
-   * given, each in one uncompressed PLAIN page.
+   * A file of one row group that says 100 rows, of two required INT64 columns written as given,
+   * each in one uncompressed page: PLAIN, or dictionary-encoded, the dictionary of the column's
+   * distinct values in the order they come.
    */
-  private Location writeColumns(String name, long[] a, long[] b, int rows) throws IOException {
+  private Location writeColumns(String name, long[] a, long[] b, boolean dictionaryPages)
+      throws IOException {
     MessageType schema =
         MessageTypeParser.parseMessageType("message m { required int64 a; required int64 b; }");
     Location location = Location.local(directory.resolve(name + ".parquet"));
@@ -206,31 +214,61 @@ class VerbatimVerificationTest {
             128 << 20,
             0);
     writer.start();
-    writer.startBlock(rows);
+    writer.startBlock(100);
     for (int column = 0; column < 2; column++) {
       long[] values = column == 0 ? a : b;
-      ColumnDescriptor descriptor = schema.getColumns().get(column);
-      ByteBuffer page = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
       LongStatistics statistics = new LongStatistics();
       for (long value : values) {
-        page.putLong(value);
         statistics.updateStats(value);
       }
-      writer.startColumn(descriptor, values.length, CompressionCodecName.UNCOMPRESSED);
+      writer.startColumn(
+          schema.getColumns().get(column), values.length, CompressionCodecName.UNCOMPRESSED);
+      byte[] page;
+      Encoding encoding;
+      if (dictionaryPages) {
+        List<Long> entries = new ArrayList<>();
+        ByteArrayOutputStream indexes = new ByteArrayOutputStream();
+        indexes.write(2); // bit width
+        for (long value : values) {
+          if (!entries.contains(value)) {
+            entries.add(value);
+          }
+          indexes.write(1 << 1); // a run of one index, in one byte
+          indexes.write(entries.indexOf(value));
+        }
+        writer.writeDictionaryPage(
+            new DictionaryPage(
+                BytesInput.from(plain(entries.stream().mapToLong(Long::longValue).toArray())),
+                entries.size(),
+                Encoding.PLAIN_DICTIONARY));
+        page = indexes.toByteArray();
+        encoding = Encoding.PLAIN_DICTIONARY;
+      } else {
+        page = plain(values);
+        encoding = Encoding.PLAIN;
+      }
       writer.writeDataPage(
           values.length,
-          page.capacity(),
-          BytesInput.from(page.array()),
+          page.length,
+          BytesInput.from(page),
           statistics,
           values.length,
           Encoding.BIT_PACKED,
           Encoding.BIT_PACKED,
-          Encoding.PLAIN);
+          encoding);
       writer.endColumn();
     }
     writer.endBlock();
     writer.end(new HashMap<>());
     return location;
+  }
+
+  private static byte[] plain(long[] values) {
+    ByteBuffer bytes = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (long value : values) {
+      bytes.putLong(value);
+    }
+    return bytes.array();
   }
 
   private MergeResult merge(List<MergeInput> inputs, WriteOptions options, String name)
