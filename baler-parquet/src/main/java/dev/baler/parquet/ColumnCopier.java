@@ -254,7 +254,12 @@ final class ColumnCopier {
    * @param hashes row hashes to fold values into
    * @param bloomFilter the bloom filter to add the kept values to, or null
    * @param firstRow the index in {@code hashes} of the first row kept
+   * @param chunkRows the rows the chunk must hold, kept or not (its row group's), or -1 if not
+   *     known: with rows left out, the rows kept alone may add up while the chunk holds one row too
+   *     many and one too few in places
    * @return the number of rows kept
+   * @throws IllegalStateException if the chunk starts within a row (its first value repeats the row
+   *     before), or holds other than {@code chunkRows} rows
    */
   static int walk(
       ColumnReader reader,
@@ -265,7 +270,8 @@ final class ColumnCopier {
       ColumnSink sink,
       RowHashes hashes,
       ColumnBloomFilter bloomFilter,
-      int firstRow) {
+      int firstRow,
+      long chunkRows) {
     final PrimitiveTypeName type = descriptor.getPrimitiveType().getPrimitiveTypeName();
     final int maxDefinition = descriptor.getMaxDefinitionLevel();
     final ColumnWriter writer = sink == null ? null : sink.writer;
@@ -277,6 +283,11 @@ final class ColumnCopier {
     for (long i = 0; i < total; i++) {
       int repetition = reader.getCurrentRepetitionLevel();
       int definition = reader.getCurrentDefinitionLevel();
+      if (i == 0 && repetition != 0) {
+        throw new IllegalStateException(
+            "the column chunk starts within a row: its first value's repetition level is "
+                + repetition);
+      }
       if (repetition == 0) {
         row++;
         skipping = skipRows != null && skipRows.get((int) row);
@@ -360,6 +371,11 @@ final class ColumnCopier {
         hashes.foldNull(out, tag);
       }
       reader.consume();
+    }
+    long walked = row - firstSkipRow + 1;
+    if (chunkRows >= 0 && walked != chunkRows) {
+      throw new IllegalStateException(
+          "the column chunk holds " + walked + " rows where its row group has " + chunkRows);
     }
     return out - firstRow + 1;
   }

@@ -130,7 +130,8 @@ final class ColumnHasher {
         null,
         hashes,
         bloomFilter,
-        firstRow);
+        firstRow,
+        rowGroup.getRowCount());
   }
 
   /**

@@ -314,13 +314,17 @@ final class DictionaryMerge {
   }
 
   /**
-   * The rows that start among the values appended since the {@code firstValue}th: an input chunk
-   * must hold its row group's rows, which the merge's total alone does not show (one row too many
-   * in one input and one too few in the next would shift every row between them).
+   * The rows that start among the values appended since the {@code firstValue}th, or -1 if the
+   * first of them repeats a row before: an input chunk must hold its row group's rows, which the
+   * merge's total alone does not show (one row too many in one input and one too few in the next
+   * would shift every row between them), and start a row.
    */
   private long rowsSince(int firstValue) {
     if (descriptor.getMaxRepetitionLevel() == 0) {
       return values - firstValue;
+    }
+    if (values > firstValue && buffers.repetitions[firstValue] != 0) {
+      return -1; // the chunk starts within a row
     }
     long rows = 0;
     for (int value = firstValue; value < values; value++) {

@@ -414,7 +414,8 @@ public final class ParquetMerger {
                       sink,
                       hashes,
                       bloomFilter,
-                      row);
+                      row,
+                      chunkPages.getRowCount());
               checkChunkRows(chunkRows, slice);
               row += chunkRows;
             } catch (RuntimeException e) {

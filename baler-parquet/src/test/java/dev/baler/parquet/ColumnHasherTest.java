@@ -110,7 +110,8 @@ class ColumnHasherTest {
                   null,
                   slow,
                   null,
-                  0);
+                  0,
+                  rows);
 
           assertThat(hashed).isEqualTo(rows).isEqualTo(walkedRows);
           assertThat(fast.lane1).as("column %s", descriptor).isEqualTo(slow.lane1);

@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
@@ -185,6 +186,131 @@ class VerbatimVerificationTest {
         .isInstanceOf(InvalidParquetFileException.class)
         .hasMessageContaining(first.toString())
         .hasMessageContaining("101 rows");
+  }
+
+  @Test
+  void merge_namesAnInputWhoseChunkHoldsAnExtraRowThatRowsLeftOutWouldHide() throws IOException {
+    // 101 values of a in a row group of 100 rows; the row past the end is "left out", so that
+    // the rows kept add up (100) while the chunk holds one row too many
+    Location first = writeColumns("first", values(0, 101, false), values(0, 100, false), false);
+    Location second =
+        writeColumns("second", values(1000, 100, false), values(1000, 100, false), false);
+    BitSet skip = new BitSet();
+    skip.set(100);
+    List<MergeInput> inputs = new ArrayList<>();
+    for (Location input : List.of(first, second)) {
+      Footer footer = Footer.read(storage.newInputFile(input));
+      inputs.add(
+          new MergeInput(
+              storage.newInputFile(input),
+              footer.layout(),
+              input == first ? Optional.of(skip) : Optional.empty()));
+    }
+
+    assertThatThrownBy(() -> merge(inputs, WriteOptions.defaults(), "skipped"))
+        .isInstanceOf(InvalidParquetFileException.class)
+        .hasMessageContaining(first.toString())
+        .hasMessageContaining("101 rows");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void merge_namesAnInputWhoseChunkStartsWithinARow(boolean dictionary) throws IOException {
+    // the second file's first xs value says it continues a row before: it would join the first
+    // file's last row, while every chunk holds its row group's 3 rows
+    Location first =
+        writeRepeated("first", new long[] {0, 1, 2}, new long[] {10, 11, 12}, new int[] {0, 0, 0});
+    Location second =
+        writeRepeated(
+            "second",
+            new long[] {1000, 1001, 1002},
+            new long[] {99, 20, 21, 22},
+            new int[] {1, 0, 0, 0});
+    List<MergeInput> inputs = new ArrayList<>();
+    for (Location input : List.of(first, second)) {
+      Footer footer = Footer.read(storage.newInputFile(input));
+      inputs.add(new MergeInput(storage.newInputFile(input), footer.layout(), Optional.empty()));
+    }
+    WriteOptions options =
+        WriteOptions.builder().codec(Codec.UNCOMPRESSED).dictionaryEncoding(dictionary).build();
+
+    assertThatThrownBy(() -> merge(inputs, options, "within"))
+        .isInstanceOf(InvalidParquetFileException.class)
+        .hasMessageContaining(second.toString())
+        .hasMessageContaining("starts within a row");
+  }
+
+  /**
+   * A file of one row group of {@code ids.length} rows: a required INT64 id, and a repeated INT64
+   * xs of the values and repetition levels given, each in one uncompressed PLAIN page.
+   */
+  private Location writeRepeated(String name, long[] ids, long[] xs, int[] repetitions)
+      throws IOException {
+    MessageType schema =
+        MessageTypeParser.parseMessageType("message m { required int64 id; repeated int64 xs; }");
+    Location location = Location.local(directory.resolve(name + ".parquet"));
+    ParquetFileWriter writer =
+        new ParquetFileWriter(
+            new ParquetOutputFile(storage.newOutputFile(location)),
+            schema,
+            ParquetFileWriter.Mode.CREATE,
+            128 << 20,
+            0);
+    writer.start();
+    writer.startBlock(ids.length);
+    LongStatistics idStatistics = new LongStatistics();
+    for (long id : ids) {
+      idStatistics.updateStats(id);
+    }
+    writer.startColumn(schema.getColumns().get(0), ids.length, CompressionCodecName.UNCOMPRESSED);
+    byte[] idPage = plain(ids);
+    writer.writeDataPage(
+        ids.length,
+        idPage.length,
+        BytesInput.from(idPage),
+        idStatistics,
+        ids.length,
+        Encoding.BIT_PACKED,
+        Encoding.BIT_PACKED,
+        Encoding.PLAIN);
+    writer.endColumn();
+    LongStatistics xsStatistics = new LongStatistics();
+    int[] definitions = new int[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      xsStatistics.updateStats(xs[i]);
+      definitions[i] = 1;
+    }
+    ByteArrayOutputStream page = new ByteArrayOutputStream();
+    page.writeBytes(rleLevels(repetitions));
+    page.writeBytes(rleLevels(definitions));
+    page.writeBytes(plain(xs));
+    writer.startColumn(schema.getColumns().get(1), xs.length, CompressionCodecName.UNCOMPRESSED);
+    writer.writeDataPage(
+        xs.length,
+        page.size(),
+        BytesInput.from(page.toByteArray()),
+        xsStatistics,
+        ids.length,
+        Encoding.RLE,
+        Encoding.RLE,
+        Encoding.PLAIN);
+    writer.endColumn();
+    writer.endBlock();
+    writer.end(new HashMap<>());
+    return location;
+  }
+
+  /** Levels of bit width 1 as a V1 page holds them: their length, then a run of one per level. */
+  private static byte[] rleLevels(int[] levels) {
+    ByteArrayOutputStream runs = new ByteArrayOutputStream();
+    for (int level : levels) {
+      runs.write(1 << 1);
+      runs.write(level);
+    }
+    ByteBuffer bytes = ByteBuffer.allocate(4 + runs.size()).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.putInt(runs.size());
+    bytes.put(runs.toByteArray());
+    return bytes.array();
   }
 
   /** {@code count} numbers from {@code from}, each one more, or four that repeat. */
