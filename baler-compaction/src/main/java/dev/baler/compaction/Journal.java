@@ -171,7 +171,11 @@ final class Journal {
     }
     try {
       Entry entry = StateJson.read(bytes, Entry.class);
-      entry.verbatim();
+      boolean verbatim = !entry.verbatim().isEmpty();
+      if (entry.state() == State.VERIFIED && verbatim) {
+        throw new IllegalArgumentException(
+            "a record in state VERIFIED names verbatim chunks, which only VERIFIED_VERBATIM does");
+      }
       return Optional.of(entry);
     } catch (IOException | IllegalArgumentException e) {
       throw new IOException(

@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 final class Recovery {
+  /**
+   * Appended to a verified output that no longer matches its record while every input is intact:
+   * set aside rather than deleted, under a name no reader takes for Parquet data.
+   */
+  static final String UNVERIFIED_SUFFIX = ".unverified";
+
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
   private Recovery() {}
@@ -77,35 +83,44 @@ final class Recovery {
                           outputFile, BinCompactor.windowBytes(output), entry.verbatim())
                       .toString()
                       .equals(entry.fingerprint())) {
-                if (remaining.size() == inputs.size()) {
-                  // Every row is in the inputs: an output left beside them, whatever it holds,
-                  // would be rows twice, and markers would keep the inputs from later runs.
+                if (!inputs.isEmpty() && remaining.size() == inputs.size()) {
+                  // Every input is where it was: an output left beside them, whatever it holds,
+                  // would be rows twice, and markers would keep the inputs from later runs. The
+                  // output is set aside under a name no reader takes for Parquet, not deleted:
+                  // an input that exists may be a file written later under a retired original's
+                  // name, and then the output holds the only copy of that original's rows.
                   boolean changed = outputFile.exists();
-                  List<Location> leftovers = new ArrayList<>();
+                  Location setAside = output.appendSuffix(UNVERIFIED_SUFFIX);
                   if (changed) {
-                    leftovers.add(output);
+                    storage.moveFile(output, setAside);
                   }
+                  List<Location> markers = new ArrayList<>();
                   for (Location input : inputs) {
                     if (storage.newInputFile(FileNames.marker(input)).exists()) {
-                      leftovers.add(FileNames.marker(input));
+                      markers.add(FileNames.marker(input));
                     }
                   }
-                  List<DeleteFailure> failures = storage.deleteFiles(leftovers);
+                  List<DeleteFailure> failures = storage.deleteFiles(markers);
                   if (!failures.isEmpty()) {
                     throw new IOException(
                         "Cannot roll back "
                             + record
-                            + ": every input is intact, but "
+                            + ": every input is intact, but the marker "
                             + failures.get(0).location()
                             + " could not be deleted ("
                             + failures.get(0).reason()
                             + "); delete it and the record");
                   }
                   journal.close(record);
-                  yield "rolled back: verified output "
-                      + output
-                      + (changed ? " changed and was deleted" : " is gone")
-                      + ", every input is intact";
+                  yield changed
+                      ? "rolled back: verified output "
+                          + output
+                          + " changed and was moved to "
+                          + setAside
+                          + "; every input is intact (delete it once checked)"
+                      : "rolled back: verified output "
+                          + output
+                          + " is gone, every input is intact";
                 }
                 throw new IOException(
                     "Cannot recover "

@@ -34,7 +34,7 @@ class RecoveryTest {
   private final DuckDbVerifier duckDb = new DuckDbVerifier();
 
   @Test
-  void run_deletesAVerifiedOutputThatChangedWhileEveryInputIsIntact() throws IOException {
+  void run_setsAsideAVerifiedOutputThatChangedWhileEveryInputIsIntact() throws IOException {
     Location data = Location.local(directory).asDirectory();
     List<Location> inputs = telemetry(data);
     RowMultiset rows = duckDb.rows(parquetFiles());
@@ -59,9 +59,98 @@ class RecoveryTest {
                     .isEqualTo(
                         "rolled back: verified output "
                             + output
-                            + " changed and was deleted, every input is intact"));
+                            + " changed and was moved to "
+                            + output
+                            + ".unverified; every input is intact (delete it once checked)"));
     assertThat(result.filesProcessed()).as("markers deleted too").isEqualTo(inputs.size());
     assertThat(duckDb.rows(parquetFiles())).isEqualTo(rows);
+    assertThat(directory.resolve("sensor_data.1.c.parquet.unverified")).exists();
+  }
+
+  @Test
+  void run_setsAsideAnOutputOfTheRightRowCountWhoseFingerprintDiffers() throws IOException {
+    Location data = Location.local(directory).asDirectory();
+    List<Location> inputs = telemetry(data);
+    RowMultiset rows = duckDb.rows(parquetFiles());
+    Location output = data.resolve("sensor_data.1.c.parquet");
+    merge(inputs, output);
+    // the record's fingerprint is another's: the rows are the same in number, not in value
+    writeRecord(data, output, inputs, "VERIFIED", 400, "rows=400 1:1", Optional.of(""));
+
+    CompactionResult result =
+        new CompactionRunner(storage, CompactionOptions.builder().build(), CompactionListener.NONE)
+            .run(data);
+
+    assertThat(result.recovered())
+        .singleElement()
+        .satisfies(recovery -> assertThat(recovery.action()).contains("changed and was moved to"));
+    assertThat(duckDb.rows(parquetFiles())).isEqualTo(rows);
+  }
+
+  @Test
+  void run_stopsAtAChangedOutputOnceAnInputIsGone() throws IOException {
+    Location data = Location.local(directory).asDirectory();
+    List<Location> inputs = telemetry(data);
+    Location output = data.resolve("sensor_data.1.c.parquet");
+    merge(inputs, output);
+    Files.delete(inputs.get(0).toLocalPath());
+    writeRecord(data, output, inputs, "VERIFIED", 400, "rows=400 1:1", Optional.of(""));
+    byte[] before = Files.readAllBytes(output.toLocalPath());
+
+    assertThatThrownBy(
+            () ->
+                new CompactionRunner(
+                        storage, CompactionOptions.builder().build(), CompactionListener.NONE)
+                    .run(data))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("Cannot recover")
+        .hasMessageContaining("some inputs were already deleted");
+    assertThat(Files.readAllBytes(output.toLocalPath())).isEqualTo(before);
+  }
+
+  @Test
+  void run_stopsAtARecordOfNoInputsRatherThanTakingThemForIntact() throws IOException {
+    Location data = Location.local(directory).asDirectory();
+    List<Location> inputs = telemetry(data);
+    Location output = data.resolve("sensor_data.1.c.parquet");
+    merge(inputs, output);
+    writeRecord(data, output, List.of(), "VERIFIED", 400, "rows=400 1:1", Optional.of(""));
+
+    assertThatThrownBy(
+            () ->
+                new CompactionRunner(
+                        storage, CompactionOptions.builder().build(), CompactionListener.NONE)
+                    .run(data))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("Cannot recover");
+    assertThat(output.toLocalPath()).exists();
+  }
+
+  @Test
+  void run_stopsAtAVerifiedRecordThatNamesVerbatimChunks() throws IOException {
+    Location data = Location.local(directory).asDirectory();
+    List<Location> inputs = telemetry(data);
+    Location output = data.resolve("sensor_data.1.c.parquet");
+    writeRecord(data, output, inputs, "VERIFIED", 400, "rows=400 0:0", Optional.of("0:1"));
+
+    assertThatThrownBy(
+            () ->
+                new CompactionRunner(
+                        storage, CompactionOptions.builder().build(), CompactionListener.NONE)
+                    .run(data))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("only VERIFIED_VERBATIM does");
+  }
+
+  /** Merges {@code inputs} into {@code output} as a bin would. */
+  private void merge(List<Location> inputs, Location output) throws IOException {
+    List<MergeInput> merged = new ArrayList<>();
+    for (Location input : inputs) {
+      Footer footer = Footer.read(storage.newInputFile(input));
+      merged.add(new MergeInput(storage.newInputFile(input), footer.layout(), Optional.empty()));
+    }
+    new ParquetMerger(WriteOptions.defaults())
+        .merge(merged, storage.newOutputFile(output), MergeListener.NONE);
   }
 
   @Test
@@ -70,13 +159,7 @@ class RecoveryTest {
     List<Location> inputs = telemetry(data);
     RowMultiset rows = duckDb.rows(parquetFiles());
     Location output = data.resolve("sensor_data.1.c.parquet");
-    List<MergeInput> merged = new ArrayList<>();
-    for (Location input : inputs) {
-      Footer footer = Footer.read(storage.newInputFile(input));
-      merged.add(new MergeInput(storage.newInputFile(input), footer.layout(), Optional.empty()));
-    }
-    new ParquetMerger(WriteOptions.defaults())
-        .merge(merged, storage.newOutputFile(output), MergeListener.NONE);
+    merge(inputs, output);
     // such a record has no verbatim_chunks, and its fingerprint hashes every value
     String fingerprint = RowFingerprint.of(storage.newInputFile(output)).toString();
     writeRecord(data, output, inputs, "VERIFIED", 400, fingerprint, Optional.empty());

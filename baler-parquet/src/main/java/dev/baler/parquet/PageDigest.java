@@ -4,15 +4,16 @@ import java.nio.charset.StandardCharsets;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.PrimitiveType;
 
 /**
  * A 128-bit digest of one column chunk's data pages as a reader finds them: the column as the
- * schema gives it (path, physical type and length, logical type, repetition, maximum levels), the
- * chunk's codec, and in order, each page's stored (compressed) bytes, its value count, uncompressed
- * size and the encodings of its levels and values. Codecs and encodings count by their numbers in
- * the Parquet format, not by parquet-java's enums, so that digests recorded by one build compare
- * with another's. Two chunks with equal digests decode to the same values, up to a hash collision
- * (about 2^-64 for a given pair).
+ * schema gives it (path, physical type and length, repetition, field id, logical type, maximum
+ * levels), the chunk's codec, and in order, each page's stored (compressed) bytes, its value count,
+ * uncompressed size and the encodings of its levels and values. Codecs and encodings count by their
+ * numbers in the Parquet format, not by parquet-java's enums, so that digests recorded by one build
+ * compare with another's. Two chunks with equal digests decode to the same values, up to a hash
+ * collision (about 2^-64 for a given pair).
  *
  * <p>This is how a merge verifies the output column chunks it carries over verbatim (their pages
  * copied as stored, under new headers): it digests the input pages it copies, the read-back digests
@@ -35,14 +36,21 @@ final class PageDigest {
    * codec}.
    */
   PageDigest(ColumnDescriptor descriptor, CompressionCodecName codec) {
+    PrimitiveType type = descriptor.getPrimitiveType();
+    // Named field by field, not by PrimitiveType.toString, whose form parquet-java has changed
+    // between releases (a column order, for one): a journal's digest must compare with the same
+    // column's digest made by a later build.
     byte[] column =
-        (String.join(".", descriptor.getPath())
-                + " "
-                + descriptor.getPrimitiveType()
-                + " "
-                + descriptor.getMaxRepetitionLevel()
-                + " "
-                + descriptor.getMaxDefinitionLevel())
+        String.join(
+                "\u0000",
+                String.join(".", descriptor.getPath()),
+                type.getPrimitiveTypeName().name(),
+                Integer.toString(type.getTypeLength()),
+                type.getRepetition().name(),
+                String.valueOf(type.getId()),
+                String.valueOf(type.getLogicalTypeAnnotation()),
+                Integer.toString(descriptor.getMaxRepetitionLevel()),
+                Integer.toString(descriptor.getMaxDefinitionLevel()))
             .getBytes(StandardCharsets.UTF_8);
     body.hash(column, 0, column.length);
     long codecValue = codec.getParquetCompressionCodec().getValue();
