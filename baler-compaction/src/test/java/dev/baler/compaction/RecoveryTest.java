@@ -47,9 +47,7 @@ class RecoveryTest {
     }
     writeRecord(data, output, inputs, "VERIFIED", 400, "rows=400 0:0", Optional.of(""));
 
-    CompactionResult result =
-        new CompactionRunner(storage, CompactionOptions.builder().build(), CompactionListener.NONE)
-            .run(data);
+    CompactionResult result = run(data);
 
     assertThat(result.recovered())
         .singleElement()
@@ -77,9 +75,7 @@ class RecoveryTest {
     // the record's fingerprint is another's: the rows are the same in number, not in value
     writeRecord(data, output, inputs, "VERIFIED", 400, "rows=400 1:1", Optional.of(""));
 
-    CompactionResult result =
-        new CompactionRunner(storage, CompactionOptions.builder().build(), CompactionListener.NONE)
-            .run(data);
+    CompactionResult result = run(data);
 
     assertThat(result.recovered())
         .singleElement()
@@ -97,11 +93,7 @@ class RecoveryTest {
     writeRecord(data, output, inputs, "VERIFIED", 400, "rows=400 1:1", Optional.of(""));
     byte[] before = Files.readAllBytes(output.toLocalPath());
 
-    assertThatThrownBy(
-            () ->
-                new CompactionRunner(
-                        storage, CompactionOptions.builder().build(), CompactionListener.NONE)
-                    .run(data))
+    assertThatThrownBy(() -> run(data))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("Cannot recover")
         .hasMessageContaining("some inputs were already deleted");
@@ -116,11 +108,7 @@ class RecoveryTest {
     merge(inputs, output);
     writeRecord(data, output, List.of(), "VERIFIED", 400, "rows=400 1:1", Optional.of(""));
 
-    assertThatThrownBy(
-            () ->
-                new CompactionRunner(
-                        storage, CompactionOptions.builder().build(), CompactionListener.NONE)
-                    .run(data))
+    assertThatThrownBy(() -> run(data))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("Cannot recover");
     assertThat(output.toLocalPath()).exists();
@@ -133,13 +121,16 @@ class RecoveryTest {
     Location output = data.resolve("sensor_data.1.c.parquet");
     writeRecord(data, output, inputs, "VERIFIED", 400, "rows=400 0:0", Optional.of("0:1"));
 
-    assertThatThrownBy(
-            () ->
-                new CompactionRunner(
-                        storage, CompactionOptions.builder().build(), CompactionListener.NONE)
-                    .run(data))
+    assertThatThrownBy(() -> run(data))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("only VERIFIED_VERBATIM does");
+  }
+
+  /** A run of the default options on {@code data}, which recovers its journal first. */
+  private CompactionResult run(Location data) throws IOException {
+    return new CompactionRunner(
+            storage, CompactionOptions.builder().build(), CompactionListener.NONE)
+        .run(data);
   }
 
   /** Merges {@code inputs} into {@code output} as a bin would. */
@@ -164,9 +155,7 @@ class RecoveryTest {
     String fingerprint = RowFingerprint.of(storage.newInputFile(output)).toString();
     writeRecord(data, output, inputs, "VERIFIED", 400, fingerprint, Optional.empty());
 
-    CompactionResult result =
-        new CompactionRunner(storage, CompactionOptions.builder().build(), CompactionListener.NONE)
-            .run(data);
+    CompactionResult result = run(data);
 
     assertThat(result.recovered())
         .singleElement()
@@ -183,11 +172,7 @@ class RecoveryTest {
     Location output = data.resolve("sensor_data.1.c.parquet");
     writeRecord(data, output, inputs, "VERIFIED_VERBATIM", 400, "rows=400 0:0", Optional.of("0:x"));
 
-    assertThatThrownBy(
-            () ->
-                new CompactionRunner(
-                        storage, CompactionOptions.builder().build(), CompactionListener.NONE)
-                    .run(data))
+    assertThatThrownBy(() -> run(data))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("0:x")
         .hasMessageContaining("check the output and inputs it names, then delete it");

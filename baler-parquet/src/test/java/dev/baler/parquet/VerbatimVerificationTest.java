@@ -249,14 +249,7 @@ class VerbatimVerificationTest {
     MessageType schema =
         MessageTypeParser.parseMessageType("message m { required int64 id; repeated int64 xs; }");
     Location location = Location.local(directory.resolve(name + ".parquet"));
-    ParquetFileWriter writer =
-        new ParquetFileWriter(
-            new ParquetOutputFile(storage.newOutputFile(location)),
-            schema,
-            ParquetFileWriter.Mode.CREATE,
-            128 << 20,
-            0);
-    writer.start();
+    ParquetFileWriter writer = startFile(location, schema);
     writer.startBlock(ids.length);
     LongStatistics idStatistics = new LongStatistics();
     for (long id : ids) {
@@ -300,6 +293,19 @@ class VerbatimVerificationTest {
     return location;
   }
 
+  /** A file writer of {@code schema} to {@code location}, started. */
+  private ParquetFileWriter startFile(Location location, MessageType schema) throws IOException {
+    ParquetFileWriter writer =
+        new ParquetFileWriter(
+            new ParquetOutputFile(storage.newOutputFile(location)),
+            schema,
+            ParquetFileWriter.Mode.CREATE,
+            128 << 20,
+            0);
+    writer.start();
+    return writer;
+  }
+
   /** Levels of bit width 1 as a V1 page holds them: their length, then a run of one per level. */
   private static byte[] rleLevels(int[] levels) {
     ByteArrayOutputStream runs = new ByteArrayOutputStream();
@@ -332,14 +338,7 @@ class VerbatimVerificationTest {
     MessageType schema =
         MessageTypeParser.parseMessageType("message m { required int64 a; required int64 b; }");
     Location location = Location.local(directory.resolve(name + ".parquet"));
-    ParquetFileWriter writer =
-        new ParquetFileWriter(
-            new ParquetOutputFile(storage.newOutputFile(location)),
-            schema,
-            ParquetFileWriter.Mode.CREATE,
-            128 << 20,
-            0);
-    writer.start();
+    ParquetFileWriter writer = startFile(location, schema);
     writer.startBlock(100);
     for (int column = 0; column < 2; column++) {
       long[] values = column == 0 ? a : b;
