@@ -171,8 +171,8 @@ final class Journal {
     }
     try {
       Entry entry = StateJson.read(bytes, Entry.class);
-      boolean verbatim = !entry.verbatim().isEmpty();
-      if (entry.state() == State.VERIFIED && verbatim) {
+      VerbatimChunks verbatim = entry.verbatim(); // refuses a list it cannot read
+      if (entry.state() == State.VERIFIED && !verbatim.isEmpty()) {
         throw new IllegalArgumentException(
             "a record in state VERIFIED names verbatim chunks, which only VERIFIED_VERBATIM does");
       }

@@ -193,12 +193,8 @@ final class CarriedChunk {
       int pageValues = data.getNum_values();
       int pageRows = pageValues;
       if (descriptor.getMaxRepetitionLevel() > 0) {
-        try {
-          buffer.decompress(decompressor, stored, offset, length, uncompressedSize);
-        } catch (IOException | RuntimeException e) {
-          throw new ParquetDecodingException(
-              "cannot decompress a page of column " + pathOf(descriptor) + " (" + e + ")", e);
-        }
+        ChunkPages.decompress(
+            buffer, decompressor, stored, offset, length, uncompressedSize, descriptor);
         pageRows =
             rowsOf(
                 descriptor,
@@ -412,13 +408,14 @@ final class CarriedChunk {
       PageDigest digest) {
     int rowsChecked = 0;
     for (Page page : pages) {
-      try {
-        buffer.decompress(
-            decompressor, page.stored(), page.offset(), page.length(), page.uncompressedSize());
-      } catch (IOException | RuntimeException e) {
-        throw new ParquetDecodingException(
-            "cannot decompress a page of column " + pathOf(descriptor) + " (" + e + ")", e);
-      }
+      ChunkPages.decompress(
+          buffer,
+          decompressor,
+          page.stored(),
+          page.offset(),
+          page.length(),
+          page.uncompressedSize(),
+          descriptor);
       int pageRows =
           checker.checkPage(
               buffer.array(),

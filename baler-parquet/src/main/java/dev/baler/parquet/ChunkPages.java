@@ -388,7 +388,12 @@ final class ChunkPages {
             + " in its footer");
   }
 
-  private static void decompress(
+  /**
+   * Decompresses a page's {@code size} stored bytes at {@code start} into {@code buffer}.
+   *
+   * @throws ParquetDecodingException naming the column, if the codec fails
+   */
+  static void decompress(
       PageBuffer buffer,
       BytesInputDecompressor decompressor,
       byte[] stored,
