@@ -11,8 +11,10 @@ import dev.baler.storage.StagingStorage;
 import dev.baler.storage.Storage;
 import dev.baler.storage.StorageOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -69,10 +71,11 @@ class StagingStorageTest {
     byte[] content = write(DATA, 5000);
     try (StagingStorage staging = staging(1L << 20, location -> true)) {
       staging.newInputFile(DATA, content.length).readAllBytes();
-      Path copy = stagedFiles().get(0);
-      byte[] changed = content.clone();
-      changed[4321] ^= 1; // one bit, same length
-      Files.write(copy, changed);
+      // one bit of the copy, in place: the staging file's length stays
+      try (RandomAccessFile copy = new RandomAccessFile(stagedFiles().get(0).toFile(), "rw")) {
+        copy.seek(4321);
+        copy.write(content[4321] ^ 1);
+      }
 
       assertThat(staging.newInputFile(DATA, content.length).readAllBytes()).isEqualTo(content);
       assertThat(remote.streams.get()).isEqualTo(2);
@@ -80,6 +83,70 @@ class StagingStorageTest {
       assertThat(staging.newInputFile(DATA, content.length).readAllBytes()).isEqualTo(content);
       assertThat(remote.streams.get()).isEqualTo(2);
       assertThat(staging.stagedBytes()).isEqualTo(content.length);
+    }
+  }
+
+  @Test
+  void newInputFile_copyCutShortOnDiskIsDroppedAndTheFileReadAgain() throws IOException {
+    byte[] content = write(DATA, 5000);
+    try (StagingStorage staging = staging(1L << 20, location -> true)) {
+      staging.newInputFile(DATA, content.length).readAllBytes();
+      try (RandomAccessFile copy = new RandomAccessFile(stagedFiles().get(0).toFile(), "rw")) {
+        copy.setLength(4000);
+      }
+
+      assertThat(staging.newInputFile(DATA, content.length).readAllBytes()).isEqualTo(content);
+      assertThat(remote.streams.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void newInputFile_copiesShareStagingFiles() throws IOException {
+    int files = 200;
+    List<byte[]> contents = new ArrayList<>();
+    try (StagingStorage staging = staging(1L << 30, location -> true)) {
+      for (int i = 0; i < files; i++) {
+        contents.add(write(numbered(i), 1000 + i));
+        staging.newInputFile(numbered(i), 1000 + i).readAllBytes();
+      }
+
+      for (int i = 0; i < files; i++) {
+        assertThat(staging.newInputFile(numbered(i), 1000 + i).readAllBytes())
+            .isEqualTo(contents.get(i));
+      }
+      assertThat(remote.streams.get()).isEqualTo(files);
+      assertThat(stagedFiles()).hasSize(1);
+      assertThat(staging.stagedBytes()).isEqualTo(files * 1000L + files * (files - 1) / 2);
+    }
+  }
+
+  @Test
+  void deleteFiles_removesAStagingFileWithItsLastCopy() throws IOException {
+    // 1 MiB copies, 64 to a staging file: the 65th starts a second
+    int length = (int) StagingStorage.MAX_FILE_BYTES;
+    int files = 65;
+    try (StagingStorage staging = staging(1L << 30, location -> true)) {
+      for (int i = 0; i < files; i++) {
+        write(numbered(i), length);
+        staging.newInputFile(numbered(i), length).readAllBytes();
+      }
+      assertThat(stagedFiles()).hasSize(2);
+      List<Location> first = new ArrayList<>();
+      for (int i = 0; i < files - 1; i++) {
+        first.add(numbered(i));
+      }
+
+      // all but one of the first staging file's copies: it stays, with all its bytes
+      staging.deleteFiles(first.subList(1, first.size()));
+      assertThat(stagedFiles()).hasSize(2);
+      assertThat(staging.stagedBytes()).isEqualTo((long) files * length);
+      staging.deleteFiles(first.subList(0, 1));
+
+      assertThat(stagedFiles()).hasSize(1);
+      assertThat(staging.stagedBytes()).isEqualTo(length);
+      // the copy in the second staging file still serves its reads
+      staging.newInputFile(numbered(files - 1), length).readAllBytes();
+      assertThat(remote.streams.get()).isEqualTo(files);
     }
   }
 
@@ -229,6 +296,10 @@ class StagingStorageTest {
 
   private StagingStorage staging(long budget, java.util.function.Predicate<Location> stageable) {
     return new StagingStorage(remote, directory, budget, stageable);
+  }
+
+  private static Location numbered(int file) {
+    return Location.of("memory://bucket/events." + file + ".parquet");
   }
 
   private List<Path> stagedFiles() throws IOException {
