@@ -60,7 +60,8 @@ final class CarriedChunk {
       Optional<Statistics<?>> statistics,
       Encoding repetitionEncoding,
       Encoding definitionEncoding,
-      Encoding valuesEncoding) {}
+      Encoding valuesEncoding,
+      boolean checked) {}
 
   private final ColumnDescriptor descriptor;
   private final byte[] stored;
@@ -127,15 +128,19 @@ final class CarriedChunk {
 
   /**
    * Parses a chunk's stored bytes into pages and checks their checksums. Only the pages of a
-   * repeated column are decompressed here, to count the rows that start in them; every page is
-   * decompressed again when the chunk is checked ({@link #check}) or hashed ({@link
-   * ChunkPages#hash}).
+   * repeated column are decompressed here, to count the rows that start in them; {@code checker},
+   * if not null, then checks each such page as {@link #check} would, while it lies decompressed, so
+   * that checking the chunk does not decompress it again. A page that fails that check is only
+   * noted as unchecked: {@link #check} checks it again and reports it. Every page is decompressed
+   * again when the chunk is hashed ({@link ChunkPages#hash}).
    *
    * @param chunkValues the chunk's values, from its footer
    * @param stored holds the chunk's bytes, as many as its footer says, from {@code start}; the
    *     pages keep referring to them
    * @param size the chunk's size in bytes
    * @param buffer where the pages of a repeated column are decompressed, to count their rows
+   * @param checker a checker of the chunk's column (using {@code buffer}), or null to check no page
+   *     here
    * @return the pages, or empty if a page cannot be carried (a dictionary page or
    *     dictionary-encoded values, a V2 page, a page that does not start a row)
    * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
@@ -150,7 +155,8 @@ final class CarriedChunk {
       int start,
       int size,
       BytesInputDecompressor decompressor,
-      PageBuffer buffer)
+      PageBuffer buffer,
+      ColumnHasher checker)
       throws IOException {
     PrimitiveType type = descriptor.getPrimitiveType();
     int end = start + size;
@@ -190,8 +196,10 @@ final class CarriedChunk {
       }
       int uncompressedSize = header.getUncompressed_page_size();
       Encoding repetitionEncoding = CONVERTER.getEncoding(data.getRepetition_level_encoding());
+      Encoding definitionEncoding = CONVERTER.getEncoding(data.getDefinition_level_encoding());
       int pageValues = data.getNum_values();
       int pageRows = pageValues;
+      boolean checked = false;
       if (descriptor.getMaxRepetitionLevel() > 0) {
         ChunkPages.decompress(
             buffer, decompressor, stored, offset, length, uncompressedSize, descriptor);
@@ -204,6 +212,11 @@ final class CarriedChunk {
                 uncompressedSize,
                 pageValues,
                 buffer.repetitionLevels(pageValues));
+        if (pageRows >= 0
+            && checker != null
+            && checker.checks(repetitionEncoding, definitionEncoding, valuesEncoding)) {
+          checked = checkedAsRead(checker, buffer, uncompressedSize, pageValues, pageRows);
+        }
       }
       if (pageRows < 0) {
         return Optional.empty();
@@ -222,8 +235,9 @@ final class CarriedChunk {
               pageRows,
               statistics,
               repetitionEncoding,
-              CONVERTER.getEncoding(data.getDefinition_level_encoding()),
-              valuesEncoding));
+              definitionEncoding,
+              valuesEncoding,
+              checked));
       values += pageValues;
       rows += pageRows;
     }
@@ -238,6 +252,21 @@ final class CarriedChunk {
               + " in its footer");
     }
     return Optional.of(new CarriedChunk(descriptor, stored, start, size, pages, values, rows));
+  }
+
+  /**
+   * Whether a page, decompressed in {@code buffer}, passes {@link ColumnHasher#checkPage} with the
+   * rows counted as it was read; false, with nothing thrown, if not.
+   */
+  private static boolean checkedAsRead(
+      ColumnHasher checker, PageBuffer buffer, int uncompressedSize, int values, int rows) {
+    try {
+      return checker.checkPage(
+              buffer.array(), buffer.offset(), buffer.offset() + uncompressedSize, values, 0)
+          == rows;
+    } catch (IllegalStateException e) {
+      return false; // checked again by check, which reports it
+    }
   }
 
   /**
@@ -336,7 +365,8 @@ final class CarriedChunk {
               Optional.of(builder.build()),
               page.repetitionEncoding(),
               page.definitionEncoding(),
-              page.valuesEncoding()));
+              page.valuesEncoding(),
+              page.checked()));
     }
     return new CarriedChunk(descriptor, stored, start, size, filled, values, rows);
   }
@@ -392,7 +422,8 @@ final class CarriedChunk {
   /**
    * Checks that each page decodes ({@link ColumnHasher#checkPage}), decompressing them one at a
    * time into {@code buffer}, and adds each to {@code digest} as it is stored: for a chunk carried
-   * over verbatim, which is verified by its pages' bytes rather than by its values.
+   * over verbatim, which is verified by its pages' bytes rather than by its values. Pages checked
+   * as they were read ({@link #read}) are not decompressed again.
    *
    * @param checker a checker of this chunk's column, which {@linkplain #checkableBy checks} it
    * @param decompressor the chunk's codec
@@ -408,21 +439,24 @@ final class CarriedChunk {
       PageDigest digest) {
     int rowsChecked = 0;
     for (Page page : pages) {
-      ChunkPages.decompress(
-          buffer,
-          decompressor,
-          page.stored(),
-          page.offset(),
-          page.length(),
-          page.uncompressedSize(),
-          descriptor);
-      int pageRows =
-          checker.checkPage(
-              buffer.array(),
-              buffer.offset(),
-              buffer.offset() + page.uncompressedSize(),
-              page.values(),
-              0);
+      int pageRows = page.rows();
+      if (!page.checked()) {
+        ChunkPages.decompress(
+            buffer,
+            decompressor,
+            page.stored(),
+            page.offset(),
+            page.length(),
+            page.uncompressedSize(),
+            descriptor);
+        pageRows =
+            checker.checkPage(
+                buffer.array(),
+                buffer.offset(),
+                buffer.offset() + page.uncompressedSize(),
+                page.values(),
+                0);
+      }
       if (pageRows != page.rows()) {
         throw new IllegalStateException(
             "a page of column "

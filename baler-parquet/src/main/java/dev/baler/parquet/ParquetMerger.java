@@ -320,8 +320,17 @@ public final class ParquetMerger {
             tryDictionary[column] = encoded.isPresent();
           }
           if (encoded.isEmpty() && carryable) {
+            // Checked as read where the last row group's chunk went verbatim, as this one's
+            // likely will: where pages are joined instead, the check would be work thrown away.
             Optional<List<CarriedChunk>> carried =
-                readCarried(sources, rowGroup, descriptor, column, decompressors, pageBuffer);
+                readCarried(
+                    sources,
+                    rowGroup,
+                    descriptor,
+                    column,
+                    decompressors,
+                    pageBuffer,
+                    rowGroupIndex > 0 && verbatim.get(rowGroupIndex - 1).get(column));
             if (carried.isPresent()) {
               boolean copied =
                   carry(
@@ -824,22 +833,38 @@ public final class ParquetMerger {
     }
   }
 
-  /** The pages of one column of every slice, or empty if one of them cannot be carried over. */
+  /**
+   * The pages of one column of every slice, or empty if one of them cannot be carried over; with
+   * {@code checkAsRead}, pages decompressed as they are read are checked too, for a chunk likely to
+   * be carried verbatim ({@link CarriedChunk#read}).
+   */
   private static Optional<List<CarriedChunk>> readCarried(
       List<OpenInput> sources,
       List<Slice> rowGroup,
       ColumnDescriptor descriptor,
       int column,
       CompressionCodecFactory decompressors,
-      PageBuffer pageBuffer)
+      PageBuffer pageBuffer,
+      boolean checkAsRead)
       throws IOException {
     List<CarriedChunk> chunks = new ArrayList<>();
+    // the pages of a repeated column are decompressed as they are read, to count their rows, and
+    // checked while they are: a chunk carried verbatim is then not decompressed again
+    ColumnHasher checker =
+        checkAsRead && descriptor.getMaxRepetitionLevel() > 0
+            ? ColumnHasher.forChunk(descriptor, column, null, pageBuffer)
+            : null;
     for (int i = 0; i < rowGroup.size(); i++) {
       Optional<CarriedChunk> chunk =
           sources
               .get(i)
               .readCarried(
-                  rowGroup.get(i).rowGroup(), column, descriptor, decompressors, pageBuffer);
+                  rowGroup.get(i).rowGroup(),
+                  column,
+                  descriptor,
+                  decompressors,
+                  pageBuffer,
+                  checker);
       if (chunk.isEmpty()) {
         return Optional.empty();
       }
@@ -1383,13 +1408,18 @@ public final class ParquetMerger {
       return end - start;
     }
 
-    /** Reads one column chunk as stored, for carrying over; empty if a page cannot be. */
+    /**
+     * Reads one column chunk as stored, for carrying over; empty if a page cannot be. {@code
+     * checker}, if not null, checks the pages decompressed as they are read ({@link
+     * CarriedChunk#read}).
+     */
     Optional<CarriedChunk> readCarried(
         int rowGroup,
         int column,
         ColumnDescriptor descriptor,
         CompressionCodecFactory decompressors,
-        PageBuffer pageBuffer)
+        PageBuffer pageBuffer,
+        ColumnHasher checker)
         throws IOException {
       Stored stored = stored(rowGroup, column, 0);
       Optional<CarriedChunk> carried =
@@ -1404,7 +1434,8 @@ public final class ParquetMerger {
                       stored.offset(),
                       stored.length(),
                       decompressors.getDecompressor(chunks.codec(rowGroup, column)),
-                      pageBuffer));
+                      pageBuffer,
+                      checker));
       if (carried.isPresent() && carried.get().lacksPageStatistics()) {
         return Optional.of(
             carried

@@ -126,13 +126,19 @@ class VerbatimVerificationTest {
     assertThat(readBack(result.location(), result.verbatim())).isNotEqualTo(result.fingerprint());
   }
 
-  @Test
-  void merge_namesACarriedInputWhoseValuesRunPastTheirPage() throws IOException {
+  /**
+   * A page of {@code name}, and one of the repeated {@code tags}, whose pages are decompressed as
+   * they are read, to count their rows, and checked then: in a row group of its own, the second,
+   * after one whose {@code tags} went verbatim.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void merge_namesACarriedInputWhoseValuesRunPastTheirPage(int column) throws IOException {
     List<MergeInput> inputs = writeInputs(CompressionCodecName.UNCOMPRESSED);
     Path damaged = inputs.get(1).file().location().toLocalPath();
     byte[] bytes = Files.readAllBytes(damaged);
-    // the first name says it is 268 MB long
-    int firstLength = firstValue(bytes, firstPageBody(damaged, bytes, 1));
+    // the first value says it is 268 MB long
+    int firstLength = firstValue(bytes, firstPageBody(damaged, bytes, column), column);
     bytes[firstLength] = (byte) 0xFF;
     bytes[firstLength + 1] = (byte) 0xFF;
     bytes[firstLength + 2] = (byte) 0xFF;
@@ -147,6 +153,7 @@ class VerbatimVerificationTest {
                         .codec(Codec.UNCOMPRESSED)
                         .smallPageBytes(0)
                         .dictionaryEncoding(false)
+                        .rowGroupRows(50)
                         .build(),
                     "damaged"))
         .isInstanceOf(InvalidParquetFileException.class)
@@ -490,10 +497,16 @@ class VerbatimVerificationTest {
         new ByteArrayInputStream(bytes, (int) offset, bytes.length - (int) offset));
   }
 
-  /** Where the first value starts in a V1 page of an optional, unrepeated column. */
-  private static int firstValue(byte[] bytes, int body) {
-    int levels = ByteBuffer.wrap(bytes, body, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    return body + 4 + levels;
+  /**
+   * Where the first value starts in a V1 page of {@link #SCHEMA}'s {@code column}: after its
+   * definition levels, and for {@code tags} (2) its repetition levels before them.
+   */
+  private static int firstValue(byte[] bytes, int body, int column) {
+    int position = body;
+    for (int levels = 0; levels < (column == 2 ? 2 : 1); levels++) {
+      position += 4 + ByteBuffer.wrap(bytes, position, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+    return position;
   }
 
   private List<MergeInput> reopened(List<MergeInput> inputs) throws IOException {
