@@ -269,13 +269,22 @@ public final class StagingStorage implements Storage {
         segment.channel.write(buffer, position + buffer.position());
       }
     } catch (IOException e) {
-      // such as a full disk, or a storage closed meanwhile: no copy, its space given up
-      release(segment);
+      // such as a full disk, a storage closed meanwhile, or a channel closed by an interrupted
+      // reader: no copy, its space given up, and later copies go to a new staging file
+      synchronized (lock) {
+        if (segment == current) {
+          current = null;
+        }
+        release(segment);
+      }
       return;
     }
     Copy copy = new Copy(segment, position, bytes.length, checksum(bytes));
-    if (copies.putIfAbsent(location, copy) != null) {
-      release(segment);
+    synchronized (lock) {
+      // closing drops every copy staged by then; one staged since is not kept
+      if (closed || copies.putIfAbsent(location, copy) != null) {
+        release(segment);
+      }
     }
   }
 
@@ -411,9 +420,10 @@ public final class StagingStorage implements Storage {
             throw new EOFException(); // the staging file was cut short
           }
         }
-      } catch (ClosedChannelException e) {
-        return Optional.empty(); // dropped since it was looked up, and its staging file deleted
-      } catch (EOFException e) {
+      } catch (ClosedChannelException | EOFException e) {
+        // Closed: dropped since it was looked up, its staging file deleted, or the channel closed
+        // by the interrupt of a thread reading it (FileChannel's rule), which ends every copy in
+        // that staging file. Either way the file is read remotely, and staged anew.
         bytes = null;
       }
       if (bytes == null || checksum(bytes) != copy.checksum()) {

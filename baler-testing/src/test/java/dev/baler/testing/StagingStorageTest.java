@@ -101,6 +101,35 @@ class StagingStorageTest {
   }
 
   @Test
+  void newInputFile_afterAnInterruptClosedAStagingFileReadsRemotelyAndStagesAnew()
+      throws IOException {
+    Location other = Location.of("memory://bucket/events.2.parquet");
+    byte[] first = write(DATA, 3000);
+    byte[] second = write(other, 4000);
+    try (StagingStorage staging = staging(1L << 20, location -> true)) {
+      staging.newInputFile(DATA, 3000).readAllBytes();
+      staging.newInputFile(other, 4000).readAllBytes();
+
+      // an interrupted thread's read closes the staging file's channel, for every copy in it
+      Thread.currentThread().interrupt();
+      byte[] read;
+      try {
+        read = staging.newInputFile(DATA, 3000).readAllBytes();
+      } finally {
+        Thread.interrupted();
+      }
+      assertThat(read).isEqualTo(first);
+      assertThat(staging.newInputFile(other, 4000).readAllBytes()).isEqualTo(second);
+      assertThat(remote.streams.get()).isEqualTo(4);
+
+      // the second was staged again, in a new staging file
+      assertThat(staging.newInputFile(other, 4000).readAllBytes()).isEqualTo(second);
+      assertThat(remote.streams.get()).isEqualTo(4);
+      assertThat(stagedFiles()).hasSize(1);
+    }
+  }
+
+  @Test
   void newInputFile_copiesShareStagingFiles() throws IOException {
     int files = 200;
     List<byte[]> contents = new ArrayList<>();
