@@ -75,21 +75,23 @@ public final class FooterLayouts {
    * row index offset, which merges do not use, and strings are not interned as parquet-java's
    * reader interns them: an open input keeps none but its writer's name.
    *
-   * @param file the whole file, and nothing else
+   * <p>Nothing returned refers to {@code file}'s array (statistics' bounds are copied out of it),
+   * which the caller may reuse.
+   *
+   * @param file holds the whole file from its start, {@code length} bytes of it
    * @return empty for anything out of the ordinary (no {@code PAR1} at the end, such as an
    *     encrypted footer, a length out of range, bytes that do not parse, encrypted columns), which
    *     parquet-java's reader is then to read or refuse with its own reason
    */
-  static Optional<ParquetMetadata> readInMemory(byte[] file) {
-    int footerLength = footerLength(file, file.length, file.length);
-    if (footerLength < 0 || footerLength > file.length - 8) {
+  static Optional<ParquetMetadata> readInMemory(byte[] file, int length) {
+    int footerLength = footerLength(file, length, length);
+    if (footerLength < 0 || footerLength > length - 8) {
       return Optional.empty();
     }
     FileMetaData metadata = new FileMetaData();
     try {
       metadata.read(
-          new TCompactProtocol(
-              new ArrayTransport(file, file.length - 8 - footerLength, file.length - 8)));
+          new TCompactProtocol(new ArrayTransport(file, length - 8 - footerLength, length - 8)));
       if (metadata.isSetEncryption_algorithm()) {
         return Optional.empty();
       }

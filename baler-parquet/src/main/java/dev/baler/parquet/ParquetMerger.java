@@ -176,6 +176,9 @@ public final class ParquetMerger {
     boolean finished = false;
     ExecutorService opener =
         Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
+    // each opening thread reads the files it opens whole into one array (see openAll)
+    ThreadLocal<WindowedStream.Scratch> scratch =
+        ThreadLocal.withInitial(WindowedStream.Scratch::new);
     try {
       CompressionCodecName outputCodec = options.codec().parquetName();
       // The first input, read before the arena is sized, keeps its window in an array of its own.
@@ -188,7 +191,8 @@ public final class ParquetMerger {
               Integer.MAX_VALUE,
               null,
               null,
-              openFiles);
+              openFiles,
+              null);
       open.put(0, first);
       MessageType schema = first.schema;
       double[] columnShares = first.columnShares();
@@ -263,6 +267,7 @@ public final class ParquetMerger {
                 outputCodec,
                 first,
                 opener,
+                scratch,
                 arena,
                 byGroups ? Long.MAX_VALUE : windowBytes - heldBytes,
                 byGroups ? groupEnds[0] : Integer.MAX_VALUE)) {
@@ -482,6 +487,7 @@ public final class ParquetMerger {
    * whole add up to at most {@code wholeFileBudget} bytes: its footer and its data then cost one
    * read (on S3 one GET) rather than two.
    *
+   * @param scratch each of {@code opener}'s threads' array to read files whole into
    * @param keptColumns what the window of a file read whole keeps: the chunks of the columns before
    *     this one; when that is fewer than all, the file stays open for the rest
    * @return the inputs opened by this call, in the row group's order
@@ -495,6 +501,7 @@ public final class ParquetMerger {
       CompressionCodecName outputCodec,
       OpenInput first,
       ExecutorService opener,
+      ThreadLocal<WindowedStream.Scratch> scratch,
       WindowArena arena,
       long wholeFileBudget,
       int keptColumns)
@@ -525,7 +532,8 @@ public final class ParquetMerger {
                             keptColumns,
                             first,
                             arena,
-                            openFiles)));
+                            openFiles,
+                            scratch.get())));
       }
     }
     List<OpenInput> opened = new ArrayList<>();
@@ -1120,6 +1128,8 @@ public final class ParquetMerger {
      * @param arena where the input's windows are cut from while it has room
      * @param openFiles where an input that keeps its file open takes room; one that finds none
      *     closes its file after each read and opens it again for the next
+     * @param scratch the opening thread's array to read a file whole into, from which its column
+     *     data is then moved; null for an array of the file's own
      */
     static OpenInput open(
         MergeInput input,
@@ -1129,7 +1139,8 @@ public final class ParquetMerger {
         int keptColumns,
         OpenInput first,
         WindowArena arena,
-        OpenFileBudget openFiles)
+        OpenFileBudget openFiles,
+        WindowedStream.Scratch scratch)
         throws IOException {
       var location = input.file().location();
       OpenFileBudget room = keepOpen && openFiles.tryTake() ? openFiles : null;
@@ -1146,7 +1157,7 @@ public final class ParquetMerger {
       try {
         if (whole) {
           try {
-            stream.loadWhole(input.layout().length(), keepOpen);
+            stream.loadWhole(input.layout().length(), keepOpen, scratch);
           } catch (EOFException e) {
             throw new InvalidParquetFileException(
                 location, "the file changed since it was planned: it is shorter", e);
@@ -1154,7 +1165,9 @@ public final class ParquetMerger {
         }
         byte[] file = stream.wholeFile();
         Optional<ParquetMetadata> inMemory =
-            file == null ? Optional.empty() : FooterLayouts.readInMemory(file);
+            file == null
+                ? Optional.empty()
+                : FooterLayouts.readInMemory(file, Math.toIntExact(stream.windowBytes()));
         ParquetMetadata metadata =
             inMemory.isPresent()
                 ? inMemory.get()

@@ -81,7 +81,13 @@ class FooterTest {
     LocalStorage local = new LocalStorage();
     List<Path> paths = Fixtures.of(writer).copyTo(dir);
     for (Path path : paths) {
-      ParquetMetadata inMemory = FooterLayouts.readInMemory(Files.readAllBytes(path)).orElseThrow();
+      // in a longer array, as a thread's scratch holds a file, overwritten once read: nothing read
+      // may refer to it
+      byte[] file = Files.readAllBytes(path);
+      byte[] scratch = Arrays.copyOf(file, file.length + 100);
+      Arrays.fill(scratch, file.length, scratch.length, (byte) 0x55);
+      ParquetMetadata inMemory = FooterLayouts.readInMemory(scratch, file.length).orElseThrow();
+      Arrays.fill(scratch, (byte) 0x33);
 
       ParquetMetadata expected =
           ParquetFileReader.readFooter(
@@ -99,12 +105,12 @@ class FooterTest {
     byte[] encrypted = valid.clone();
     encrypted[encrypted.length - 1] = 'E'; // PARE: an encrypted footer
 
-    assertThat(FooterLayouts.readInMemory(valid)).isPresent();
-    assertThat(FooterLayouts.readInMemory(encrypted)).isEmpty();
-    assertThat(FooterLayouts.readInMemory(Arrays.copyOf(valid, 8))).isEmpty();
+    assertThat(FooterLayouts.readInMemory(valid, valid.length)).isPresent();
+    assertThat(FooterLayouts.readInMemory(encrypted, encrypted.length)).isEmpty();
+    assertThat(FooterLayouts.readInMemory(valid, 8)).isEmpty();
     byte[] garbled = valid.clone();
     Arrays.fill(garbled, garbled.length - 200, garbled.length - 8, (byte) 0xEE);
-    assertThat(FooterLayouts.readInMemory(garbled)).isEmpty();
+    assertThat(FooterLayouts.readInMemory(garbled, garbled.length)).isEmpty();
   }
 
   /** What a merge takes from a footer, column chunk by column chunk, statistics included. */

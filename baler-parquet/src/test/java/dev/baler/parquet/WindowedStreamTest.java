@@ -179,6 +179,39 @@ class WindowedStreamTest {
   }
 
   @Test
+  void loadWhole_intoAScratchArrayKeepsWhatIsNarrowedOnceTheNextFileIsReadThere()
+      throws IOException {
+    Location otherFile = Location.of("memory://test/other.bin");
+    byte[] content = pattern(1000, 13, 2);
+    byte[] other = pattern(800, 19, 4);
+    storage.newOutputFile(FILE).write(content);
+    storage.newOutputFile(otherFile).write(other);
+    WindowedStream.Scratch scratch = new WindowedStream.Scratch();
+    WindowArena arena = new WindowArena(300, MergeMemory.take());
+    try (WindowedStream first = new WindowedStream(storage.newInputFile(FILE).newStream(), arena);
+        WindowedStream second =
+            new WindowedStream(storage.newInputFile(otherFile).newStream(), arena)) {
+      first.loadWhole(content.length, false, scratch);
+      byte[] array = first.wholeFile();
+      assertThat(first.windowBytes()).isEqualTo(content.length);
+      assertThat(slice(array, 0, content.length)).isEqualTo(content);
+      first.keepOnly(200, 600); // 400 bytes: more than the arena holds, an array of its own
+
+      second.loadWhole(other.length, false, scratch); // shorter, into the same array
+      assertThat(second.wholeFile()).isSameAs(array);
+      assertThat(second.windowBytes()).isEqualTo(other.length);
+      assertThat(readAt(second, 700, 100)).isEqualTo(slice(other, 700, 100));
+      byte[] end = new byte[20];
+      second.seek(790);
+      assertThat(second.read(end, 0, 20)).as("the file's end, not the array's").isEqualTo(10);
+      second.keepOnly(0, 250); // into the arena
+
+      assertThat(readAt(first, 200, 400)).isEqualTo(slice(content, 200, 400));
+      assertThat(readAt(second, 0, 250)).isEqualTo(slice(other, 0, 250));
+    }
+  }
+
+  @Test
   void keepOnly_refusesASpanTheWindowDoesNotHold() throws IOException {
     storage.newOutputFile(FILE).write(new byte[100]);
     try (WindowedStream stream = new WindowedStream(storage.newInputFile(FILE).newStream())) {
