@@ -25,6 +25,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -283,6 +284,40 @@ class PageCarryOverTest {
     assertThat(encodedChunks.get(2).getTotalSize()).isLessThan(plainChunks.get(2).getTotalSize());
     MergeChecks.assertSameRows(inputs, encoded);
     assertThat(MergeChecks.fingerprint(encoded)).isEqualTo(MergeChecks.fingerprint(plain));
+  }
+
+  /**
+   * Two number columns whose values overlap, each dictionary-encoded with entries of its own in row
+   * group after row group: the distinct values found for one column must not be taken for the
+   * next's (the table of them is emptied and reused).
+   */
+  @Test
+  @Timeout(60)
+  void merge_dictionaryEncodesEachNumberColumnWithItsOwnEntries() throws IOException {
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
+            "message m { required int64 wide; required int64 narrow; }");
+    List<MergeInput> inputs =
+        writePlainInputs(
+            "overlapping",
+            schema,
+            (row, file, i, random) ->
+                row.append("wide", (long) random.nextInt(40))
+                    .append("narrow", (long) (39 - random.nextInt(7))));
+
+    Path encoded =
+        MergeChecks.merge(
+            inputs, WriteOptions.builder().rowGroupRows(ROWS * 2).build(), directory, "encoded");
+
+    try (ParquetFileReader reader = MergeChecks.open(encoded)) {
+      assertThat(reader.getRowGroups()).hasSize(FILES / 2);
+      for (var rowGroup : reader.getRowGroups()) {
+        assertThat(rowGroup.getColumns())
+            .extracting(ColumnChunkMetaData::hasDictionaryPage)
+            .containsExactly(true, true);
+      }
+    }
+    MergeChecks.assertSameRows(inputs, encoded);
   }
 
   @Test
