@@ -140,9 +140,17 @@ public record Footer(Location location, long length, ParquetMetadata metadata) {
 
   /** The slim summary planning keeps of this footer. */
   public FileLayout layout() {
+    return layout(schemaKey());
+  }
+
+  /**
+   * The file's layout, with {@code schemaKey} as its schema's key: the key of a schema equal to
+   * this file's, known already.
+   */
+  FileLayout layout(String schemaKey) {
     return new FileLayout(
         length,
-        schemaKey(),
+        schemaKey,
         rowGroups().stream()
             .map(
                 block ->

@@ -508,7 +508,7 @@ public final class ParquetMerger {
       throws IOException {
     Map<Integer, Future<OpenInput>> opening = new LinkedHashMap<>();
     AtomicBoolean abandoned = new AtomicBoolean();
-    boolean keepOpen = keptColumns < first.schema.getColumns().size();
+    boolean keepOpen = keptColumns < first.columns.size();
     long wholeFileBytes = 0;
     for (Slice slice : rowGroup) {
       if (!open.containsKey(slice.input()) && !opening.containsKey(slice.input())) {
@@ -1048,6 +1048,15 @@ public final class ParquetMerger {
     /** The schema: the first input's, shared by the rest, whose schemas equal it. */
     final MessageType schema;
 
+    /**
+     * The schema's leaf columns and its key ({@link ParquetSchemas#key}), the first input's too:
+     * made from a schema anew on each call, they were 2% of the CPU samples of a compaction of
+     * 20,000 files.
+     */
+    private final List<ColumnDescriptor> columns;
+
+    private final String schemaKey;
+
     final String createdBy;
     private final long length;
     private final long[] rowGroupRows;
@@ -1088,6 +1097,8 @@ public final class ParquetMerger {
       this.room = room;
       this.park = park;
       this.schema = first == null ? schema : first.schema;
+      this.columns = first == null ? schema.getColumns() : first.columns;
+      this.schemaKey = first == null ? ParquetSchemas.key(schema) : first.schemaKey;
       String writer = footer.getFileMetaData().getCreatedBy();
       this.createdBy =
           first != null && Objects.equals(writer, first.createdBy) ? first.createdBy : writer;
@@ -1095,9 +1106,9 @@ public final class ParquetMerger {
       this.stream = stream;
       this.keyValueMetadata = footer.getFileMetaData().getKeyValueMetaData();
       List<BlockMetaData> blocks = footer.getBlocks();
-      int columns = this.schema.getColumns().size();
+      int columns = this.columns.size();
       this.rowGroupRows = new long[blocks.size()];
-      this.chunks = InputChunks.of(blocks, this.schema.getColumns(), outputCodec);
+      this.chunks = InputChunks.of(blocks, this.columns, outputCodec);
       long indexStart = Long.MAX_VALUE;
       long indexEnd = 0;
       for (int block = 0; block < blocks.size(); block++) {
@@ -1176,11 +1187,15 @@ public final class ParquetMerger {
                     ParquetRuntime.footerOptions(),
                     ParquetInputFile.wrap(stream));
         Footer footer = new Footer(location, input.layout().length(), metadata);
-        if (!footer.layout().equals(input.layout())) {
+        // a schema equal to the first input's has its key and columns (equal schemas have equal
+        // keys; the key leaves out the root's name, which equality counts)
+        boolean asFirst = first != null && footer.schema().equals(first.schema);
+        FileLayout layout = asFirst ? footer.layout(first.schemaKey) : footer.layout();
+        if (!layout.equals(input.layout())) {
           throw new InvalidParquetFileException(
               location, "the file changed since it was planned", null);
         }
-        List<ColumnDescriptor> columns = footer.schema().getColumns();
+        List<ColumnDescriptor> columns = asFirst ? first.columns : footer.schema().getColumns();
         for (BlockMetaData block : metadata.getBlocks()) {
           List<ColumnChunkMetaData> chunks = block.getColumns();
           boolean follow = chunks.size() == columns.size();
@@ -1247,7 +1262,7 @@ public final class ParquetMerger {
       }
       long start = Long.MAX_VALUE;
       long end = 0;
-      int columns = schema.getColumns().size();
+      int columns = this.columns.size();
       for (int rowGroup = 0; rowGroup < rowGroupRows.length; rowGroup++) {
         for (int column = 0; column < Math.min(keptColumns, columns); column++) {
           start = Math.min(start, chunks.start(rowGroup, column));
@@ -1267,7 +1282,7 @@ public final class ParquetMerger {
      * if it has none.
      */
     double[] columnShares() {
-      double[] shares = new double[schema.getColumns().size()];
+      double[] shares = new double[columns.size()];
       long total = 0;
       for (int rowGroup = 0; rowGroup < rowGroupRows.length; rowGroup++) {
         for (int column = 0; column < shares.length; column++) {
@@ -1406,7 +1421,7 @@ public final class ParquetMerger {
     long loadRowGroup(int rowGroup, long budget) throws IOException {
       long start = Long.MAX_VALUE;
       long end = 0;
-      for (int column = 0; column < schema.getColumns().size(); column++) {
+      for (int column = 0; column < columns.size(); column++) {
         start = Math.min(start, chunks.start(rowGroup, column));
         end = Math.max(end, chunks.start(rowGroup, column) + chunks.size(rowGroup, column));
       }
