@@ -1179,13 +1179,21 @@ public final class ParquetMerger {
             file == null
                 ? Optional.empty()
                 : FooterLayouts.readInMemory(file, Math.toIntExact(stream.windowBytes()));
-        ParquetMetadata metadata =
-            inMemory.isPresent()
-                ? inMemory.get()
-                : ParquetFileReader.readFooter(
-                    new ParquetInputFile(input.file()),
-                    ParquetRuntime.footerOptions(),
-                    ParquetInputFile.wrap(stream));
+        ParquetMetadata metadata;
+        try {
+          metadata =
+              inMemory.isPresent()
+                  ? inMemory.get()
+                  : ParquetFileReader.readFooter(
+                      new ParquetInputFile(input.file()),
+                      ParquetRuntime.footerOptions(),
+                      ParquetInputFile.wrap(stream));
+        } catch (EOFException e) {
+          // a footer that says it runs past the length planned: rewritten since, longer, as a file
+          // read whole (at that length) shows, or damaged
+          throw new InvalidParquetFileException(
+              location, "the file changed since it was planned, or its footer is damaged", e);
+        }
         Footer footer = new Footer(location, input.layout().length(), metadata);
         // a schema equal to the first input's has its key and columns (equal schemas have equal
         // keys; the key leaves out the root's name, which equality counts)

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ParquetMergerTest {
   private static final Location DIRECTORY = Location.of("memory://test/data/");
@@ -143,6 +144,61 @@ class ParquetMergerTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
             "Cannot merge memory://test/data/other.parquet into memory://test/data/out.c.parquet: ");
+  }
+
+  /**
+   * An input rewritten after planning is refused by name: with more rows, or with another schema at
+   * the length planned, whose key is its own and not the first input's.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"rows", "schema"})
+  void merge_refusesAnInputThatChangedSinceItWasPlanned(String change) throws IOException {
+    List<MergeInput> inputs = writeInputs(3, 10);
+    MergeInput changed = inputs.get(1);
+    Location location = changed.file().location();
+    byte[] rewritten =
+        change.equals("rows")
+            ? storage.bytes(
+                writeInputs(DIRECTORY.resolve("longer/"), 1, 20).get(0).file().location())
+            : TestFiles.paddedTo(
+                sized(TestFiles.otherSchemaFile(), changed.layout().dataBytes()),
+                Math.toIntExact(changed.layout().length()));
+    storage.newOutputFile(location).write(rewritten);
+    // as planning left them: the length listed then
+    List<MergeInput> planned = new ArrayList<>();
+    for (MergeInput input : inputs) {
+      planned.add(
+          MergeInput.of(
+              storage.newInputFile(input.file().location(), input.layout().length()),
+              input.layout()));
+    }
+
+    assertThatThrownBy(
+            () ->
+                new ParquetMerger(WriteOptions.defaults())
+                    .merge(
+                        planned,
+                        storage.newOutputFile(DIRECTORY.resolve("out.c.parquet")),
+                        MergeListener.NONE))
+        .isInstanceOf(InvalidParquetFileException.class)
+        .hasMessageContaining(location.toString())
+        .hasMessageContaining("changed since it was planned");
+  }
+
+  /**
+   * A one-row-group file whose footer says its chunks take {@code bytes} in all (its first chunk's
+   * size changed), so that only its schema tells it from a file planned with that size.
+   */
+  private static byte[] sized(byte[] file, long bytes) throws IOException {
+    return TestFiles.withFooter(
+        file,
+        metadata -> {
+          var chunks = metadata.getRow_groups().get(0).getColumns();
+          long total =
+              chunks.stream().mapToLong(c -> c.getMeta_data().getTotal_compressed_size()).sum();
+          var first = chunks.get(0).getMeta_data();
+          first.setTotal_compressed_size(first.getTotal_compressed_size() + bytes - total);
+        });
   }
 
   @Test

@@ -78,6 +78,30 @@ final class TestFiles {
     return withRawFooter(file, footer.toByteArray());
   }
 
+  /**
+   * The same file made {@code length} bytes long by a key-value entry of padding in its footer.
+   *
+   * @throws IllegalArgumentException if the file is longer already
+   */
+  static byte[] paddedTo(byte[] file, int length) throws IOException {
+    byte[] padded = file;
+    for (int pad = 0; padded.length != length; ) {
+      pad += length - padded.length;
+      if (pad < 0) {
+        throw new IllegalArgumentException(
+            "A file of " + file.length + " bytes cannot be padded to " + length);
+      }
+      String padding = "x".repeat(pad);
+      padded =
+          withFooter(
+              file,
+              metadata ->
+                  metadata.addToKey_value_metadata(
+                      new org.apache.parquet.format.KeyValue("padding").setValue(padding)));
+    }
+    return padded;
+  }
+
   /** The same file with its footer replaced by {@code footer}, bytes as they are. */
   static byte[] withRawFooter(byte[] file, byte[] footer) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
