@@ -159,7 +159,7 @@ final class WindowedStream extends SeekableInputStream {
    */
   void loadWhole(long length, boolean keepFileOpen, Scratch scratch) throws IOException {
     int fileLength = Math.toIntExact(length);
-    byte[] bytes = scratch == null ? new byte[fileLength] : scratch.atLeast(fileLength);
+    byte[] bytes = scratch == null ? new byte[fileLength] : scratch.take(this, fileLength);
     SeekableInputStream from = file();
     from.seek(0);
     from.readFully(bytes, 0, fileLength);
@@ -186,15 +186,31 @@ final class WindowedStream extends SeekableInputStream {
    * An array that one thread reads files whole into, one after another ({@link #loadWhole(long,
    * boolean, Scratch)}), grown as a file needs: the merge keeps only the column data of such a
    * file, moved out of it, so one array serves every file its opening thread reads, where an array
-   * per file made 214 of the 1,036 MB a run of the plain data set allocated. Not thread-safe.
+   * per file made 214 of the 1,036 MB a run of the plain data set allocated. A file read into it
+   * while another's window is still there is refused: rows hashed and written from a window
+   * overwritten by another file would pass verification, as both would be the other file's. Not
+   * thread-safe.
    */
   static final class Scratch {
     private byte[] bytes = new byte[0];
+    private WindowedStream holder; // the stream last given the array
 
-    byte[] atLeast(int length) {
+    /**
+     * The array, at least {@code length} bytes long, for {@code stream}'s window.
+     *
+     * @throws IllegalStateException if another stream's window is still in it: neither narrowed
+     *     ({@link #keepOnly}) nor closed
+     */
+    byte[] take(WindowedStream stream, int length) {
+      if (holder != null && holder != stream && holder.window == bytes) {
+        throw new IllegalStateException(
+            "A file's window is still in this thread's scratch array: it must be narrowed or its"
+                + " stream closed before another file is read into it");
+      }
       if (bytes.length < length) {
         bytes = new byte[length];
       }
+      holder = stream;
       return bytes;
     }
   }

@@ -212,6 +212,26 @@ class WindowedStreamTest {
   }
 
   @Test
+  void loadWhole_refusesAScratchArrayAnotherFilesWindowIsStillIn() throws IOException {
+    Location otherFile = Location.of("memory://test/other.bin");
+    storage.newOutputFile(FILE).write(pattern(1000, 3, 1));
+    storage.newOutputFile(otherFile).write(pattern(500, 7, 2));
+    WindowedStream.Scratch scratch = new WindowedStream.Scratch();
+    try (WindowedStream first = new WindowedStream(storage.newInputFile(FILE).newStream());
+        WindowedStream second = new WindowedStream(storage.newInputFile(otherFile).newStream());
+        WindowedStream third = new WindowedStream(storage.newInputFile(otherFile).newStream())) {
+      first.loadWhole(1000, false, scratch);
+
+      assertThatThrownBy(() -> second.loadWhole(500, false, scratch))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("still in this thread's scratch array");
+      first.close();
+      third.loadWhole(500, false, scratch); // a closed stream's window is gone
+      assertThat(readAt(third, 0, 500)).isEqualTo(pattern(500, 7, 2));
+    }
+  }
+
+  @Test
   void keepOnly_refusesASpanTheWindowDoesNotHold() throws IOException {
     storage.newOutputFile(FILE).write(new byte[100]);
     try (WindowedStream stream = new WindowedStream(storage.newInputFile(FILE).newStream())) {
