@@ -198,12 +198,13 @@ final class WindowedStream extends SeekableInputStream {
     /**
      * The array, at least {@code length} bytes long, for {@code stream}'s window.
      *
-     * @throws IllegalStateException if another stream's window is still in it: neither narrowed
-     *     ({@link #keepOnly}) nor closed
+     * @throws AssertionError if another stream's window is still in it: neither narrowed ({@link
+     *     #keepOnly}) nor closed. A bug, not a damaged file: an error, so that the merge fails
+     *     rather than skip a file it would take for unreadable
      */
     byte[] take(WindowedStream stream, int length) {
       if (holder != null && holder != stream && holder.window == bytes) {
-        throw new IllegalStateException(
+        throw new AssertionError(
             "A file's window is still in this thread's scratch array: it must be narrowed or its"
                 + " stream closed before another file is read into it");
       }
