@@ -189,10 +189,16 @@ public final class StagingStorage implements Storage {
     return remote.moveToTrash(locations);
   }
 
-  /** Deletes the staging directory with every copy; leaves the remote storage open. */
+  /**
+   * Deletes the staging directory with every copy; leaves the remote storage open. Closing again
+   * does nothing.
+   */
   @Override
   public void close() throws IOException {
     synchronized (lock) {
+      if (closed) {
+        return;
+      }
       closed = true;
       copies.keySet().forEach(this::drop);
       if (current != null) {

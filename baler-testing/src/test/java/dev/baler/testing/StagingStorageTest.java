@@ -317,6 +317,7 @@ class StagingStorageTest {
     }
 
     staging.close();
+    staging.close(); // again: nothing to do
 
     try (Stream<Path> left = Files.list(directory)) {
       assertThat(left).isEmpty();
