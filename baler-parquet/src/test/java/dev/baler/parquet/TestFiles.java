@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.KeyValue;
 import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
@@ -96,8 +97,7 @@ final class TestFiles {
           withFooter(
               file,
               metadata ->
-                  metadata.addToKey_value_metadata(
-                      new org.apache.parquet.format.KeyValue("padding").setValue(padding)));
+                  metadata.addToKey_value_metadata(new KeyValue("padding").setValue(padding)));
     }
     return padded;
   }
