@@ -1,6 +1,7 @@
 package dev.baler.compaction;
 
 import dev.baler.parquet.InvalidParquetFileException;
+import dev.baler.parquet.MergeHelpers;
 import dev.baler.parquet.MergeInput;
 import dev.baler.parquet.MergeResult;
 import dev.baler.parquet.ParquetMerger;
@@ -43,13 +44,18 @@ final class BinCompactor {
   private final String runId;
   private final CompactionListener listener;
 
+  /** Where threads with no bin left wait to take part of a bin's merge. */
+  private final MergeHelpers helpers;
+
   BinCompactor(
       Storage storage,
       CompactionOptions options,
       Journal journal,
       Lease lease,
       String runId,
-      CompactionListener listener) {
+      CompactionListener listener,
+      MergeHelpers helpers) {
+    this.helpers = helpers;
     this.storage = storage;
     this.options = options;
     this.journal = journal;
@@ -131,6 +137,7 @@ final class BinCompactor {
       long merging = System.nanoTime();
       merged =
           new ParquetMerger(options.writeOptions(), windowBytes(bin.output()))
+              .withHelpers(helpers)
               .merge(inputs, storage.newOutputFile(bin.output()), listener::rowGroupWritten);
       published = true;
       listener.step(ProtocolStep.OUTPUT_WRITTEN, bin.output());
@@ -139,10 +146,13 @@ final class BinCompactor {
           RowFingerprint.of(
               storage.newInputFile(bin.output()), windowBytes(bin.output()), merged.verbatim());
       LOG.debug(
-          "Wrote {} from {} inputs in {} ms, read it back in {} ms",
+          "Wrote {} from {} inputs in {} ms ({} of {} row groups by a second thread), read it back"
+              + " in {} ms",
           bin.output(),
           bin.inputs().size(),
           (verifying - merging) / 1_000_000,
+          merged.handedOverRowGroups(),
+          merged.rowGroups(),
           (System.nanoTime() - verifying) / 1_000_000);
       if (merged.rows() != expectedRows || !readBack.equals(merged.fingerprint())) {
         throw new IOException(

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.baler.parquet.DuplicateFinder;
 import dev.baler.parquet.InvalidParquetFileException;
+import dev.baler.parquet.MergeHelpers;
 import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
@@ -27,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,19 +240,36 @@ public final class CompactionRunner {
       Lease lease,
       String runId)
       throws IOException {
-    BinCompactor compactor = new BinCompactor(storage, options, journal, lease, runId, listener);
+    MergeHelpers helpers = new MergeHelpers();
+    BinCompactor compactor =
+        new BinCompactor(storage, options, journal, lease, runId, listener, helpers);
     ExecutorService executor =
         Executors.newFixedThreadPool(options.parallelism(), daemon("baler-bin"));
+    AtomicInteger unfinished = new AtomicInteger(plan.bins().size());
     try {
       List<Future<BinOutcome>> futures = new ArrayList<>();
       for (Bin bin : plan.bins()) {
         futures.add(
             executor.submit(
                 () -> {
-                  BinOutcome outcome = compactor.compact(bin, duplicates);
-                  listener.binFinished(outcome.bin(), outcome.committed());
-                  return outcome;
+                  try {
+                    BinOutcome outcome = compactor.compact(bin, duplicates);
+                    listener.binFinished(outcome.bin(), outcome.committed());
+                    return outcome;
+                  } finally {
+                    unfinished.decrementAndGet();
+                  }
                 }));
+      }
+      // Queued behind the bins, these start on threads that find no bin left to start, and help
+      // the merges still running until the last bin ends: three bins on two threads would
+      // otherwise leave one idle for the last third of the run, and one bin, for all of it.
+      for (int thread = 1; thread < options.parallelism(); thread++) {
+        executor.submit(
+            () -> {
+              helpers.help(() -> unfinished.get() == 0);
+              return null;
+            });
       }
       List<BinOutcome> outcomes = new ArrayList<>();
       for (Future<BinOutcome> future : futures) {

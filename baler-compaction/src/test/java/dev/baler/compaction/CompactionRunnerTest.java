@@ -28,7 +28,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -88,6 +90,49 @@ class CompactionRunnerTest {
             ProtocolStep.ORIGINALS_DELETED,
             ProtocolStep.MARKERS_WRITTEN,
             ProtocolStep.JOURNAL_CLOSED);
+  }
+
+  @Test
+  void run_ofOneBinHandsPartOfItsRowGroupsToTheSecondThread() throws IOException {
+    // one bin of 16 row groups: the second thread, with no bin of its own, takes the later half
+    List<Path> inputs = telemetry(16, 100);
+    RowMultiset before = duckDb.rows(inputs);
+    Map<Long, Long> rowsByThread = new ConcurrentHashMap<>();
+    AtomicBoolean first = new AtomicBoolean(true);
+    CompactionListener listener =
+        new CompactionListener() {
+          @Override
+          public void rowGroupWritten(long rows, long inputBytes) {
+            if (first.getAndSet(false)) {
+              // time for the second thread to start waiting, before the merge's next row group
+              sleepQuietly(500);
+            }
+            rowsByThread.merge(Thread.currentThread().getId(), rows, Long::sum);
+          }
+        };
+    CompactionOptions options =
+        CompactionOptions.builder()
+            .parallelism(2)
+            .writeOptions(WriteOptions.builder().rowGroupRows(100).build())
+            .build();
+
+    CompactionResult result = new CompactionRunner(storage, options, listener).run(source());
+
+    assertThat(result.status()).isEqualTo(CompactionResult.Status.SUCCESS);
+    assertThat(result.filesCreated()).isEqualTo(1);
+    Path output = dataFiles().get(0);
+    assertThat(Footer.read(storage.newInputFile(Location.local(output))).rowGroups()).hasSize(16);
+    assertThat(duckDb.rows(List.of(output))).isEqualTo(before);
+    assertThat(rowsByThread).as("rows written by each thread").hasSize(2);
+    assertThat(rowsByThread.values()).allSatisfy(rows -> assertThat(rows).isGreaterThan(0L));
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

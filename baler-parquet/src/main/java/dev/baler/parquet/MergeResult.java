@@ -14,13 +14,23 @@ import dev.baler.storage.Location;
  *     fingerprint read back from the output ({@link RowFingerprint#of(dev.baler.storage.InputFile,
  *     long, VerbatimChunks)} with the same {@code verbatim})
  * @param verbatim the output's column chunks whose pages are the inputs' pages as stored
+ * @param handedOverRowGroups of the row groups, how many a helping thread merged ({@link
+ *     ParquetMerger#withHelpers}); 0 when the merge had none
  */
 public record MergeResult(
-    Location location, int rowGroups, RowFingerprint fingerprint, VerbatimChunks verbatim) {
+    Location location,
+    int rowGroups,
+    RowFingerprint fingerprint,
+    VerbatimChunks verbatim,
+    int handedOverRowGroups) {
   public MergeResult {
     requireNonNull(location, "location is null");
     requireNonNull(fingerprint, "fingerprint is null");
     requireNonNull(verbatim, "verbatim is null");
+    if (handedOverRowGroups < 0 || handedOverRowGroups > rowGroups) {
+      throw new IllegalArgumentException(
+          "Invalid row groups handed over: " + handedOverRowGroups + " of " + rowGroups);
+    }
   }
 
   /** Rows written. */

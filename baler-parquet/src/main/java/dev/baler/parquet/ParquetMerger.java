@@ -3,16 +3,22 @@ package dev.baler.parquet;
 import static java.util.Objects.requireNonNull;
 
 import dev.baler.parquet.RowGroupPlan.Slice;
+import dev.baler.storage.LocalStorage;
+import dev.baler.storage.Location;
 import dev.baler.storage.OutputFile;
 import dev.baler.storage.StorageOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,12 +27,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
@@ -44,6 +52,9 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.internal.hadoop.metadata.IndexReference;
+import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -73,7 +84,9 @@ import org.apache.parquet.schema.Type;
  * lists them ({@link MergeResult#verbatim}), so that the read-back digests the same chunks.
  *
  * <p>The output appears at its location only when the merge succeeds; on failure it is aborted. A
- * merger is stateless; a merge runs on the calling thread, and parallel merges are safe.
+ * merger is stateless; a merge runs on the calling thread, and parallel merges are safe. A merger
+ * {@link #withHelpers with helpers} may hand the later half of a merge's row groups to a waiting
+ * thread and append what that thread wrote (see {@link MergeHelpers}).
  */
 public final class ParquetMerger {
   /**
@@ -96,6 +109,9 @@ public final class ParquetMerger {
   private final WriteOptions options;
   private final long windowBytes;
   private final OpenFileBudget openFiles;
+
+  /** Where threads wait to take part of a merge's row groups, or null. */
+  private final MergeHelpers helpers;
 
   /** A merger that writes with {@code options}, with {@link #DEFAULT_WINDOW_BYTES}. */
   public ParquetMerger(WriteOptions options) {
@@ -125,6 +141,12 @@ public final class ParquetMerger {
    * other merges that share it); the process's merges share {@link OpenFileBudget#PROCESS}.
    */
   ParquetMerger(WriteOptions options, long windowBytes, OpenFileBudget openFiles) {
+    this(options, windowBytes, openFiles, null);
+  }
+
+  private ParquetMerger(
+      WriteOptions options, long windowBytes, OpenFileBudget openFiles, MergeHelpers helpers) {
+    this.helpers = helpers;
     this.options = requireNonNull(options, "options is null");
     if (windowBytes < 1 << 20) {
       throw new IllegalArgumentException(
@@ -132,6 +154,22 @@ public final class ParquetMerger {
     }
     this.windowBytes = windowBytes;
     this.openFiles = requireNonNull(openFiles, "openFiles is null");
+  }
+
+  /**
+   * A merger as this one, whose merges hand the later half of their row groups left to a thread
+   * waiting in {@code helpers}, when one waits before an output row group and at least two are
+   * left. That thread merges them into a file of its own in {@code java.io.tmpdir}, and the merge
+   * appends its row groups, as written, with their column indexes and bloom filters: the output
+   * holds the same row groups as a merge by one thread, in the same order, though a handed-over row
+   * group may choose its encodings afresh (a dictionary tried anew where the earlier half gave up
+   * on one).
+   *
+   * @param helpers shared by the merges of a run and the threads that have none left
+   */
+  public ParquetMerger withHelpers(MergeHelpers helpers) {
+    return new ParquetMerger(
+        options, windowBytes, openFiles, requireNonNull(helpers, "helpers is null"));
   }
 
   /**
@@ -163,6 +201,39 @@ public final class ParquetMerger {
 
     RowGroupPlan plan =
         RowGroupPlan.of(inputs, options.rowGroupRows(), options.rowGroupBytes(), CHUNK_SLACK_BYTES);
+    Part part = mergeRowGroups(inputs, plan, 0, plan.size(), output, listener, helpers);
+    return new MergeResult(
+        output.location(),
+        plan.size(),
+        part.fingerprint(),
+        VerbatimChunks.of(part.verbatim()),
+        part.handedOver());
+  }
+
+  /**
+   * What a merge of some of a plan's row groups wrote.
+   *
+   * @param fingerprint the rows of those row groups, each bound to its index in the plan
+   * @param verbatim per row group, the columns whose chunk went verbatim
+   * @param handedOver how many of the row groups another thread merged (see {@link MergeHelpers})
+   */
+  private record Part(RowFingerprint fingerprint, List<BitSet> verbatim, int handedOver) {}
+
+  /**
+   * Merges row groups {@code from} to {@code to} (exclusive) of {@code plan} into {@code output},
+   * which holds those row groups alone, in order; with {@code helpers}, hands the later half of the
+   * row groups left to a waiting thread if one waits before a row group, and appends what it wrote
+   * before the footer.
+   */
+  private Part mergeRowGroups(
+      List<MergeInput> inputs,
+      RowGroupPlan plan,
+      int from,
+      int to,
+      OutputFile output,
+      MergeListener listener,
+      MergeHelpers helpers)
+      throws IOException {
     ParquetProperties properties = options.parquetProperties();
     ParquetProperties plainProperties = options.parquetProperties(false);
     ParquetOutputFile parquetOutput = new ParquetOutputFile(output);
@@ -174,6 +245,7 @@ public final class ParquetMerger {
     ColumnCopier.RowHashes rowHashes = memory.rowHashes;
     DictionaryMerge.Buffers dictionaryBuffers = memory.dictionaryBuffers;
     boolean finished = false;
+    HandedOver handedOver = null;
     ExecutorService opener =
         Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
     // each opening thread reads the files it opens whole into one array (see openAll)
@@ -182,18 +254,19 @@ public final class ParquetMerger {
     try {
       CompressionCodecName outputCodec = options.codec().parquetName();
       // The first input, read before the arena is sized, keeps its window in an array of its own.
+      int firstInput = plan.slices(from).get(0).input();
       OpenInput first =
           OpenInput.open(
-              inputs.get(0),
+              inputs.get(firstInput),
               outputCodec,
-              inputs.get(0).layout().length() <= WHOLE_FILE_BYTES,
+              inputs.get(firstInput).layout().length() <= WHOLE_FILE_BYTES,
               false,
               Integer.MAX_VALUE,
               null,
               null,
               openFiles,
               null);
-      open.put(0, first);
+      open.put(firstInput, first);
       MessageType schema = first.schema;
       double[] columnShares = first.columnShares();
       // Where a row group's inputs take more than the window bytes, its columns go in groups.
@@ -231,11 +304,26 @@ public final class ParquetMerger {
         tryMixed[column] = tryDictionary[column];
       }
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
-      List<BitSet> verbatim = new ArrayList<>(plan.size());
+      List<BitSet> verbatim = new ArrayList<>(to - from);
       int sliceOrdinal = 0;
-      for (int rowGroupIndex = 0; rowGroupIndex < plan.size(); rowGroupIndex++) {
+      for (int rowGroupIndex = 0; rowGroupIndex < from; rowGroupIndex++) {
+        sliceOrdinal += plan.slices(rowGroupIndex).size();
+      }
+      int end = to;
+      for (int rowGroupIndex = from; rowGroupIndex < end; rowGroupIndex++) {
+        if (handedOver == null
+            && helpers != null
+            && end - rowGroupIndex >= 2
+            && helpers.anyWaiting()) {
+          int split = rowGroupIndex + (end - rowGroupIndex + 1) / 2;
+          HandedOver tail = new HandedOver(inputs, plan, split, end, listener);
+          if (helpers.handOver(tail)) {
+            handedOver = tail;
+            end = split;
+          }
+        }
         List<Slice> rowGroup = plan.slices(rowGroupIndex);
-        if (sliceOrdinal > 0) {
+        if (rowGroupIndex > from) {
           // The inputs still open from the last row group keep their windows (whole files) in
           // arrays of their own; the rest of the arena is free for this row group's windows.
           for (OpenInput held : open.values()) {
@@ -335,7 +423,7 @@ public final class ParquetMerger {
                     column,
                     decompressors,
                     pageBuffer,
-                    rowGroupIndex > 0 && verbatim.get(rowGroupIndex - 1).get(column));
+                    rowGroupIndex > from && verbatim.get(rowGroupIndex - from - 1).get(column));
             if (carried.isPresent()) {
               boolean copied =
                   carry(
@@ -458,14 +546,27 @@ public final class ParquetMerger {
         }
         listener.rowGroupWritten(rows, plan.inputBytes(rowGroupIndex));
       }
+      int handedOverRowGroups = 0;
+      if (handedOver != null) {
+        Part tail = handedOver.await();
+        Map<String, String> tailMetadata = appendRowGroups(writer, schema, handedOver.file());
+        sharedMetadata
+            .entrySet()
+            .removeIf(entry -> !entry.getValue().equals(tailMetadata.get(entry.getKey())));
+        fingerprint = fingerprint.plus(tail.fingerprint());
+        verbatim.addAll(tail.verbatim());
+        handedOverRowGroups = to - end;
+      }
       writer.end(sharedMetadata);
       finished = true;
-      return new MergeResult(
-          output.location(), plan.size(), fingerprint, VerbatimChunks.of(verbatim));
+      return new Part(fingerprint, verbatim, handedOverRowGroups);
     } catch (IOException | RuntimeException | Error e) {
       parquetOutput.stream().ifPresent(stream -> abortQuietly(stream, e));
       throw e;
     } finally {
+      if (handedOver != null) {
+        handedOver.release();
+      }
       opener.shutdownNow();
       try {
         closeAll(open.values());
@@ -1561,6 +1662,221 @@ public final class ParquetMerger {
   }
 
   /** The schema holding only the path to one leaf column, as parquet-java's page stores need. */
+  /**
+   * Row groups a merge handed over to a helping thread ({@link MergeHelpers}), which merges them
+   * into a file of their own in a temporary directory; the merge appends that file's row groups
+   * once it has written its own. The directory goes with whichever of the two needs it last: the
+   * merge deletes it after appending, or on failure ({@link #release}) a thread still merging
+   * deletes it as it ends.
+   */
+  private final class HandedOver implements Runnable {
+    private static final String PART_FILE = "part.parquet";
+
+    private final List<MergeInput> inputs;
+    private final RowGroupPlan plan;
+    private final int from;
+    private final int to;
+    private final MergeListener listener;
+    private final CompletableFuture<Part> result = new CompletableFuture<>();
+
+    /** Guarded by this: the thread merging, while it is; the directory, once made. */
+    private Thread thread;
+
+    private Path directory;
+    private boolean released;
+
+    HandedOver(
+        List<MergeInput> inputs, RowGroupPlan plan, int from, int to, MergeListener listener) {
+      this.inputs = inputs;
+      this.plan = plan;
+      this.from = from;
+      this.to = to;
+      this.listener = listener;
+    }
+
+    @Override
+    public void run() {
+      Path made = null;
+      synchronized (this) {
+        if (released) {
+          return;
+        }
+        thread = Thread.currentThread();
+      }
+      try {
+        made = Files.createTempDirectory("baler-merge-");
+        synchronized (this) {
+          directory = made;
+        }
+        Location file = Location.local(made.resolve(PART_FILE));
+        result.complete(
+            mergeRowGroups(
+                inputs, plan, from, to, new LocalStorage().newOutputFile(file), listener, null));
+      } catch (IOException | RuntimeException | Error e) {
+        result.completeExceptionally(e);
+      } finally {
+        synchronized (this) {
+          thread = null;
+          if (released) {
+            Thread.interrupted(); // release's interrupt, which the helping thread must not keep
+            deleteQuietly(made);
+          }
+        }
+      }
+    }
+
+    /**
+     * The handed-over row groups' result, once merged.
+     *
+     * @throws IOException what their merge threw (an {@link InvalidParquetFileException} names the
+     *     input), or if interrupted while waiting
+     */
+    Part await() throws IOException {
+      try {
+        return result.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("Interrupted while waiting for row groups handed over");
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          throw io;
+        }
+        if (cause instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        throw (Error) cause;
+      }
+    }
+
+    /** The file the row groups were merged into, once {@link #await} has returned. */
+    synchronized Location file() {
+      return Location.local(directory.resolve(PART_FILE));
+    }
+
+    /**
+     * Lets the row groups go: deletes their file, or, while the helping thread is still merging
+     * them (the merge failed before appending), interrupts it, and it deletes the file as it ends.
+     */
+    synchronized void release() {
+      released = true;
+      if (thread != null) {
+        thread.interrupt();
+      } else {
+        deleteQuietly(directory);
+      }
+    }
+  }
+
+  /**
+   * Appends the row groups of {@code file}, written by a merge of the same schema, as they are
+   * stored, with their column indexes, offset indexes and bloom filters.
+   *
+   * @return the file's key-value metadata
+   */
+  private static Map<String, String> appendRowGroups(
+      ParquetFileWriter writer, MessageType schema, Location file) throws IOException {
+    ParquetInputFile part = new ParquetInputFile(new LocalStorage().newInputFile(file));
+    try (ParquetFileReader reader = ParquetFileReader.open(part, ParquetRuntime.readOptions());
+        SeekableInputStream stream = part.newStream()) {
+      ParquetMetadata footer = reader.getFooter();
+      PageIndexes indexes = PageIndexes.read(footer.getBlocks(), stream);
+      for (BlockMetaData block : footer.getBlocks()) {
+        writer.startBlock(block.getRowCount());
+        for (ColumnChunkMetaData chunk : block.getColumns()) {
+          writer.appendColumnChunk(
+              schema.getColumnDescription(chunk.getPath().toArray()),
+              stream,
+              chunk,
+              chunk.getBloomFilterOffset() >= 0 ? reader.readBloomFilter(chunk) : null,
+              indexes.columnIndex(chunk),
+              indexes.offsetIndex(chunk));
+        }
+        writer.endBlock();
+      }
+      return footer.getFileMetaData().getKeyValueMetaData();
+    }
+  }
+
+  /**
+   * A file's column and offset indexes, read with one read of the span that holds them all:
+   * parquet-java's reader parses each from the file a byte at a time, which took 3 ms a chunk.
+   */
+  private static final class PageIndexes {
+    private final byte[] bytes;
+    private final long start;
+
+    private PageIndexes(byte[] bytes, long start) {
+      this.bytes = bytes;
+      this.start = start;
+    }
+
+    static PageIndexes read(List<BlockMetaData> blocks, SeekableInputStream stream)
+        throws IOException {
+      long start = Long.MAX_VALUE;
+      long end = 0;
+      for (BlockMetaData block : blocks) {
+        for (ColumnChunkMetaData chunk : block.getColumns()) {
+          for (IndexReference index :
+              Arrays.asList(chunk.getColumnIndexReference(), chunk.getOffsetIndexReference())) {
+            if (index != null) {
+              start = Math.min(start, index.getOffset());
+              end = Math.max(end, index.getOffset() + index.getLength());
+            }
+          }
+        }
+      }
+      if (start >= end) {
+        return new PageIndexes(new byte[0], 0);
+      }
+      byte[] bytes = new byte[Math.toIntExact(end - start)];
+      stream.seek(start);
+      stream.readFully(bytes);
+      return new PageIndexes(bytes, start);
+    }
+
+    ColumnIndex columnIndex(ColumnChunkMetaData chunk) throws IOException {
+      IndexReference index = chunk.getColumnIndexReference();
+      return index == null
+          ? null
+          : ParquetMetadataConverter.fromParquetColumnIndex(
+              chunk.getPrimitiveType(), Util.readColumnIndex(bytesOf(index)));
+    }
+
+    OffsetIndex offsetIndex(ColumnChunkMetaData chunk) throws IOException {
+      IndexReference index = chunk.getOffsetIndexReference();
+      return index == null
+          ? null
+          : ParquetMetadataConverter.fromParquetOffsetIndex(Util.readOffsetIndex(bytesOf(index)));
+    }
+
+    private ByteArrayInputStream bytesOf(IndexReference index) {
+      return new ByteArrayInputStream(
+          bytes, Math.toIntExact(index.getOffset() - start), index.getLength());
+    }
+  }
+
+  /** Deletes a directory of the merge's and what it holds, if it is not null; failures ignored. */
+  private static void deleteQuietly(Path directory) {
+    if (directory == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.deleteIfExists(path);
+                } catch (IOException e) {
+                  // left for the temporary directory's own cleaning
+                }
+              });
+    } catch (IOException | UncheckedIOException e) {
+      // the same
+    }
+  }
+
   private static MessageType schemaOfColumn(MessageType schema, ColumnDescriptor column) {
     String[] path = column.getPath();
     Type type = schema.getType(path[0]);

@@ -1,0 +1,64 @@
+package dev.baler.parquet;
+
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Where threads that have no merge of their own left wait to take part of a running merge's work,
+ * so that both cores stay busy to the end of a run: three equal bins on two cores otherwise leave
+ * one core idle for the last third, and a run of one bin leaves it idle throughout.
+ *
+ * <p>A merge given these helpers ({@link ParquetMerger#withHelpers}) looks, before each output row
+ * group, for a waiting thread; when one waits and at least two row groups are left, it hands that
+ * thread the later half of them, which the thread merges into a file of its own, and appends that
+ * file's row groups, as written, once it has written its own half. A handover happens only to a
+ * thread already waiting, so a merge never waits for a helper to arrive; it waits only, at its end,
+ * for the half it handed over.
+ *
+ * <p>Thread-safe: any number of merges and helping threads may share one instance.
+ */
+public final class MergeHelpers {
+  /** How often a waiting thread looks at whether it may stop, in milliseconds. */
+  private static final long POLL_MILLIS = 10;
+
+  private final SynchronousQueue<Runnable> handover = new SynchronousQueue<>();
+  private final AtomicInteger waiting = new AtomicInteger();
+
+  /**
+   * Takes work handed over by merges and runs it, on the calling thread, until {@code stop} is
+   * true; it is asked at least every {@value #POLL_MILLIS} ms and after each piece of work.
+   *
+   * @throws InterruptedException if the thread is interrupted while waiting; work under way when
+   *     the interrupt comes ends as the merge it belongs to sees it
+   */
+  public void help(BooleanSupplier stop) throws InterruptedException {
+    while (!stop.getAsBoolean()) {
+      waiting.incrementAndGet();
+      Runnable work;
+      try {
+        work = handover.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+      } finally {
+        waiting.decrementAndGet();
+      }
+      if (work != null) {
+        work.run();
+      }
+    }
+  }
+
+  /** Whether a thread is waiting for work now: a cheap test, made before each row group. */
+  boolean anyWaiting() {
+    return waiting.get() > 0;
+  }
+
+  /**
+   * Hands {@code work} to a thread waiting in {@link #help}, if one is waiting now.
+   *
+   * @return whether a thread took it, and runs it
+   */
+  boolean handOver(Runnable work) {
+    return handover.offer(work);
+  }
+}
