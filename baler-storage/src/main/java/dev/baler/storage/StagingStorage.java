@@ -52,7 +52,7 @@ import java.util.zip.CRC32C;
  * #close()} deletes the staging directory; the remote storage stays open, its caller's to close. A
  * process killed before then leaves its directory ({@code baler-staging-PID-*}) behind, until the
  * next staging storage below the same parent directory makes its own and deletes the directories of
- * processes that no longer run. Thread-safe.
+ * processes that no longer run ({@link ScratchDirectories}). Thread-safe.
  */
 public final class StagingStorage implements Storage {
   /**
@@ -311,9 +311,7 @@ public final class StagingStorage implements Storage {
     }
     if (current == null) {
       if (directory == null) {
-        removeAbandoned(parent);
-        long pid = ProcessHandle.current().pid();
-        directory = Files.createTempDirectory(parent, DIRECTORY_PREFIX + pid + "-");
+        directory = ScratchDirectories.create(parent, DIRECTORY_PREFIX);
       }
       Path path = Files.createTempFile(directory, "copies-", ".bin");
       current =
@@ -321,36 +319,6 @@ public final class StagingStorage implements Storage {
               path, FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
     }
     return current;
-  }
-
-  /**
-   * Deletes the staging directories below {@code parent} of processes that no longer run, such as
-   * runs killed before they could delete their own. A directory is named after its process, {@code
-   * baler-staging-PID-*}; one whose process is alive is left alone. Should another host's process
-   * share the directory and be taken for dead, deleting its copies costs it only a second read of
-   * those files: a copy that is gone is read from the remote storage again.
-   */
-  static void removeAbandoned(Path parent) {
-    try (Stream<Path> children = Files.list(parent)) {
-      for (Path child : (Iterable<Path>) children::iterator) {
-        String name = child.getFileName().toString();
-        if (!name.startsWith(DIRECTORY_PREFIX) || !Files.isDirectory(child)) {
-          continue;
-        }
-        String rest = name.substring(DIRECTORY_PREFIX.length());
-        int dash = rest.indexOf('-');
-        if (dash <= 0
-            || dash > 18
-            || !rest.substring(0, dash).chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        if (ProcessHandle.of(Long.parseLong(rest.substring(0, dash))).isEmpty()) {
-          deleteTree(child);
-        }
-      }
-    } catch (IOException | UncheckedIOException e) {
-      // nothing is lost: what could not be removed now is tried again by the next run
-    }
   }
 
   private static long checksum(byte[] bytes) {
