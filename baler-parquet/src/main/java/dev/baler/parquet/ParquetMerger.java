@@ -6,19 +6,20 @@ import dev.baler.parquet.RowGroupPlan.Slice;
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
 import dev.baler.storage.OutputFile;
+import dev.baler.storage.ScratchDirectories;
 import dev.baler.storage.StorageOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,7 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
@@ -1670,6 +1670,13 @@ public final class ParquetMerger {
    * deletes it as it ends.
    */
   private final class HandedOver implements Runnable {
+    /**
+     * The start of the name of the directory that holds the file, below {@code java.io.tmpdir}:
+     * then its process's id ({@link ScratchDirectories}), so that the next run deletes it if the
+     * process is killed before it can.
+     */
+    static final String DIRECTORY_PREFIX = "baler-merge-";
+
     private static final String PART_FILE = "part.parquet";
 
     private final List<MergeInput> inputs;
@@ -1704,14 +1711,15 @@ public final class ParquetMerger {
         thread = Thread.currentThread();
       }
       try {
-        made = Files.createTempDirectory("baler-merge-");
+        made =
+            ScratchDirectories.create(
+                Path.of(System.getProperty("java.io.tmpdir")), DIRECTORY_PREFIX);
         synchronized (this) {
           directory = made;
         }
-        Location file = Location.local(made.resolve(PART_FILE));
         result.complete(
             mergeRowGroups(
-                inputs, plan, from, to, new LocalStorage().newOutputFile(file), listener, null));
+                inputs, plan, from, to, scratchFile(made.resolve(PART_FILE)), listener, null));
       } catch (IOException | RuntimeException | Error e) {
         result.completeExceptionally(e);
       } finally {
@@ -1719,7 +1727,7 @@ public final class ParquetMerger {
           thread = null;
           if (released) {
             Thread.interrupted(); // release's interrupt, which the helping thread must not keep
-            deleteQuietly(made);
+            ScratchDirectories.deleteQuietly(made);
           }
         }
       }
@@ -1763,7 +1771,7 @@ public final class ParquetMerger {
       if (thread != null) {
         thread.interrupt();
       } else {
-        deleteQuietly(directory);
+        ScratchDirectories.deleteQuietly(directory);
       }
     }
   }
@@ -1856,25 +1864,58 @@ public final class ParquetMerger {
     }
   }
 
-  /** Deletes a directory of the merge's and what it holds, if it is not null; failures ignored. */
-  private static void deleteQuietly(Path directory) {
-    if (directory == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(directory)) {
-      paths
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              path -> {
-                try {
-                  Files.deleteIfExists(path);
-                } catch (IOException e) {
-                  // left for the temporary directory's own cleaning
-                }
-              });
-    } catch (IOException | UncheckedIOException e) {
-      // the same
-    }
+  /**
+   * A local file for row groups a helping thread merges: written through a buffer, with neither the
+   * fsync nor the rename {@link LocalStorage} makes for an output, as it lives only until the merge
+   * that handed them over appends them.
+   */
+  private static OutputFile scratchFile(Path path) {
+    Location location = Location.local(path);
+    return new OutputFile() {
+      @Override
+      public Location location() {
+        return location;
+      }
+
+      @Override
+      public StorageOutputStream create() throws IOException {
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
+        return new StorageOutputStream() {
+          private long position;
+
+          @Override
+          public long position() {
+            return position;
+          }
+
+          @Override
+          public void write(int b) throws IOException {
+            out.write(b);
+            position++;
+          }
+
+          @Override
+          public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            position += length;
+          }
+
+          @Override
+          public void close() throws IOException {
+            out.close();
+          }
+
+          @Override
+          public void abort() throws IOException {
+            try {
+              out.close();
+            } finally {
+              Files.deleteIfExists(path);
+            }
+          }
+        };
+      }
+    };
   }
 
   private static MessageType schemaOfColumn(MessageType schema, ColumnDescriptor column) {
