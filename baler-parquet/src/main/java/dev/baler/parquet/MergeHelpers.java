@@ -12,10 +12,12 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A merge given these helpers ({@link ParquetMerger#withHelpers}) looks, before each output row
  * group, for a waiting thread; when one waits and at least two row groups are left, it hands that
- * thread the later half of them, which the thread merges into a file of its own, and appends that
- * file's row groups, as written, once it has written its own half. A handover happens only to a
+ * thread the later half of them, which the thread merges into a file of its own (handing part on in
+ * turn, as threads come to wait), and appends that file's row groups, as written, once it has
+ * written its own. With more threads than bins, the work spreads as they arrive: on four threads,
+ * one bin's merge hands half to the first, a quarter to the next. A handover happens only to a
  * thread already waiting, so a merge never waits for a helper to arrive; it waits only, at its end,
- * for the half it handed over.
+ * for the row groups it handed over.
  *
  * <p>Thread-safe: any number of merges and helping threads may share one instance.
  */
@@ -51,6 +53,11 @@ public final class MergeHelpers {
   /** Whether a thread is waiting for work now: a cheap test, made before each row group. */
   boolean anyWaiting() {
     return waiting.get() > 0;
+  }
+
+  /** The threads waiting for work now. */
+  int waiting() {
+    return waiting.get();
   }
 
   /**

@@ -158,12 +158,12 @@ public final class ParquetMerger {
 
   /**
    * A merger as this one, whose merges hand the later half of their row groups left to a thread
-   * waiting in {@code helpers}, when one waits before an output row group and at least two are
-   * left. That thread merges them into a file of its own in {@code java.io.tmpdir}, and the merge
-   * appends its row groups, as written, with their column indexes and bloom filters: the output
-   * holds the same row groups as a merge by one thread, in the same order, though a handed-over row
-   * group may choose its encodings afresh (a dictionary tried anew where the earlier half gave up
-   * on one).
+   * waiting in {@code helpers}, whenever one waits before an output row group and at least two are
+   * left. That thread merges them into a file of its own in {@code java.io.tmpdir} (handing part of
+   * them on in turn), and the merge appends its row groups, in row group order, as written, with
+   * their column indexes and bloom filters: the output holds the same row groups as a merge by one
+   * thread, in the same order, though a handed-over row group may choose its encodings afresh (a
+   * dictionary tried anew where the earlier half gave up on one).
    *
    * @param helpers shared by the merges of a run and the threads that have none left
    */
@@ -221,9 +221,10 @@ public final class ParquetMerger {
 
   /**
    * Merges row groups {@code from} to {@code to} (exclusive) of {@code plan} into {@code output},
-   * which holds those row groups alone, in order; with {@code helpers}, hands the later half of the
-   * row groups left to a waiting thread if one waits before a row group, and appends what it wrote
-   * before the footer.
+   * which holds those row groups alone, in order. With {@code helpers}, whenever a thread waits
+   * there before a row group and at least two are left, hands it the later half of those left, and
+   * appends what each such thread wrote, in row group order, before the footer; a thread handed row
+   * groups may hand part of them on in turn.
    */
   private Part mergeRowGroups(
       List<MergeInput> inputs,
@@ -245,7 +246,8 @@ public final class ParquetMerger {
     ColumnCopier.RowHashes rowHashes = memory.rowHashes;
     DictionaryMerge.Buffers dictionaryBuffers = memory.dictionaryBuffers;
     boolean finished = false;
-    HandedOver handedOver = null;
+    // in row group order: each handover takes row groups just before the one handed over before
+    List<HandedOver> handedOver = new ArrayList<>();
     ExecutorService opener =
         Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
     // each opening thread reads the files it opens whole into one array (see openAll)
@@ -311,14 +313,11 @@ public final class ParquetMerger {
       }
       int end = to;
       for (int rowGroupIndex = from; rowGroupIndex < end; rowGroupIndex++) {
-        if (handedOver == null
-            && helpers != null
-            && end - rowGroupIndex >= 2
-            && helpers.anyWaiting()) {
+        if (helpers != null && end - rowGroupIndex >= 2 && helpers.anyWaiting()) {
           int split = rowGroupIndex + (end - rowGroupIndex + 1) / 2;
           HandedOver tail = new HandedOver(inputs, plan, split, end, listener);
           if (helpers.handOver(tail)) {
-            handedOver = tail;
+            handedOver.add(0, tail);
             end = split;
           }
         }
@@ -546,26 +545,24 @@ public final class ParquetMerger {
         }
         listener.rowGroupWritten(rows, plan.inputBytes(rowGroupIndex));
       }
-      int handedOverRowGroups = 0;
-      if (handedOver != null) {
-        Part tail = handedOver.await();
-        Map<String, String> tailMetadata = appendRowGroups(writer, schema, handedOver.file());
+      for (HandedOver tail : handedOver) {
+        Part part = tail.await();
+        Map<String, String> tailMetadata = appendRowGroups(writer, schema, tail.file());
         sharedMetadata
             .entrySet()
             .removeIf(entry -> !entry.getValue().equals(tailMetadata.get(entry.getKey())));
-        fingerprint = fingerprint.plus(tail.fingerprint());
-        verbatim.addAll(tail.verbatim());
-        handedOverRowGroups = to - end;
+        fingerprint = fingerprint.plus(part.fingerprint());
+        verbatim.addAll(part.verbatim());
       }
       writer.end(sharedMetadata);
       finished = true;
-      return new Part(fingerprint, verbatim, handedOverRowGroups);
+      return new Part(fingerprint, verbatim, to - end);
     } catch (IOException | RuntimeException | Error e) {
       parquetOutput.stream().ifPresent(stream -> abortQuietly(stream, e));
       throw e;
     } finally {
-      if (handedOver != null) {
-        handedOver.release();
+      for (HandedOver tail : handedOver) {
+        tail.release();
       }
       opener.shutdownNow();
       try {
@@ -1719,7 +1716,7 @@ public final class ParquetMerger {
         }
         result.complete(
             mergeRowGroups(
-                inputs, plan, from, to, scratchFile(made.resolve(PART_FILE)), listener, null));
+                inputs, plan, from, to, scratchFile(made.resolve(PART_FILE)), listener, helpers));
       } catch (IOException | RuntimeException | Error e) {
         result.completeExceptionally(e);
       } finally {
