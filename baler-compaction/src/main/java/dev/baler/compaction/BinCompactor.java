@@ -144,7 +144,10 @@ final class BinCompactor {
       long verifying = System.nanoTime();
       RowFingerprint readBack =
           RowFingerprint.of(
-              storage.newInputFile(bin.output()), windowBytes(bin.output()), merged.verbatim());
+              storage.newInputFile(bin.output()),
+              windowBytes(bin.output()),
+              merged.verbatim(),
+              helpers);
       LOG.debug(
           "Wrote {} from {} inputs in {} ms ({} of {} row groups by a second thread), read it back"
               + " in {} ms",

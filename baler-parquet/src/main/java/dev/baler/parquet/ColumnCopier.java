@@ -3,6 +3,7 @@ package dev.baler.parquet;
 import dev.baler.storage.InputFile;
 import dev.baler.storage.SeekableInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,7 +11,9 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import org.apache.parquet.VersionParser;
 import org.apache.parquet.VersionParser.ParsedVersion;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -444,13 +447,19 @@ final class ColumnCopier {
    * reused for every group; each chunk's pages are hashed one at a time ({@link ChunkPages#hash}),
    * or digested by their bytes if the chunk is in {@code verbatim} ({@link ChunkPages#digest}).
    *
+   * <p>With {@code helpers}, whenever a thread waits there before a row group and at least two are
+   * left, the later half of those left goes to it, read with a stream of its own; the row groups'
+   * fingerprints add up the same in any order.
+   *
    * @param windowBytes the most bytes one read takes, unless a single column chunk is larger
    * @param verbatim the chunks digested by their pages' bytes; see {@link RowHashes#addVerbatim}
+   * @param helpers where threads wait to take row groups, or null
    * @throws InvalidParquetFileException if the file's data cannot be decoded, or a column chunk
    *     holds other rows than its row group
    * @throws IOException if the file cannot be read or is not valid Parquet
    */
-  static RowFingerprint fingerprint(InputFile file, long windowBytes, VerbatimChunks verbatim)
+  static RowFingerprint fingerprint(
+      InputFile file, long windowBytes, VerbatimChunks verbatim, MergeHelpers helpers)
       throws IOException {
     Footer footer = Footer.read(file);
     MessageType schema = footer.schema();
@@ -469,14 +478,53 @@ final class ColumnCopier {
       throw new InvalidParquetFileException(
           file.location(), "cannot decode its data (" + e + ")", e);
     }
+    return fingerprint(file, footer, groups, largest, verbatim, 0, groups.size(), helpers);
+  }
+
+  /**
+   * The fingerprint of row groups {@code from} to {@code to} (exclusive) of a file, whose chunk
+   * groups and largest group span are given; see {@link #fingerprint(InputFile, long,
+   * VerbatimChunks, MergeHelpers)}.
+   */
+  private static RowFingerprint fingerprint(
+      InputFile file,
+      Footer footer,
+      List<List<ChunkGroup>> groups,
+      int largest,
+      VerbatimChunks verbatim,
+      int from,
+      int to,
+      MergeHelpers helpers)
+      throws IOException {
+    List<ColumnDescriptor> columns = footer.schema().getColumns();
     CompressionCodecFactory codecs = ParquetRuntime.newCodecFactory();
     PageBuffer pages = new PageBuffer();
     RowFingerprint fingerprint = RowFingerprint.EMPTY;
     MergeMemory memory = MergeMemory.take();
     byte[] stored = memory.bytes(largest);
     RowHashes hashes = memory.rowHashes;
+    List<CompletableFuture<RowFingerprint>> handedOver = new ArrayList<>();
     try (SeekableInputStream stream = file.newStream()) {
-      for (int rowGroup = 0; rowGroup < groups.size(); rowGroup++) {
+      int end = to;
+      for (int rowGroup = from; rowGroup < end; rowGroup++) {
+        if (helpers != null && end - rowGroup >= 2 && helpers.anyWaiting()) {
+          int split = rowGroup + (end - rowGroup + 1) / 2;
+          int last = end;
+          CompletableFuture<RowFingerprint> tail = new CompletableFuture<>();
+          Runnable read =
+              () -> {
+                try {
+                  tail.complete(
+                      fingerprint(file, footer, groups, largest, verbatim, split, last, helpers));
+                } catch (IOException | RuntimeException | Error e) {
+                  tail.completeExceptionally(e);
+                }
+              };
+          if (helpers.handOver(read)) {
+            handedOver.add(tail);
+            end = split;
+          }
+        }
         BlockMetaData block = footer.rowGroups().get(rowGroup);
         List<ColumnChunkMetaData> chunks = block.getColumns();
         hashes.reset(Math.toIntExact(block.getRowCount()));
@@ -535,7 +583,33 @@ final class ColumnCopier {
       codecs.release();
     }
     memory.giveBack();
+    for (CompletableFuture<RowFingerprint> tail : handedOver) {
+      fingerprint = fingerprint.plus(await(tail));
+    }
     return fingerprint;
+  }
+
+  /**
+   * The fingerprint of row groups handed over, once read.
+   *
+   * @throws IOException what their reading threw, or if interrupted while waiting
+   */
+  private static RowFingerprint await(CompletableFuture<RowFingerprint> tail) throws IOException {
+    try {
+      return tail.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while waiting for row groups handed over");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw (Error) cause;
+    }
   }
 
   /**

@@ -72,10 +72,23 @@ public record RowFingerprint(long rows, long sum1, long sum2) {
    */
   public static RowFingerprint of(InputFile file, long windowBytes, VerbatimChunks verbatim)
       throws IOException {
+    return of(file, windowBytes, verbatim, null);
+  }
+
+  /**
+   * As {@link #of(InputFile, long, VerbatimChunks)}, handing the later half of the row groups left
+   * to a thread waiting in {@code helpers} whenever one waits before a row group (see {@link
+   * MergeHelpers}); each such thread reads its row groups with a stream and a window of its own.
+   *
+   * @param helpers where threads wait to take row groups, or null for none
+   */
+  public static RowFingerprint of(
+      InputFile file, long windowBytes, VerbatimChunks verbatim, MergeHelpers helpers)
+      throws IOException {
     if (windowBytes <= 0) {
       throw new IllegalArgumentException("windowBytes must be positive, not " + windowBytes);
     }
-    return ColumnCopier.fingerprint(file, windowBytes, verbatim);
+    return ColumnCopier.fingerprint(file, windowBytes, verbatim, helpers);
   }
 
   /** The fingerprint of both multisets together. */

@@ -7,6 +7,8 @@ import dev.baler.storage.FileEntry;
 import dev.baler.storage.InputFile;
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
+import dev.baler.storage.SeekableInputStream;
+import dev.baler.testing.ForwardingInputFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.parquet.column.page.PageReadStore;
@@ -175,6 +178,35 @@ class MergeHelpersTest {
                 helpedResult.verbatim()))
         .isEqualTo(helpedResult.fingerprint());
     assertThat(rowsOf(helped)).as("the same rows in the same order").isEqualTo(rowsOf(alone));
+  }
+
+  @Test
+  void readBack_handsRowGroupsToWaitingThreadsAndAddsUpTheSame() throws Exception {
+    startHelpers(2); // three in all
+    List<MergeInput> inputs = writeInputs(16, 100);
+    Location output = DIRECTORY.resolve("out.c.parquet");
+    MergeResult merged =
+        new ParquetMerger(WriteOptions.builder().rowGroupRows(100).build())
+            .merge(inputs, storage.newOutputFile(output), MergeListener.NONE);
+    assertThat(merged.rowGroups()).isEqualTo(16);
+    Thread reading = Thread.currentThread();
+    AtomicInteger streamsOfOtherThreads = new AtomicInteger();
+    InputFile counted =
+        new ForwardingInputFile(storage.newInputFile(output)) {
+          @Override
+          public SeekableInputStream newStream() throws IOException {
+            if (Thread.currentThread() != reading) {
+              streamsOfOtherThreads.incrementAndGet();
+            }
+            return super.newStream();
+          }
+        };
+
+    RowFingerprint readBack =
+        RowFingerprint.of(counted, ParquetMerger.DEFAULT_WINDOW_BYTES, merged.verbatim(), helpers);
+
+    assertThat(readBack).isEqualTo(merged.fingerprint());
+    assertThat(streamsOfOtherThreads.get()).as("streams read by helping threads").isPositive();
   }
 
   private static void sleep(long millis) {
