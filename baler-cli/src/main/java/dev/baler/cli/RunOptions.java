@@ -44,9 +44,11 @@ final class RunOptions {
       names = "--staging-dir",
       paramLabel = "DIR",
       description =
-          "directory for the staged copies, in a baler-staging-PID-* directory of the run's that"
-              + " it deletes at its end, as the next run does one left by a killed run (default:"
-              + " java.io.tmpdir, usually /tmp; on a tmpfs the copies take memory)")
+          "directory for the staged copies, and for row groups a second thread merges for a bin"
+              + " (up to half a bin's output), in baler-staging-PID-* and baler-merge-PID-*"
+              + " directories of the run's that it deletes as it is done with them, as the next run"
+              + " does those left by a killed run (default: java.io.tmpdir, usually /tmp; on a"
+              + " tmpfs they take memory)")
   Path stagingDirectory;
 
   /**
@@ -77,6 +79,9 @@ final class RunOptions {
   /** Sets these options on {@code builder}. */
   CompactionOptions.Builder applyTo(CompactionOptions.Builder builder) {
     builder.leaseDuration(Duration.ofSeconds(leaseSeconds));
+    if (stagingDirectory != null) {
+      builder.scratchDirectory(stagingDirectory);
+    }
     if (parallelism != null) {
       builder.parallelism(parallelism);
     }

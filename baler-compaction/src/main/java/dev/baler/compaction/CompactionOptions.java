@@ -2,8 +2,10 @@ package dev.baler.compaction;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.baler.parquet.MergeHelpers;
 import dev.baler.parquet.WriteOptions;
 import dev.baler.storage.Location;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -76,6 +78,7 @@ public final class CompactionOptions {
   private final WriteOptions writeOptions;
   private final int parallelism;
   private final Duration leaseDuration;
+  private final Path scratchDirectory;
   private final String outputPrefix;
   private final Optional<Location> backupDirectory;
   private final Optional<DateRange> partitionDates;
@@ -91,6 +94,7 @@ public final class CompactionOptions {
     this.writeOptions = builder.writeOptions;
     this.parallelism = builder.parallelism;
     this.leaseDuration = builder.leaseDuration;
+    this.scratchDirectory = builder.scratchDirectory;
     this.outputPrefix = builder.outputPrefix;
     this.backupDirectory = builder.backupDirectory;
     this.partitionDates = builder.partitionDates;
@@ -171,6 +175,15 @@ public final class CompactionOptions {
   }
 
   /**
+   * The local directory below which a run writes row groups that a second thread merges for a bin
+   * ({@link MergeHelpers}), until the bin's merge appends them: about half a bin's output at most
+   * per bin, in a {@code baler-merge-PID-*} directory of its own. On a tmpfs it takes memory.
+   */
+  public Path scratchDirectory() {
+    return scratchDirectory;
+  }
+
+  /**
    * The prefix of output names, {@code {prefix}.{timestamp_millis}.c.parquet}; empty to take each
    * bin's inputs' own prefix (or {@code part} when their names have none).
    */
@@ -207,6 +220,7 @@ public final class CompactionOptions {
     private WriteOptions writeOptions = WriteOptions.defaults();
     private int parallelism = Math.min(4, Runtime.getRuntime().availableProcessors());
     private Duration leaseDuration = DEFAULT_LEASE_DURATION;
+    private Path scratchDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private String outputPrefix = "";
     private Optional<Location> backupDirectory = Optional.empty();
     private Optional<DateRange> partitionDates = Optional.empty();
@@ -308,6 +322,15 @@ public final class CompactionOptions {
             "Invalid lease duration " + duration + ": must be between 1 s and 1 h");
       }
       this.leaseDuration = duration;
+      return this;
+    }
+
+    /**
+     * Sets the local directory for scratch files ({@link CompactionOptions#scratchDirectory()});
+     * {@code java.io.tmpdir} unless set.
+     */
+    public Builder scratchDirectory(Path directory) {
+      this.scratchDirectory = requireNonNull(directory, "directory is null");
       return this;
     }
 

@@ -1,5 +1,8 @@
 package dev.baler.parquet;
 
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +30,21 @@ public final class MergeHelpers {
 
   private final SynchronousQueue<Runnable> handover = new SynchronousQueue<>();
   private final AtomicInteger waiting = new AtomicInteger();
+  private final Path scratchDirectory;
+
+  /** Helpers whose merges write handed-over row groups below {@code java.io.tmpdir}. */
+  public MergeHelpers() {
+    this(Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /**
+   * Helpers whose merges write handed-over row groups below {@code scratchDirectory}, each merge's
+   * in a {@code baler-merge-PID-*} directory of its own ({@link
+   * dev.baler.storage.ScratchDirectories}) that lives until the merge has appended them.
+   */
+  public MergeHelpers(Path scratchDirectory) {
+    this.scratchDirectory = requireNonNull(scratchDirectory, "scratchDirectory is null");
+  }
 
   /**
    * Takes work handed over by merges and runs it, on the calling thread, until {@code stop} is
@@ -48,6 +66,11 @@ public final class MergeHelpers {
         work.run();
       }
     }
+  }
+
+  /** The local directory below which merges write row groups they hand over. */
+  Path scratchDirectory() {
+    return scratchDirectory;
   }
 
   /** Whether a thread is waiting for work now: a cheap test, made before each row group. */

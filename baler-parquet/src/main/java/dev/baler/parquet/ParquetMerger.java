@@ -59,6 +59,8 @@ import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Merges Parquet files of one schema into one file of large row groups, column by column.
@@ -89,6 +91,8 @@ import org.apache.parquet.schema.Type;
  * thread and append what that thread wrote (see {@link MergeHelpers}).
  */
 public final class ParquetMerger {
+  private static final Logger LOG = LoggerFactory.getLogger(ParquetMerger.class);
+
   /**
    * The default of {@link #ParquetMerger(WriteOptions, long)}'s window bytes, 32 MiB: for stores
    * where each read is a request (S3, HDFS), so that an output row group of small files, which
@@ -159,11 +163,11 @@ public final class ParquetMerger {
   /**
    * A merger as this one, whose merges hand the later half of their row groups left to a thread
    * waiting in {@code helpers}, whenever one waits before an output row group and at least two are
-   * left. That thread merges them into a file of its own in {@code java.io.tmpdir} (handing part of
-   * them on in turn), and the merge appends its row groups, in row group order, as written, with
-   * their column indexes and bloom filters: the output holds the same row groups as a merge by one
-   * thread, in the same order, though a handed-over row group may choose its encodings afresh (a
-   * dictionary tried anew where the earlier half gave up on one).
+   * left. That thread merges them into a file of its own in the helpers' scratch directory (handing
+   * part of them on in turn), and the merge appends its row groups, in row group order, as written,
+   * with their column indexes and bloom filters: the output holds the same row groups as a merge by
+   * one thread, in the same order, though a handed-over row group may choose its encodings afresh
+   * (a dictionary tried anew where the earlier half gave up on one).
    *
    * @param helpers shared by the merges of a run and the threads that have none left
    */
@@ -312,251 +316,277 @@ public final class ParquetMerger {
         sliceOrdinal += plan.slices(rowGroupIndex).size();
       }
       int end = to;
-      for (int rowGroupIndex = from; rowGroupIndex < end; rowGroupIndex++) {
-        if (helpers != null && end - rowGroupIndex >= 2 && helpers.anyWaiting()) {
-          int split = rowGroupIndex + (end - rowGroupIndex + 1) / 2;
-          HandedOver tail = new HandedOver(inputs, plan, split, end, listener);
-          if (helpers.handOver(tail)) {
-            handedOver.add(0, tail);
-            end = split;
+      int rowGroupIndex = from;
+      int handedOverRowGroups = 0;
+      while (true) {
+        for (; rowGroupIndex < end; rowGroupIndex++) {
+          if (helpers != null && end - rowGroupIndex >= 2 && helpers.anyWaiting()) {
+            int split = rowGroupIndex + (end - rowGroupIndex + 1) / 2;
+            HandedOver tail = new HandedOver(inputs, plan, split, end, listener);
+            if (helpers.handOver(tail)) {
+              handedOver.add(0, tail);
+              end = split;
+            }
           }
-        }
-        List<Slice> rowGroup = plan.slices(rowGroupIndex);
-        if (rowGroupIndex > from) {
-          // The inputs still open from the last row group keep their windows (whole files) in
-          // arrays of their own; the rest of the arena is free for this row group's windows.
-          for (OpenInput held : open.values()) {
-            held.stream.detach();
+          List<Slice> rowGroup = plan.slices(rowGroupIndex);
+          if (rowGroupIndex > from) {
+            // The inputs still open from the last row group keep their windows (whole files) in
+            // arrays of their own; the rest of the arena is free for this row group's windows.
+            for (OpenInput held : open.values()) {
+              held.stream.detach();
+            }
+            arena.reset();
           }
-          arena.reset();
-        }
-        List<OpenInput> sources = new ArrayList<>();
-        long loadedBytes = 0;
-        int rows = 0;
-        for (Slice slice : rowGroup) {
-          rows += slice.keptRows();
-        }
-        int[] groupEnds = groupEndsOf.get(rowGroupIndex);
-        boolean byGroups = groupEnds.length > 1;
-        Set<Integer> rowGroupInputs = inputsOf(rowGroup);
-        long heldBytes = 0; // whole files of inputs open already, read in an earlier row group
-        if (!byGroups) {
-          for (int input : rowGroupInputs) {
-            OpenInput held = open.get(input);
-            heldBytes += held == null ? 0 : held.stream.windowBytes();
+          List<OpenInput> sources = new ArrayList<>();
+          long loadedBytes = 0;
+          int rows = 0;
+          for (Slice slice : rowGroup) {
+            rows += slice.keptRows();
           }
-        }
-        for (OpenInput opened :
-            openAll(
-                rowGroup,
-                inputs,
-                open,
-                outputCodec,
-                first,
-                opener,
-                scratch,
-                arena,
-                byGroups ? Long.MAX_VALUE : windowBytes - heldBytes,
-                byGroups ? groupEnds[0] : Integer.MAX_VALUE)) {
-          Map<String, String> metadata = opened.takeKeyValueMetadata();
-          sharedMetadata
-              .entrySet()
-              .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
-        }
-        for (Slice slice : rowGroup) {
-          sources.add(open.get(slice.input()));
-        }
-        if (!byGroups) {
-          // windows held already: the files read whole as they opened
-          for (int input : rowGroupInputs) {
-            loadedBytes += open.get(input).stream.windowBytes();
+          int[] groupEnds = groupEndsOf.get(rowGroupIndex);
+          boolean byGroups = groupEnds.length > 1;
+          Set<Integer> rowGroupInputs = inputsOf(rowGroup);
+          long heldBytes = 0; // whole files of inputs open already, read in an earlier row group
+          if (!byGroups) {
+            for (int input : rowGroupInputs) {
+              OpenInput held = open.get(input);
+              heldBytes += held == null ? 0 : held.stream.windowBytes();
+            }
           }
-          for (int i = 0; i < rowGroup.size(); i++) {
-            loadedBytes +=
-                sources.get(i).loadRowGroup(rowGroup.get(i).rowGroup(), windowBytes - loadedBytes);
+          for (OpenInput opened :
+              openAll(
+                  rowGroup,
+                  inputs,
+                  open,
+                  outputCodec,
+                  first,
+                  opener,
+                  scratch,
+                  arena,
+                  byGroups ? Long.MAX_VALUE : windowBytes - heldBytes,
+                  byGroups ? groupEnds[0] : Integer.MAX_VALUE)) {
+            Map<String, String> metadata = opened.takeKeyValueMetadata();
+            sharedMetadata
+                .entrySet()
+                .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
           }
-        }
-        ColumnCopier.RowHashes hashes = rowHashes.reset(rows);
-        BitSet verbatimColumns = new BitSet();
-        verbatim.add(verbatimColumns);
-        Map<String, ColumnBloomFilter> bloomFilters = new LinkedHashMap<>();
-        writer.startBlock(rows);
-        int group = 0;
-        for (int column = 0; column < columns.size(); column++) {
-          if (byGroups && (column == 0 || column == groupEnds[group - 1])) {
-            loadColumnGroup(rowGroup, open, arena, column, groupEnds[group], group > 0);
-            group++;
+          for (Slice slice : rowGroup) {
+            sources.add(open.get(slice.input()));
           }
-          ColumnDescriptor descriptor = columns.get(column);
-          ColumnBloomFilter bloomFilter = newBloomFilter(descriptor);
-          if (bloomFilter != null) {
-            bloomFilters.put(String.join(".", descriptor.getPath()), bloomFilter);
+          if (!byGroups) {
+            // windows held already: the files read whole as they opened
+            for (int input : rowGroupInputs) {
+              loadedBytes += open.get(input).stream.windowBytes();
+            }
+            for (int i = 0; i < rowGroup.size(); i++) {
+              loadedBytes +=
+                  sources
+                      .get(i)
+                      .loadRowGroup(rowGroup.get(i).rowGroup(), windowBytes - loadedBytes);
+            }
           }
-          // Numbers that repeat get a dictionary (encodePlain); plain chunks are carried;
-          // dictionary-encoded ones merged (read); numbers of both kinds encoded (encodeMixed).
-          boolean carryable = mayCarry(sources, rowGroup, column);
-          Optional<DictionaryMerge> encoded = Optional.empty();
-          if (carryable && tryDictionary[column]) {
-            long values = columnValues(sources, rowGroup, column);
-            encoded =
-                readDictionary(
-                    sources,
-                    rowGroup,
-                    descriptor,
-                    column,
-                    decompressors,
-                    stores ->
-                        DictionaryMerge.encodePlain(
-                            descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
-            // Its values repeat too little: its pages are carried, here and from now on.
-            tryDictionary[column] = encoded.isPresent();
-          }
-          if (encoded.isEmpty() && carryable) {
-            // Checked as read where the last row group's chunk went verbatim, as this one's
-            // likely will: where pages are joined instead, the check would be work thrown away.
-            Optional<List<CarriedChunk>> carried =
-                readCarried(
-                    sources,
-                    rowGroup,
-                    descriptor,
-                    column,
-                    decompressors,
-                    pageBuffer,
-                    rowGroupIndex > from && verbatim.get(rowGroupIndex - from - 1).get(column));
-            if (carried.isPresent()) {
-              boolean copied =
-                  carry(
-                      writer,
-                      descriptor,
-                      column,
+          ColumnCopier.RowHashes hashes = rowHashes.reset(rows);
+          BitSet verbatimColumns = new BitSet();
+          verbatim.add(verbatimColumns);
+          Map<String, ColumnBloomFilter> bloomFilters = new LinkedHashMap<>();
+          writer.startBlock(rows);
+          int group = 0;
+          for (int column = 0; column < columns.size(); column++) {
+            if (byGroups && (column == 0 || column == groupEnds[group - 1])) {
+              loadColumnGroup(rowGroup, open, arena, column, groupEnds[group], group > 0);
+              group++;
+            }
+            ColumnDescriptor descriptor = columns.get(column);
+            ColumnBloomFilter bloomFilter = newBloomFilter(descriptor);
+            if (bloomFilter != null) {
+              bloomFilters.put(String.join(".", descriptor.getPath()), bloomFilter);
+            }
+            // Numbers that repeat get a dictionary (encodePlain); plain chunks are carried;
+            // dictionary-encoded ones merged (read); numbers of both kinds encoded (encodeMixed).
+            boolean carryable = mayCarry(sources, rowGroup, column);
+            Optional<DictionaryMerge> encoded = Optional.empty();
+            if (carryable && tryDictionary[column]) {
+              long values = columnValues(sources, rowGroup, column);
+              encoded =
+                  readDictionary(
                       sources,
                       rowGroup,
-                      carried.get(),
-                      hashes,
-                      bloomFilter,
-                      decompressors,
-                      pageBuffer,
-                      coalescer,
-                      output);
-              if (copied) {
-                verbatimColumns.set(column);
-              }
-              continue;
-            }
-          }
-          boolean dictionary =
-              options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column);
-          if (encoded.isEmpty() && dictionary && mayMergeDictionaries(sources, rowGroup, column)) {
-            // Where the merge fails, the column is re-encoded value by value below.
-            encoded =
-                readDictionary(
-                    sources,
-                    rowGroup,
-                    descriptor,
-                    column,
-                    decompressors,
-                    stores ->
-                        DictionaryMerge.read(
-                            descriptor, stores, options.pageBytes(), dictionaryBuffers));
-          } else if (encoded.isEmpty()
-              && tryMixed[column]
-              && !carryable
-              && everyChunkWhole(
-                  sources, rowGroup, column, (chunks, inputRowGroup, inputColumn) -> true)) {
-            // Not tried where the chunks could be carried or merged and were not: encodeMixed
-            // takes them with tighter limits. Where it fails (its values repeat too little, or a
-            // page does not allow it) the column goes value by value, here and from now on.
-            long values = columnValues(sources, rowGroup, column);
-            encoded =
-                readDictionary(
-                    sources,
-                    rowGroup,
-                    descriptor,
-                    column,
-                    decompressors,
-                    stores ->
-                        DictionaryMerge.encodeMixed(
-                            descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
-            tryMixed[column] = encoded.isPresent();
-          }
-          if (encoded.isPresent()) {
-            writeDictionaryEncoded(
-                encoded.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
-            continue;
-          }
-          MessageType columnSchema = columnSchemas.get(column);
-          ColumnChunkPageWriteStore pages =
-              new ColumnChunkPageWriteStore(
-                  compressor,
-                  columnSchema,
-                  properties.getAllocator(),
-                  properties.getColumnIndexTruncateLength(),
-                  properties.getPageWriteChecksumEnabled());
-          ParquetProperties columnProperties = dictionary ? properties : plainProperties;
-          ColumnWriteStore store = columnProperties.newColumnWriteStore(columnSchema, pages);
-          ColumnCopier.ColumnSink sink =
-              new ColumnCopier.ColumnSink(store, store.getColumnWriter(descriptor));
-          int row = 0;
-          for (int i = 0; i < rowGroup.size(); i++) {
-            Slice slice = rowGroup.get(i);
-            OpenInput source = sources.get(i);
-            BitSet skip = source.input.skipRows().orElse(null);
-            // one input's pages decompressed at a time
-            PageReadStore chunkPages =
-                source.readColumn(slice.rowGroup(), column, descriptor, decompressors);
-            try {
-              int chunkRows =
-                  ColumnCopier.walk(
-                      ColumnCopier.columnReader(chunkPages, source.createdBy, descriptor),
                       descriptor,
                       column,
-                      skip,
-                      slice.firstRow(),
-                      sink,
-                      hashes,
-                      bloomFilter,
-                      row,
-                      chunkPages.getRowCount());
-              checkChunkRows(chunkRows, slice);
-              row += chunkRows;
-            } catch (RuntimeException e) {
-              throw cannotDecode(source, descriptor, e);
+                      decompressors,
+                      stores ->
+                          DictionaryMerge.encodePlain(
+                              descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
+              // Its values repeat too little: its pages are carried, here and from now on.
+              tryDictionary[column] = encoded.isPresent();
             }
+            if (encoded.isEmpty() && carryable) {
+              // Checked as read where the last row group's chunk went verbatim, as this one's
+              // likely will: where pages are joined instead, the check would be work thrown away.
+              Optional<List<CarriedChunk>> carried =
+                  readCarried(
+                      sources,
+                      rowGroup,
+                      descriptor,
+                      column,
+                      decompressors,
+                      pageBuffer,
+                      rowGroupIndex > from && verbatim.get(rowGroupIndex - from - 1).get(column));
+              if (carried.isPresent()) {
+                boolean copied =
+                    carry(
+                        writer,
+                        descriptor,
+                        column,
+                        sources,
+                        rowGroup,
+                        carried.get(),
+                        hashes,
+                        bloomFilter,
+                        decompressors,
+                        pageBuffer,
+                        coalescer,
+                        output);
+                if (copied) {
+                  verbatimColumns.set(column);
+                }
+                continue;
+              }
+            }
+            boolean dictionary =
+                options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column);
+            if (encoded.isEmpty()
+                && dictionary
+                && mayMergeDictionaries(sources, rowGroup, column)) {
+              // Where the merge fails, the column is re-encoded value by value below.
+              encoded =
+                  readDictionary(
+                      sources,
+                      rowGroup,
+                      descriptor,
+                      column,
+                      decompressors,
+                      stores ->
+                          DictionaryMerge.read(
+                              descriptor, stores, options.pageBytes(), dictionaryBuffers));
+            } else if (encoded.isEmpty()
+                && tryMixed[column]
+                && !carryable
+                && everyChunkWhole(
+                    sources, rowGroup, column, (chunks, inputRowGroup, inputColumn) -> true)) {
+              // Not tried where the chunks could be carried or merged and were not: encodeMixed
+              // takes them with tighter limits. Where it fails (its values repeat too little, or a
+              // page does not allow it) the column goes value by value, here and from now on.
+              long values = columnValues(sources, rowGroup, column);
+              encoded =
+                  readDictionary(
+                      sources,
+                      rowGroup,
+                      descriptor,
+                      column,
+                      decompressors,
+                      stores ->
+                          DictionaryMerge.encodeMixed(
+                              descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
+              tryMixed[column] = encoded.isPresent();
+            }
+            if (encoded.isPresent()) {
+              writeDictionaryEncoded(
+                  encoded.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
+              continue;
+            }
+            MessageType columnSchema = columnSchemas.get(column);
+            ColumnChunkPageWriteStore pages =
+                new ColumnChunkPageWriteStore(
+                    compressor,
+                    columnSchema,
+                    properties.getAllocator(),
+                    properties.getColumnIndexTruncateLength(),
+                    properties.getPageWriteChecksumEnabled());
+            ParquetProperties columnProperties = dictionary ? properties : plainProperties;
+            ColumnWriteStore store = columnProperties.newColumnWriteStore(columnSchema, pages);
+            ColumnCopier.ColumnSink sink =
+                new ColumnCopier.ColumnSink(store, store.getColumnWriter(descriptor));
+            int row = 0;
+            for (int i = 0; i < rowGroup.size(); i++) {
+              Slice slice = rowGroup.get(i);
+              OpenInput source = sources.get(i);
+              BitSet skip = source.input.skipRows().orElse(null);
+              // one input's pages decompressed at a time
+              PageReadStore chunkPages =
+                  source.readColumn(slice.rowGroup(), column, descriptor, decompressors);
+              try {
+                int chunkRows =
+                    ColumnCopier.walk(
+                        ColumnCopier.columnReader(chunkPages, source.createdBy, descriptor),
+                        descriptor,
+                        column,
+                        skip,
+                        slice.firstRow(),
+                        sink,
+                        hashes,
+                        bloomFilter,
+                        row,
+                        chunkPages.getRowCount());
+                checkChunkRows(chunkRows, slice);
+                row += chunkRows;
+              } catch (RuntimeException e) {
+                throw cannotDecode(source, descriptor, e);
+              }
+            }
+            checkRows(descriptor, row, rows, output);
+            sink.finish();
+            pages.flushToFileWriter(writer);
+            store.close();
           }
-          checkRows(descriptor, row, rows, output);
-          sink.finish();
-          pages.flushToFileWriter(writer);
-          store.close();
-        }
-        // The writer keeps a row group's filters and writes them all before the footer.
-        for (Map.Entry<String, ColumnBloomFilter> bloomFilter : bloomFilters.entrySet()) {
-          writer.addBloomFilter(bloomFilter.getKey(), bloomFilter.getValue().build());
-        }
-        writer.endBlock();
-        fingerprint = fingerprint.plus(hashes.fingerprint(rowGroupIndex));
-        for (OpenInput source : sources) {
-          source.stream.dropWindow();
-        }
-        for (Slice slice : rowGroup) {
-          if (plan.lastSliceOf(slice.input()) == sliceOrdinal) {
-            open.remove(slice.input()).close();
+          // The writer keeps a row group's filters and writes them all before the footer.
+          for (Map.Entry<String, ColumnBloomFilter> bloomFilter : bloomFilters.entrySet()) {
+            writer.addBloomFilter(bloomFilter.getKey(), bloomFilter.getValue().build());
           }
-          sliceOrdinal++;
+          writer.endBlock();
+          fingerprint = fingerprint.plus(hashes.fingerprint(rowGroupIndex));
+          for (OpenInput source : sources) {
+            source.stream.dropWindow();
+          }
+          for (Slice slice : rowGroup) {
+            if (plan.lastSliceOf(slice.input()) == sliceOrdinal) {
+              open.remove(slice.input()).close();
+            }
+            sliceOrdinal++;
+          }
+          listener.rowGroupWritten(rows, plan.inputBytes(rowGroupIndex));
         }
-        listener.rowGroupWritten(rows, plan.inputBytes(rowGroupIndex));
-      }
-      for (HandedOver tail : handedOver) {
-        Part part = tail.await();
-        Map<String, String> tailMetadata = appendRowGroups(writer, schema, tail.file());
-        sharedMetadata
-            .entrySet()
-            .removeIf(entry -> !entry.getValue().equals(tailMetadata.get(entry.getKey())));
-        fingerprint = fingerprint.plus(part.fingerprint());
-        verbatim.addAll(part.verbatim());
+        // The row groups handed over come next, the first one's from here.
+        if (handedOver.isEmpty()) {
+          break;
+        }
+        HandedOver tail = handedOver.remove(0);
+        try {
+          Optional<Part> part = tail.await();
+          if (part.isEmpty()) {
+            // The thread could not merge them (its scratch file failed, say): they are merged here.
+            end = tail.to;
+            continue;
+          }
+          Map<String, String> tailMetadata = appendRowGroups(writer, schema, tail.file());
+          sharedMetadata
+              .entrySet()
+              .removeIf(entry -> !entry.getValue().equals(tailMetadata.get(entry.getKey())));
+          fingerprint = fingerprint.plus(part.get().fingerprint());
+          verbatim.addAll(part.get().verbatim());
+          handedOverRowGroups += tail.to - tail.from;
+          for (int skipped = tail.from; skipped < tail.to; skipped++) {
+            sliceOrdinal += plan.slices(skipped).size();
+          }
+          rowGroupIndex = tail.to;
+          end = tail.to;
+        } finally {
+          tail.release();
+        }
       }
       writer.end(sharedMetadata);
       finished = true;
-      return new Part(fingerprint, verbatim, to - end);
+      return new Part(fingerprint, verbatim, handedOverRowGroups);
     } catch (IOException | RuntimeException | Error e) {
       parquetOutput.stream().ifPresent(stream -> abortQuietly(stream, e));
       throw e;
@@ -1668,9 +1698,9 @@ public final class ParquetMerger {
    */
   private final class HandedOver implements Runnable {
     /**
-     * The start of the name of the directory that holds the file, below {@code java.io.tmpdir}:
-     * then its process's id ({@link ScratchDirectories}), so that the next run deletes it if the
-     * process is killed before it can.
+     * The start of the name of the directory that holds the file, below the helpers' scratch
+     * directory: then its process's id ({@link ScratchDirectories}), so that the next run deletes
+     * it if the process is killed before it can.
      */
     static final String DIRECTORY_PREFIX = "baler-merge-";
 
@@ -1708,9 +1738,7 @@ public final class ParquetMerger {
         thread = Thread.currentThread();
       }
       try {
-        made =
-            ScratchDirectories.create(
-                Path.of(System.getProperty("java.io.tmpdir")), DIRECTORY_PREFIX);
+        made = ScratchDirectories.create(helpers.scratchDirectory(), DIRECTORY_PREFIX);
         synchronized (this) {
           directory = made;
         }
@@ -1731,26 +1759,32 @@ public final class ParquetMerger {
     }
 
     /**
-     * The handed-over row groups' result, once merged.
+     * The handed-over row groups' result, once merged; empty if their merge failed for another
+     * reason than an input that cannot be decoded, such as its scratch file (a full or read-only
+     * disk), an interrupt or a store's error: the merge that handed them over then merges them
+     * itself, and meets an input's failure again if it lasts.
      *
-     * @throws IOException what their merge threw (an {@link InvalidParquetFileException} names the
-     *     input), or if interrupted while waiting
+     * @throws InvalidParquetFileException if an input of theirs cannot be decoded: it names the
+     *     input, which the caller's bin leaves out
+     * @throws InterruptedIOException if interrupted while waiting
      */
-    Part await() throws IOException {
+    Optional<Part> await() throws IOException {
       try {
-        return result.get();
+        return Optional.of(result.get());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("Interrupted while waiting for row groups handed over");
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        if (cause instanceof IOException io) {
-          throw io;
+        if (cause instanceof InvalidParquetFileException invalid) {
+          throw invalid;
         }
-        if (cause instanceof RuntimeException runtime) {
-          throw runtime;
+        if (cause instanceof Error error) {
+          throw error;
         }
-        throw (Error) cause;
+        LOG.debug(
+            "Row groups {} to {} handed over were not merged; merging them here", from, to, cause);
+        return Optional.empty();
       }
     }
 

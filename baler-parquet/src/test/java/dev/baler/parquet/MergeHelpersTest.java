@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A merge that hands part of its row groups to a waiting thread ({@link MergeHelpers}). */
 @Timeout(120)
@@ -207,6 +208,58 @@ class MergeHelpersTest {
 
     assertThat(readBack).isEqualTo(merged.fingerprint());
     assertThat(streamsOfOtherThreads.get()).as("streams read by helping threads").isPositive();
+  }
+
+  @Test
+  void merge_mergesTheRowGroupsItHandedOverItselfWhenTheHelperCannotWriteThem(@TempDir Path empty)
+      throws Exception {
+    // a scratch directory below a regular file cannot be made: the helping thread fails
+    Path notADirectory = Files.createFile(empty.resolve("file"));
+    MergeHelpers failing = new MergeHelpers(notADirectory);
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                failing.help(stop::get);
+              } catch (Throwable e) {
+                helperFailure.set(e);
+              }
+            },
+            "test-helper-failing");
+    threads.add(thread);
+    thread.start();
+    for (int i = 0; i < 1000 && failing.waiting() == 0; i++) {
+      Thread.sleep(10);
+    }
+    assertThat(failing.waiting()).isEqualTo(1);
+    List<MergeInput> inputs = writeInputs(12, 300);
+    WriteOptions options = WriteOptions.builder().rowGroupRows(600).build();
+    Location alone = DIRECTORY.resolve("alone.c.parquet");
+    Location helped = DIRECTORY.resolve("helped.c.parquet");
+    MergeResult byOne =
+        new ParquetMerger(options).merge(inputs, storage.newOutputFile(alone), MergeListener.NONE);
+    AtomicInteger rowGroupsByOthers = new AtomicInteger();
+    Thread merging = Thread.currentThread();
+
+    MergeResult result =
+        new ParquetMerger(options)
+            .withHelpers(failing)
+            .merge(
+                inputs,
+                storage.newOutputFile(helped),
+                (rows, inputBytes) -> {
+                  if (Thread.currentThread() != merging) {
+                    rowGroupsByOthers.incrementAndGet();
+                  }
+                });
+
+    assertThat(result.handedOverRowGroups()).isZero();
+    assertThat(rowGroupsByOthers.get()).as("row groups written by the helper").isZero();
+    assertThat(result.fingerprint()).isEqualTo(byOne.fingerprint());
+    assertThat(rowsOf(helped)).isEqualTo(rowsOf(alone));
+    try (Stream<Path> left = Files.list(empty)) {
+      assertThat(left).containsExactly(notADirectory);
+    }
   }
 
   private static void sleep(long millis) {
