@@ -283,6 +283,9 @@ public final class CompactionRunner {
       throw new IllegalStateException("A bin failed unexpectedly: " + e.getCause(), e.getCause());
     } finally {
       executor.shutdownNow();
+      // Row groups a failed bin had handed over stop being merged before their next row group:
+      // wait for them, so that none outlives the run and its staging (10 s at most).
+      awaitQuietly(executor);
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.parquet.VersionParser;
 import org.apache.parquet.VersionParser.ParsedVersion;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -478,7 +479,15 @@ final class ColumnCopier {
       throw new InvalidParquetFileException(
           file.location(), "cannot decode its data (" + e + ")", e);
     }
-    return fingerprint(file, footer, groups, largest, verbatim, 0, groups.size(), helpers);
+    // set when the read-back fails, so that the row groups handed over stop being read
+    AtomicBoolean cancelled = new AtomicBoolean();
+    try {
+      return fingerprint(
+          file, footer, groups, largest, verbatim, 0, groups.size(), helpers, cancelled);
+    } catch (IOException | RuntimeException | Error e) {
+      cancelled.set(true);
+      throw e;
+    }
   }
 
   /**
@@ -494,7 +503,8 @@ final class ColumnCopier {
       VerbatimChunks verbatim,
       int from,
       int to,
-      MergeHelpers helpers)
+      MergeHelpers helpers,
+      AtomicBoolean cancelled)
       throws IOException {
     List<ColumnDescriptor> columns = footer.schema().getColumns();
     CompressionCodecFactory codecs = ParquetRuntime.newCodecFactory();
@@ -507,6 +517,10 @@ final class ColumnCopier {
     try (SeekableInputStream stream = file.newStream()) {
       int end = to;
       for (int rowGroup = from; rowGroup < end; rowGroup++) {
+        if (cancelled.get()) {
+          throw new InterruptedIOException(
+              "Reading " + file.location() + " back was cancelled: another part of it failed");
+        }
         if (helpers != null && end - rowGroup >= 2 && helpers.anyWaiting()) {
           int split = rowGroup + (end - rowGroup + 1) / 2;
           int last = end;
@@ -515,7 +529,9 @@ final class ColumnCopier {
               () -> {
                 try {
                   tail.complete(
-                      fingerprint(file, footer, groups, largest, verbatim, split, last, helpers));
+                      fingerprint(
+                          file, footer, groups, largest, verbatim, split, last, helpers,
+                          cancelled));
                 } catch (IOException | RuntimeException | Error e) {
                   tail.completeExceptionally(e);
                 }

@@ -28,8 +28,12 @@ public final class MergeHelpers {
   /** How often a waiting thread looks at whether it may stop, in milliseconds. */
   private static final long POLL_MILLIS = 10;
 
+  /** How long a hand-over waits for a waiting thread to take it, in milliseconds. */
+  private static final long OFFER_MILLIS = 2;
+
   private final SynchronousQueue<Runnable> handover = new SynchronousQueue<>();
   private final AtomicInteger waiting = new AtomicInteger();
+  private final AtomicInteger handedOver = new AtomicInteger();
   private final Path scratchDirectory;
 
   /** Helpers whose merges write handed-over row groups below {@code java.io.tmpdir}. */
@@ -84,11 +88,27 @@ public final class MergeHelpers {
   }
 
   /**
-   * Hands {@code work} to a thread waiting in {@link #help}, if one is waiting now.
+   * Hands {@code work} to a thread waiting in {@link #help}, if one is waiting now: one counted by
+   * {@link #anyWaiting} may be between two polls, so the offer waits for it up to {@value
+   * #OFFER_MILLIS} ms.
    *
    * @return whether a thread took it, and runs it
    */
   boolean handOver(Runnable work) {
-    return handover.offer(work);
+    try {
+      if (handover.offer(work, OFFER_MILLIS, TimeUnit.MILLISECONDS)) {
+        handedOver.incrementAndGet();
+        return true;
+      }
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The pieces of work handed over so far, for tests and logs. */
+  int handedOver() {
+    return handedOver.get();
   }
 }

@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
@@ -167,7 +168,11 @@ public final class ParquetMerger {
    * part of them on in turn), and the merge appends its row groups, in row group order, as written,
    * with their column indexes and bloom filters: the output holds the same row groups as a merge by
    * one thread, in the same order, though a handed-over row group may choose its encodings afresh
-   * (a dictionary tried anew where the earlier half gave up on one).
+   * (a dictionary tried anew where the earlier half gave up on one), and its chunks lose the size
+   * statistics parquet-java writes for chunks it encodes value by value (its {@code
+   * appendColumnChunk} keeps a chunk's statistics, encodings and page indexes, not those). Where
+   * the helping thread fails for another reason than an input that cannot be decoded (its scratch
+   * file on a full disk, say), the merge merges those row groups itself.
    *
    * @param helpers shared by the merges of a run and the threads that have none left
    */
@@ -205,7 +210,8 @@ public final class ParquetMerger {
 
     RowGroupPlan plan =
         RowGroupPlan.of(inputs, options.rowGroupRows(), options.rowGroupBytes(), CHUNK_SLACK_BYTES);
-    Part part = mergeRowGroups(inputs, plan, 0, plan.size(), output, listener, helpers);
+    Part part =
+        mergeRowGroups(inputs, plan, 0, plan.size(), output, listener, helpers, () -> false);
     return new MergeResult(
         output.location(),
         plan.size(),
@@ -237,7 +243,8 @@ public final class ParquetMerger {
       int to,
       OutputFile output,
       MergeListener listener,
-      MergeHelpers helpers)
+      MergeHelpers helpers,
+      BooleanSupplier cancelled)
       throws IOException {
     ParquetProperties properties = options.parquetProperties();
     ParquetProperties plainProperties = options.parquetProperties(false);
@@ -260,7 +267,9 @@ public final class ParquetMerger {
     try {
       CompressionCodecName outputCodec = options.codec().parquetName();
       // The first input, read before the arena is sized, keeps its window in an array of its own.
-      int firstInput = plan.slices(from).get(0).input();
+      // The whole file's first input, as the output takes its schema (and a plan of no row groups,
+      // every row skipped, still writes an empty file); a handed-over part's, its first slice's.
+      int firstInput = from == 0 ? 0 : plan.slices(from).get(0).input();
       OpenInput first =
           OpenInput.open(
               inputs.get(firstInput),
@@ -280,7 +289,8 @@ public final class ParquetMerger {
       for (int i = 0; i < plan.size(); i++) {
         groupEndsOf.add(columnGroups(columnShares, plan.inputBytes(i)));
       }
-      WindowArena arena = new WindowArena(arenaBytes(plan, groupEndsOf, columnShares), memory);
+      WindowArena arena =
+          new WindowArena(arenaBytes(plan, from, to, groupEndsOf, columnShares), memory);
       Map<String, String> sharedMetadata = new LinkedHashMap<>(first.takeKeyValueMetadata());
       BytesInputCompressor compressor = codecs.getCompressor(options.codec().parquetName());
       PageCoalescer coalescer =
@@ -320,6 +330,16 @@ public final class ParquetMerger {
       int handedOverRowGroups = 0;
       while (true) {
         for (; rowGroupIndex < end; rowGroupIndex++) {
+          if (cancelled.getAsBoolean()) {
+            throw new InterruptedIOException(
+                "Merging row groups "
+                    + from
+                    + " to "
+                    + to
+                    + " of "
+                    + output.location()
+                    + " was cancelled: the merge that handed them over failed");
+          }
           if (helpers != null && end - rowGroupIndex >= 2 && helpers.anyWaiting()) {
             int split = rowGroupIndex + (end - rowGroupIndex + 1) / 2;
             HandedOver tail = new HandedOver(inputs, plan, split, end, listener);
@@ -708,15 +728,17 @@ public final class ParquetMerger {
   }
 
   /**
-   * The bytes a row group's windows can take at most, for the row group that has the most, up to
-   * the window bytes: its inputs' column data, all their row groups (as the files read whole keep
-   * it) and a little slack; of one merged in column groups, the largest group's share of its input
-   * bytes, and the slack. An output row group of the reference data set's 2,000-row files needs 7
-   * MB; one of 200-row files, 8.2 MB, in groups of at most 4 MiB on local disk.
+   * The bytes a row group's windows can take at most, for the row group of {@code from} to {@code
+   * to} (exclusive) that has the most, up to the window bytes: its inputs' column data, all their
+   * row groups (as the files read whole keep it) and a little slack; of one merged in column
+   * groups, the largest group's share of its input bytes, and the slack. An output row group of the
+   * reference data set's 2,000-row files needs 7 MB; one of 200-row files, 8.2 MB, in groups of at
+   * most 4 MiB on local disk.
    */
-  private int arenaBytes(RowGroupPlan plan, List<int[]> groupEndsOf, double[] columnShares) {
+  private int arenaBytes(
+      RowGroupPlan plan, int from, int to, List<int[]> groupEndsOf, double[] columnShares) {
     long most = 0;
-    for (int i = 0; i < plan.size(); i++) {
+    for (int i = from; i < to; i++) {
       int[] groupEnds = groupEndsOf.get(i);
       long inputBytes = plan.inputBytes(i);
       long bytes = 0;
@@ -1688,7 +1710,6 @@ public final class ParquetMerger {
     return dictionaryValues >= plainValues;
   }
 
-  /** The schema holding only the path to one leaf column, as parquet-java's page stores need. */
   /**
    * Row groups a merge handed over to a helping thread ({@link MergeHelpers}), which merges them
    * into a file of their own in a temporary directory; the merge appends that file's row groups
@@ -1713,11 +1734,13 @@ public final class ParquetMerger {
     private final MergeListener listener;
     private final CompletableFuture<Part> result = new CompletableFuture<>();
 
-    /** Guarded by this: the thread merging, while it is; the directory, once made. */
-    private Thread thread;
+    /** Guarded by this: whether a thread is merging them; the directory, once made. */
+    private boolean running;
 
     private Path directory;
-    private boolean released;
+
+    /** Set once, by {@link #release}; read without the lock by the merge, before each row group. */
+    private volatile boolean released;
 
     HandedOver(
         List<MergeInput> inputs, RowGroupPlan plan, int from, int to, MergeListener listener) {
@@ -1735,7 +1758,7 @@ public final class ParquetMerger {
         if (released) {
           return;
         }
-        thread = Thread.currentThread();
+        running = true;
       }
       try {
         made = ScratchDirectories.create(helpers.scratchDirectory(), DIRECTORY_PREFIX);
@@ -1744,14 +1767,20 @@ public final class ParquetMerger {
         }
         result.complete(
             mergeRowGroups(
-                inputs, plan, from, to, scratchFile(made.resolve(PART_FILE)), listener, helpers));
+                inputs,
+                plan,
+                from,
+                to,
+                scratchFile(made.resolve(PART_FILE)),
+                listener,
+                helpers,
+                this::isReleased));
       } catch (IOException | RuntimeException | Error e) {
         result.completeExceptionally(e);
       } finally {
         synchronized (this) {
-          thread = null;
+          running = false;
           if (released) {
-            Thread.interrupted(); // release's interrupt, which the helping thread must not keep
             ScratchDirectories.deleteQuietly(made);
           }
         }
@@ -1795,15 +1824,19 @@ public final class ParquetMerger {
 
     /**
      * Lets the row groups go: deletes their file, or, while the helping thread is still merging
-     * them (the merge failed before appending), interrupts it, and it deletes the file as it ends.
+     * them (the merge failed before appending), cancels that merge, which stops before its next row
+     * group and deletes the file as it ends. Cancelled by a flag, not an interrupt: an interrupt
+     * during a read closes a file channel for every thread reading it, such as a staging file's.
      */
     synchronized void release() {
       released = true;
-      if (thread != null) {
-        thread.interrupt();
-      } else {
+      if (!running) {
         ScratchDirectories.deleteQuietly(directory);
       }
+    }
+
+    private boolean isReleased() {
+      return released;
     }
   }
 
@@ -1949,6 +1982,7 @@ public final class ParquetMerger {
     };
   }
 
+  /** The schema holding only the path to one leaf column, as parquet-java's page stores need. */
   private static MessageType schemaOfColumn(MessageType schema, ColumnDescriptor column) {
     String[] path = column.getPath();
     Type type = schema.getType(path[0]);

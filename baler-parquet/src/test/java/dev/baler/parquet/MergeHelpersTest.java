@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,13 +44,18 @@ class MergeHelpersTest {
   private static final Location DIRECTORY = Location.of("memory://test/data/");
 
   private final MemoryStorage storage = new MemoryStorage();
-  private final MergeHelpers helpers = new MergeHelpers();
+
+  /** Where the merges' handed-over row groups go, and where none may be left. */
+  @TempDir Path scratch;
+
+  private MergeHelpers helpers;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicReference<Throwable> helperFailure = new AtomicReference<>();
   private final List<Thread> threads = new ArrayList<>();
 
   @BeforeEach
   void startHelper() throws InterruptedException {
+    helpers = new MergeHelpers(scratch);
     startHelpers(1);
   }
 
@@ -274,19 +281,7 @@ class MergeHelpersTest {
   void merge_namesADamagedInputOfTheHandedOverRowGroups() throws Exception {
     List<MergeInput> inputs = writeInputs(12, 300);
     MergeInput last = inputs.get(inputs.size() - 1);
-    byte[] bytes = new byte[Math.toIntExact(last.file().length())];
-    try (var stream = last.file().newStream()) {
-      stream.readFully(bytes, 0, bytes.length);
-    }
-    ColumnChunkMetaData chunk = Footer.read(last.file()).rowGroups().get(0).getColumns().get(0);
-    for (long at = chunk.getStartingPos();
-        at < chunk.getStartingPos() + chunk.getTotalSize();
-        at++) {
-      bytes[(int) at] = 0x55;
-    }
-    try (var stream = storage.newOutputFile(last.file().location()).create()) {
-      stream.write(bytes);
-    }
+    damageFirstChunk(last);
     Set<Path> temporaryBefore = mergeDirectories();
 
     assertThatThrownBy(
@@ -299,12 +294,96 @@ class MergeHelpersTest {
                         MergeListener.NONE))
         .isInstanceOf(InvalidParquetFileException.class)
         .hasMessageContaining(last.file().location().toString());
+    assertThat(helpers.handedOver()).as("row groups handed over").isPositive();
     assertThat(storage.newInputFile(DIRECTORY.resolve("out.c.parquet")).exists()).isFalse();
     // the helping thread deletes its file as it ends, which may come just after the merge's end
     for (int i = 0; i < 1000 && !mergeDirectories().equals(temporaryBefore); i++) {
       Thread.sleep(10);
     }
     assertThat(mergeDirectories()).as("the handed-over file deleted").isEqualTo(temporaryBefore);
+  }
+
+  @Test
+  void merge_thatFailsCancelsTheRowGroupsItHandedOverAndTheHelperTakesMoreWork() throws Exception {
+    // the first input damaged: the merge fails in its first row group while the helper merges
+    // the later half (16 row groups of 100 rows; the merge's first row group slowed down)
+    List<MergeInput> inputs = writeInputs(16, 100);
+    damageFirstChunk(inputs.get(0));
+    Thread merging = Thread.currentThread();
+    AtomicInteger rowGroupsByTheHelper = new AtomicInteger();
+
+    assertThatThrownBy(
+            () ->
+                new ParquetMerger(WriteOptions.builder().rowGroupRows(100).build())
+                    .withHelpers(helpers)
+                    .merge(
+                        inputs,
+                        storage.newOutputFile(DIRECTORY.resolve("out.c.parquet")),
+                        (rows, inputBytes) -> {
+                          if (Thread.currentThread() != merging) {
+                            rowGroupsByTheHelper.incrementAndGet();
+                            sleep(50);
+                          }
+                        }))
+        .isInstanceOf(InvalidParquetFileException.class)
+        .hasMessageContaining(inputs.get(0).file().location().toString());
+    assertThat(helpers.handedOver()).as("row groups handed over").isPositive();
+
+    // the helper stops before its next row group, deletes its file and waits again
+    for (int i = 0; i < 1000 && !(mergeDirectories().isEmpty() && helpers.waiting() == 1); i++) {
+      Thread.sleep(10);
+    }
+    assertThat(mergeDirectories()).as("the handed-over file deleted").isEmpty();
+    assertThat(helpers.waiting()).as("the helper waiting again").isEqualTo(1);
+    assertThat(rowGroupsByTheHelper.get()).as("row groups the helper wrote of 8").isLessThan(8);
+    List<MergeInput> rest = inputs.subList(1, inputs.size());
+    MergeResult next =
+        new ParquetMerger(WriteOptions.builder().rowGroupRows(100).build())
+            .withHelpers(helpers)
+            .merge(
+                rest,
+                storage.newOutputFile(DIRECTORY.resolve("next.c.parquet")),
+                MergeListener.NONE);
+    assertThat(next.rows()).isEqualTo(1500);
+    assertThat(next.handedOverRowGroups()).isPositive();
+  }
+
+  @Test
+  void merge_ofEveryRowSkippedWritesAnEmptyFile() throws IOException {
+    List<MergeInput> inputs = writeInputs(2, 50);
+    BitSet all = new BitSet();
+    all.set(0, 50);
+    List<MergeInput> skipped =
+        inputs.stream()
+            .map(input -> new MergeInput(input.file(), input.layout(), Optional.of(all)))
+            .toList();
+    Location output = DIRECTORY.resolve("out.c.parquet");
+
+    MergeResult result =
+        new ParquetMerger(WriteOptions.defaults())
+            .withHelpers(helpers)
+            .merge(skipped, storage.newOutputFile(output), MergeListener.NONE);
+
+    assertThat(result.rows()).isZero();
+    assertThat(result.rowGroups()).isZero();
+    assertThat(Footer.read(storage.newInputFile(output)).rows()).isZero();
+  }
+
+  /** Overwrites the first column chunk of {@code input}'s first row group with 0x55. */
+  private void damageFirstChunk(MergeInput input) throws IOException {
+    byte[] bytes = new byte[Math.toIntExact(input.file().length())];
+    try (var stream = input.file().newStream()) {
+      stream.readFully(bytes, 0, bytes.length);
+    }
+    ColumnChunkMetaData chunk = Footer.read(input.file()).rowGroups().get(0).getColumns().get(0);
+    for (long at = chunk.getStartingPos();
+        at < chunk.getStartingPos() + chunk.getTotalSize();
+        at++) {
+      bytes[(int) at] = 0x55;
+    }
+    try (var stream = storage.newOutputFile(input.file().location()).create()) {
+      stream.write(bytes);
+    }
   }
 
   private List<MergeInput> writeInputs(int files, int rowsPerFile) throws IOException {
@@ -348,9 +427,9 @@ class MergeHelpersTest {
     return rows;
   }
 
-  /** The directories merges hand row groups over in, in {@code java.io.tmpdir}. */
-  private static Set<Path> mergeDirectories() throws IOException {
-    try (Stream<Path> paths = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+  /** The directories merges hand row groups over in, in the helpers' scratch directory. */
+  private Set<Path> mergeDirectories() throws IOException {
+    try (Stream<Path> paths = Files.list(scratch)) {
       return Set.copyOf(
           paths.filter(path -> path.getFileName().toString().startsWith("baler-merge-")).toList());
     }
