@@ -328,281 +328,277 @@ public final class ParquetMerger {
       int end = to;
       int rowGroupIndex = from;
       int handedOverRowGroups = 0;
-      while (true) {
-        for (; rowGroupIndex < end; rowGroupIndex++) {
-          if (cancelled.getAsBoolean()) {
-            throw new InterruptedIOException(
-                "Merging row groups "
-                    + from
-                    + " to "
-                    + to
-                    + " of "
-                    + output.location()
-                    + " was cancelled: the merge that handed them over failed");
-          }
-          if (helpers != null && end - rowGroupIndex >= 2 && helpers.anyWaiting()) {
-            int split = rowGroupIndex + (end - rowGroupIndex + 1) / 2;
-            HandedOver tail = new HandedOver(inputs, plan, split, end, listener);
-            if (helpers.handOver(tail)) {
-              handedOver.add(0, tail);
-              end = split;
-            }
-          }
-          List<Slice> rowGroup = plan.slices(rowGroupIndex);
-          if (rowGroupIndex > from) {
-            // The inputs still open from the last row group keep their windows (whole files) in
-            // arrays of their own; the rest of the arena is free for this row group's windows.
-            for (OpenInput held : open.values()) {
-              held.stream.detach();
-            }
-            arena.reset();
-          }
-          List<OpenInput> sources = new ArrayList<>();
-          long loadedBytes = 0;
-          int rows = 0;
-          for (Slice slice : rowGroup) {
-            rows += slice.keptRows();
-          }
-          int[] groupEnds = groupEndsOf.get(rowGroupIndex);
-          boolean byGroups = groupEnds.length > 1;
-          Set<Integer> rowGroupInputs = inputsOf(rowGroup);
-          long heldBytes = 0; // whole files of inputs open already, read in an earlier row group
-          if (!byGroups) {
-            for (int input : rowGroupInputs) {
-              OpenInput held = open.get(input);
-              heldBytes += held == null ? 0 : held.stream.windowBytes();
-            }
-          }
-          for (OpenInput opened :
-              openAll(
-                  rowGroup,
-                  inputs,
-                  open,
-                  outputCodec,
-                  first,
-                  opener,
-                  scratch,
-                  arena,
-                  byGroups ? Long.MAX_VALUE : windowBytes - heldBytes,
-                  byGroups ? groupEnds[0] : Integer.MAX_VALUE)) {
-            Map<String, String> metadata = opened.takeKeyValueMetadata();
-            sharedMetadata
-                .entrySet()
-                .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
-          }
-          for (Slice slice : rowGroup) {
-            sources.add(open.get(slice.input()));
-          }
-          if (!byGroups) {
-            // windows held already: the files read whole as they opened
-            for (int input : rowGroupInputs) {
-              loadedBytes += open.get(input).stream.windowBytes();
-            }
-            for (int i = 0; i < rowGroup.size(); i++) {
-              loadedBytes +=
-                  sources
-                      .get(i)
-                      .loadRowGroup(rowGroup.get(i).rowGroup(), windowBytes - loadedBytes);
-            }
-          }
-          ColumnCopier.RowHashes hashes = rowHashes.reset(rows);
-          BitSet verbatimColumns = new BitSet();
-          verbatim.add(verbatimColumns);
-          Map<String, ColumnBloomFilter> bloomFilters = new LinkedHashMap<>();
-          writer.startBlock(rows);
-          int group = 0;
-          for (int column = 0; column < columns.size(); column++) {
-            if (byGroups && (column == 0 || column == groupEnds[group - 1])) {
-              loadColumnGroup(rowGroup, open, arena, column, groupEnds[group], group > 0);
-              group++;
-            }
-            ColumnDescriptor descriptor = columns.get(column);
-            ColumnBloomFilter bloomFilter = newBloomFilter(descriptor);
-            if (bloomFilter != null) {
-              bloomFilters.put(String.join(".", descriptor.getPath()), bloomFilter);
-            }
-            // Numbers that repeat get a dictionary (encodePlain); plain chunks are carried;
-            // dictionary-encoded ones merged (read); numbers of both kinds encoded (encodeMixed).
-            boolean carryable = mayCarry(sources, rowGroup, column);
-            Optional<DictionaryMerge> encoded = Optional.empty();
-            if (carryable && tryDictionary[column]) {
-              long values = columnValues(sources, rowGroup, column);
-              encoded =
-                  readDictionary(
-                      sources,
-                      rowGroup,
-                      descriptor,
-                      column,
-                      decompressors,
-                      stores ->
-                          DictionaryMerge.encodePlain(
-                              descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
-              // Its values repeat too little: its pages are carried, here and from now on.
-              tryDictionary[column] = encoded.isPresent();
-            }
-            if (encoded.isEmpty() && carryable) {
-              // Checked as read where the last row group's chunk went verbatim, as this one's
-              // likely will: where pages are joined instead, the check would be work thrown away.
-              Optional<List<CarriedChunk>> carried =
-                  readCarried(
-                      sources,
-                      rowGroup,
-                      descriptor,
-                      column,
-                      decompressors,
-                      pageBuffer,
-                      rowGroupIndex > from && verbatim.get(rowGroupIndex - from - 1).get(column));
-              if (carried.isPresent()) {
-                boolean copied =
-                    carry(
-                        writer,
-                        descriptor,
-                        column,
-                        sources,
-                        rowGroup,
-                        carried.get(),
-                        hashes,
-                        bloomFilter,
-                        decompressors,
-                        pageBuffer,
-                        coalescer,
-                        output);
-                if (copied) {
-                  verbatimColumns.set(column);
-                }
-                continue;
-              }
-            }
-            boolean dictionary =
-                options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column);
-            if (encoded.isEmpty()
-                && dictionary
-                && mayMergeDictionaries(sources, rowGroup, column)) {
-              // Where the merge fails, the column is re-encoded value by value below.
-              encoded =
-                  readDictionary(
-                      sources,
-                      rowGroup,
-                      descriptor,
-                      column,
-                      decompressors,
-                      stores ->
-                          DictionaryMerge.read(
-                              descriptor, stores, options.pageBytes(), dictionaryBuffers));
-            } else if (encoded.isEmpty()
-                && tryMixed[column]
-                && !carryable
-                && everyChunkWhole(
-                    sources, rowGroup, column, (chunks, inputRowGroup, inputColumn) -> true)) {
-              // Not tried where the chunks could be carried or merged and were not: encodeMixed
-              // takes them with tighter limits. Where it fails (its values repeat too little, or a
-              // page does not allow it) the column goes value by value, here and from now on.
-              long values = columnValues(sources, rowGroup, column);
-              encoded =
-                  readDictionary(
-                      sources,
-                      rowGroup,
-                      descriptor,
-                      column,
-                      decompressors,
-                      stores ->
-                          DictionaryMerge.encodeMixed(
-                              descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
-              tryMixed[column] = encoded.isPresent();
-            }
-            if (encoded.isPresent()) {
-              writeDictionaryEncoded(
-                  encoded.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
+      while (rowGroupIndex < to) {
+        if (rowGroupIndex == end) {
+          // Row groups handed over come next, those of the first thread's from here.
+          HandedOver tail = handedOver.remove(0);
+          try {
+            Optional<Part> part = tail.await();
+            if (part.isEmpty()) {
+              // The thread could not merge them (its scratch file failed, say): they are merged
+              // here.
+              end = tail.to;
               continue;
             }
-            MessageType columnSchema = columnSchemas.get(column);
-            ColumnChunkPageWriteStore pages =
-                new ColumnChunkPageWriteStore(
-                    compressor,
-                    columnSchema,
-                    properties.getAllocator(),
-                    properties.getColumnIndexTruncateLength(),
-                    properties.getPageWriteChecksumEnabled());
-            ParquetProperties columnProperties = dictionary ? properties : plainProperties;
-            ColumnWriteStore store = columnProperties.newColumnWriteStore(columnSchema, pages);
-            ColumnCopier.ColumnSink sink =
-                new ColumnCopier.ColumnSink(store, store.getColumnWriter(descriptor));
-            int row = 0;
-            for (int i = 0; i < rowGroup.size(); i++) {
-              Slice slice = rowGroup.get(i);
-              OpenInput source = sources.get(i);
-              BitSet skip = source.input.skipRows().orElse(null);
-              // one input's pages decompressed at a time
-              PageReadStore chunkPages =
-                  source.readColumn(slice.rowGroup(), column, descriptor, decompressors);
-              try {
-                int chunkRows =
-                    ColumnCopier.walk(
-                        ColumnCopier.columnReader(chunkPages, source.createdBy, descriptor),
-                        descriptor,
-                        column,
-                        skip,
-                        slice.firstRow(),
-                        sink,
-                        hashes,
-                        bloomFilter,
-                        row,
-                        chunkPages.getRowCount());
-                checkChunkRows(chunkRows, slice);
-                row += chunkRows;
-              } catch (RuntimeException e) {
-                throw cannotDecode(source, descriptor, e);
-              }
+            Map<String, String> tailMetadata = appendRowGroups(writer, schema, tail.file());
+            sharedMetadata
+                .entrySet()
+                .removeIf(entry -> !entry.getValue().equals(tailMetadata.get(entry.getKey())));
+            fingerprint = fingerprint.plus(part.get().fingerprint());
+            verbatim.addAll(part.get().verbatim());
+            handedOverRowGroups += tail.to - tail.from;
+            for (int skipped = tail.from; skipped < tail.to; skipped++) {
+              sliceOrdinal += plan.slices(skipped).size();
             }
-            checkRows(descriptor, row, rows, output);
-            sink.finish();
-            pages.flushToFileWriter(writer);
-            store.close();
-          }
-          // The writer keeps a row group's filters and writes them all before the footer.
-          for (Map.Entry<String, ColumnBloomFilter> bloomFilter : bloomFilters.entrySet()) {
-            writer.addBloomFilter(bloomFilter.getKey(), bloomFilter.getValue().build());
-          }
-          writer.endBlock();
-          fingerprint = fingerprint.plus(hashes.fingerprint(rowGroupIndex));
-          for (OpenInput source : sources) {
-            source.stream.dropWindow();
-          }
-          for (Slice slice : rowGroup) {
-            if (plan.lastSliceOf(slice.input()) == sliceOrdinal) {
-              open.remove(slice.input()).close();
-            }
-            sliceOrdinal++;
-          }
-          listener.rowGroupWritten(rows, plan.inputBytes(rowGroupIndex));
-        }
-        // The row groups handed over come next, the first one's from here.
-        if (handedOver.isEmpty()) {
-          break;
-        }
-        HandedOver tail = handedOver.remove(0);
-        try {
-          Optional<Part> part = tail.await();
-          if (part.isEmpty()) {
-            // The thread could not merge them (its scratch file failed, say): they are merged here.
+            rowGroupIndex = tail.to;
             end = tail.to;
-            continue;
+          } finally {
+            tail.release();
           }
-          Map<String, String> tailMetadata = appendRowGroups(writer, schema, tail.file());
+          continue;
+        }
+        if (cancelled.getAsBoolean()) {
+          throw new InterruptedIOException(
+              "Merging row groups "
+                  + from
+                  + " to "
+                  + to
+                  + " of "
+                  + output.location()
+                  + " was cancelled: the merge that handed them over failed");
+        }
+        if (helpers != null && end - rowGroupIndex >= 2 && helpers.anyWaiting()) {
+          int split = rowGroupIndex + (end - rowGroupIndex + 1) / 2;
+          HandedOver tail = new HandedOver(inputs, plan, split, end, listener);
+          if (helpers.handOver(tail)) {
+            handedOver.add(0, tail);
+            end = split;
+          }
+        }
+        List<Slice> rowGroup = plan.slices(rowGroupIndex);
+        if (rowGroupIndex > from) {
+          // The inputs still open from the last row group keep their windows (whole files) in
+          // arrays of their own; the rest of the arena is free for this row group's windows.
+          for (OpenInput held : open.values()) {
+            held.stream.detach();
+          }
+          arena.reset();
+        }
+        List<OpenInput> sources = new ArrayList<>();
+        long loadedBytes = 0;
+        int rows = 0;
+        for (Slice slice : rowGroup) {
+          rows += slice.keptRows();
+        }
+        int[] groupEnds = groupEndsOf.get(rowGroupIndex);
+        boolean byGroups = groupEnds.length > 1;
+        Set<Integer> rowGroupInputs = inputsOf(rowGroup);
+        long heldBytes = 0; // whole files of inputs open already, read in an earlier row group
+        if (!byGroups) {
+          for (int input : rowGroupInputs) {
+            OpenInput held = open.get(input);
+            heldBytes += held == null ? 0 : held.stream.windowBytes();
+          }
+        }
+        for (OpenInput opened :
+            openAll(
+                rowGroup,
+                inputs,
+                open,
+                outputCodec,
+                first,
+                opener,
+                scratch,
+                arena,
+                byGroups ? Long.MAX_VALUE : windowBytes - heldBytes,
+                byGroups ? groupEnds[0] : Integer.MAX_VALUE)) {
+          Map<String, String> metadata = opened.takeKeyValueMetadata();
           sharedMetadata
               .entrySet()
-              .removeIf(entry -> !entry.getValue().equals(tailMetadata.get(entry.getKey())));
-          fingerprint = fingerprint.plus(part.get().fingerprint());
-          verbatim.addAll(part.get().verbatim());
-          handedOverRowGroups += tail.to - tail.from;
-          for (int skipped = tail.from; skipped < tail.to; skipped++) {
-            sliceOrdinal += plan.slices(skipped).size();
-          }
-          rowGroupIndex = tail.to;
-          end = tail.to;
-        } finally {
-          tail.release();
+              .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
         }
+        for (Slice slice : rowGroup) {
+          sources.add(open.get(slice.input()));
+        }
+        if (!byGroups) {
+          // windows held already: the files read whole as they opened
+          for (int input : rowGroupInputs) {
+            loadedBytes += open.get(input).stream.windowBytes();
+          }
+          for (int i = 0; i < rowGroup.size(); i++) {
+            loadedBytes +=
+                sources.get(i).loadRowGroup(rowGroup.get(i).rowGroup(), windowBytes - loadedBytes);
+          }
+        }
+        ColumnCopier.RowHashes hashes = rowHashes.reset(rows);
+        BitSet verbatimColumns = new BitSet();
+        verbatim.add(verbatimColumns);
+        Map<String, ColumnBloomFilter> bloomFilters = new LinkedHashMap<>();
+        writer.startBlock(rows);
+        int group = 0;
+        for (int column = 0; column < columns.size(); column++) {
+          if (byGroups && (column == 0 || column == groupEnds[group - 1])) {
+            loadColumnGroup(rowGroup, open, arena, column, groupEnds[group], group > 0);
+            group++;
+          }
+          ColumnDescriptor descriptor = columns.get(column);
+          ColumnBloomFilter bloomFilter = newBloomFilter(descriptor);
+          if (bloomFilter != null) {
+            bloomFilters.put(String.join(".", descriptor.getPath()), bloomFilter);
+          }
+          // Numbers that repeat get a dictionary (encodePlain); plain chunks are carried;
+          // dictionary-encoded ones merged (read); numbers of both kinds encoded (encodeMixed).
+          boolean carryable = mayCarry(sources, rowGroup, column);
+          Optional<DictionaryMerge> encoded = Optional.empty();
+          if (carryable && tryDictionary[column]) {
+            long values = columnValues(sources, rowGroup, column);
+            encoded =
+                readDictionary(
+                    sources,
+                    rowGroup,
+                    descriptor,
+                    column,
+                    decompressors,
+                    stores ->
+                        DictionaryMerge.encodePlain(
+                            descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
+            // Its values repeat too little: its pages are carried, here and from now on.
+            tryDictionary[column] = encoded.isPresent();
+          }
+          if (encoded.isEmpty() && carryable) {
+            // Checked as read where the last row group's chunk went verbatim, as this one's
+            // likely will: where pages are joined instead, the check would be work thrown away.
+            Optional<List<CarriedChunk>> carried =
+                readCarried(
+                    sources,
+                    rowGroup,
+                    descriptor,
+                    column,
+                    decompressors,
+                    pageBuffer,
+                    rowGroupIndex > from && verbatim.get(rowGroupIndex - from - 1).get(column));
+            if (carried.isPresent()) {
+              boolean copied =
+                  carry(
+                      writer,
+                      descriptor,
+                      column,
+                      sources,
+                      rowGroup,
+                      carried.get(),
+                      hashes,
+                      bloomFilter,
+                      decompressors,
+                      pageBuffer,
+                      coalescer,
+                      output);
+              if (copied) {
+                verbatimColumns.set(column);
+              }
+              continue;
+            }
+          }
+          boolean dictionary =
+              options.dictionaryEncoding() && worthADictionary(sources, rowGroup, column);
+          if (encoded.isEmpty() && dictionary && mayMergeDictionaries(sources, rowGroup, column)) {
+            // Where the merge fails, the column is re-encoded value by value below.
+            encoded =
+                readDictionary(
+                    sources,
+                    rowGroup,
+                    descriptor,
+                    column,
+                    decompressors,
+                    stores ->
+                        DictionaryMerge.read(
+                            descriptor, stores, options.pageBytes(), dictionaryBuffers));
+          } else if (encoded.isEmpty()
+              && tryMixed[column]
+              && !carryable
+              && everyChunkWhole(
+                  sources, rowGroup, column, (chunks, inputRowGroup, inputColumn) -> true)) {
+            // Not tried where the chunks could be carried or merged and were not: encodeMixed
+            // takes them with tighter limits. Where it fails (its values repeat too little, or a
+            // page does not allow it) the column goes value by value, here and from now on.
+            long values = columnValues(sources, rowGroup, column);
+            encoded =
+                readDictionary(
+                    sources,
+                    rowGroup,
+                    descriptor,
+                    column,
+                    decompressors,
+                    stores ->
+                        DictionaryMerge.encodeMixed(
+                            descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
+            tryMixed[column] = encoded.isPresent();
+          }
+          if (encoded.isPresent()) {
+            writeDictionaryEncoded(
+                encoded.get(), writer, compressor, hashes, column, bloomFilter, rows, output);
+            continue;
+          }
+          MessageType columnSchema = columnSchemas.get(column);
+          ColumnChunkPageWriteStore pages =
+              new ColumnChunkPageWriteStore(
+                  compressor,
+                  columnSchema,
+                  properties.getAllocator(),
+                  properties.getColumnIndexTruncateLength(),
+                  properties.getPageWriteChecksumEnabled());
+          ParquetProperties columnProperties = dictionary ? properties : plainProperties;
+          ColumnWriteStore store = columnProperties.newColumnWriteStore(columnSchema, pages);
+          ColumnCopier.ColumnSink sink =
+              new ColumnCopier.ColumnSink(store, store.getColumnWriter(descriptor));
+          int row = 0;
+          for (int i = 0; i < rowGroup.size(); i++) {
+            Slice slice = rowGroup.get(i);
+            OpenInput source = sources.get(i);
+            BitSet skip = source.input.skipRows().orElse(null);
+            // one input's pages decompressed at a time
+            PageReadStore chunkPages =
+                source.readColumn(slice.rowGroup(), column, descriptor, decompressors);
+            try {
+              int chunkRows =
+                  ColumnCopier.walk(
+                      ColumnCopier.columnReader(chunkPages, source.createdBy, descriptor),
+                      descriptor,
+                      column,
+                      skip,
+                      slice.firstRow(),
+                      sink,
+                      hashes,
+                      bloomFilter,
+                      row,
+                      chunkPages.getRowCount());
+              checkChunkRows(chunkRows, slice);
+              row += chunkRows;
+            } catch (RuntimeException e) {
+              throw cannotDecode(source, descriptor, e);
+            }
+          }
+          checkRows(descriptor, row, rows, output);
+          sink.finish();
+          pages.flushToFileWriter(writer);
+          store.close();
+        }
+        // The writer keeps a row group's filters and writes them all before the footer.
+        for (Map.Entry<String, ColumnBloomFilter> bloomFilter : bloomFilters.entrySet()) {
+          writer.addBloomFilter(bloomFilter.getKey(), bloomFilter.getValue().build());
+        }
+        writer.endBlock();
+        fingerprint = fingerprint.plus(hashes.fingerprint(rowGroupIndex));
+        for (OpenInput source : sources) {
+          source.stream.dropWindow();
+        }
+        for (Slice slice : rowGroup) {
+          if (plan.lastSliceOf(slice.input()) == sliceOrdinal) {
+            open.remove(slice.input()).close();
+          }
+          sliceOrdinal++;
+        }
+        listener.rowGroupWritten(rows, plan.inputBytes(rowGroupIndex));
+        rowGroupIndex++;
       }
       writer.end(sharedMetadata);
       finished = true;
