@@ -16,8 +16,13 @@ class StagingStorageContractTest extends AbstractStorageTest {
 
   private Storage storage;
 
+  /**
+   * Made at the first call, after the temporary directory is there; synchronized, as the racing
+   * tests make their first call from many threads at once, and each racer that made a storage of
+   * its own, with a memory storage of its own, won its race.
+   */
   @Override
-  protected Storage storage() {
+  protected synchronized Storage storage() {
     if (storage == null) {
       storage = new StagingStorage(new MemoryStorage(), directory, 1L << 30, location -> true);
     }
