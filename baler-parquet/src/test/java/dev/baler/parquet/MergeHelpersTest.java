@@ -59,14 +59,20 @@ class MergeHelpersTest {
     startHelpers(1);
   }
 
-  /** Starts {@code count} more threads helping, and waits until every one waits. */
+  /** Starts {@code count} more threads helping in {@link #helpers}, and waits until all wait. */
   private void startHelpers(int count) throws InterruptedException {
+    startHelpers(helpers, count);
+  }
+
+  /** Starts {@code count} more threads helping in {@code target}, and waits until all wait. */
+  private void startHelpers(MergeHelpers target, int count) throws InterruptedException {
+    int waiting = target.waiting() + count;
     for (int i = 0; i < count; i++) {
       Thread thread =
           new Thread(
               () -> {
                 try {
-                  helpers.help(stop::get);
+                  target.help(stop::get);
                 } catch (Throwable e) {
                   helperFailure.set(e);
                 }
@@ -76,10 +82,10 @@ class MergeHelpersTest {
       thread.start();
     }
     // at most 10 s for the threads to start waiting
-    for (int i = 0; i < 1000 && helpers.waiting() < threads.size(); i++) {
+    for (int i = 0; i < 1000 && target.waiting() < waiting; i++) {
       Thread.sleep(10);
     }
-    assertThat(helpers.waiting()).as("threads waiting").isEqualTo(threads.size());
+    assertThat(target.waiting()).as("threads waiting").isEqualTo(waiting);
   }
 
   @AfterEach
@@ -223,22 +229,7 @@ class MergeHelpersTest {
     // a scratch directory below a regular file cannot be made: the helping thread fails
     Path notADirectory = Files.createFile(empty.resolve("file"));
     MergeHelpers failing = new MergeHelpers(notADirectory);
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                failing.help(stop::get);
-              } catch (Throwable e) {
-                helperFailure.set(e);
-              }
-            },
-            "test-helper-failing");
-    threads.add(thread);
-    thread.start();
-    for (int i = 0; i < 1000 && failing.waiting() == 0; i++) {
-      Thread.sleep(10);
-    }
-    assertThat(failing.waiting()).isEqualTo(1);
+    startHelpers(failing, 1);
     List<MergeInput> inputs = writeInputs(12, 300);
     WriteOptions options = WriteOptions.builder().rowGroupRows(600).build();
     Location alone = DIRECTORY.resolve("alone.c.parquet");
