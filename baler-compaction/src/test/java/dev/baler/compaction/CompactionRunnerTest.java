@@ -94,8 +94,9 @@ class CompactionRunnerTest {
 
   @Test
   void run_ofOneBinHandsPartOfItsRowGroupsToTheSecondThread() throws IOException {
-    // one bin of 16 row groups: the second thread, with no bin of its own, takes the later half
-    List<Path> inputs = telemetry(16, 100);
+    // one bin of 40 row groups (4.7 MB): the second thread, with no bin of its own, takes the later
+    // half, more than the 1 MiB worth handing over
+    List<Path> inputs = telemetry(40, 2000);
     RowMultiset before = duckDb.rows(inputs);
     Map<Long, Long> rowsByThread = new ConcurrentHashMap<>();
     AtomicBoolean first = new AtomicBoolean(true);
@@ -113,7 +114,7 @@ class CompactionRunnerTest {
     CompactionOptions options =
         CompactionOptions.builder()
             .parallelism(2)
-            .writeOptions(WriteOptions.builder().rowGroupRows(100).build())
+            .writeOptions(WriteOptions.builder().rowGroupRows(2000).build())
             .build();
 
     CompactionResult result = new CompactionRunner(storage, options, listener).run(source());
@@ -121,7 +122,7 @@ class CompactionRunnerTest {
     assertThat(result.status()).isEqualTo(CompactionResult.Status.SUCCESS);
     assertThat(result.filesCreated()).isEqualTo(1);
     Path output = dataFiles().get(0);
-    assertThat(Footer.read(storage.newInputFile(Location.local(output))).rowGroups()).hasSize(16);
+    assertThat(Footer.read(storage.newInputFile(Location.local(output))).rowGroups()).hasSize(40);
     assertThat(duckDb.rows(List.of(output))).isEqualTo(before);
     assertThat(rowsByThread).as("rows written by each thread").hasSize(2);
     assertThat(rowsByThread.values()).allSatisfy(rows -> assertThat(rows).isGreaterThan(0L));

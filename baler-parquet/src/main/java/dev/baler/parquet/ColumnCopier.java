@@ -524,6 +524,10 @@ final class ColumnCopier {
         if (helpers != null && end - rowGroup >= 2 && helpers.anyWaiting()) {
           int split = rowGroup + (end - rowGroup + 1) / 2;
           int last = end;
+          long tailBytes = 0;
+          for (int later = split; later < last; later++) {
+            tailBytes += footer.rowGroups().get(later).getCompressedSize();
+          }
           CompletableFuture<RowFingerprint> tail = new CompletableFuture<>();
           Runnable read =
               () -> {
@@ -536,7 +540,7 @@ final class ColumnCopier {
                   tail.completeExceptionally(e);
                 }
               };
-          if (helpers.handOver(read)) {
+          if (helpers.worthHandingOver(tailBytes) && helpers.handOver(read)) {
             handedOver.add(tail);
             end = split;
           }

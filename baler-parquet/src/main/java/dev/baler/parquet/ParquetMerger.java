@@ -362,8 +362,12 @@ public final class ParquetMerger {
         }
         if (helpers != null && end - rowGroupIndex >= 2 && helpers.anyWaiting()) {
           int split = rowGroupIndex + (end - rowGroupIndex + 1) / 2;
+          long tailBytes = 0;
+          for (int later = split; later < end; later++) {
+            tailBytes += plan.inputBytes(later);
+          }
           HandedOver tail = new HandedOver(inputs, plan, split, end, listener);
-          if (helpers.handOver(tail)) {
+          if (helpers.worthHandingOver(tailBytes) && helpers.handOver(tail)) {
             handedOver.add(0, tail);
             end = split;
           }

@@ -55,7 +55,7 @@ class MergeHelpersTest {
 
   @BeforeEach
   void startHelper() throws InterruptedException {
-    helpers = new MergeHelpers(scratch);
+    helpers = new MergeHelpers(scratch, 0); // the test files are far smaller than the default
     startHelpers(1);
   }
 
@@ -228,7 +228,7 @@ class MergeHelpersTest {
       throws Exception {
     // a scratch directory below a regular file cannot be made: the helping thread fails
     Path notADirectory = Files.createFile(empty.resolve("file"));
-    MergeHelpers failing = new MergeHelpers(notADirectory);
+    MergeHelpers failing = new MergeHelpers(notADirectory, 0);
     startHelpers(failing, 1);
     List<MergeInput> inputs = writeInputs(12, 300);
     WriteOptions options = WriteOptions.builder().rowGroupRows(600).build();
@@ -337,6 +337,26 @@ class MergeHelpersTest {
                 MergeListener.NONE);
     assertThat(next.rows()).isEqualTo(1500);
     assertThat(next.handedOverRowGroups()).isPositive();
+  }
+
+  @Test
+  void merge_keepsRowGroupsTooSmallToBeWorthHandingOver() throws Exception {
+    MergeHelpers demanding = new MergeHelpers(scratch, 1L << 40);
+    startHelpers(demanding, 1);
+    List<MergeInput> inputs = writeInputs(12, 300);
+
+    MergeResult result =
+        new ParquetMerger(WriteOptions.builder().rowGroupRows(600).build())
+            .withHelpers(demanding)
+            .merge(
+                inputs,
+                storage.newOutputFile(DIRECTORY.resolve("out.c.parquet")),
+                MergeListener.NONE);
+
+    assertThat(result.rowGroups()).isEqualTo(6);
+    assertThat(result.handedOverRowGroups()).isZero();
+    assertThat(demanding.handedOver()).isZero();
+    assertThat(demanding.waiting()).as("the helper still waiting").isEqualTo(1);
   }
 
   @Test
