@@ -79,6 +79,7 @@ public final class CompactionOptions {
   private final int parallelism;
   private final Duration leaseDuration;
   private final Path scratchDirectory;
+  private final long handOverBytes;
   private final String outputPrefix;
   private final Optional<Location> backupDirectory;
   private final Optional<DateRange> partitionDates;
@@ -95,6 +96,7 @@ public final class CompactionOptions {
     this.parallelism = builder.parallelism;
     this.leaseDuration = builder.leaseDuration;
     this.scratchDirectory = builder.scratchDirectory;
+    this.handOverBytes = builder.handOverBytes;
     this.outputPrefix = builder.outputPrefix;
     this.backupDirectory = builder.backupDirectory;
     this.partitionDates = builder.partitionDates;
@@ -184,6 +186,14 @@ public final class CompactionOptions {
   }
 
   /**
+   * The fewest bytes of a bin's row groups that a thread with no bin left takes over from it
+   * ({@link MergeHelpers#DEFAULT_MINIMUM_BYTES} unless set).
+   */
+  public long handOverBytes() {
+    return handOverBytes;
+  }
+
+  /**
    * The prefix of output names, {@code {prefix}.{timestamp_millis}.c.parquet}; empty to take each
    * bin's inputs' own prefix (or {@code part} when their names have none).
    */
@@ -221,6 +231,7 @@ public final class CompactionOptions {
     private int parallelism = Math.min(4, Runtime.getRuntime().availableProcessors());
     private Duration leaseDuration = DEFAULT_LEASE_DURATION;
     private Path scratchDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+    private long handOverBytes = MergeHelpers.DEFAULT_MINIMUM_BYTES;
     private String outputPrefix = "";
     private Optional<Location> backupDirectory = Optional.empty();
     private Optional<DateRange> partitionDates = Optional.empty();
@@ -331,6 +342,19 @@ public final class CompactionOptions {
      */
     public Builder scratchDirectory(Path directory) {
       this.scratchDirectory = requireNonNull(directory, "directory is null");
+      return this;
+    }
+
+    /**
+     * Sets the fewest bytes worth handing over ({@link CompactionOptions#handOverBytes()}); 0 or
+     * more, 0 to hand over whatever is left, as tests of the hand-over do with small files.
+     */
+    public Builder handOverBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException(
+            "Invalid hand-over bytes " + bytes + ": must be 0 or more");
+      }
+      this.handOverBytes = bytes;
       return this;
     }
 

@@ -240,7 +240,7 @@ public final class CompactionRunner {
       Lease lease,
       String runId)
       throws IOException {
-    MergeHelpers helpers = new MergeHelpers(options.scratchDirectory());
+    MergeHelpers helpers = new MergeHelpers(options.scratchDirectory(), options.handOverBytes());
     BinCompactor compactor =
         new BinCompactor(storage, options, journal, lease, runId, listener, helpers);
     ExecutorService executor =

@@ -57,6 +57,9 @@ class CompactionPropertyTest {
             .targetBytes(targetBytes)
             .parallelism(parallelism)
             .writeOptions(WriteOptions.builder().rowGroupRows(rowGroupRows).build())
+            // small files: hand row groups over whatever their size, so that the property holds
+            // of runs whose bins are merged by more than one thread too
+            .handOverBytes(0)
             .build();
 
     CompactionResult result =
@@ -102,6 +105,9 @@ class CompactionPropertyTest {
             .targetBytes(targetBytes)
             .deduplicate()
             .writeOptions(WriteOptions.builder().rowGroupRows(rowGroupRows).build())
+            // small files: hand row groups over whatever their size, so that the property holds
+            // of runs whose bins are merged by more than one thread too
+            .handOverBytes(0)
             .build();
 
     CompactionResult result =
