@@ -18,7 +18,9 @@ final class RunOptions {
   @Option(
       names = "--parallelism",
       paramLabel = "N",
-      description = "bins compacted at once (default: the number of CPUs, at most 4)")
+      description =
+          "bins compacted at once (default: the number of CPUs, at most 4); a thread with no bin"
+              + " left takes row groups over from the bins still running")
   Integer parallelism;
 
   @Option(
