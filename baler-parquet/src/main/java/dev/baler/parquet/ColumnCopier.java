@@ -537,6 +537,8 @@ final class ColumnCopier {
                           file, footer, groups, largest, verbatim, split, last, helpers,
                           cancelled));
                 } catch (IOException | RuntimeException | Error e) {
+                  // a read-back that fails at all fails: the other ranges may stop
+                  cancelled.set(true);
                   tail.completeExceptionally(e);
                 }
               };

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.nio.file.Path;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -42,6 +43,7 @@ public final class MergeHelpers {
   private final SynchronousQueue<Runnable> handover = new SynchronousQueue<>();
   private final AtomicInteger waiting = new AtomicInteger();
   private final AtomicInteger handedOver = new AtomicInteger();
+  private final AtomicBoolean failed = new AtomicBoolean();
   private final Path scratchDirectory;
   private final long minimumBytes;
 
@@ -135,6 +137,15 @@ public final class MergeHelpers {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * Whether this is the first time a helping thread failed to merge what it was handed (not an
+   * input that cannot be decoded): the first is worth a warning, as the next ones likely fail alike
+   * (an unwritable scratch directory), each costing the merge its wait.
+   */
+  boolean firstFailure() {
+    return failed.compareAndSet(false, true);
   }
 
   /** The pieces of work handed over so far, for tests and logs. */

@@ -322,6 +322,16 @@ public final class ParquetMerger {
       int rowGroupIndex = from;
       int handedOverRowGroups = 0;
       while (rowGroupIndex < to) {
+        if (cancelled.getAsBoolean()) {
+          throw new InterruptedIOException(
+              "Merging row groups "
+                  + from
+                  + " to "
+                  + to
+                  + " of "
+                  + output.location()
+                  + " was cancelled: the merge that handed them over failed");
+        }
         if (rowGroupIndex == end) {
           // Row groups handed over come next, those of the first thread's from here.
           HandedOver tail = handedOver.remove(0);
@@ -350,23 +360,13 @@ public final class ParquetMerger {
           }
           continue;
         }
-        if (cancelled.getAsBoolean()) {
-          throw new InterruptedIOException(
-              "Merging row groups "
-                  + from
-                  + " to "
-                  + to
-                  + " of "
-                  + output.location()
-                  + " was cancelled: the merge that handed them over failed");
-        }
         if (helpers != null && end - rowGroupIndex >= 2 && helpers.anyWaiting()) {
           int split = rowGroupIndex + (end - rowGroupIndex + 1) / 2;
           long tailBytes = 0;
           for (int later = split; later < end; later++) {
             tailBytes += plan.inputBytes(later);
           }
-          HandedOver tail = new HandedOver(inputs, plan, split, end, listener);
+          HandedOver tail = new HandedOver(inputs, plan, split, end, listener, cancelled);
           if (helpers.worthHandingOver(tailBytes) && helpers.handOver(tail)) {
             handedOver.add(0, tail);
             end = split;
@@ -1735,8 +1735,17 @@ public final class ParquetMerger {
     /** Set once, by {@link #release}; read without the lock by the merge, before each row group. */
     private volatile boolean released;
 
+    /** Whether the merge that handed them over was itself cancelled. */
+    private final BooleanSupplier ownerCancelled;
+
     HandedOver(
-        List<MergeInput> inputs, RowGroupPlan plan, int from, int to, MergeListener listener) {
+        List<MergeInput> inputs,
+        RowGroupPlan plan,
+        int from,
+        int to,
+        MergeListener listener,
+        BooleanSupplier ownerCancelled) {
+      this.ownerCancelled = ownerCancelled;
       this.inputs = inputs;
       this.plan = plan;
       this.from = from;
@@ -1767,7 +1776,8 @@ public final class ParquetMerger {
                 RowGroupAppender.scratchFile(made.resolve(PART_FILE)),
                 listener,
                 helpers,
-                this::isReleased));
+                // its own release, or its owner's, reaches the ranges it hands on in turn
+                () -> released || ownerCancelled.getAsBoolean()));
       } catch (IOException | RuntimeException | Error e) {
         result.completeExceptionally(e);
       } finally {
@@ -1804,6 +1814,13 @@ public final class ParquetMerger {
         if (cause instanceof Error error) {
           throw error;
         }
+        if (helpers.firstFailure()) {
+          LOG.warn(
+              "A helping thread could not merge row groups handed over to it ({}); the merges"
+                  + " merge them themselves. Is {} writable, with room to spare?",
+              cause.toString(),
+              helpers.scratchDirectory());
+        }
         LOG.debug(
             "Row groups {} to {} handed over were not merged; merging them here", from, to, cause);
         return Optional.empty();
@@ -1826,10 +1843,6 @@ public final class ParquetMerger {
       if (!running) {
         ScratchDirectories.deleteQuietly(directory);
       }
-    }
-
-    private boolean isReleased() {
-      return released;
     }
   }
 

@@ -37,6 +37,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A merge that hands part of its row groups to a waiting thread ({@link MergeHelpers}). */
 @Timeout(120)
@@ -251,6 +253,7 @@ class MergeHelpersTest {
                   }
                 });
 
+    assertThat(failing.handedOver()).as("row groups handed over").isPositive();
     assertThat(result.handedOverRowGroups()).isZero();
     assertThat(rowGroupsByOthers.get()).as("row groups written by the helper").isZero();
     assertThat(result.fingerprint()).isEqualTo(byOne.fingerprint());
@@ -337,6 +340,90 @@ class MergeHelpersTest {
                 MergeListener.NONE);
     assertThat(next.rows()).isEqualTo(1500);
     assertThat(next.handedOverRowGroups()).isPositive();
+  }
+
+  /** The role of a helping thread, inherited by the threads its merges open inputs on. */
+  private static final InheritableThreadLocal<String> ROLE = new InheritableThreadLocal<>();
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 3})
+  void merge_resumesWhatAFailingHelperWasHandedAndWritesWhatOneThreadWrites(int opensBeforeFailing)
+      throws Exception {
+    // inputs of two row groups each, in output row groups of 900 rows: inputs span the split
+    // points. One more helper, whose reads of inputs fail after a few opens; the merge's own
+    // row groups slowed, so that appended, resumed and re-handed-over ranges mix.
+    List<MergeInput> singles = writeInputs(28, 300);
+    Location pairs = Location.of("memory://test/pairs/");
+    for (int i = 0; i + 1 < singles.size(); i += 2) {
+      new ParquetMerger(WriteOptions.builder().rowGroupRows(300).build())
+          .merge(
+              singles.subList(i, i + 2),
+              storage.newOutputFile(pairs.resolve("pair." + (100 + i) + ".parquet")),
+              MergeListener.NONE);
+    }
+    AtomicInteger opens = new AtomicInteger();
+    List<MergeInput> inputs = new ArrayList<>();
+    for (FileEntry entry : storage.list(pairs).toList()) {
+      InputFile stored = storage.newInputFile(entry.location(), entry.length());
+      InputFile failingOnTheHelper =
+          new ForwardingInputFile(stored) {
+            @Override
+            public SeekableInputStream newStream() throws IOException {
+              if ("failing".equals(ROLE.get()) && opens.incrementAndGet() > opensBeforeFailing) {
+                throw new IOException("the store failed (test)");
+              }
+              return super.newStream();
+            }
+          };
+      inputs.add(MergeInput.of(failingOnTheHelper, Footer.read(stored).layout()));
+    }
+    WriteOptions options = WriteOptions.builder().rowGroupRows(900).build();
+    Location alone = DIRECTORY.resolve("alone.c.parquet");
+    MergeResult byOne =
+        new ParquetMerger(options).merge(inputs, storage.newOutputFile(alone), MergeListener.NONE);
+    Thread failing =
+        new Thread(
+            () -> {
+              ROLE.set("failing");
+              try {
+                helpers.help(stop::get);
+              } catch (Throwable e) {
+                helperFailure.set(e);
+              }
+            },
+            "test-helper-failing");
+    threads.add(failing);
+    failing.start();
+    for (int i = 0; i < 1000 && helpers.waiting() < 2; i++) {
+      Thread.sleep(10);
+    }
+    assertThat(helpers.waiting()).isEqualTo(2);
+    Thread merging = Thread.currentThread();
+    Location helped = DIRECTORY.resolve("helped.c.parquet");
+
+    MergeResult result =
+        new ParquetMerger(options)
+            .withHelpers(helpers)
+            .merge(
+                inputs,
+                storage.newOutputFile(helped),
+                (rows, inputBytes) -> {
+                  if (Thread.currentThread() == merging) {
+                    sleep(20);
+                  }
+                });
+
+    assertThat(helpers.handedOver()).as("row groups handed over").isPositive();
+    assertThat(result.fingerprint()).isEqualTo(byOne.fingerprint());
+    assertThat(
+            RowFingerprint.of(
+                storage.newInputFile(helped),
+                ParquetMerger.DEFAULT_WINDOW_BYTES,
+                result.verbatim()))
+        .as("read back as verified")
+        .isEqualTo(result.fingerprint());
+    assertThat(rowsOf(helped)).as("the same rows in the same order").isEqualTo(rowsOf(alone));
+    assertThat(mergeDirectories()).as("no handed-over file left").isEmpty();
   }
 
   @Test
