@@ -45,6 +45,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MergeHelpersTest {
   private static final Location DIRECTORY = Location.of("memory://test/data/");
 
+  /** The role of a helping thread, inherited by the threads its merges open inputs on. */
+  private static final InheritableThreadLocal<String> ROLE = new InheritableThreadLocal<>();
+
   private final MemoryStorage storage = new MemoryStorage();
 
   /** Where the merges' handed-over row groups go, and where none may be left. */
@@ -68,11 +71,21 @@ class MergeHelpersTest {
 
   /** Starts {@code count} more threads helping in {@code target}, and waits until all wait. */
   private void startHelpers(MergeHelpers target, int count) throws InterruptedException {
+    startHelpers(target, count, "helping");
+  }
+
+  /**
+   * Starts {@code count} more threads helping in {@code target} in {@code role} ({@link #ROLE}),
+   * and waits until all wait.
+   */
+  private void startHelpers(MergeHelpers target, int count, String role)
+      throws InterruptedException {
     int waiting = target.waiting() + count;
     for (int i = 0; i < count; i++) {
       Thread thread =
           new Thread(
               () -> {
+                ROLE.set(role);
                 try {
                   target.help(stop::get);
                 } catch (Throwable e) {
@@ -342,9 +355,6 @@ class MergeHelpersTest {
     assertThat(next.handedOverRowGroups()).isPositive();
   }
 
-  /** The role of a helping thread, inherited by the threads its merges open inputs on. */
-  private static final InheritableThreadLocal<String> ROLE = new InheritableThreadLocal<>();
-
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 3})
   void merge_resumesWhatAFailingHelperWasHandedAndWritesWhatOneThreadWrites(int opensBeforeFailing)
@@ -381,23 +391,7 @@ class MergeHelpersTest {
     Location alone = DIRECTORY.resolve("alone.c.parquet");
     MergeResult byOne =
         new ParquetMerger(options).merge(inputs, storage.newOutputFile(alone), MergeListener.NONE);
-    Thread failing =
-        new Thread(
-            () -> {
-              ROLE.set("failing");
-              try {
-                helpers.help(stop::get);
-              } catch (Throwable e) {
-                helperFailure.set(e);
-              }
-            },
-            "test-helper-failing");
-    threads.add(failing);
-    failing.start();
-    for (int i = 0; i < 1000 && helpers.waiting() < 2; i++) {
-      Thread.sleep(10);
-    }
-    assertThat(helpers.waiting()).isEqualTo(2);
+    startHelpers(helpers, 1, "failing");
     Thread merging = Thread.currentThread();
     Location helped = DIRECTORY.resolve("helped.c.parquet");
 
