@@ -623,14 +623,7 @@ final class ColumnCopier {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("Interrupted while waiting for row groups handed over");
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw (Error) cause;
+      throw Failures.asIoException(e.getCause(), "Cannot read row groups handed over");
     }
   }
 

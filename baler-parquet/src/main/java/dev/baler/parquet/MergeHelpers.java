@@ -148,7 +148,7 @@ public final class MergeHelpers {
     return failed.compareAndSet(false, true);
   }
 
-  /** The pieces of work handed over so far, for tests and logs. */
+  /** The pieces of work handed over so far, for tests. */
   int handedOver() {
     return handedOver.get();
   }

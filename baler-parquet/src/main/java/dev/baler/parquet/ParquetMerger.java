@@ -708,14 +708,8 @@ public final class ParquetMerger {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("Interrupted while opening inputs");
     }
-    if (failure instanceof IOException io) {
-      throw io;
-    }
-    if (failure instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (failure instanceof Error error) {
-      throw error;
+    if (failure != null) {
+      throw Failures.asIoException(failure, "Cannot open the inputs of an output row group");
     }
     return opened;
   }

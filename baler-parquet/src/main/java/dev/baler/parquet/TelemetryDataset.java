@@ -276,14 +276,7 @@ public final class TelemetryDataset {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("Interrupted while writing telemetry to " + directory);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IOException("Cannot write telemetry to " + directory, cause);
+      throw Failures.asIoException(e.getCause(), "Cannot write telemetry to " + directory);
     } finally {
       failed.set(true);
       executor.shutdownNow();

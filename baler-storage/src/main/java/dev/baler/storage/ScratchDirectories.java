@@ -39,7 +39,7 @@ public final class ScratchDirectories {
    * second thread's file fails and is tried again by the next run. Failures are ignored: what could
    * not be deleted is tried again by the next run.
    */
-  public static void removeAbandoned(Path parent, String prefix) {
+  private static void removeAbandoned(Path parent, String prefix) {
     try (Stream<Path> children = Files.list(parent)) {
       for (Path child : (Iterable<Path>) children::iterator) {
         String name = child.getFileName().toString();
@@ -63,8 +63,9 @@ public final class ScratchDirectories {
   }
 
   /**
-   * Deletes a directory and everything below it, if it is not null; failures are ignored, and what
-   * stays is left to {@link #removeAbandoned} of a later run.
+   * Deletes a directory and everything below it, if it is not null; failures are ignored. What
+   * stays of a directory {@link #create} made is deleted by a later run's {@code create} of that
+   * prefix.
    */
   public static void deleteQuietly(Path directory) {
     if (directory == null) {
