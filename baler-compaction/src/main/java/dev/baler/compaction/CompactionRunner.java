@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * Runs a compaction end to end: takes the directory's {@link Lease}, recovers bins an earlier run
  * left open, plans with {@link CompactionPlanner}, finds duplicates when asked, and runs the bins
  * in parallel ({@link CompactionOptions#parallelism()} at a time), each through the protocol of
- * journal, write, verify, retire the originals. Releases the lease at the end.
+ * journal, write, verify, retire the originals. A bin's originals are retired on threads of their
+ * own (as many as bins at a time), while its thread merges the next bin. Releases the lease at the
+ * end, once every bin is retired.
  *
  * <p>Memory: each running bin holds about one output row group's input bytes ({@link
  * dev.baler.parquet.WriteOptions#rowGroupBytes()}) plus one column chunk; deduplication adds {@link
@@ -245,18 +248,28 @@ public final class CompactionRunner {
         new BinCompactor(storage, options, journal, lease, runId, listener, helpers);
     ExecutorService executor =
         Executors.newFixedThreadPool(options.parallelism(), daemon("baler-bin"));
+    // Retiring the originals of a bin (deleting them, mostly) waits on the store more than it
+    // works, so it runs beside the merges rather than in a bin thread's turn.
+    ExecutorService retirer =
+        Executors.newFixedThreadPool(options.parallelism(), daemon("baler-retire"));
     AtomicInteger unfinished = new AtomicInteger(plan.bins().size());
     try {
-      List<Future<BinOutcome>> futures = new ArrayList<>();
+      List<Future<CompletableFuture<BinOutcome>>> futures = new ArrayList<>();
       for (Bin bin : plan.bins()) {
         futures.add(
             executor.submit(
                 () -> {
                   try {
-                    BinOutcome outcome = compactor.compact(bin, duplicates);
-                    listener.binFinished(outcome.bin(), outcome.committed());
-                    return outcome;
+                    return compactor
+                        .compact(bin, duplicates, retirer)
+                        .whenComplete(
+                            (outcome, failure) -> {
+                              if (outcome != null) {
+                                listener.binFinished(outcome.bin(), outcome.committed());
+                              }
+                            });
                   } finally {
+                    // the merge is over: nothing is left in this bin for a helper to take
                     unfinished.decrementAndGet();
                   }
                 }));
@@ -272,8 +285,8 @@ public final class CompactionRunner {
             });
       }
       List<BinOutcome> outcomes = new ArrayList<>();
-      for (Future<BinOutcome> future : futures) {
-        outcomes.add(future.get());
+      for (Future<CompletableFuture<BinOutcome>> future : futures) {
+        outcomes.add(future.get().get());
       }
       return outcomes;
     } catch (InterruptedException e) {
@@ -286,6 +299,8 @@ public final class CompactionRunner {
       // Row groups a failed bin had handed over stop being merged before their next row group:
       // wait for them, so that none outlives the run and its staging (10 s at most).
       awaitQuietly(executor);
+      retirer.shutdownNow();
+      awaitQuietly(retirer);
     }
   }
 

@@ -18,6 +18,7 @@ import dev.baler.testing.Fixtures;
 import dev.baler.testing.ForwardingStorage;
 import dev.baler.testing.RowMultiset;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -126,6 +129,101 @@ class CompactionRunnerTest {
     assertThat(duckDb.rows(List.of(output))).isEqualTo(before);
     assertThat(rowsByThread).as("rows written by each thread").hasSize(2);
     assertThat(rowsByThread.values()).allSatisfy(rows -> assertThat(rows).isGreaterThan(0L));
+  }
+
+  @Test
+  void run_mergesTheNextBinWhileTheOriginalsOfTheLastAreDeleted() throws Exception {
+    List<Path> inputs = telemetry(24, 2000); // 2.8 MB: three bins of 1 MiB
+    RowMultiset before = duckDb.rows(inputs);
+    // one bin thread: the second bin's output can only be written while the first bin's originals
+    // are being deleted if their deletion has left that thread
+    CountDownLatch secondOutputWritten = new CountDownLatch(2);
+    AtomicBoolean deletionSawIt = new AtomicBoolean();
+    AtomicBoolean firstDeletion = new AtomicBoolean(true); // of originals
+    Storage slowDelete =
+        new ForwardingStorage(storage) {
+          @Override
+          public List<DeleteFailure> deleteFiles(Collection<Location> locations)
+              throws IOException {
+            boolean originals =
+                locations.stream().anyMatch(location -> inputs.contains(location.toLocalPath()));
+            if (originals && firstDeletion.getAndSet(false)) {
+              try {
+                deletionSawIt.set(secondOutputWritten.await(10, TimeUnit.SECONDS));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return super.deleteFiles(locations);
+          }
+        };
+    CompactionListener listener =
+        new CompactionListener() {
+          @Override
+          public void step(ProtocolStep step, Location subject) {
+            if (step == ProtocolStep.OUTPUT_WRITTEN) {
+              secondOutputWritten.countDown();
+            }
+          }
+        };
+    CompactionOptions options =
+        CompactionOptions.builder().targetBytes(1 << 20).parallelism(1).build();
+
+    CompactionResult result = new CompactionRunner(slowDelete, options, listener).run(source());
+
+    assertThat(result.status()).isEqualTo(CompactionResult.Status.SUCCESS);
+    assertThat(result.filesCreated()).isGreaterThanOrEqualTo(2);
+    assertThat(deletionSawIt)
+        .as("the second bin's output was written while the first bin's deletion waited")
+        .isTrue();
+    assertThat(dataFiles()).hasSize(result.filesCreated());
+    assertThat(journalRecords()).isEmpty();
+    assertThat(duckDb.rows(dataFiles())).isEqualTo(before);
+  }
+
+  @Test
+  void run_thatLosesItsLeaseAfterVerifying_leavesTheOriginalsToTheNextRunsRecovery()
+      throws IOException {
+    List<Path> inputs = telemetry(4, 100);
+    RowMultiset before = duckDb.rows(inputs);
+    CompactionListener takeOver =
+        new CompactionListener() {
+          private volatile Location lease;
+
+          @Override
+          public void step(ProtocolStep step, Location subject) {
+            if (step == ProtocolStep.LEASE_TAKEN) {
+              lease = subject;
+            } else if (step == ProtocolStep.OUTPUT_VERIFIED) {
+              // as when another run finds the lease expired and takes the directory over
+              try {
+                Files.delete(lease.toLocalPath());
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            }
+          }
+        };
+
+    CompactionResult first =
+        new CompactionRunner(storage, CompactionOptions.builder().build(), takeOver).run(source());
+
+    Path output = directory.resolve("sensor_data." + (T0 + 4 * SLICE) + ".c.parquet");
+    assertThat(first.outputs()).containsExactly(Location.local(output));
+    assertThat(first.failedBins())
+        .singleElement()
+        .satisfies(bin -> assertThat(bin.reason()).contains("committed, but not finished"));
+    assertThat(dataFiles()).containsAll(inputs).contains(output);
+    assertThat(journalRecords()).hasSize(1);
+
+    CompactionResult second =
+        new CompactionRunner(storage, CompactionOptions.builder().build(), CompactionListener.NONE)
+            .run(source());
+
+    assertThat(second.recovered()).hasSize(1);
+    assertThat(dataFiles()).containsExactly(output);
+    assertThat(journalRecords()).isEmpty();
+    assertThat(duckDb.rows(List.of(output))).isEqualTo(before);
   }
 
   private static void sleepQuietly(long millis) {

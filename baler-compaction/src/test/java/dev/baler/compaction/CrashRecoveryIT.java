@@ -16,7 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,27 +97,38 @@ class CrashRecoveryIT {
       at = child.awaitLine("AT " + stopAt + " ", STEP_TIMEOUT);
       child.kill();
     }
-    assertStoppedAt(directory, stopAt, originals, at);
+    Optional<Path> stopped = assertStoppedAt(directory, stopAt, originals, at);
+    Map<Location, String> openRecords = states(directory.journalRecords());
 
     CompactionResult result = compactAgain(directory, originals);
 
     assertThat(result.status()).isEqualTo(CompactionResult.Status.SUCCESS);
     assertThat(result.failedBins()).isEmpty();
     assertThat(result.deletionFailures()).isEmpty();
-    switch (stopAt) {
-      case CompactionChild.ROW_GROUP, "JOURNAL_OPENED", "OUTPUT_WRITTEN" ->
-          assertThat(result.recovered())
-              .singleElement()
-              .satisfies(
-                  recovery ->
-                      assertThat(recovery.action()).startsWith("rolled back: unverified output"));
-      case "OUTPUT_VERIFIED", "MARKERS_WRITTEN", "ORIGINALS_DELETED" ->
-          assertThat(result.recovered())
-              .singleElement()
-              .satisfies(recovery -> assertThat(recovery.action()).startsWith("finished: "));
-      case "JOURNAL_CLOSED" -> assertThat(result.recovered()).isEmpty();
-      default -> throw new IllegalArgumentException(stopAt);
+    // Every record left open is recovered: rolled back before it said verified, finished after.
+    // Besides the stopped bin's, a kill can leave a neighbour's open: the bin before, still
+    // retiring its originals beside the merges, or the bin after, already merging.
+    assertThat(result.recovered())
+        .extracting(CompactionResult.Recovery::journalRecord)
+        .containsExactlyInAnyOrderElementsOf(openRecords.keySet());
+    for (CompactionResult.Recovery recovery : result.recovered()) {
+      assertThat(recovery.action())
+          .as("recovery of %s", recovery.journalRecord())
+          .startsWith(
+              openRecords.get(recovery.journalRecord()).equals("WRITING")
+                  ? "rolled back: unverified output"
+                  : "finished: ");
     }
+    String expected =
+        switch (stopAt) {
+          case CompactionChild.ROW_GROUP, "JOURNAL_OPENED", "OUTPUT_WRITTEN" -> "WRITING";
+          case "OUTPUT_VERIFIED", "MARKERS_WRITTEN", "ORIGINALS_DELETED" -> VERIFIED;
+          case "JOURNAL_CLOSED" -> "closed";
+          default -> throw new IllegalArgumentException(stopAt);
+        };
+    assertThat(stopped.map(record -> openRecords.get(Location.local(record))).orElse("closed"))
+        .as("the stopped bin's record")
+        .isEqualTo(expected);
     directory.assertHoldsExactlyTheOriginalRows(originals);
   }
 
@@ -299,22 +313,55 @@ class CrashRecoveryIT {
         .run(directory.location());
   }
 
+  /** The state of each journal record, by its location. */
+  private static Map<Location, String> states(List<Path> records) throws IOException {
+    Map<Location, String> states = new HashMap<>();
+    for (Path record : records) {
+      states.put(
+          Location.local(record), JSON.readTree(Files.readAllBytes(record)).get("state").asText());
+    }
+    return states;
+  }
+
   /**
    * Checks that the killed run stopped where it said: the open journal record's state, and which of
-   * its output, inputs and markers exist.
+   * its output, inputs and markers exist. Returns the stopped bin's record; empty when the run
+   * stopped once it had closed it.
+   *
+   * @param at the line the run printed where it stopped, {@code AT <step> <subject>}; empty when
+   *     only the stopped bin's record can be open
    */
-  private static void assertStoppedAt(
+  private static Optional<Path> assertStoppedAt(
       CompactedDirectory directory, String stopAt, Originals originals, String at)
       throws IOException {
     List<Path> records = directory.journalRecords();
+    String subject = at.split(" ", 3).length == 3 ? at.split(" ", 3)[2] : "";
     if (stopAt.equals(ProtocolStep.JOURNAL_CLOSED.name())) {
-      assertThat(records).isEmpty();
-      Path output = Location.of(at.substring(at.lastIndexOf(' ') + 1)).toLocalPath();
+      for (Path record : records) {
+        assertThat(JSON.readTree(Files.readAllBytes(record)).get("output").asText())
+            .isNotEqualTo(subject);
+      }
+      Path output = Location.of(subject).toLocalPath();
       assertThat(output).exists();
-      return;
+      return Optional.empty();
     }
-    assertThat(records).hasSize(1);
-    JsonNode record = JSON.readTree(Files.readAllBytes(records.get(0)));
+    // A neighbouring bin's record may be open too (see killedRun_...): the stopped bin's is the one
+    // with the output the run stopped at, or, mid-write, the one still writing.
+    List<Path> stopped = new ArrayList<>();
+    for (Path candidate : records) {
+      JsonNode node = JSON.readTree(Files.readAllBytes(candidate));
+      boolean matches =
+          subject.isEmpty()
+              || (stopAt.equals(CompactionChild.ROW_GROUP)
+                  ? node.get("state").asText().equals("WRITING")
+                  : node.get("output").asText().equals(subject));
+      if (matches) {
+        stopped.add(candidate);
+      }
+    }
+    assertThat(stopped).hasSize(1);
+    Path recordFile = stopped.get(0);
+    JsonNode record = JSON.readTree(Files.readAllBytes(recordFile));
     Path output = Location.of(record.get("output").asText()).toLocalPath();
     List<Path> inputs = new ArrayList<>();
     record.get("inputs").forEach(input -> inputs.add(Location.of(input.asText()).toLocalPath()));
@@ -362,6 +409,7 @@ class CrashRecoveryIT {
       }
       default -> throw new IllegalArgumentException(stopAt);
     }
+    return Optional.of(recordFile);
   }
 
   private static Path marker(Path original) {
