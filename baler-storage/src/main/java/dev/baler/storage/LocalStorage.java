@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -22,16 +24,22 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The local file system, for {@code file} locations and plain paths.
  *
- * <p>A new file is written to a hidden temporary file beside its target ({@code .name.UUID.tmp})
- * and moved into place atomically on close. {@link #createExclusive} writes a temporary file and
- * hard-links it to the target, so the file appears atomically with all its content; where hard
- * links are not supported it falls back to {@code CREATE_NEW}, which is atomic for existence but
- * may briefly show a partial file. Thread-safe.
+ * <p>A new file is written to a hidden temporary file beside its target ({@code .name.UUID.tmp}),
+ * synced to disk as it is written (in the background, every 16 MiB: {@code SYNC_AHEAD_BYTES}) and
+ * again on close, and then moved into place atomically and its directory synced. {@link
+ * #createExclusive} writes a temporary file and hard-links it to the target, so the file appears
+ * atomically with all its content; where hard links are not supported it falls back to {@code
+ * CREATE_NEW}, which is atomic for existence but may briefly show a partial file. Thread-safe.
  */
 public final class LocalStorage implements Storage {
   /**
@@ -304,20 +312,85 @@ public final class LocalStorage implements Storage {
     }
   }
 
+  /**
+   * Bytes written to a new file between the syncs started in the background while it is written.
+   * Its close syncs it before it is published; a file of 128 MiB left to that one sync kept its
+   * writer waiting 110 to 230 ms on this project's test machine, and two bins that end together
+   * left both cores idle that long. Synced as it goes, in the background, the close finds at most
+   * this much left to write.
+   */
+  static final long SYNC_AHEAD_BYTES = 16L << 20;
+
+  /**
+   * Where the background syncs of files being written run: one daemon thread, ended when idle. It
+   * is never interrupted: an interrupt would close the file's channel under its writer.
+   */
+  private static final ThreadPoolExecutor SYNCER =
+      new ThreadPoolExecutor(
+          0,
+          1,
+          10,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(),
+          runnable -> {
+            Thread thread = new Thread(runnable, "baler-sync-ahead");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private static final class LocalOutputStream extends StorageOutputStream {
     private final Path target;
     private final Path temporary;
+    private final FileChannel channel;
     private final OutputStream out;
     private long position;
+    private long syncedUpTo;
     private boolean done;
+
+    /** The background sync under way, or null; at most one per file at a time. */
+    private Future<?> syncing;
 
     LocalOutputStream(Path target) throws IOException {
       this.target = target;
       Files.createDirectories(target.getParent());
       this.temporary = temporaryPath(target);
-      this.out =
-          new java.io.BufferedOutputStream(
-              Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW), 1 << 16);
+      this.channel =
+          FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      this.out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+    }
+
+    /**
+     * Starts a background sync of what was written when {@link #SYNC_AHEAD_BYTES} more were, unless
+     * the last one is still under way. Its failure, if any, is the close's to report: the close
+     * syncs the whole file again.
+     */
+    private void syncAhead() throws IOException {
+      if (position - syncedUpTo < SYNC_AHEAD_BYTES || (syncing != null && !syncing.isDone())) {
+        return;
+      }
+      out.flush();
+      syncedUpTo = position;
+      syncing =
+          SYNCER.submit(
+              () -> {
+                channel.force(false);
+                return null;
+              });
+    }
+
+    /** Waits for the background sync under way, whose outcome the close's own sync decides. */
+    private void awaitSyncing() throws InterruptedIOException {
+      if (syncing == null) {
+        return;
+      }
+      try {
+        syncing.get();
+      } catch (ExecutionException e) {
+        // the close's sync of the whole file fails the same way, or succeeds after all
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("Interrupted while syncing " + temporary);
+      }
     }
 
     @Override
@@ -329,6 +402,7 @@ public final class LocalStorage implements Storage {
     public void write(int b) throws IOException {
       out.write(b);
       position++;
+      syncAhead();
     }
 
     /** Writes in pieces of at most {@link #MAX_CHANNEL_BYTES}. */
@@ -341,6 +415,7 @@ public final class LocalStorage implements Storage {
         done += piece;
       }
       position += length;
+      syncAhead();
     }
 
     @Override
@@ -355,8 +430,9 @@ public final class LocalStorage implements Storage {
       }
       done = true;
       try {
-        out.close();
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        out.flush();
+        awaitSyncing();
+        try (channel) {
           channel.force(true);
         }
         try {
@@ -370,6 +446,7 @@ public final class LocalStorage implements Storage {
           throw new IOException("Cannot publish " + target + ": atomic rename not supported", e);
         }
       } catch (IOException | RuntimeException e) {
+        channel.close();
         Files.deleteIfExists(temporary);
         throw e;
       }
@@ -382,6 +459,7 @@ public final class LocalStorage implements Storage {
       }
       done = true;
       try {
+        awaitSyncing();
         out.close();
       } finally {
         Files.deleteIfExists(temporary);

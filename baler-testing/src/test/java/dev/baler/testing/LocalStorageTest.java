@@ -6,10 +6,14 @@ import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
 import dev.baler.storage.SeekableInputStream;
 import dev.baler.storage.Storage;
+import dev.baler.storage.StorageOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +46,49 @@ class LocalStorageTest extends AbstractStorageTest {
       assertThat(stream.read(read, 0, read.length)).isEqualTo(content.length);
       assertThat(Arrays.copyOf(read, content.length)).isEqualTo(content);
       assertThat(stream.read(read, 0, read.length)).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void create_fileSyncedInTheBackgroundAsItIsWritten_holdsEveryByteInOrder() throws IOException {
+    // 40 MiB and a little, in pieces of odd sizes and single bytes: the background syncs start
+    // every 16 MiB (LocalStorage.SYNC_AHEAD_BYTES) while the writes go on
+    byte[] content = new byte[40 * 1024 * 1024 + 13];
+    new Random(7).nextBytes(content);
+    Location location = Location.local(directory.resolve("synced-ahead.bin"));
+
+    try (StorageOutputStream stream = storage.newOutputFile(location).create()) {
+      int offset = 0;
+      while (offset < content.length) {
+        int piece = Math.min(content.length - offset, 3_000_017);
+        stream.write(content, offset, piece);
+        offset += piece;
+        if (offset < content.length) {
+          stream.write(content[offset++]);
+        }
+      }
+      assertThat(stream.position()).isEqualTo(content.length);
+    }
+
+    assertThat(Files.readAllBytes(location.toLocalPath())).isEqualTo(content);
+    assertThat(directoryEntries()).containsExactly(location.toLocalPath());
+  }
+
+  @Test
+  void abort_ofAFileSyncedInTheBackground_leavesNothing() throws IOException {
+    byte[] content = new byte[20 * 1024 * 1024];
+    Location location = Location.local(directory.resolve("aborted.bin"));
+
+    StorageOutputStream stream = storage.newOutputFile(location).create();
+    stream.write(content);
+    stream.abort();
+
+    assertThat(directoryEntries()).isEmpty();
+  }
+
+  private List<Path> directoryEntries() throws IOException {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries.toList();
     }
   }
 }
