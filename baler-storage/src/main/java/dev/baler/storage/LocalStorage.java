@@ -54,6 +54,24 @@ public final class LocalStorage implements Storage {
 
   static final String TEMPORARY_SUFFIX = ".tmp";
 
+  /** How a file being written is synced in the background; a seam for tests. */
+  @FunctionalInterface
+  interface BackgroundSync {
+    void force(FileChannel channel) throws IOException;
+  }
+
+  private final BackgroundSync backgroundSync;
+
+  /** The local file system. */
+  public LocalStorage() {
+    this(channel -> channel.force(false));
+  }
+
+  /** A local file system whose files being written are synced in the background by {@code sync}. */
+  LocalStorage(BackgroundSync sync) {
+    this.backgroundSync = requireNonNull(sync, "sync is null");
+  }
+
   @Override
   public FileIterator list(Location prefix) throws IOException {
     Path root = prefix.isDirectory() ? prefix.toLocalPath() : prefix.toLocalPath().getParent();
@@ -111,7 +129,7 @@ public final class LocalStorage implements Storage {
 
       @Override
       public StorageOutputStream create() throws IOException {
-        return new LocalOutputStream(checked.toLocalPath());
+        return new LocalOutputStream(checked.toLocalPath(), backgroundSync);
       }
     };
   }
@@ -316,8 +334,9 @@ public final class LocalStorage implements Storage {
    * Bytes written to a new file between the syncs started in the background while it is written.
    * Its close syncs it before it is published; a file of 128 MiB left to that one sync kept its
    * writer waiting 110 to 230 ms on this project's test machine, and two bins that end together
-   * left both cores idle that long. Synced as it goes, in the background, the close finds at most
-   * this much left to write.
+   * left both cores idle that long. Synced as it goes, in the background, the close finds about
+   * this much left to write (more when a sync is still under way as the next is due: one per file
+   * at a time, on one thread for all files).
    */
   static final long SYNC_AHEAD_BYTES = 16L << 20;
 
@@ -341,6 +360,7 @@ public final class LocalStorage implements Storage {
   private static final class LocalOutputStream extends StorageOutputStream {
     private final Path target;
     private final Path temporary;
+    private final BackgroundSync backgroundSync;
     private final FileChannel channel;
     private final OutputStream out;
     private long position;
@@ -350,8 +370,9 @@ public final class LocalStorage implements Storage {
     /** The background sync under way, or null; at most one per file at a time. */
     private Future<?> syncing;
 
-    LocalOutputStream(Path target) throws IOException {
+    LocalOutputStream(Path target, BackgroundSync backgroundSync) throws IOException {
       this.target = target;
+      this.backgroundSync = backgroundSync;
       Files.createDirectories(target.getParent());
       this.temporary = temporaryPath(target);
       this.channel =
@@ -361,32 +382,41 @@ public final class LocalStorage implements Storage {
 
     /**
      * Starts a background sync of what was written when {@link #SYNC_AHEAD_BYTES} more were, unless
-     * the last one is still under way. Its failure, if any, is the close's to report: the close
-     * syncs the whole file again.
+     * the last one is still under way.
+     *
+     * @throws IOException if the last background sync failed
      */
     private void syncAhead() throws IOException {
       if (position - syncedUpTo < SYNC_AHEAD_BYTES || (syncing != null && !syncing.isDone())) {
         return;
       }
+      awaitSyncing();
       out.flush();
       syncedUpTo = position;
       syncing =
           SYNCER.submit(
               () -> {
-                channel.force(false);
+                backgroundSync.force(channel);
                 return null;
               });
     }
 
-    /** Waits for the background sync under way, whose outcome the close's own sync decides. */
-    private void awaitSyncing() throws InterruptedIOException {
+    /**
+     * Waits for the background sync under way, and fails as it did. A failed sync fails the file
+     * for good: Linux reports a write-back error to one sync of an open file only, so a later sync
+     * of the same channel can succeed although pages it reported were never written.
+     *
+     * @throws IOException if the sync failed
+     */
+    private void awaitSyncing() throws IOException {
       if (syncing == null) {
         return;
       }
       try {
         syncing.get();
       } catch (ExecutionException e) {
-        // the close's sync of the whole file fails the same way, or succeeds after all
+        throw new IOException(
+            "Cannot sync " + temporary + " to disk: " + e.getCause().getMessage(), e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("Interrupted while syncing " + temporary);
@@ -460,9 +490,14 @@ public final class LocalStorage implements Storage {
       done = true;
       try {
         awaitSyncing();
-        out.close();
+      } catch (IOException e) {
+        // the file is given up anyway
       } finally {
-        Files.deleteIfExists(temporary);
+        try {
+          channel.close();
+        } finally {
+          Files.deleteIfExists(temporary);
+        }
       }
     }
   }
