@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -39,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * left open, plans with {@link CompactionPlanner}, finds duplicates when asked, and runs the bins
  * in parallel ({@link CompactionOptions#parallelism()} at a time), each through the protocol of
  * journal, write, verify, retire the originals. A bin's originals are retired on threads of their
- * own (as many as bins at a time), while its thread merges the next bin. Releases the lease at the
- * end, once every bin is retired.
+ * own (as many as bins at a time), while its thread merges the next bin; at most as many bins wait
+ * to be retired as are merged at once. Releases the lease at the end, once every bin is retired; a
+ * run that fails or is interrupted leaves retirements not yet started to the next run's recovery,
+ * and releases the lease after waiting at most 10 s for those under way.
  *
  * <p>Memory: each running bin holds about one output row group's input bytes ({@link
  * dev.baler.parquet.WriteOptions#rowGroupBytes()}) plus one column chunk; deduplication adds {@link
@@ -252,6 +255,10 @@ public final class CompactionRunner {
     // works, so it runs beside the merges rather than in a bin thread's turn.
     ExecutorService retirer =
         Executors.newFixedThreadPool(options.parallelism(), daemon("baler-retire"));
+    // At most as many bins committed and waiting to be retired as merging: where retiring is the
+    // slower (backing originals up on S3 copies each), bins wait for it rather than leave ever
+    // more records open for a killed run's recovery to read back.
+    Semaphore started = new Semaphore(2 * options.parallelism());
     AtomicInteger unfinished = new AtomicInteger(plan.bins().size());
     try {
       List<Future<CompletableFuture<BinOutcome>>> futures = new ArrayList<>();
@@ -259,19 +266,24 @@ public final class CompactionRunner {
         futures.add(
             executor.submit(
                 () -> {
+                  CompletableFuture<BinOutcome> outcome;
                   try {
-                    return compactor
-                        .compact(bin, duplicates, retirer)
-                        .whenComplete(
-                            (outcome, failure) -> {
-                              if (outcome != null) {
-                                listener.binFinished(outcome.bin(), outcome.committed());
-                              }
-                            });
+                    started.acquire();
+                    outcome = compactor.compact(bin, duplicates, retirer);
+                  } catch (RuntimeException | Error e) {
+                    started.release();
+                    throw e;
                   } finally {
                     // the merge is over: nothing is left in this bin for a helper to take
                     unfinished.decrementAndGet();
                   }
+                  return outcome.whenComplete(
+                      (ended, failure) -> {
+                        started.release();
+                        if (ended != null) {
+                          listener.binFinished(ended.bin(), ended.committed());
+                        }
+                      });
                 }));
       }
       // Queued behind the bins, these start on threads that find no bin left to start, and help

@@ -106,8 +106,10 @@ class CrashRecoveryIT {
     assertThat(result.failedBins()).isEmpty();
     assertThat(result.deletionFailures()).isEmpty();
     // Every record left open is recovered: rolled back before it said verified, finished after.
-    // Besides the stopped bin's, a kill can leave a neighbour's open: the bin before, still
-    // retiring its originals beside the merges, or the bin after, already merging.
+    // Besides the stopped bin's, a kill can leave another bin's open: at --parallelism 1 one bin
+    // is merged while at most one waits to be retired (CompactionRunner), so the bin before, still
+    // retiring its originals, or the bin after, already merging.
+    assertThat(openRecords).hasSizeLessThanOrEqualTo(2);
     assertThat(result.recovered())
         .extracting(CompactionResult.Recovery::journalRecord)
         .containsExactlyInAnyOrderElementsOf(openRecords.keySet());
