@@ -43,14 +43,7 @@ class LocalOutputStreamTest {
   void close_afterABackgroundSyncFailed_failsAndPublishesNothing() throws IOException {
     // a write-back error is reported to one sync only: the close's own sync of the same file
     // would succeed, so the failure seen in the background must fail the file
-    LocalStorage storage =
-        new LocalStorage(
-            channel -> {
-              throw new IOException("Input/output error");
-            });
-    Location location = Location.local(directory.resolve("failed.bin"));
-    StorageOutputStream stream = storage.newOutputFile(location).create();
-    stream.write(new byte[(int) LocalStorage.SYNC_AHEAD_BYTES]);
+    StorageOutputStream stream = syncAheadFailing("Input/output error");
 
     assertThatThrownBy(stream::close)
         .isInstanceOf(IOException.class)
@@ -61,14 +54,7 @@ class LocalOutputStreamTest {
 
   @Test
   void write_afterABackgroundSyncFailed_fails() throws Exception {
-    LocalStorage storage =
-        new LocalStorage(
-            channel -> {
-              throw new IOException("No space left on device");
-            });
-    Location location = Location.local(directory.resolve("full.bin"));
-    StorageOutputStream stream = storage.newOutputFile(location).create();
-    stream.write(new byte[(int) LocalStorage.SYNC_AHEAD_BYTES]);
+    StorageOutputStream stream = syncAheadFailing("No space left on device");
 
     // once the failed sync has ended, the write that would start the next one reports it
     assertThatThrownBy(
@@ -82,6 +68,22 @@ class LocalOutputStreamTest {
         .hasMessageContaining("No space left on device");
     stream.abort();
     assertThat(entries()).isEmpty();
+  }
+
+  /**
+   * A stream of a file whose background syncs fail with {@code message}, written as far as the
+   * first of them.
+   */
+  private StorageOutputStream syncAheadFailing(String message) throws IOException {
+    LocalStorage storage =
+        new LocalStorage(
+            channel -> {
+              throw new IOException(message);
+            });
+    StorageOutputStream stream =
+        storage.newOutputFile(Location.local(directory.resolve("failing.bin"))).create();
+    stream.write(new byte[(int) LocalStorage.SYNC_AHEAD_BYTES]);
+    return stream;
   }
 
   private List<Path> entries() throws IOException {
