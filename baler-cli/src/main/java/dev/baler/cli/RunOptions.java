@@ -20,7 +20,8 @@ final class RunOptions {
       paramLabel = "N",
       description =
           "bins compacted at once (default: the number of CPUs, at most 4); a thread with no bin"
-              + " left takes row groups over from the bins still running")
+              + " left takes row groups over from the bins still running, and a bin's originals"
+              + " are retired beside the next bins (at most N bins waiting)")
   Integer parallelism;
 
   @Option(
