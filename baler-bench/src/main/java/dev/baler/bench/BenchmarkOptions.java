@@ -27,6 +27,8 @@ import java.util.Set;
  * @param store where the runs work: local disk or S3 through a server on {@code 127.0.0.1}
  * @param keepOriginals whether baler keeps its inputs, each marked {@code .processed} ({@code
  *     --delete-originals=false}), rather than deleting them once verified, as it does by default
+ * @param syncInputs whether each run's fresh copy of the input is synced to disk before the run
+ *     starts, as a directory's files have been when a compactor meets them (local disk only)
  * @param json where the JSON report goes; empty for a new file under {@code results/} of the work
  *     directory
  * @param balerArguments more arguments for baler's {@code compact}, after the benchmark's own, such
@@ -47,6 +49,7 @@ record BenchmarkOptions(
     Path peersScript,
     Store store,
     boolean keepOriginals,
+    boolean syncInputs,
     Optional<Path> json,
     List<String> balerArguments) {
 
@@ -84,6 +87,11 @@ record BenchmarkOptions(
                              its outputs: delete them, its default, or keep them, each marked
                              .processed (--delete-originals=false); peers leave theirs
                              (default delete)
+        --inputs written|synced
+                             each run's fresh copy of the input as written, much of it still
+                             in the page cache to be written back during the run, or synced to
+                             disk first, as inputs that have sat in a directory are; deleting
+                             synced files costs more (local disk only; default written)
         --json PATH          the JSON report (default WORK_DIR/results/<time>-<files>x<rows>.json)
         --baler-args "A B"   more arguments for baler's compact, split at spaces, such as
                              "--staging-bytes 0" (default none)
@@ -110,6 +118,10 @@ record BenchmarkOptions(
     requireNonNull(peersScript, "peersScript is null");
     requireNonNull(store, "store is null");
     requireNonNull(json, "json is null");
+    if (syncInputs && store != Store.LOCAL) {
+      throw new IllegalArgumentException(
+          "Invalid argument --inputs synced: it applies to --store local only");
+    }
     balerArguments = List.copyOf(balerArguments);
   }
 
@@ -135,6 +147,7 @@ record BenchmarkOptions(
         peersScript,
         store,
         keepOriginals,
+        syncInputs,
         json,
         balerArguments);
   }
@@ -161,6 +174,7 @@ record BenchmarkOptions(
     Path peersScript = Path.of("baler-bench", "src", "main", "python", "peers.py");
     Store store = Store.LOCAL;
     boolean keepOriginals = false;
+    boolean syncInputs = false;
     Optional<Path> json = Optional.empty();
     List<String> balerArguments = List.of();
     List<String> remaining = new ArrayList<>(arguments);
@@ -193,6 +207,7 @@ record BenchmarkOptions(
         case "--peers" -> peersScript = Path.of(value);
         case "--store" -> store = storeValue(value);
         case "--originals" -> keepOriginals = keepValue(value);
+        case "--inputs" -> syncInputs = syncValue(value);
         case "--json" -> json = Optional.of(Path.of(value));
         case "--baler-args" ->
             balerArguments =
@@ -215,6 +230,7 @@ record BenchmarkOptions(
         peersScript,
         store,
         keepOriginals,
+        syncInputs,
         json,
         balerArguments);
   }
@@ -226,6 +242,16 @@ record BenchmarkOptions(
       default ->
           throw new IllegalArgumentException(
               "Invalid argument --originals " + value + ": must be delete or keep");
+    };
+  }
+
+  private static boolean syncValue(String value) {
+    return switch (value) {
+      case "written" -> false;
+      case "synced" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "Invalid argument --inputs " + value + ": must be written or synced");
     };
   }
 

@@ -167,7 +167,7 @@ public final class EndToEndBenchmark {
   private RunArea newArea() throws IOException {
     Path runDirectory = options.workDirectory().resolve("runs");
     return switch (options.store()) {
-      case LOCAL -> new LocalArea(runDirectory);
+      case LOCAL -> new LocalArea(runDirectory, options.syncInputs());
       case S3 -> S3Area.start(runDirectory, logDirectory.resolve("s3-server"));
     };
   }

@@ -10,13 +10,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Runs on local disk: each run copies the input into {@code runs/NAME/input} of the work tree. */
+/**
+ * Runs on local disk: each run copies the input into {@code runs/NAME/input} of the work tree, and
+ * syncs the copy to disk first if asked.
+ */
 final class LocalArea implements RunArea {
   private final Path runs;
+  private final boolean syncInputs;
 
-  /** An area below {@code runs}, such as {@code bench-work/runs}. */
-  LocalArea(Path runs) {
+  /**
+   * An area below {@code runs}, such as {@code bench-work/runs}.
+   *
+   * @param syncInputs whether each copy is synced to disk (the {@code sync} command) before its run
+   */
+  LocalArea(Path runs, boolean syncInputs) {
     this.runs = requireNonNull(runs, "runs is null").toAbsolutePath();
+    this.syncInputs = syncInputs;
   }
 
   @Override
@@ -33,7 +42,23 @@ final class LocalArea implements RunArea {
         Files.copy(file, input.resolve(file.getFileName()));
       }
     }
+    if (syncInputs) {
+      sync();
+    }
     return new Copy(name, input.toString(), runDirectory.resolve("output").toString());
+  }
+
+  /** Writes every dirty page of the machine to disk, so that the run meets its input on disk. */
+  private static void sync() throws IOException {
+    try {
+      int exit = new ProcessBuilder("sync").inheritIO().start().waitFor();
+      if (exit != 0) {
+        throw new IOException("Cannot sync the input to disk: sync exited with " + exit);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("Interrupted while syncing the input to disk");
+    }
   }
 
   @Override
@@ -67,7 +92,7 @@ final class LocalArea implements RunArea {
 
   @Override
   public String description() {
-    return "local disk";
+    return syncInputs ? "local disk, inputs synced before each run" : "local disk";
   }
 
   @Override

@@ -60,7 +60,7 @@ final class Report {
   /** Where the tools worked, as the table's heading says it. */
   private String storeName() {
     return switch (options.store()) {
-      case LOCAL -> "local disk";
+      case LOCAL -> options.syncInputs() ? "local disk (inputs synced first)" : "local disk";
       case S3 -> "S3 (in-memory S3Proxy on 127.0.0.1, its own process)";
     };
   }
@@ -184,6 +184,7 @@ final class Report {
     settings.put("row_group_rows", options.rowGroupRows());
     settings.put("store", options.store().name().toLowerCase(Locale.ROOT));
     settings.put("baler_originals", options.keepOriginals() ? "keep" : "delete");
+    settings.put("inputs", options.syncInputs() ? "synced" : "written");
     ObjectNode inputNode = root.putObject("input");
     inputNode.put("files", input.summary().files());
     inputNode.put("rows", input.summary().rows());

@@ -23,6 +23,19 @@ class BenchmarkOptionsTest {
   }
 
   @Test
+  void parse_inputsAreAsWrittenUnlessSyncingIsAsked() {
+    assertThat(BenchmarkOptions.parse(List.of()).syncInputs()).isFalse();
+    assertThat(BenchmarkOptions.parse(List.of("--inputs", "synced")).syncInputs()).isTrue();
+    assertThat(BenchmarkOptions.parse(List.of("--inputs=written")).syncInputs()).isFalse();
+    assertThatThrownBy(() -> BenchmarkOptions.parse(List.of("--inputs", "cold")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid argument --inputs cold: must be written or synced");
+    assertThatThrownBy(() -> BenchmarkOptions.parse(List.of("--inputs", "synced", "--store", "s3")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid argument --inputs synced: it applies to --store local only");
+  }
+
+  @Test
   void parse_balerDeletesItsOriginalsUnlessKeepingIsAsked() {
     assertThat(BenchmarkOptions.parse(List.of()).keepOriginals()).isFalse();
     assertThat(BenchmarkOptions.parse(List.of("--originals", "keep")).keepOriginals()).isTrue();
