@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.baler.testing.DuckDbVerifier;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +58,7 @@ final class LocalArea implements RunArea {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("Interrupted while syncing the input to disk");
+      throw new InterruptedIOException("Interrupted while syncing the input to disk");
     }
   }
 

@@ -23,6 +23,12 @@ public record MergeResult(
     RowFingerprint fingerprint,
     VerbatimChunks verbatim,
     int handedOverRowGroups) {
+  /**
+   * @throws NullPointerException if {@code location}, {@code fingerprint} or {@code verbatim} is
+   *     null
+   * @throws IllegalArgumentException if {@code handedOverRowGroups} is negative or more than {@code
+   *     rowGroups}
+   */
   public MergeResult {
     requireNonNull(location, "location is null");
     requireNonNull(fingerprint, "fingerprint is null");
