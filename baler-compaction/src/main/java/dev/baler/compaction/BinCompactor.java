@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Runs the protocol for one bin: journal, write, verify, retire the originals, close. Nothing of an
  * input is touched before the output holding its rows has been read back and matched. The merge and
  * verification run on the calling thread, the retirement on an executor of the caller's (see {@link
- * #compact}). Thread-safe: bins run through one compactor at once.
+ * #compact}). Thread-safe: several bins run through one compactor at once.
  */
 final class BinCompactor {
   private static final Logger LOG = LoggerFactory.getLogger(BinCompactor.class);
@@ -76,6 +76,8 @@ final class BinCompactor {
    * retired, and recovery finishes it after a crash, as it would one that failed while retiring.
    *
    * @return the bin's outcome once its originals are retired; or at once, for a bin that failed
+   * @throws java.util.concurrent.RejectedExecutionException if {@code retirer} takes no more tasks
+   *     (the run is stopping); the committed bin's record then stays open for recovery
    */
   CompletableFuture<BinOutcome> compact(
       Bin bin, Map<Location, BitSet> duplicates, Executor retirer) {
