@@ -3,6 +3,7 @@ package dev.baler.compaction;
 import static java.util.Objects.requireNonNull;
 
 import dev.baler.storage.Location;
+import java.util.AbstractList;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -22,6 +23,25 @@ public record Bin(int index, Location partition, List<InputEntry> inputs, Locati
     if (inputs.isEmpty()) {
       throw new IllegalArgumentException("Invalid bin " + index + ": no inputs");
     }
+  }
+
+  /**
+   * The inputs' locations, in the order of {@link #inputs}: a view that makes each location as it
+   * is read, not a copy. A bin of 25,000 small files kept about 2.8 MB of locations in a copy, held
+   * for as long as its originals took to delete (seconds), while the next bins merged.
+   */
+  public List<Location> inputLocations() {
+    return new AbstractList<>() {
+      @Override
+      public Location get(int index) {
+        return inputs.get(index).location();
+      }
+
+      @Override
+      public int size() {
+        return inputs.size();
+      }
+    };
   }
 
   /** Input bytes, the sum of the files' lengths. */

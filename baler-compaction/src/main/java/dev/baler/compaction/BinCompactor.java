@@ -149,7 +149,7 @@ final class BinCompactor {
 
   private Committed commitOnce(Bin bin, Map<Location, BitSet> duplicates, List<SkippedFile> skipped)
       throws IOException {
-    List<String> inputNames = locationNames(bin.inputs());
+    List<String> inputNames = locationNames(bin.inputLocations());
     Journal.Entry writing =
         new Journal.Entry(
             runId,
@@ -249,7 +249,7 @@ final class BinCompactor {
     Optional<String> unfinished = Optional.empty();
     try {
       lease.check();
-      List<Location> inputs = bin.inputs().stream().map(InputEntry::location).toList();
+      List<Location> inputs = bin.inputLocations();
       Retirement retirement =
           new Retirement(options.originals(), options.backupDirectory(), journal.dataDirectory());
       long retiring = System.nanoTime();
@@ -445,11 +445,11 @@ final class BinCompactor {
    * The inputs' locations as the journal records them, made as the journal writes them: a bin of
    * thousands of small files keeps no second copy of their names while it runs.
    */
-  private static List<String> locationNames(List<InputEntry> inputs) {
+  private static List<String> locationNames(List<Location> inputs) {
     return new AbstractList<>() {
       @Override
       public String get(int index) {
-        return inputs.get(index).location().toString();
+        return inputs.get(index).toString();
       }
 
       @Override
