@@ -258,29 +258,39 @@ public final class S3Storage implements Storage {
   /**
    * {@inheritDoc}
    *
-   * <p>Keys are grouped by bucket and deleted with {@code DeleteObjects}, 1000 keys a request. A
-   * key S3 reports as not deleted, or every key of a request that S3 refused as a whole (such as
-   * with HTTP 403), becomes a {@link DeleteFailure} with S3's status, code and message.
+   * <p>Keys are deleted with {@code DeleteObjects}, up to 1000 keys of one bucket a request, as
+   * {@code locations} is read: a request goes as soon as its batch is full, so that a bin of tens
+   * of thousands of files (read through a view that makes each location as it is asked for) keeps
+   * no copy of all their keys. A key S3 reports as not deleted, or every key of a request that S3
+   * refused as a whole (such as with HTTP 403), becomes a {@link DeleteFailure} with S3's status,
+   * code and message. A key given twice is deleted once per batch it falls in; deleting a key that
+   * is gone is no failure.
    *
    * @throws IllegalArgumentException if a location is not an {@code s3} object location; then
-   *     nothing is deleted
+   *     nothing is deleted, as every location is checked before the first request
    * @throws IOException if S3 cannot be reached (no response at all, after the SDK's retries)
    */
   @Override
   public List<DeleteFailure> deleteFiles(Collection<Location> locations) throws IOException {
-    Map<String, Set<String>> keysByBucket = new LinkedHashMap<>();
+    for (Location location : locations) {
+      checkFile(location);
+    }
+    // the batch being filled, per bucket, in the order the buckets come
+    Map<String, Set<String>> batches = new LinkedHashMap<>();
+    List<DeleteFailure> failures = new ArrayList<>();
     for (Location location : locations) {
       Location checked = checkFile(location);
-      keysByBucket
-          .computeIfAbsent(checked.authority(), bucket -> new LinkedHashSet<>())
-          .add(checked.path());
+      Set<String> batch =
+          batches.computeIfAbsent(checked.authority(), bucket -> new LinkedHashSet<>());
+      batch.add(checked.path());
+      if (batch.size() == deleteBatchSize) {
+        failures.addAll(deleteBatch(checked.authority(), List.copyOf(batch)));
+        batch.clear();
+      }
     }
-    List<DeleteFailure> failures = new ArrayList<>();
-    for (Map.Entry<String, Set<String>> entry : keysByBucket.entrySet()) {
-      List<String> keys = List.copyOf(entry.getValue());
-      for (int start = 0; start < keys.size(); start += deleteBatchSize) {
-        List<String> batch = keys.subList(start, Math.min(keys.size(), start + deleteBatchSize));
-        failures.addAll(deleteBatch(entry.getKey(), batch));
+    for (Map.Entry<String, Set<String>> batch : batches.entrySet()) {
+      if (!batch.getValue().isEmpty()) {
+        failures.addAll(deleteBatch(batch.getKey(), List.copyOf(batch.getValue())));
       }
     }
     return failures;

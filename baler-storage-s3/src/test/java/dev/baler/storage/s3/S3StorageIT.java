@@ -361,6 +361,44 @@ class S3StorageIT extends AbstractStorageTest {
   }
 
   @Test
+  void deleteFiles_sendsEachBucketsBatchWhenItIsFullAndTakesKeysGivenTwice() throws IOException {
+    server.createBucket("baler-interleaved");
+    List<Location> locations = new ArrayList<>();
+    for (int index = 0; index < 5; index++) {
+      locations.add(write("mixed/here-" + index + ".parquet", bytes(10, index)));
+      Location there = Location.of("s3://baler-interleaved/" + root().path() + "there-" + index);
+      storage.newOutputFile(there).write(bytes(10, index));
+      locations.add(there);
+    }
+    locations.add(locations.get(0));
+    locations.add(locations.get(1));
+
+    try (S3Storage batched = newStorage(builder -> builder.deleteBatchSize(2))) {
+      assertThat(batched.deleteFiles(locations)).isEmpty();
+    }
+
+    for (Location location : locations) {
+      assertThat(storage.newInputFile(location).exists()).as(location.toString()).isFalse();
+    }
+  }
+
+  @Test
+  void deleteFiles_withAnInvalidLocationDeletesNothing() throws IOException {
+    Location first = write("kept/first.parquet", bytes(10, 1));
+    Location second = write("kept/second.parquet", bytes(10, 2));
+
+    try (S3Storage batched = newStorage(builder -> builder.deleteBatchSize(1))) {
+      assertThatThrownBy(
+              () -> batched.deleteFiles(List.of(first, second, Location.of("file:///tmp/x"))))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("Not an S3 location: file:///tmp/x");
+    }
+
+    assertThat(storage.newInputFile(first).exists()).isTrue();
+    assertThat(storage.newInputFile(second).exists()).isTrue();
+  }
+
+  @Test
   void deleteFiles_acrossBucketsDeletesEach() throws IOException {
     server.createBucket("baler-other");
     Location here = write("here.parquet", bytes(10, 1));
