@@ -164,6 +164,9 @@ public final class LocalStorage implements Storage {
 
   @Override
   public List<DeleteFailure> deleteFiles(Collection<Location> locations) {
+    for (Location location : locations) {
+      checkLocal(location);
+    }
     List<DeleteFailure> failures = new ArrayList<>();
     for (Location location : locations) {
       try {

@@ -63,10 +63,15 @@ public interface Storage extends Closeable {
 
   /**
    * Deletes files, in batches where the store allows it. A file that does not exist counts as
-   * deleted.
+   * deleted. {@code locations} may be read more than once (a store checks them all before the first
+   * deletion), so it must give the same locations each time; a view that makes them as they are
+   * read will do.
    *
-   * @return the files that could not be deleted, with reasons; empty when all went
-   * @throws IOException only when the store cannot be reached at all
+   * @return the files that could not be deleted, with reasons, each named once; empty when all went
+   * @throws IllegalArgumentException if a location is not a file location of this store; then
+   *     nothing is deleted
+   * @throws IOException only when the store cannot be reached at all; files of earlier batches may
+   *     be deleted by then (callers leave the rest to recovery)
    */
   List<DeleteFailure> deleteFiles(Collection<Location> locations) throws IOException;
 

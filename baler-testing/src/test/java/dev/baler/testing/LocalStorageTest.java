@@ -1,6 +1,7 @@
 package dev.baler.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
@@ -30,6 +31,18 @@ class LocalStorageTest extends AbstractStorageTest {
   @Override
   protected Location newRoot() {
     return Location.local(directory).asDirectory();
+  }
+
+  @Test
+  void deleteFiles_withALocationOfAnotherStoreDeletesNothing() throws IOException {
+    Location first = Location.local(directory.resolve("first.parquet"));
+    storage.newOutputFile(first).write(new byte[] {1});
+
+    assertThatThrownBy(
+            () -> storage.deleteFiles(List.of(first, Location.of("s3://bucket/x.parquet"))))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(storage.newInputFile(first).exists()).isTrue();
   }
 
   @Test

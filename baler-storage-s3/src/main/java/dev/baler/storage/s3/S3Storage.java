@@ -263,8 +263,9 @@ public final class S3Storage implements Storage {
    * of thousands of files (read through a view that makes each location as it is asked for) keeps
    * no copy of all their keys. A key S3 reports as not deleted, or every key of a request that S3
    * refused as a whole (such as with HTTP 403), becomes a {@link DeleteFailure} with S3's status,
-   * code and message. A key given twice is deleted once per batch it falls in; deleting a key that
-   * is gone is no failure.
+   * code and message. A key given twice is sent once per batch it falls in; deleting a key that is
+   * gone is no failure, and a key that two batches name is reported once, as a failure if either
+   * batch failed it.
    *
    * @throws IllegalArgumentException if a location is not an {@code s3} object location; then
    *     nothing is deleted, as every location is checked before the first request
@@ -293,7 +294,16 @@ public final class S3Storage implements Storage {
         failures.addAll(deleteBatch(batch.getKey(), List.copyOf(batch.getValue())));
       }
     }
-    return failures;
+    return onePerLocation(failures);
+  }
+
+  /** The failures with the first of each location's only: few, unless a whole batch failed. */
+  private static List<DeleteFailure> onePerLocation(List<DeleteFailure> failures) {
+    Map<Location, DeleteFailure> first = new LinkedHashMap<>();
+    for (DeleteFailure failure : failures) {
+      first.putIfAbsent(failure.location(), failure);
+    }
+    return first.size() == failures.size() ? failures : List.copyOf(first.values());
   }
 
   /**

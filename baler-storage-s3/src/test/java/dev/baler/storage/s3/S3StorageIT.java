@@ -361,23 +361,57 @@ class S3StorageIT extends AbstractStorageTest {
   }
 
   @Test
-  void deleteFiles_sendsEachBucketsBatchWhenItIsFullAndTakesKeysGivenTwice() throws IOException {
+  void deleteFiles_deletesInterleavedBucketsInBatchesAndKeysGivenTwice() throws IOException {
     server.createBucket("baler-interleaved");
-    List<Location> locations = new ArrayList<>();
+    Location twice = write("mixed/twice.parquet", bytes(10, 9));
+    // given twice within one batch of three, before the batches of the loop
+    List<Location> locations = new ArrayList<>(List.of(twice, twice));
     for (int index = 0; index < 5; index++) {
       locations.add(write("mixed/here-" + index + ".parquet", bytes(10, index)));
       Location there = Location.of("s3://baler-interleaved/" + root().path() + "there-" + index);
       storage.newOutputFile(there).write(bytes(10, index));
       locations.add(there);
     }
-    locations.add(locations.get(0));
-    locations.add(locations.get(1));
+    // and again in later batches
+    locations.add(locations.get(2));
+    locations.add(twice);
 
-    try (S3Storage batched = newStorage(builder -> builder.deleteBatchSize(2))) {
+    try (S3Storage batched = newStorage(builder -> builder.deleteBatchSize(3))) {
       assertThat(batched.deleteFiles(locations)).isEmpty();
     }
 
     for (Location location : locations) {
+      assertThat(storage.newInputFile(location).exists()).as(location.toString()).isFalse();
+    }
+  }
+
+  @Test
+  void deleteFiles_namesEachKeyOfAFailedBatchOnceAndDeletesTheOtherBuckets() throws IOException {
+    List<Location> here = new ArrayList<>();
+    List<Location> locations = new ArrayList<>();
+    for (int index = 0; index < 3; index++) {
+      Location good = write("good/file-" + index + ".parquet", bytes(10, index));
+      here.add(good);
+      locations.add(good);
+      locations.add(Location.of("s3://baler-no-such-bucket/file-" + index + ".parquet"));
+    }
+    // a key of the missing bucket again, in a later batch
+    locations.add(Location.of("s3://baler-no-such-bucket/file-0.parquet"));
+
+    List<DeleteFailure> failures;
+    try (S3Storage batched = newStorage(builder -> builder.deleteBatchSize(2))) {
+      failures = batched.deleteFiles(locations);
+    }
+
+    assertThat(failures)
+        .extracting(DeleteFailure::location)
+        .containsExactly(
+            Location.of("s3://baler-no-such-bucket/file-0.parquet"),
+            Location.of("s3://baler-no-such-bucket/file-1.parquet"),
+            Location.of("s3://baler-no-such-bucket/file-2.parquet"));
+    assertThat(failures)
+        .allSatisfy(failure -> assertThat(failure.reason()).startsWith("NoSuchBucket"));
+    for (Location location : here) {
       assertThat(storage.newInputFile(location).exists()).as(location.toString()).isFalse();
     }
   }
