@@ -2,7 +2,9 @@ package dev.baler.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.baler.storage.FileEntry;
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
 import dev.baler.storage.SeekableInputStream;
@@ -31,6 +33,40 @@ class LocalStorageTest extends AbstractStorageTest {
   @Override
   protected Location newRoot() {
     return Location.local(directory).asDirectory();
+  }
+
+  @Test
+  void list_givesALinkToAFileAsThatFileAndLeavesOutALinkToNothing(@TempDir Path elsewhere)
+      throws IOException {
+    Path target = Files.write(elsewhere.resolve("target.parquet"), new byte[] {1, 2, 3});
+    Path dir = Files.createDirectories(directory.resolve("linked"));
+    Files.createSymbolicLink(dir.resolve("link.parquet"), target);
+    Files.createSymbolicLink(dir.resolve("dangling.parquet"), elsewhere.resolve("gone.parquet"));
+
+    List<FileEntry> listed = storage.list(Location.local(dir).asDirectory()).toList();
+
+    assertThat(listed)
+        .extracting(FileEntry::location, FileEntry::length)
+        .containsExactly(tuple(Location.local(dir.resolve("link.parquet")), 3L));
+  }
+
+  @Test
+  void list_ofAKeyPrefixGoesIntoDirectoriesThatStartWithIt() throws IOException {
+    Files.createDirectories(directory.resolve("events-2024/deep"));
+    Files.createDirectories(directory.resolve("other"));
+    Files.createDirectories(directory.resolve("ev"));
+    Files.write(directory.resolve("events-2024/deep/a.parquet"), new byte[] {1});
+    Files.write(directory.resolve("events.parquet"), new byte[] {1});
+    Files.write(directory.resolve("other/events.parquet"), new byte[] {1});
+    Files.write(directory.resolve("ev/x.parquet"), new byte[] {1});
+
+    List<FileEntry> listed = storage.list(Location.local(directory.resolve("events"))).toList();
+
+    assertThat(listed)
+        .extracting(FileEntry::location)
+        .containsExactlyInAnyOrder(
+            Location.local(directory.resolve("events-2024/deep/a.parquet")),
+            Location.local(directory.resolve("events.parquet")));
   }
 
   @Test
