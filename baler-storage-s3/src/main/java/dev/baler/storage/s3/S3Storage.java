@@ -261,11 +261,11 @@ public final class S3Storage implements Storage {
    * <p>Keys are deleted with {@code DeleteObjects}, up to 1000 keys of one bucket a request, as
    * {@code locations} is read: a request goes as soon as its batch is full, so that a bin of tens
    * of thousands of files (read through a view that makes each location as it is asked for) keeps
-   * no copy of all their keys. A key S3 reports as not deleted, or every key of a request that S3
-   * refused as a whole (such as with HTTP 403), becomes a {@link DeleteFailure} with S3's status,
-   * code and message. A key given twice is sent once per batch it falls in; deleting a key that is
-   * gone is no failure, and a key that two batches name is reported once, as a failure if either
-   * batch failed it.
+   * no copy of all their keys. A key S3 reports as not deleted becomes a {@link DeleteFailure} with
+   * S3's error code and message for it; every key of a request that S3 refused as a whole (such as
+   * with HTTP 403) becomes one with the HTTP status too. A key given twice is sent once per batch
+   * it falls in; deleting a key that is gone is no failure, and a key that two batches name is
+   * reported once, as a failure if either batch failed it.
    *
    * @throws IllegalArgumentException if a location is not an {@code s3} object location; then
    *     nothing is deleted, as every location is checked before the first request
