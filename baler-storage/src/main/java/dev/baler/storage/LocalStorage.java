@@ -2,6 +2,7 @@ package dev.baler.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -411,7 +412,7 @@ public final class LocalStorage implements Storage {
       this.temporary = temporaryPath(target);
       this.channel =
           FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      this.out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+      this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
     }
 
     /**
