@@ -7,6 +7,7 @@ import dev.baler.parquet.MergeResult;
 import dev.baler.parquet.ParquetMerger;
 import dev.baler.parquet.RowFingerprint;
 import dev.baler.parquet.WriteOptions;
+import dev.baler.storage.DaemonThreads;
 import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
@@ -336,12 +337,7 @@ final class BinCompactor {
     }
     ExecutorService writers =
         Executors.newFixedThreadPool(
-            Math.min(MARKER_THREADS, inputs.size()),
-            runnable -> {
-              Thread thread = new Thread(runnable, "baler-marker");
-              thread.setDaemon(true);
-              return thread;
-            });
+            Math.min(MARKER_THREADS, inputs.size()), DaemonThreads.named("baler-marker"));
     try {
       List<Future<?>> writes = new ArrayList<>();
       for (Location input : inputs) {

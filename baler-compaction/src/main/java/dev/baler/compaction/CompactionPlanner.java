@@ -6,6 +6,7 @@ import dev.baler.parquet.FileLayout;
 import dev.baler.parquet.FooterLayouts;
 import dev.baler.parquet.InvalidParquetFileException;
 import dev.baler.parquet.ParquetSchemas;
+import dev.baler.storage.DaemonThreads;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.FileIterator;
 import dev.baler.storage.Location;
@@ -454,13 +455,7 @@ public final class CompactionPlanner {
   private final class FooterReads implements AutoCloseable {
     private final FooterLayouts layouts = new FooterLayouts();
     private final ExecutorService executor =
-        Executors.newFixedThreadPool(
-            FOOTER_THREADS,
-            runnable -> {
-              Thread thread = new Thread(runnable, "baler-footer");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newFixedThreadPool(FOOTER_THREADS, DaemonThreads.named("baler-footer"));
     private final ArrayDeque<Map.Entry<Location, Future<FooterOutcome>>> reading =
         new ArrayDeque<>();
     private final Map<Location, FooterOutcome> outcomes = new HashMap<>();

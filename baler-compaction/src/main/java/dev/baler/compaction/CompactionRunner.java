@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.baler.parquet.DuplicateFinder;
 import dev.baler.parquet.InvalidParquetFileException;
 import dev.baler.parquet.MergeHelpers;
+import dev.baler.storage.DaemonThreads;
 import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
@@ -86,7 +87,7 @@ public final class CompactionRunner {
     try {
       listener.step(ProtocolStep.LEASE_TAKEN, lease.location());
       ScheduledExecutorService renewer =
-          Executors.newSingleThreadScheduledExecutor(daemon("baler-lease"));
+          Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("baler-lease"));
       long interval = lease.renewalInterval().toMillis();
       renewer.scheduleWithFixedDelay(() -> renew(lease), interval, interval, TimeUnit.MILLISECONDS);
       try {
@@ -250,11 +251,11 @@ public final class CompactionRunner {
     BinCompactor compactor =
         new BinCompactor(storage, options, journal, lease, runId, listener, helpers);
     ExecutorService executor =
-        Executors.newFixedThreadPool(options.parallelism(), daemon("baler-bin"));
+        Executors.newFixedThreadPool(options.parallelism(), DaemonThreads.named("baler-bin"));
     // Retiring the originals of a bin (deleting them, mostly) waits on the store more than it
     // works, so it runs beside the merges rather than in a bin thread's turn.
     ExecutorService retirer =
-        Executors.newFixedThreadPool(options.parallelism(), daemon("baler-retire"));
+        Executors.newFixedThreadPool(options.parallelism(), DaemonThreads.named("baler-retire"));
     // At most as many bins committed and waiting to be retired as merging: where retiring is the
     // slower (backing originals up on S3 copies each), bins wait for it rather than leave ever
     // more records open for a killed run's recovery to read back.
@@ -396,13 +397,5 @@ public final class CompactionRunner {
         recovered,
         List.copyOf(partitions.values()),
         duration);
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

@@ -8,6 +8,7 @@ import dev.baler.compaction.InspectionReport.SizeBucket;
 import dev.baler.parquet.Codec;
 import dev.baler.parquet.Footer;
 import dev.baler.parquet.InvalidParquetFileException;
+import dev.baler.storage.DaemonThreads;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.FileIterator;
 import dev.baler.storage.Location;
@@ -112,12 +113,7 @@ public final class Inspection {
     Totals totals = new Totals();
     ExecutorService executor =
         Executors.newFixedThreadPool(
-            CompactionPlanner.FOOTER_THREADS,
-            runnable -> {
-              Thread thread = new Thread(runnable, "baler-inspect");
-              thread.setDaemon(true);
-              return thread;
-            });
+            CompactionPlanner.FOOTER_THREADS, DaemonThreads.named("baler-inspect"));
     try {
       CompletionService<FileFacts> reads = new ExecutorCompletionService<>(executor);
       int inFlight = 0;

@@ -3,6 +3,7 @@ package dev.baler.parquet;
 import static java.util.Objects.requireNonNull;
 
 import dev.baler.parquet.RowGroupPlan.Slice;
+import dev.baler.storage.DaemonThreads;
 import dev.baler.storage.Location;
 import dev.baler.storage.OutputFile;
 import dev.baler.storage.ScratchDirectories;
@@ -253,7 +254,7 @@ public final class ParquetMerger {
     // in row group order: each handover takes row groups just before the one handed over before
     List<HandedOver> handedOver = new ArrayList<>();
     ExecutorService opener =
-        Executors.newFixedThreadPool(OPEN_THREADS, ParquetMerger::openerThread);
+        Executors.newFixedThreadPool(OPEN_THREADS, DaemonThreads.named("baler-open-input"));
     // each opening thread reads the files it opens whole into one array (see openAll)
     ThreadLocal<WindowedStream.Scratch> scratch =
         ThreadLocal.withInitial(WindowedStream.Scratch::new);
@@ -829,12 +830,6 @@ public final class ParquetMerger {
       inputs.add(slice.input());
     }
     return inputs;
-  }
-
-  private static Thread openerThread(Runnable runnable) {
-    Thread thread = new Thread(runnable, "baler-open-input");
-    thread.setDaemon(true);
-    return thread;
   }
 
   /**

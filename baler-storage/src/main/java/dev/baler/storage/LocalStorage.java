@@ -386,11 +386,7 @@ public final class LocalStorage implements Storage {
           10,
           TimeUnit.SECONDS,
           new LinkedBlockingQueue<>(),
-          runnable -> {
-            Thread thread = new Thread(runnable, "baler-sync-ahead");
-            thread.setDaemon(true);
-            return thread;
-          });
+          DaemonThreads.named("baler-sync-ahead"));
 
   private static final class LocalOutputStream extends StorageOutputStream {
     private final Path target;

@@ -2,6 +2,7 @@ package dev.baler.storage.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.baler.storage.DaemonThreads;
 import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.FileIterator;
 import dev.baler.storage.InputFile;
@@ -146,11 +147,7 @@ public final class S3Storage implements Storage {
             30,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            runnable -> {
-              Thread thread = new Thread(runnable, "baler-s3-upload");
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.named("baler-s3-upload"));
     uploads.allowCoreThreadTimeOut(true);
     this.wholeObjectReadLimit = builder.wholeObjectReadLimit;
     this.listPageSize = builder.listPageSize;
