@@ -1,6 +1,7 @@
 package dev.baler.testing;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import java.io.ByteArrayOutputStream;
@@ -17,10 +18,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the client's expectation itself) and asks both sides for {@code Connection: close}. Neither
  * header is covered by AWS Signature Version 4, so signatures stay valid. Faults are drawn from a
  * seeded random number generator, so a test's sequence of faults is repeatable for a given order of
- * requests. Stalls last at most {@link #STALL}, so a test cannot hang on them. Thread-safe.
+ * requests. Stalls last at most {@link #STALL}, so a test cannot hang on them.
+ *
+ * <p>Apart from the drawn faults, the proxy can play {@link Deviation deviations}: ways in which
+ * S3-compatible servers have been seen to answer differently from S3, applied to every request they
+ * concern, so that a test shows whether a client copes with such a server. Thread-safe.
  */
 public final class FaultInjectingProxy implements AutoCloseable {
   /** The longest a stalled request is held before its connection is closed. */
@@ -61,29 +68,100 @@ public final class FaultInjectingProxy implements AutoCloseable {
      * Forward, then answer with the server's status and headers but only the first half of its
      * body, and reset: a response that breaks off while the client reads it.
      */
-    CUT_BODY
+    CUT_BODY,
+    /**
+     * Answer a {@code CompleteMultipartUpload} with {@code 200 OK} and an {@code InternalError} in
+     * the body, without forwarding it, so that the upload stays open: S3 documents that this
+     * operation may fail after its {@code 200} was sent, with the error in the body (<a
+     * href="https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html">CompleteMultipartUpload</a>).
+     * Drawn for any other request, it is no fault: that request is forwarded faithfully, and not
+     * counted in {@link #injected()}.
+     */
+    ERROR_IN_OK
+  }
+
+  /**
+   * A way in which an S3-compatible server has been seen to answer differently from S3. The proxy
+   * forwards each request a deviation concerns and rewrites the server's answer.
+   */
+  public enum Deviation {
+    /**
+     * {@code CreateMultipartUpload} answered with the root element {@code
+     * CreateMultipartUploadResponse} rather than {@code InitiateMultipartUploadResult}, as moto
+     * 5.2.0 did (getmoto/moto#10015, where the AWS SDK for Java is said to fail on it).
+     */
+    CREATE_MULTIPART_ROOT_RENAMED("InitiateMultipartUploadResult", "CreateMultipartUploadResponse"),
+    /**
+     * {@code CompleteMultipartUpload} answered with the root element {@code
+     * CompleteMultipartUploadResponse} rather than {@code CompleteMultipartUploadResult}, as moto
+     * 5.2.1 did (getmoto/moto#10055): pyarrow 24 retries and fails on it.
+     */
+    COMPLETE_MULTIPART_ROOT_RENAMED(
+        "CompleteMultipartUploadResult", "CompleteMultipartUploadResponse");
+
+    private final String root;
+    private final String renamed;
+
+    Deviation(String root, String renamed) {
+      this.root = root;
+      this.renamed = renamed;
+    }
+
+    /** Whether this deviation concerns {@code request}. */
+    boolean concerns(Request request) {
+      return switch (this) {
+        case CREATE_MULTIPART_ROOT_RENAMED -> request.isCreateMultipartUpload();
+        case COMPLETE_MULTIPART_ROOT_RENAMED -> request.isCompleteMultipartUpload();
+      };
+    }
+
+    /**
+     * The server's body as this deviation would have it: its root element renamed.
+     *
+     * @throws IOException if the body has no such root element to rename, so that a test of the
+     *     deviation cannot pass without it
+     */
+    byte[] rewrite(byte[] body) throws IOException {
+      String xml = new String(body, UTF_8);
+      String rewritten =
+          xml.replace("<" + root + ">", "<" + renamed + ">")
+              .replace("<" + root + " ", "<" + renamed + " ")
+              .replace("</" + root + ">", "</" + renamed + ">");
+      if (rewritten.equals(xml)) {
+        throw new IOException("No " + root + " element to rename in the server's answer: " + xml);
+      }
+      return rewritten.getBytes(UTF_8);
+    }
   }
 
   private final URI upstream;
   private final Map<Fault, Double> shares;
+  private final Set<Deviation> deviations;
   private final Random random;
   private final ServerSocket serverSocket;
   private final ExecutorService connections;
   private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
+  private final Map<Deviation, AtomicLong> deviated = new EnumMap<>(Deviation.class);
   private final AtomicLong forwarded = new AtomicLong();
   private final Map<String, AtomicLong> forwardedByMethod = new ConcurrentHashMap<>();
   private volatile boolean enabled = true;
   private volatile boolean closed;
 
-  private FaultInjectingProxy(URI upstream, Map<Fault, Double> shares, long seed)
+  private FaultInjectingProxy(
+      URI upstream, Map<Fault, Double> shares, long seed, Set<Deviation> deviations)
       throws IOException {
     this.upstream = upstream;
     // EnumMap's copy constructor refuses an empty map that is not an EnumMap: copy entry by entry
     this.shares = new EnumMap<>(Fault.class);
     this.shares.putAll(shares);
+    this.deviations =
+        deviations.isEmpty() ? EnumSet.noneOf(Deviation.class) : EnumSet.copyOf(deviations);
     this.random = new Random(seed);
     for (Fault fault : Fault.values()) {
       injected.put(fault, new AtomicLong());
+    }
+    for (Deviation deviation : Deviation.values()) {
+      deviated.put(deviation, new AtomicLong());
     }
     this.serverSocket = new ServerSocket();
     serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -108,7 +186,19 @@ public final class FaultInjectingProxy implements AutoCloseable {
    */
   public static FaultInjectingProxy start(URI upstream, Map<Fault, Double> shares, long seed)
       throws IOException {
+    return start(upstream, shares, seed, Set.of());
+  }
+
+  /**
+   * Starts a proxy in front of {@code upstream} as {@link #start(URI, Map, long)} does, which also
+   * plays {@code deviations} on every request they concern (faults drawn for such a request come
+   * first).
+   */
+  public static FaultInjectingProxy start(
+      URI upstream, Map<Fault, Double> shares, long seed, Set<Deviation> deviations)
+      throws IOException {
     requireNonNull(upstream, "upstream is null");
+    requireNonNull(deviations, "deviations is null");
     double total = 0;
     for (var share : shares.entrySet()) {
       if (share.getValue() < 0 || share.getValue() > 1) {
@@ -120,7 +210,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
     if (total > 1) {
       throw new IllegalArgumentException("Invalid shares: together " + total + ", above 1");
     }
-    return new FaultInjectingProxy(upstream, shares, seed);
+    return new FaultInjectingProxy(upstream, shares, seed, deviations);
   }
 
   /** The proxy's address, {@code http://127.0.0.1:port}, to give S3 clients as their endpoint. */
@@ -137,6 +227,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
   public Map<Fault, Long> injected() {
     Map<Fault, Long> counts = new EnumMap<>(Fault.class);
     injected.forEach((fault, count) -> counts.put(fault, count.get()));
+    return counts;
+  }
+
+  /** How many answers each deviation rewrote so far. */
+  public Map<Deviation, Long> deviated() {
+    Map<Deviation, Long> counts = new EnumMap<>(Deviation.class);
+    deviated.forEach((deviation, count) -> counts.put(deviation, count.get()));
     return counts;
   }
 
@@ -209,6 +306,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
       OutputStream toClient = client.getOutputStream();
       Request request = Request.read(fromClient, toClient);
       Fault fault = draw();
+      if (fault == Fault.ERROR_IN_OK && !request.isCompleteMultipartUpload()) {
+        fault = null;
+      }
       if (fault != null) {
         injected.get(fault).incrementAndGet();
       }
@@ -230,6 +330,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 "Internal Server Error",
                 "InternalError",
                 "We encountered an internal error.");
+        case ERROR_IN_OK ->
+            error(
+                toClient,
+                200,
+                "OK",
+                "InternalError",
+                "We encountered an internal error. Please try again.");
         case RESET_BEFORE -> reset(client);
         case STALL -> stall(fromClient);
         case RESET_AFTER, CUT_BODY -> throw new IllegalStateException("handled above");
@@ -268,10 +375,29 @@ public final class FaultInjectingProxy implements AutoCloseable {
         reset(client);
         return;
       }
+      Deviation deviation = deviationFor(request);
+      if (deviation != null) {
+        byte[] body = deviation.rewrite(readBody(responseHead, fromServer));
+        deviated.get(deviation).incrementAndGet();
+        toClient.write(withContentLength(responseHead, body.length));
+        toClient.write(body);
+        toClient.flush();
+        return;
+      }
       toClient.write(withConnectionClose(responseHead));
       fromServer.transferTo(toClient);
       toClient.flush();
     }
+  }
+
+  /** The deviation this proxy plays on {@code request}, or null. */
+  private Deviation deviationFor(Request request) {
+    for (Deviation deviation : deviations) {
+      if (deviation.concerns(request)) {
+        return deviation;
+      }
+    }
+    return null;
   }
 
   private static void error(
@@ -316,6 +442,38 @@ public final class FaultInjectingProxy implements AutoCloseable {
       String head = new String(this.head, ISO_8859_1);
       int space = head.indexOf(' ');
       return space < 0 ? head : head.substring(0, space);
+    }
+
+    /**
+     * Whether this is a {@code CreateMultipartUpload}: a POST with an {@code uploads} parameter.
+     */
+    boolean isCreateMultipartUpload() {
+      return method().equals("POST") && hasParameter("uploads");
+    }
+
+    /**
+     * Whether this is a {@code CompleteMultipartUpload}: a POST with an {@code uploadId} parameter.
+     */
+    boolean isCompleteMultipartUpload() {
+      return method().equals("POST") && hasParameter("uploadId");
+    }
+
+    /** Whether the request line's query names {@code parameter}, with a value or without. */
+    private boolean hasParameter(String parameter) {
+      String head = new String(this.head, ISO_8859_1);
+      int lineEnd = head.indexOf("\r\n");
+      String target = head.substring(head.indexOf(' ') + 1, lineEnd < 0 ? head.length() : lineEnd);
+      int query = target.indexOf('?');
+      if (query < 0) {
+        return false;
+      }
+      int end = target.indexOf(' ');
+      for (String pair : target.substring(query + 1, end < 0 ? target.length() : end).split("&")) {
+        if (pair.equals(parameter) || pair.startsWith(parameter + "=")) {
+          return true;
+        }
+      }
+      return false;
     }
 
     static Request read(InputStream in, OutputStream out) throws IOException {
@@ -417,14 +575,87 @@ public final class FaultInjectingProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * A response's body after its header block {@code head}, as the server framed it: by {@code
+   * Content-Length}, in chunks, or up to the end of the connection.
+   */
+  private static byte[] readBody(byte[] head, InputStream in) throws IOException {
+    long contentLength = -1;
+    boolean chunked = false;
+    for (String line : new String(head, ISO_8859_1).split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+      String value = line.substring(colon + 1).trim();
+      if (name.equals("content-length")) {
+        contentLength = Long.parseLong(value);
+      } else if (name.equals("transfer-encoding")) {
+        chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+      }
+    }
+    if (chunked) {
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      while (true) {
+        String sizeLine = readLine(in);
+        int semicolon = sizeLine.indexOf(';');
+        int size =
+            Integer.parseInt(
+                (semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+        if (size == 0) {
+          while (!readLine(in).isEmpty()) {
+            // trailers: not kept
+          }
+          return body.toByteArray();
+        }
+        byte[] chunk = in.readNBytes(size + 2);
+        if (chunk.length != size + 2) {
+          throw new EOFException("chunk ended early");
+        }
+        body.write(chunk, 0, size);
+      }
+    }
+    if (contentLength < 0) {
+      return in.readAllBytes();
+    }
+    byte[] body = in.readNBytes(Math.toIntExact(contentLength));
+    if (body.length != contentLength) {
+      throw new EOFException("response body ended early");
+    }
+    return body;
+  }
+
   /** The response's header block with any {@code Connection} header replaced by {@code close}. */
   private static byte[] withConnectionClose(byte[] head) {
+    return reheaded(head, -1);
+  }
+
+  /**
+   * The response's header block framed for a body of {@code length} bytes: its {@code
+   * Content-Length} set to that, without {@code Transfer-Encoding}, and with {@code Connection:
+   * close}.
+   */
+  private static byte[] withContentLength(byte[] head, int length) {
+    return reheaded(head, length);
+  }
+
+  /**
+   * The header block with {@code Connection: close}, and with a body of {@code length} bytes unless
+   * it is negative, in which case the server's framing headers are kept.
+   */
+  private static byte[] reheaded(byte[] head, int length) {
     String[] lines = new String(head, ISO_8859_1).split("\r\n");
     StringBuilder rewritten = new StringBuilder(lines[0]).append("\r\n");
     for (int i = 1; i < lines.length; i++) {
-      if (!lines[i].isEmpty() && !lines[i].toLowerCase(Locale.ROOT).startsWith("connection:")) {
+      String name = lines[i].toLowerCase(Locale.ROOT);
+      boolean framing = name.startsWith("content-length:") || name.startsWith("transfer-encoding:");
+      if (!lines[i].isEmpty() && !name.startsWith("connection:") && !(length >= 0 && framing)) {
         rewritten.append(lines[i]).append("\r\n");
       }
+    }
+    if (length >= 0) {
+      rewritten.append("Content-Length: ").append(length).append("\r\n");
     }
     rewritten.append("Connection: close\r\n\r\n");
     return rewritten.toString().getBytes(ISO_8859_1);

@@ -1,0 +1,163 @@
+package dev.baler.storage.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baler.storage.Location;
+import dev.baler.storage.Storage;
+import dev.baler.storage.StorageOutputStream;
+import dev.baler.testing.FaultInjectingProxy;
+import dev.baler.testing.FaultInjectingProxy.Deviation;
+import dev.baler.testing.FaultInjectingProxy.Fault;
+import dev.baler.testing.S3Server;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Multipart uploads against answers that S3-compatible servers, and S3 itself, give and that some
+ * clients fail on, played by a proxy in front of S3Proxy: the root elements moto 5.2.0 and 5.2.1
+ * renamed (pyarrow failed against the second), and S3's {@code 200 OK} with an error in the body of
+ * a {@code CompleteMultipartUpload}. An upload either completes with its bytes, or fails with an
+ * {@link IOException} and leaves neither an object nor an open upload behind.
+ */
+class S3ServerDeviationsIT {
+  private static final String BUCKET = "deviations";
+
+  /** Two parts: one full, one short, so that the upload is a multipart one. */
+  private static final int CONTENT_BYTES = S3Storage.DEFAULT_PART_SIZE + 12_345;
+
+  private static S3Server server;
+  private static S3Client client;
+  private static byte[] content;
+
+  @BeforeAll
+  static void start() throws IOException {
+    server = S3Server.inMemory().start();
+    server.createBucket(BUCKET);
+    client =
+        S3Client.builder()
+            .endpointOverride(server.endpoint())
+            .region(Region.of(server.region()))
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(server.accessKeyId(), server.secretAccessKey())))
+            .build();
+    content = new byte[CONTENT_BYTES];
+    new Random(21).nextBytes(content);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void multipartUpload_createAnsweredWithRenamedRoot_completes() throws IOException {
+    Location location = newLocation();
+    try (FaultInjectingProxy proxy = proxy(Map.of(), Deviation.CREATE_MULTIPART_ROOT_RENAMED);
+        Storage storage = throughProxy(proxy, 3)) {
+      storage.newOutputFile(location).write(content);
+
+      assertThat(proxy.deviated().get(Deviation.CREATE_MULTIPART_ROOT_RENAMED)).isEqualTo(1);
+    }
+    assertThat(stored(location)).isEqualTo(content);
+    assertThat(openUploads(location)).isZero();
+  }
+
+  @Test
+  void multipartUpload_completeAnsweredWithRenamedRoot_completes() throws IOException {
+    Location location = newLocation();
+    try (FaultInjectingProxy proxy = proxy(Map.of(), Deviation.COMPLETE_MULTIPART_ROOT_RENAMED);
+        Storage storage = throughProxy(proxy, 3)) {
+      storage.newOutputFile(location).write(content);
+
+      assertThat(proxy.deviated().get(Deviation.COMPLETE_MULTIPART_ROOT_RENAMED)).isEqualTo(1);
+    }
+    assertThat(stored(location)).isEqualTo(content);
+    assertThat(openUploads(location)).isZero();
+  }
+
+  @Test
+  void multipartUpload_completeOnceAnsweredWithErrorInOk_isSentAgainAndCompletes()
+      throws IOException {
+    Location location = newLocation();
+    // Requests draw in the order they arrive: the create, two parts, then the completion, whose
+    // first draw (the fourth of seed 1) is below the share and whose second is not.
+    try (FaultInjectingProxy proxy = proxy(Map.of(Fault.ERROR_IN_OK, 0.5), null);
+        Storage storage = throughProxy(proxy, 3)) {
+      storage.newOutputFile(location).write(content);
+
+      assertThat(proxy.injected().get(Fault.ERROR_IN_OK)).isEqualTo(1);
+    }
+    assertThat(stored(location)).isEqualTo(content);
+    assertThat(openUploads(location)).isZero();
+  }
+
+  @Test
+  void multipartUpload_completeAlwaysAnsweredWithErrorInOk_failsLeavingNothing()
+      throws IOException {
+    Location location = newLocation();
+    try (FaultInjectingProxy proxy = proxy(Map.of(Fault.ERROR_IN_OK, 1.0), null);
+        Storage storage = throughProxy(proxy, 2)) {
+      StorageOutputStream stream = storage.newOutputFile(location).create();
+      stream.write(content);
+
+      assertThatThrownBy(stream::close)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("Cannot write " + location)
+          .hasMessageContaining("InternalError");
+      assertThat(proxy.injected().get(Fault.ERROR_IN_OK)).isEqualTo(2);
+    }
+    assertThat(client.listObjectsV2(r -> r.bucket(BUCKET).prefix(location.path())).keyCount())
+        .isZero();
+    assertThat(openUploads(location)).isZero();
+  }
+
+  private static FaultInjectingProxy proxy(Map<Fault, Double> shares, Deviation deviation)
+      throws IOException {
+    return FaultInjectingProxy.start(
+        server.endpoint(), shares, 1, deviation == null ? Set.of() : Set.of(deviation));
+  }
+
+  private static Storage throughProxy(FaultInjectingProxy proxy, int maxAttempts) {
+    return S3Storage.builder()
+        .endpoint(proxy.uri())
+        .region(server.region())
+        .credentials(server.accessKeyId(), server.secretAccessKey())
+        .maxAttempts(maxAttempts)
+        .build();
+  }
+
+  private static Location newLocation() {
+    return Location.of("s3://" + BUCKET + "/" + UUID.randomUUID() + "/large.parquet");
+  }
+
+  private static byte[] stored(Location location) {
+    return client
+        .getObjectAsBytes(request -> request.bucket(BUCKET).key(location.path()))
+        .asByteArray();
+  }
+
+  private static int openUploads(Location location) {
+    return client
+        .listMultipartUploads(request -> request.bucket(BUCKET).prefix(location.path()))
+        .uploads()
+        .size();
+  }
+}
