@@ -82,7 +82,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
   /**
    * A way in which an S3-compatible server has been seen to answer differently from S3. The proxy
-   * forwards each request a deviation concerns and rewrites the server's answer.
+   * forwards each request a renaming deviation concerns and rewrites the server's answer; it
+   * answers a request a refusing one concerns itself.
    */
   public enum Deviation {
     /**
@@ -97,7 +98,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
      * 5.2.1 did (getmoto/moto#10055): pyarrow 24 retries and fails on it.
      */
     COMPLETE_MULTIPART_ROOT_RENAMED(
-        "CompleteMultipartUploadResult", "CompleteMultipartUploadResponse");
+        "CompleteMultipartUploadResult", "CompleteMultipartUploadResponse"),
+    /**
+     * A request whose body ends in a checksum trailer ({@code x-amz-trailer}, which the AWS SDKs
+     * send with every {@code PutObject} and {@code UploadPart} since early 2025) refused with
+     * {@code 501 NotImplemented}, without forwarding, as stores that predate those checksums do.
+     */
+    TRAILING_CHECKSUM_REFUSED(null, null);
 
     private final String root;
     private final String renamed;
@@ -112,7 +119,15 @@ public final class FaultInjectingProxy implements AutoCloseable {
       return switch (this) {
         case CREATE_MULTIPART_ROOT_RENAMED -> request.isCreateMultipartUpload();
         case COMPLETE_MULTIPART_ROOT_RENAMED -> request.isCompleteMultipartUpload();
+        case TRAILING_CHECKSUM_REFUSED -> request.hasHeader("x-amz-trailer");
       };
+    }
+
+    /**
+     * Whether the proxy answers the requests this deviation concerns itself, not forwarding them.
+     */
+    boolean refuses() {
+      return root == null;
     }
 
     /**
@@ -312,6 +327,17 @@ public final class FaultInjectingProxy implements AutoCloseable {
       if (fault != null) {
         injected.get(fault).incrementAndGet();
       }
+      Deviation deviation = deviationFor(request);
+      if (fault == null && deviation != null && deviation.refuses()) {
+        deviated.get(deviation).incrementAndGet();
+        error(
+            toClient,
+            501,
+            "Not Implemented",
+            "NotImplemented",
+            "A header you provided implies functionality that is not implemented.");
+        return;
+      }
       if (fault == null || fault == Fault.RESET_AFTER || fault == Fault.CUT_BODY) {
         forwarded.incrementAndGet();
         forwardedByMethod
@@ -376,7 +402,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return;
       }
       Deviation deviation = deviationFor(request);
-      if (deviation != null) {
+      if (deviation != null && !deviation.refuses()) {
         byte[] body = deviation.rewrite(readBody(responseHead, fromServer));
         deviated.get(deviation).incrementAndGet();
         toClient.write(withContentLength(responseHead, body.length));
@@ -456,6 +482,17 @@ public final class FaultInjectingProxy implements AutoCloseable {
      */
     boolean isCompleteMultipartUpload() {
       return method().equals("POST") && hasParameter("uploadId");
+    }
+
+    /** Whether the request has a header of this name, in any case. */
+    boolean hasHeader(String name) {
+      for (String line : new String(head, ISO_8859_1).split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Whether the request line's query names {@code parameter}, with a value or without. */

@@ -20,6 +20,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
@@ -44,6 +45,10 @@ final class S3OutputStream extends StorageOutputStream {
   private final Executor uploads;
   private final Location location;
   private final int partSize;
+
+  /** Whether uploads may carry the SDK's checksum trailer, which some stores refuse. */
+  private final boolean uploadChecksums;
+
   private final Deque<Sending> inFlight = new ArrayDeque<>();
   private byte[] buffer;
   private byte[] spare; // a part-sized buffer whose part is sent
@@ -55,12 +60,17 @@ final class S3OutputStream extends StorageOutputStream {
 
   /**
    * @param uploads runs part uploads; shared by the streams of one storage
+   * @param uploadChecksums whether {@code PutObject} and {@code UploadPart} may carry the SDK's
+   *     checksum trailer (its setting is not {@code WHEN_REQUIRED}); their failures then say what
+   *     to do if the store refuses it
    */
-  S3OutputStream(S3Client client, Executor uploads, Location location, int partSize) {
+  S3OutputStream(
+      S3Client client, Executor uploads, Location location, int partSize, boolean uploadChecksums) {
     this.client = client;
     this.uploads = uploads;
     this.location = location;
     this.partSize = partSize;
+    this.uploadChecksums = uploadChecksums;
     this.buffer = new byte[Math.min(partSize, INITIAL_BUFFER_SIZE)];
   }
 
@@ -152,8 +162,29 @@ final class S3OutputStream extends StorageOutputStream {
           request -> request.bucket(location.authority()).key(location.path()),
           body(buffer, buffered));
     } catch (SdkException e) {
-      throw S3Errors.translate("write", location, e);
+      throw uploadFailure(e);
     }
+  }
+
+  /**
+   * The exception for a {@code PutObject} or {@code UploadPart} that failed with {@code e}. A
+   * {@code 400} or {@code 501} of an upload that carried the SDK's checksum trailer is what stores
+   * that do not take those checksums answer: the message then says how to send none.
+   */
+  private IOException uploadFailure(SdkException e) {
+    IOException failure = S3Errors.translate("write", location, e);
+    if (uploadChecksums
+        && e instanceof S3Exception s3
+        && (s3.statusCode() == 400 || s3.statusCode() == 501)) {
+      return new IOException(
+          failure.getMessage()
+              + " (if this store does not take the checksums AWS SDKs send with uploads since"
+              + " 2025, run with AWS_REQUEST_CHECKSUM_CALCULATION=when_required, or set "
+              + S3StorageProvider.REQUEST_CHECKSUM_CALCULATION
+              + " to when_required)",
+          e);
+    }
+    return failure;
   }
 
   /** Hands the full buffer to a background upload, after waiting for room among those sent. */
@@ -217,7 +248,7 @@ final class S3OutputStream extends StorageOutputStream {
         done = true;
         IOException failure =
             e.getCause() instanceof SdkException sdk
-                ? S3Errors.translate("write", location, sdk)
+                ? uploadFailure(sdk)
                 : new IOException("Cannot write " + location + ": " + e.getCause(), e.getCause());
         cancelParts();
         abortUploadQuietly(failure);

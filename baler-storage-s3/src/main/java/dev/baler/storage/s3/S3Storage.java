@@ -33,6 +33,7 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkSystemSetting;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -106,6 +107,9 @@ public final class S3Storage implements Storage {
   private final int listPageSize;
   private final int deleteBatchSize;
 
+  /** Whether uploads were set to carry checksums only where an operation requires them. */
+  private final boolean checksumsRequiredOnly;
+
   private S3Storage(Builder builder) {
     Region region = builder.resolveRegion();
     this.credentialsProvider = builder.credentialsProvider();
@@ -124,6 +128,11 @@ public final class S3Storage implements Storage {
                         .apiCallAttemptTimeout(builder.attemptTimeout));
     AddressingStyle addressingStyle = builder.addressingStyle();
     clientBuilder.forcePathStyle(addressingStyle == AddressingStyle.PATH);
+    if (builder.requestChecksumCalculation != null) {
+      clientBuilder.requestChecksumCalculation(builder.requestChecksumCalculation);
+    }
+    this.checksumsRequiredOnly =
+        builder.requestChecksumCalculation == RequestChecksumCalculation.WHEN_REQUIRED;
     if (builder.endpoint != null) {
       clientBuilder.endpointOverride(builder.endpoint);
     } else if (builder.region == null) {
@@ -216,7 +225,7 @@ public final class S3Storage implements Storage {
 
       @Override
       public StorageOutputStream create() {
-        return new S3OutputStream(client, uploads, checked, partSize);
+        return new S3OutputStream(client, uploads, checked, partSize, !checksumsRequiredOnly);
       }
     };
   }
@@ -468,6 +477,7 @@ public final class S3Storage implements Storage {
     private long wholeObjectReadLimit = DEFAULT_WHOLE_OBJECT_READ_LIMIT;
     private int listPageSize = MAX_KEYS_PER_LIST;
     private int deleteBatchSize = MAX_KEYS_PER_DELETE;
+    private RequestChecksumCalculation requestChecksumCalculation;
 
     private Builder() {}
 
@@ -589,6 +599,21 @@ public final class S3Storage implements Storage {
             "Invalid maximum connections " + maxConnections + ": expected at least 1");
       }
       this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * When requests carry a checksum of their body: {@code WHEN_SUPPORTED} sends a CRC32 with every
+     * {@code PutObject} and {@code UploadPart}, in a trailer after an {@code aws-chunked} body;
+     * {@code WHEN_REQUIRED} only with operations that require one ({@code DeleteObjects}). Some
+     * S3-compatible stores refuse the trailer or store its framing as data; for them, {@code
+     * WHEN_REQUIRED}. Either way Baler reads back every output it writes before it deletes an
+     * input. Unset, the SDK decides: {@code AWS_REQUEST_CHECKSUM_CALCULATION}, the {@code
+     * aws.requestChecksumCalculation} system property, the profile's {@code
+     * request_checksum_calculation}, else {@code WHEN_SUPPORTED}.
+     */
+    public Builder requestChecksumCalculation(RequestChecksumCalculation calculation) {
+      this.requestChecksumCalculation = requireNonNull(calculation, "calculation is null");
       return this;
     }
 

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 
 /**
  * Makes an {@link S3Storage} for {@code s3://} locations from string properties; registered for
@@ -30,6 +31,9 @@ import java.util.Set;
  *       S3Storage.Builder#maxAttempts})
  *   <li>{@value #ATTEMPT_TIMEOUT_MILLIS}: how long one attempt may take, in milliseconds ({@link
  *       S3Storage.Builder#attemptTimeout})
+ *   <li>{@value #REQUEST_CHECKSUM_CALCULATION}: {@code when_supported} or {@code when_required}
+ *       ({@link S3Storage.Builder#requestChecksumCalculation}), in the words of the AWS setting
+ *       {@code request_checksum_calculation}
  * </ul>
  *
  * <p>Thread-safe.
@@ -61,6 +65,12 @@ public final class S3StorageProvider implements StorageProvider {
 
   /** How long one attempt may take, in milliseconds (default 120000). */
   public static final String ATTEMPT_TIMEOUT_MILLIS = "s3.attempt-timeout-ms";
+
+  /**
+   * When requests carry a checksum of their body: {@code when_supported} or {@code when_required}
+   * (default: the SDK's own settings, {@code AWS_REQUEST_CHECKSUM_CALCULATION} among them).
+   */
+  public static final String REQUEST_CHECKSUM_CALCULATION = "s3.request-checksum-calculation";
 
   /** Serves the {@code s3} scheme. */
   @Override
@@ -110,7 +120,25 @@ public final class S3StorageProvider implements StorageProvider {
         .ifPresent(
             millis ->
                 builder.attemptTimeout(Duration.ofMillis(integer(ATTEMPT_TIMEOUT_MILLIS, millis))));
+    value(properties, REQUEST_CHECKSUM_CALCULATION)
+        .ifPresent(
+            calculation ->
+                builder.requestChecksumCalculation(parseChecksumCalculation(calculation)));
     return builder.build();
+  }
+
+  private static RequestChecksumCalculation parseChecksumCalculation(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "when_supported" -> RequestChecksumCalculation.WHEN_SUPPORTED;
+      case "when_required" -> RequestChecksumCalculation.WHEN_REQUIRED;
+      default ->
+          throw new IllegalArgumentException(
+              "Invalid "
+                  + REQUEST_CHECKSUM_CALCULATION
+                  + " '"
+                  + value
+                  + "': expected when_supported or when_required");
+    };
   }
 
   private static int integer(String key, String value) {

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import dev.baler.storage.StorageOutputStream;
+import dev.baler.storage.Storages;
 import dev.baler.testing.FaultInjectingProxy;
 import dev.baler.testing.FaultInjectingProxy.Deviation;
 import dev.baler.testing.FaultInjectingProxy.Fault;
 import dev.baler.testing.S3Server;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -127,6 +129,77 @@ class S3ServerDeviationsIT {
     assertThat(client.listObjectsV2(r -> r.bucket(BUCKET).prefix(location.path())).keyCount())
         .isZero();
     assertThat(openUploads(location)).isZero();
+  }
+
+  @Test
+  void uploads_storeRefusingChecksumTrailers_failWithWhatToDo() throws IOException {
+    Location small = newLocation();
+    Location large = newLocation();
+    try (FaultInjectingProxy proxy = proxy(Map.of(), Deviation.TRAILING_CHECKSUM_REFUSED);
+        Storage storage = throughProxy(proxy, 1)) {
+      assertThatThrownBy(() -> storage.newOutputFile(small).write(new byte[] {1, 2, 3}))
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("Cannot write " + small + ": HTTP 501 NotImplemented")
+          .hasMessageContaining("AWS_REQUEST_CHECKSUM_CALCULATION=when_required")
+          .hasMessageContaining("s3.request-checksum-calculation");
+      StorageOutputStream stream = storage.newOutputFile(large).create();
+      assertThatThrownBy(
+              () -> {
+                stream.write(content);
+                stream.close();
+              })
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("HTTP 501 NotImplemented")
+          .hasMessageContaining("AWS_REQUEST_CHECKSUM_CALCULATION=when_required");
+
+      assertThat(proxy.deviated().get(Deviation.TRAILING_CHECKSUM_REFUSED)).isGreaterThan(1);
+    }
+    assertThat(openUploads(large)).isZero();
+  }
+
+  @Test
+  void uploads_checksumsWhenRequired_passAStoreRefusingChecksumTrailers() throws IOException {
+    Location small = newLocation();
+    Location large = newLocation();
+    Map<String, String> properties = new HashMap<>(server.storageProperties());
+    properties.put(S3StorageProvider.MAX_ATTEMPTS, "1");
+    properties.put(S3StorageProvider.REQUEST_CHECKSUM_CALCULATION, "when_required");
+    try (FaultInjectingProxy proxy = proxy(Map.of(), Deviation.TRAILING_CHECKSUM_REFUSED)) {
+      properties.put(S3StorageProvider.ENDPOINT, proxy.uri().toString());
+      try (Storage storage = Storages.forLocation(small, properties)) {
+        storage.newOutputFile(small).write(new byte[] {1, 2, 3});
+        storage.newOutputFile(large).write(content);
+      }
+
+      assertThat(proxy.deviated().get(Deviation.TRAILING_CHECKSUM_REFUSED)).isZero();
+    }
+    assertThat(stored(small)).containsExactly(1, 2, 3);
+    assertThat(stored(large)).isEqualTo(content);
+  }
+
+  /**
+   * The SDK's own setting, which the error message names: its environment variable {@code
+   * AWS_REQUEST_CHECKSUM_CALCULATION} is read after this system property, in the same way. Test
+   * classes run one after another, so setting the property for the client's construction is safe.
+   */
+  @Test
+  void uploads_sdkSettingWhenRequired_passAStoreRefusingChecksumTrailers() throws IOException {
+    Location large = newLocation();
+    try (FaultInjectingProxy proxy = proxy(Map.of(), Deviation.TRAILING_CHECKSUM_REFUSED)) {
+      Storage storage;
+      System.setProperty("aws.requestChecksumCalculation", "when_required");
+      try {
+        storage = throughProxy(proxy, 1);
+      } finally {
+        System.clearProperty("aws.requestChecksumCalculation");
+      }
+      try (storage) {
+        storage.newOutputFile(large).write(content);
+      }
+
+      assertThat(proxy.deviated().get(Deviation.TRAILING_CHECKSUM_REFUSED)).isZero();
+    }
+    assertThat(stored(large)).isEqualTo(content);
   }
 
   private static FaultInjectingProxy proxy(Map<Fault, Double> shares, Deviation deviation)

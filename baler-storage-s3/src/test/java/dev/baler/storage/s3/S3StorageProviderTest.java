@@ -64,6 +64,16 @@ class S3StorageProviderTest {
   }
 
   @Test
+  void create_rejectsInvalidRequestChecksumCalculation() {
+    assertThatThrownBy(
+            () -> provider.create(Map.of("s3.request-checksum-calculation", "sometimes")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Invalid s3.request-checksum-calculation 'sometimes':"
+                + " expected when_supported or when_required");
+  }
+
+  @Test
   void create_rejectsInvalidEndpoint() {
     assertThatThrownBy(() -> provider.create(Map.of("s3.endpoint", "ftp://127.0.0.1:9000")))
         .isInstanceOf(IllegalArgumentException.class)
