@@ -104,14 +104,47 @@ public final class FaultInjectingProxy implements AutoCloseable {
      * send with every {@code PutObject} and {@code UploadPart} since early 2025) refused with
      * {@code 501 NotImplemented}, without forwarding, as stores that predate those checksums do.
      */
-    TRAILING_CHECKSUM_REFUSED(null, null);
+    TRAILING_CHECKSUM_REFUSED(
+        501,
+        "Not Implemented",
+        "NotImplemented",
+        "A header you provided implies functionality that is not implemented."),
+    /**
+     * A {@code DeleteObjects} without a {@code Content-MD5} header refused with {@code 400
+     * InvalidRequest}, as MinIO and other stores refused the AWS SDKs' deletes once those sent a
+     * CRC32 instead (aws/aws-sdk-java-v2#5805). S3 itself documents the header as required.
+     */
+    DELETE_WITHOUT_MD5_REFUSED(
+        400,
+        "Bad Request",
+        "InvalidRequest",
+        "Missing required header for this request: Content-Md5.");
 
     private final String root;
     private final String renamed;
+    private final int status;
+    private final String reason;
+    private final String code;
+    private final String message;
 
+    /** A deviation that renames the root element {@code root} of the server's answer. */
     Deviation(String root, String renamed) {
       this.root = root;
       this.renamed = renamed;
+      this.status = 0;
+      this.reason = null;
+      this.code = null;
+      this.message = null;
+    }
+
+    /** A deviation that refuses the requests it concerns with this error. */
+    Deviation(int status, String reason, String code, String message) {
+      this.root = null;
+      this.renamed = null;
+      this.status = status;
+      this.reason = reason;
+      this.code = code;
+      this.message = message;
     }
 
     /** Whether this deviation concerns {@code request}. */
@@ -120,6 +153,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
         case CREATE_MULTIPART_ROOT_RENAMED -> request.isCreateMultipartUpload();
         case COMPLETE_MULTIPART_ROOT_RENAMED -> request.isCompleteMultipartUpload();
         case TRAILING_CHECKSUM_REFUSED -> request.hasHeader("x-amz-trailer");
+        case DELETE_WITHOUT_MD5_REFUSED ->
+            request.isDeleteObjects() && !request.hasHeader("Content-MD5");
       };
     }
 
@@ -330,12 +365,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
       Deviation deviation = deviationFor(request);
       if (fault == null && deviation != null && deviation.refuses()) {
         deviated.get(deviation).incrementAndGet();
-        error(
-            toClient,
-            501,
-            "Not Implemented",
-            "NotImplemented",
-            "A header you provided implies functionality that is not implemented.");
+        error(toClient, deviation.status, deviation.reason, deviation.code, deviation.message);
         return;
       }
       if (fault == null || fault == Fault.RESET_AFTER || fault == Fault.CUT_BODY) {
@@ -482,6 +512,11 @@ public final class FaultInjectingProxy implements AutoCloseable {
      */
     boolean isCompleteMultipartUpload() {
       return method().equals("POST") && hasParameter("uploadId");
+    }
+
+    /** Whether this is a {@code DeleteObjects}: a POST with a {@code delete} parameter. */
+    boolean isDeleteObjects() {
+      return method().equals("POST") && hasParameter("delete");
     }
 
     /** Whether the request has a header of this name, in any case. */

@@ -118,6 +118,10 @@ public final class S3Storage implements Storage {
             .region(region)
             .credentialsProvider(credentialsProvider)
             .httpClientBuilder(ApacheHttpClient.builder().maxConnections(builder.maxConnections))
+            // DeleteObjects with Content-MD5, which S3 documents as required and MinIO and other
+            // stores refuse to do without; the SDK sends a CRC32 instead since 2.30
+            // (aws/aws-sdk-java-v2#5805). Only operations that require a checksum get it.
+            // .addPlugin(LegacyMd5Plugin.create())
             .overrideConfiguration(
                 configuration ->
                     configuration

@@ -12,7 +12,9 @@ import dev.baler.testing.FaultInjectingProxy.Deviation;
 import dev.baler.testing.FaultInjectingProxy.Fault;
 import dev.baler.testing.S3Server;
 import java.io.IOException;
+import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -24,6 +26,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Multipart uploads against answers that S3-compatible servers, and S3 itself, give and that some
@@ -46,15 +49,7 @@ class S3ServerDeviationsIT {
   static void start() throws IOException {
     server = S3Server.inMemory().start();
     server.createBucket(BUCKET);
-    client =
-        S3Client.builder()
-            .endpointOverride(server.endpoint())
-            .region(Region.of(server.region()))
-            .forcePathStyle(true)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(server.accessKeyId(), server.secretAccessKey())))
-            .build();
+    client = client(server.endpoint());
     content = new byte[CONTENT_BYTES];
     new Random(21).nextBytes(content);
   }
@@ -200,6 +195,50 @@ class S3ServerDeviationsIT {
       assertThat(proxy.deviated().get(Deviation.TRAILING_CHECKSUM_REFUSED)).isZero();
     }
     assertThat(stored(large)).isEqualTo(content);
+  }
+
+  @Test
+  void deleteFiles_storeRequiringContentMd5_deletesEveryFile() throws IOException {
+    Location first = newLocation();
+    Location second = newLocation();
+    try (FaultInjectingProxy proxy = proxy(Map.of(), Deviation.DELETE_WITHOUT_MD5_REFUSED);
+        Storage storage = throughProxy(proxy, 1)) {
+      storage.newOutputFile(first).write(new byte[] {1});
+      storage.newOutputFile(second).write(new byte[] {2});
+      // the proxy does refuse a DeleteObjects without the header, as the SDK sends it by default
+      try (S3Client plain = client(proxy.uri())) {
+        assertThatThrownBy(
+                () ->
+                    plain.deleteObjects(
+                        request ->
+                            request
+                                .bucket(BUCKET)
+                                .delete(d -> d.objects(o -> o.key(first.path())))))
+            .isInstanceOf(S3Exception.class)
+            .hasMessageContaining("Content-Md5");
+      }
+      assertThat(proxy.deviated().get(Deviation.DELETE_WITHOUT_MD5_REFUSED)).isEqualTo(1);
+
+      assertThat(storage.deleteFiles(List.of(first, second))).isEmpty();
+
+      assertThat(proxy.deviated().get(Deviation.DELETE_WITHOUT_MD5_REFUSED)).isEqualTo(1);
+    }
+    assertThat(client.listObjectsV2(r -> r.bucket(BUCKET).prefix(first.path())).keyCount())
+        .isZero();
+    assertThat(client.listObjectsV2(r -> r.bucket(BUCKET).prefix(second.path())).keyCount())
+        .isZero();
+  }
+
+  /** A client of the SDK's defaults, without Baler's settings, talking to {@code endpoint}. */
+  private static S3Client client(URI endpoint) {
+    return S3Client.builder()
+        .endpointOverride(endpoint)
+        .region(Region.of(server.region()))
+        .forcePathStyle(true)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(server.accessKeyId(), server.secretAccessKey())))
+        .build();
   }
 
   private static FaultInjectingProxy proxy(Map<Fault, Double> shares, Deviation deviation)
