@@ -42,6 +42,7 @@ import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.profiles.ProfileFileSystemSetting;
 import software.amazon.awssdk.profiles.ProfileProperty;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -121,7 +122,7 @@ public final class S3Storage implements Storage {
             // DeleteObjects with Content-MD5, which S3 documents as required and MinIO and other
             // stores refuse to do without; the SDK sends a CRC32 instead since 2.30
             // (aws/aws-sdk-java-v2#5805). Only operations that require a checksum get it.
-            // .addPlugin(LegacyMd5Plugin.create())
+            .addPlugin(LegacyMd5Plugin.create())
             .overrideConfiguration(
                 configuration ->
                     configuration
