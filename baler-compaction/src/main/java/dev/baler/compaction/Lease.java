@@ -25,11 +25,13 @@ import org.slf4j.LoggerFactory;
  * <p>Leases are numbered generations under {@code _baler/lease/}: {@code 0000000001.json}, then
  * {@code 0000000002.json}, ... The holder of the highest generation holds the lease. Taking a lease
  * means creating the next generation with {@link Storage#createExclusive}, which exactly one of
- * several racing runs wins; that is allowed only when the current generation is released or
- * expired, or when its holder ran on this host and its process is gone. The holder renews by
- * rewriting its own generation with a later expiry, which nobody else writes; before each renewal
- * and before each step that changes data it checks that no newer generation exists and that its
- * expiry has not passed.
+ * several racing runs wins, and then trying to create it once more, which must fail: a store that
+ * ignores the condition (some S3-compatible stores drop {@code If-None-Match}) is refused rather
+ * than trusted to keep runs apart. Taking it is allowed only when the current generation is
+ * released or expired, or when its holder ran on this host and its process is gone. The holder
+ * renews by rewriting its own generation with a later expiry, which nobody else writes; before each
+ * renewal and before each step that changes data it checks that no newer generation exists and that
+ * its expiry has not passed.
  *
  * <p>A killed run's lease therefore blocks other hosts for at most {@link
  * CompactionOptions#leaseDuration()} (2 minutes by default) and runs on the same host not at all.
@@ -113,10 +115,21 @@ public final class Lease implements AutoCloseable {
     long expires = now + duration.toMillis();
     Record record =
         new Record(owner, hostName(), ProcessHandle.current().pid(), now, expires, false);
-    if (!storage.createExclusive(location(next), StateJson.write(record))
-        && !isOwn(location(next))) {
+    byte[] content = StateJson.write(record);
+    if (!storage.createExclusive(location(next), content) && !isOwn(location(next))) {
       throw new LeaseHeldException(
           location(next), "a run that started at the same moment", Instant.ofEpochMilli(expires));
+    }
+    // A store that drops the condition of create-if-absent would let two runs racing for this
+    // generation both take it, and compact the same files: creating it again must fail. Its
+    // content is the same, so on such a store nothing changes but the answer.
+    if (storage.createExclusive(location(next), content)) {
+      throw new IOException(
+          "Cannot take the lease "
+              + location(next)
+              + ": the store let it be created a second time, so it ignores create-if-absent (on"
+              + " S3, a PutObject with If-None-Match: *), which keeps two runs from compacting the"
+              + " same files; Baler does not run on such a store");
     }
     synchronized (this) {
       held = location(next);

@@ -118,7 +118,14 @@ public final class FaultInjectingProxy implements AutoCloseable {
         400,
         "Bad Request",
         "InvalidRequest",
-        "Missing required header for this request: Content-Md5.");
+        "Missing required header for this request: Content-Md5."),
+    /**
+     * A {@code PutObject} with {@code If-None-Match: *} that finds the key taken answered {@code
+     * 200 OK} rather than {@code 412 Precondition Failed}, as stores that drop the condition do (S3
+     * has honoured it since August 2024). Such a store would overwrite the object; the proxy leaves
+     * it as it was, which is the same when the bytes written are those stored.
+     */
+    IF_NONE_MATCH_IGNORED();
 
     private final String root;
     private final String renamed;
@@ -127,20 +134,25 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private final String code;
     private final String message;
 
+    /** A deviation that answers success where the server failed a condition. */
+    Deviation() {
+      this(null, null, 0, null, null, null);
+    }
+
     /** A deviation that renames the root element {@code root} of the server's answer. */
     Deviation(String root, String renamed) {
-      this.root = root;
-      this.renamed = renamed;
-      this.status = 0;
-      this.reason = null;
-      this.code = null;
-      this.message = null;
+      this(root, renamed, 0, null, null, null);
     }
 
     /** A deviation that refuses the requests it concerns with this error. */
     Deviation(int status, String reason, String code, String message) {
-      this.root = null;
-      this.renamed = null;
+      this(null, null, status, reason, code, message);
+    }
+
+    private Deviation(
+        String root, String renamed, int status, String reason, String code, String message) {
+      this.root = root;
+      this.renamed = renamed;
       this.status = status;
       this.reason = reason;
       this.code = code;
@@ -155,6 +167,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
         case TRAILING_CHECKSUM_REFUSED -> request.hasHeader("x-amz-trailer");
         case DELETE_WITHOUT_MD5_REFUSED ->
             request.isDeleteObjects() && !request.hasHeader("Content-MD5");
+        case IF_NONE_MATCH_IGNORED ->
+            request.method().equals("PUT") && request.hasHeader("If-None-Match");
       };
     }
 
@@ -162,7 +176,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
      * Whether the proxy answers the requests this deviation concerns itself, not forwarding them.
      */
     boolean refuses() {
-      return root == null;
+      return status != 0;
+    }
+
+    /** Whether the proxy rewrites the server's answer to the requests this deviation concerns. */
+    boolean renames() {
+      return root != null;
     }
 
     /**
@@ -432,7 +451,17 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return;
       }
       Deviation deviation = deviationFor(request);
-      if (deviation != null && !deviation.refuses()) {
+      if (deviation == Deviation.IF_NONE_MATCH_IGNORED
+          && new String(responseHead, ISO_8859_1).startsWith("HTTP/1.1 412")) {
+        fromServer.transferTo(OutputStream.nullOutputStream());
+        deviated.get(deviation).incrementAndGet();
+        toClient.write(
+            "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                .getBytes(ISO_8859_1));
+        toClient.flush();
+        return;
+      }
+      if (deviation != null && deviation.renames()) {
         byte[] body = deviation.rewrite(readBody(responseHead, fromServer));
         deviated.get(deviation).incrementAndGet();
         toClient.write(withContentLength(responseHead, body.length));

@@ -1,0 +1,54 @@
+package dev.baler.compaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baler.storage.Location;
+import dev.baler.storage.MemoryStorage;
+import dev.baler.storage.Storage;
+import dev.baler.testing.ForwardingStorage;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LeaseTest {
+  private static final Location DATA = Location.of("memory://test/data/");
+
+  private final MemoryStorage storage = new MemoryStorage();
+
+  @Test
+  void acquire_takesTheFirstGenerationOnceAndReleasesIt() throws IOException {
+    try (Lease lease = Lease.acquire(storage, DATA, Duration.ofMinutes(1))) {
+      assertThat(lease.location()).isEqualTo(DATA.resolve("_baler/lease/0000000001.json"));
+      lease.check();
+      assertThatThrownBy(() -> Lease.acquire(storage, DATA, Duration.ofMinutes(1)))
+          .isInstanceOf(LeaseHeldException.class);
+    }
+    try (Lease next = Lease.acquire(storage, DATA, Duration.ofMinutes(1))) {
+      assertThat(next.location()).isEqualTo(DATA.resolve("_baler/lease/0000000002.json"));
+    }
+  }
+
+  @Test
+  void acquire_onAStoreThatIgnoresCreateIfAbsent_isRefused() {
+    Storage ignoring =
+        new ForwardingStorage(storage) {
+          @Override
+          public boolean createExclusive(Location location, byte[] bytes) throws IOException {
+            // as a store that drops If-None-Match: the write happens whether or not the file exists
+            newOutputFile(location).write(bytes);
+            return true;
+          }
+        };
+
+    assertThatThrownBy(() -> Lease.acquire(ignoring, DATA, Duration.ofMinutes(1)))
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(LeaseHeldException.class)
+        .hasMessage(
+            "Cannot take the lease "
+                + DATA.resolve("_baler/lease/0000000001.json")
+                + ": the store let it be created a second time, so it ignores create-if-absent"
+                + " (on S3, a PutObject with If-None-Match: *), which keeps two runs from"
+                + " compacting the same files; Baler does not run on such a store");
+  }
+}
