@@ -70,10 +70,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
      */
     CUT_BODY,
     /**
-     * Answer a {@code CompleteMultipartUpload} with {@code 200 OK} and an {@code InternalError} in
-     * the body, without forwarding it, so that the upload stays open: S3 documents that this
-     * operation may fail after its {@code 200} was sent, with the error in the body (<a
-     * href="https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html">CompleteMultipartUpload</a>).
+     * Answer a {@code CompleteMultipartUpload} or a copy ({@code CopyObject}, {@code
+     * UploadPartCopy}) with {@code 200 OK} and an {@code InternalError} in the body, without
+     * forwarding it, so that nothing was done: S3 documents that these operations may fail after
+     * their {@code 200} was sent, with the error in the body (<a
+     * href="https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html">CompleteMultipartUpload</a>,
+     * <a
+     * href="https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html">CopyObject</a>).
      * Drawn for any other request, it is no fault: that request is forwarded faithfully, and not
      * counted in {@link #injected()}.
      */
@@ -375,7 +378,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
       OutputStream toClient = client.getOutputStream();
       Request request = Request.read(fromClient, toClient);
       Fault fault = draw();
-      if (fault == Fault.ERROR_IN_OK && !request.isCompleteMultipartUpload()) {
+      if (fault == Fault.ERROR_IN_OK && !request.isCompleteMultipartUpload() && !request.isCopy()) {
         fault = null;
       }
       if (fault != null) {
@@ -541,6 +544,14 @@ public final class FaultInjectingProxy implements AutoCloseable {
      */
     boolean isCompleteMultipartUpload() {
       return method().equals("POST") && hasParameter("uploadId");
+    }
+
+    /**
+     * Whether this is a copy ({@code CopyObject}, {@code UploadPartCopy}): a PUT with an {@code
+     * x-amz-copy-source} header.
+     */
+    boolean isCopy() {
+      return method().equals("PUT") && hasHeader("x-amz-copy-source");
     }
 
     /** Whether this is a {@code DeleteObjects}: a POST with a {@code delete} parameter. */

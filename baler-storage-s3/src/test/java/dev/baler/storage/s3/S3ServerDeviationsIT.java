@@ -24,16 +24,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Multipart uploads against answers that S3-compatible servers, and S3 itself, give and that some
- * clients fail on, played by a proxy in front of S3Proxy: the root elements moto 5.2.0 and 5.2.1
- * renamed (pyarrow failed against the second), and S3's {@code 200 OK} with an error in the body of
- * a {@code CompleteMultipartUpload}. An upload either completes with its bytes, or fails with an
- * {@link IOException} and leaves neither an object nor an open upload behind.
+ * Uploads, moves and deletes against answers that S3-compatible servers, and S3 itself, give and
+ * that some clients fail on, played by a proxy in front of S3Proxy: the root elements moto 5.2.0
+ * and 5.2.1 renamed (pyarrow failed against the second); S3's {@code 200 OK} with an error in the
+ * body of a {@code CompleteMultipartUpload} or a {@code CopyObject}; a store that refuses the
+ * checksum trailers AWS SDKs send with uploads; one that requires {@code Content-MD5} on batch
+ * deletes. Each operation either does what it was asked, or fails with an {@link IOException} that
+ * says what went wrong and leaves neither a new object nor an open upload behind, nor a source
+ * deleted.
  */
 class S3ServerDeviationsIT {
   private static final String BUCKET = "deviations";
@@ -198,6 +202,44 @@ class S3ServerDeviationsIT {
   }
 
   @Test
+  void moveFile_copyOnceAnsweredWithErrorInOk_isSentAgainAndMoves() throws IOException {
+    Location source = newLocation();
+    Location target = newLocation();
+    put(source, new byte[] {7, 8});
+    // seed 8019 draws below the share for the copy, then above it for the copy sent again
+    try (FaultInjectingProxy proxy =
+            FaultInjectingProxy.start(server.endpoint(), Map.of(Fault.ERROR_IN_OK, 0.5), 8019);
+        Storage storage = throughProxy(proxy, 3)) {
+      storage.moveFile(source, target);
+
+      assertThat(proxy.injected().get(Fault.ERROR_IN_OK)).isEqualTo(1);
+    }
+    assertThat(stored(target)).containsExactly(7, 8);
+    assertThat(exists(source)).isFalse();
+  }
+
+  /**
+   * The case where taking the answer for success would lose data: the move deletes its source once
+   * the copy has succeeded.
+   */
+  @Test
+  void moveFile_copyAlwaysAnsweredWithErrorInOk_failsAndKeepsTheSource() throws IOException {
+    Location source = newLocation();
+    Location target = newLocation();
+    put(source, new byte[] {7, 8});
+    try (FaultInjectingProxy proxy = proxy(Map.of(Fault.ERROR_IN_OK, 1.0), null);
+        Storage storage = throughProxy(proxy, 2)) {
+      assertThatThrownBy(() -> storage.moveFile(source, target))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("InternalError");
+
+      assertThat(proxy.injected().get(Fault.ERROR_IN_OK)).isEqualTo(2);
+    }
+    assertThat(stored(source)).containsExactly(7, 8);
+    assertThat(exists(target)).isFalse();
+  }
+
+  @Test
   void deleteFiles_storeRequiringContentMd5_deletesEveryFile() throws IOException {
     Location first = newLocation();
     Location second = newLocation();
@@ -264,6 +306,15 @@ class S3ServerDeviationsIT {
     return client
         .getObjectAsBytes(request -> request.bucket(BUCKET).key(location.path()))
         .asByteArray();
+  }
+
+  private static void put(Location location, byte[] bytes) {
+    client.putObject(
+        request -> request.bucket(BUCKET).key(location.path()), RequestBody.fromBytes(bytes));
+  }
+
+  private static boolean exists(Location location) {
+    return client.listObjectsV2(r -> r.bucket(BUCKET).prefix(location.path())).keyCount() > 0;
   }
 
   private static int openUploads(Location location) {
