@@ -121,6 +121,18 @@ final class CompactCommand implements Callable<Integer> {
   long rowGroupSize;
 
   @Option(
+      names = "--string-dictionaries",
+      arity = "0..1",
+      paramLabel = "true|false",
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "give string columns that came without dictionaries one where their values repeat, as"
+              + " DuckDB does (default: ${DEFAULT-VALUE}); with =false their pages are carried over"
+              + " as stored: faster, larger output")
+  boolean stringDictionaries;
+
+  @Option(
       names = "--deduplicate",
       description = "remove exact duplicate rows across the run's files (default: off)")
   boolean deduplicate;
@@ -210,7 +222,11 @@ final class CompactCommand implements Callable<Integer> {
             .deduplicationMemoryBytes(deduplicationMemory)
             .writeOptions(
                 bloomFilterOptions
-                    .applyTo(WriteOptions.builder().codec(codec).rowGroupRows(rowGroupSize))
+                    .applyTo(
+                        WriteOptions.builder()
+                            .codec(codec)
+                            .rowGroupRows(rowGroupSize)
+                            .stringDictionaries(stringDictionaries))
                     .build());
     if (start != null) {
       builder.startMillis(instantMillis("--start", start));

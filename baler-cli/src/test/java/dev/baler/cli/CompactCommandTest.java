@@ -164,6 +164,51 @@ class CompactCommandTest {
   }
 
   @Test
+  void stringDictionaries_giveRepeatingPlainStringsADictionaryUnlessTurnedOff() throws IOException {
+    Path plain = directory.resolve("plain");
+    Path carried = directory.resolve("carried");
+    for (Path files : List.of(plain, carried)) {
+      TelemetryDataset.builder()
+          .files(6)
+          .rowsPerFile(300)
+          .threads(1)
+          .encoding(TelemetryDataset.Encoding.PLAIN)
+          .build()
+          .write(new LocalStorage(), Location.local(files).asDirectory());
+    }
+
+    Run encoded = baler("compact", plain.toString());
+    Run off = baler("compact", carried.toString(), "--string-dictionaries=false");
+
+    assertThat(encoded.exitCode()).as(encoded.stderr()).isEqualTo(0);
+    assertThat(off.exitCode()).as(off.stderr()).isEqualTo(0);
+    // service_name: a handful of services, written without a dictionary
+    assertThat(hasDictionary(onlyOutput(plain), "service_name")).isTrue();
+    assertThat(hasDictionary(onlyOutput(carried), "service_name")).isFalse();
+    // trace_id: unique, carried either way
+    assertThat(hasDictionary(onlyOutput(plain), "trace_id")).isFalse();
+  }
+
+  private static Path onlyOutput(Path directory) throws IOException {
+    try (Stream<Path> paths = Files.list(directory)) {
+      List<Path> outputs =
+          paths.filter(path -> path.getFileName().toString().endsWith(".c.parquet")).toList();
+      assertThat(outputs).hasSize(1);
+      return outputs.get(0);
+    }
+  }
+
+  private static boolean hasDictionary(Path file, String column) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+      return reader.getRowGroups().get(0).getColumns().stream()
+          .filter(chunk -> chunk.getPath().toDotString().equals(column))
+          .findFirst()
+          .orElseThrow()
+          .hasDictionaryPage();
+    }
+  }
+
+  @Test
   void bloomFilter_writesFiltersOfTheColumnsAsked() throws IOException {
     writeFiles(4, 200);
     List<String> traceIds = traceIds(parquetFiles());

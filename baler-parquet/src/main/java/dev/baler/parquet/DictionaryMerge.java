@@ -89,6 +89,8 @@ final class DictionaryMerge {
     // from 1,024 slots each time, its tables were 55 of the 1,036 MB a run of the plain set
     // allocated)
     private final EntryIndexes entries = new EntryIndexes();
+    // the distinct strings of encodePlain, emptied for each
+    private final StringIndexes strings = new StringIndexes();
 
     /** {@code array}, or a copy of it that holds at least {@code length} ints. */
     private static int[] atLeast(int[] array, int length) {
@@ -214,15 +216,17 @@ final class DictionaryMerge {
   }
 
   /**
-   * Dictionary-encodes one column of plain input chunks of numbers (INT32, INT64, FLOAT, DOUBLE),
-   * when its values repeat enough: streaming writers give up on a dictionary in files of a few
-   * thousand rows where the values of a whole output row group repeat (measurements rounded to a
-   * tenth: 19,655 distinct values in 130,000 rows of the reference data set, carried as plain pages
-   * at twice the bytes DuckDB writes them in). The distinct values become the dictionary in order
-   * of first appearance, and levels and indexes are written as a merge writes them.
+   * Dictionary-encodes one column of plain input chunks of numbers (INT32, INT64, FLOAT, DOUBLE) or
+   * byte strings (BINARY), when its values repeat enough: streaming writers give up on a dictionary
+   * in files of a few thousand rows where the values of a whole output row group repeat
+   * (measurements rounded to a tenth: 19,655 distinct values in 130,000 rows of the reference data
+   * set, carried as plain pages at twice the bytes DuckDB writes them in; service names and map
+   * keys of a handful of values each, carried at 2.7 to 24 times). The distinct values become the
+   * dictionary in order of first appearance, and levels and indexes are written as a merge writes
+   * them.
    *
    * @param values the column's values in all stores, nulls included
-   * @return the encoding, or empty if the type is not a number or its levels go above {@value
+   * @return the encoding, or empty if the type is neither or its levels go above {@value
    *     #MAX_LEVEL} (its pages are then not read), or a page is not a plain V1 page with RLE
    *     levels, or the distinct values pass a quarter of {@code values} or {@code
    *     maxDictionaryBytes}; the stores' pages of the column are then consumed
@@ -233,7 +237,89 @@ final class DictionaryMerge {
       long values,
       int maxDictionaryBytes,
       Buffers buffers) {
+    if (descriptor.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BINARY) {
+      return encodeStrings(descriptor, stores, values, maxDictionaryBytes, buffers);
+    }
     return encodeNumbers(descriptor, stores, values, maxDictionaryBytes, buffers, false);
+  }
+
+  /** {@link #encodePlain} for a column of byte strings. */
+  private static Optional<DictionaryMerge> encodeStrings(
+      ColumnDescriptor descriptor,
+      List<PageReadStore> stores,
+      long values,
+      int maxDictionaryBytes,
+      Buffers buffers) {
+    if (!levelsFit(descriptor)) {
+      return Optional.empty();
+    }
+    long mostEntries = values / 4;
+    DictionaryMerge merge = new DictionaryMerge(descriptor, buffers);
+    StringIndexes entries = buffers.strings.clear();
+    for (PageReadStore store : stores) {
+      PageReader reader = store.getPageReader(descriptor);
+      if (reader.readDictionaryPage() != null) {
+        return Optional.empty();
+      }
+      int firstValue = merge.values;
+      for (DataPage page = reader.readPage(); page != null; page = reader.readPage()) {
+        if (!(page instanceof DataPageV1 v1)
+            || v1.getValueEncoding() != Encoding.PLAIN
+            || !merge.decodePlainStrings(v1, entries, mostEntries, maxDictionaryBytes)) {
+          return Optional.empty();
+        }
+      }
+      if (merge.rowsSince(firstValue) != store.getRowCount()) {
+        return Optional.empty(); // re-encoded, which names the input
+      }
+    }
+    return merge.present == 0 ? Optional.empty() : Optional.of(merge);
+  }
+
+  /**
+   * Appends a plain page's levels, and the indexes of its byte strings among the distinct ones so
+   * far, to the column's; new strings become entries.
+   *
+   * @return false if its level encodings do not allow it, or the entries would pass {@code
+   *     mostEntries} or the dictionary {@code maxDictionaryBytes}
+   * @throws IllegalStateException if a string's length runs past the page
+   */
+  private boolean decodePlainStrings(
+      DataPageV1 page, StringIndexes entries, long mostEntries, int maxDictionaryBytes) {
+    PageBody body = readLevels(page);
+    if (body == null) {
+      return false;
+    }
+    int pagePresent = body.present();
+    byte[] bytes = body.bytes();
+    int position = body.valuesStart();
+    buffers.indexes = Buffers.atLeast(buffers.indexes, present + pagePresent);
+    int[] indexes = buffers.indexes;
+    for (int i = 0; i < pagePresent; i++) {
+      int length = position <= bytes.length - 4 ? (int) INT.get(bytes, position) : -1;
+      if (length < 0 || length > bytes.length - position - 4) {
+        throw new IllegalStateException(
+            "The values of a page of column "
+                + CarriedChunk.pathOf(descriptor)
+                + " run past its end");
+      }
+      int start = position + 4;
+      position = start + length;
+      int index = entries.indexOf(bytes, start, length);
+      if (index < 0) {
+        if (entries.size() >= mostEntries || dictionaryBytes + 4 + length > maxDictionaryBytes) {
+          return false;
+        }
+        byte[] string = Arrays.copyOfRange(bytes, start, position);
+        strings.add(string);
+        dictionaryBytes += 4 + length;
+        index = entries.add(string);
+      }
+      indexes[present + i] = index;
+    }
+    values += page.getValueCount();
+    present += pagePresent;
+    return true;
   }
 
   /**
@@ -372,8 +458,14 @@ final class DictionaryMerge {
     return entries.add(value);
   }
 
-  /** Whether {@link #encodePlain} takes the column: INT32, INT64, FLOAT or DOUBLE. */
+  /** Whether {@link #encodePlain} takes the column: INT32, INT64, FLOAT, DOUBLE or BINARY. */
   static boolean mayEncodePlain(ColumnDescriptor descriptor) {
+    return mayEncodeMixed(descriptor)
+        || descriptor.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BINARY;
+  }
+
+  /** Whether {@link #encodeMixed} takes the column: INT32, INT64, FLOAT or DOUBLE. */
+  static boolean mayEncodeMixed(ColumnDescriptor descriptor) {
     return plainWidth(descriptor) > 0;
   }
 
@@ -526,6 +618,125 @@ final class DictionaryMerge {
           put(oldKeys[slot], oldIndexes[slot]);
         }
       }
+    }
+  }
+
+  /**
+   * The indexes of the distinct byte strings of a column, looked up by a range of a page's bytes,
+   * so that a lookup per value makes no object: an open-addressing table of entry numbers, the
+   * strings and their hashes kept beside it. Emptied for each column ({@link #clear}), keeping its
+   * arrays. Not thread-safe.
+   */
+  private static final class StringIndexes {
+    private int[] slots = new int[1024]; // entry number + 1, 0 for a free slot
+    private byte[][] keys = new byte[512][];
+    private int[] hashes = new int[512];
+    // each string's first eight bytes (all of a shorter one) as a number: most strings of a
+    // column that repeats are that short, and are then told apart by one comparison
+    private long[] firsts = new long[512];
+    private int size;
+
+    /** Empties the table, keeping its arrays. */
+    StringIndexes clear() {
+      if (size > 0) {
+        Arrays.fill(slots, 0);
+        Arrays.fill(keys, 0, size, null);
+        size = 0;
+      }
+      return this;
+    }
+
+    int size() {
+      return size;
+    }
+
+    /** The index of the string {@code bytes[start, start + length)}, or -1 if it has none yet. */
+    int indexOf(byte[] bytes, int start, int length) {
+      long first = first(bytes, start, length);
+      int hash = hash(first, bytes, start, length);
+      int mask = slots.length - 1;
+      for (int slot = hash & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
+        int entry = slots[slot] - 1;
+        if (hashes[entry] == hash && firsts[entry] == first) {
+          byte[] key = keys[entry];
+          if (key.length == length
+              && (length <= 8 || Arrays.equals(key, 8, length, bytes, start + 8, start + length))) {
+            return entry;
+          }
+        }
+      }
+      return -1;
+    }
+
+    /** Gives a string that has no index the next one. */
+    int add(byte[] string) {
+      if (size == keys.length) {
+        keys = Arrays.copyOf(keys, size * 2);
+        hashes = Arrays.copyOf(hashes, size * 2);
+        firsts = Arrays.copyOf(firsts, size * 2);
+      }
+      if ((size + 1) * 2 > slots.length) {
+        slots = new int[slots.length * 2];
+        for (int entry = 0; entry < size; entry++) {
+          put(hashes[entry], entry);
+        }
+      }
+      long first = first(string, 0, string.length);
+      int hash = hash(first, string, 0, string.length);
+      keys[size] = string;
+      hashes[size] = hash;
+      firsts[size] = first;
+      put(hash, size);
+      return size++;
+    }
+
+    private void put(int hash, int entry) {
+      int mask = slots.length - 1;
+      int slot = hash & mask;
+      while (slots[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      slots[slot] = entry + 1;
+    }
+
+    /**
+     * A hash of the range, whose first eight bytes (or fewer) are {@code first}, then eight bytes
+     * at a time (the last one to seven as one number), mixed so that its low bits pick slots well.
+     */
+    private static int hash(long first, byte[] bytes, int start, int length) {
+      long hash = (length ^ first) * 0x9E3779B97F4A7C15L;
+      int position = start + 8;
+      int end = start + length;
+      for (; position <= end - 8; position += 8) {
+        hash = (hash ^ (long) LONG.get(bytes, position)) * 0x9E3779B97F4A7C15L;
+      }
+      if (position < end) {
+        hash = (hash ^ word(bytes, position, end - position)) * 0x9E3779B97F4A7C15L;
+      }
+      return (int) Hashing.mix(hash);
+    }
+
+    /** The range's first eight bytes, or all of a shorter one, as a little-endian number. */
+    private static long first(byte[] bytes, int start, int length) {
+      return length >= 8
+          ? (long) LONG.get(bytes, start)
+          : length == 0 ? 0 : word(bytes, start, length);
+    }
+
+    /**
+     * The {@code count} bytes (1 to 7) at {@code position}, as a little-endian number: read as
+     * eight and masked where the array goes on that far, as a page's values mostly do, else byte by
+     * byte (the same number, so that a string hashes alike in a page and as an entry).
+     */
+    private static long word(byte[] bytes, int position, int count) {
+      if (position <= bytes.length - 8) {
+        return (long) LONG.get(bytes, position) & (-1L >>> (64 - 8 * count));
+      }
+      long word = 0;
+      for (int i = count - 1; i >= 0; i--) {
+        word = (word << 8) | (bytes[position + i] & 0xFF);
+      }
+      return word;
     }
   }
 

@@ -304,14 +304,20 @@ public final class ParquetMerger {
       for (ColumnDescriptor column : columns) {
         columnSchemas.add(schemaOfColumn(schema, column));
       }
-      // Plain numbers are tried with a dictionary until, in a row group, they repeat too little;
-      // numbers that can be neither carried nor merged, the same (DictionaryMerge.encodeMixed).
+      // Plain numbers and strings are tried with a dictionary until, in a row group, they repeat
+      // too little; numbers that can be neither carried nor merged, the same
+      // (DictionaryMerge.encodeMixed).
       boolean[] tryDictionary = new boolean[columns.size()];
       boolean[] tryMixed = new boolean[columns.size()];
       for (int column = 0; column < columns.size(); column++) {
+        ColumnDescriptor descriptor = columns.get(column);
         tryDictionary[column] =
-            options.dictionaryEncoding() && DictionaryMerge.mayEncodePlain(columns.get(column));
-        tryMixed[column] = tryDictionary[column];
+            options.dictionaryEncoding()
+                && (DictionaryMerge.mayEncodeMixed(descriptor)
+                    || (options.stringDictionaries()
+                        && DictionaryMerge.mayEncodePlain(descriptor)));
+        tryMixed[column] =
+            options.dictionaryEncoding() && DictionaryMerge.mayEncodeMixed(descriptor);
       }
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
       List<BitSet> verbatim = new ArrayList<>(to - from);
@@ -444,8 +450,9 @@ public final class ParquetMerger {
           if (bloomFilter != null) {
             bloomFilters.put(String.join(".", descriptor.getPath()), bloomFilter);
           }
-          // Numbers that repeat get a dictionary (encodePlain); plain chunks are carried;
-          // dictionary-encoded ones merged (read); numbers of both kinds encoded (encodeMixed).
+          // Numbers and strings that repeat get a dictionary (encodePlain); plain chunks are
+          // carried; dictionary-encoded ones merged (read); numbers of both kinds encoded
+          // (encodeMixed).
           boolean carryable = mayCarry(sources, rowGroup, column);
           Optional<DictionaryMerge> encoded = Optional.empty();
           if (carryable && tryDictionary[column]) {

@@ -22,6 +22,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
@@ -284,6 +285,81 @@ class PageCarryOverTest {
     assertThat(encodedChunks.get(2).getTotalSize()).isLessThan(plainChunks.get(2).getTotalSize());
     MergeChecks.assertSameRows(inputs, encoded);
     assertThat(MergeChecks.fingerprint(encoded)).isEqualTo(MergeChecks.fingerprint(plain));
+  }
+
+  @Test
+  void merge_dictionaryEncodesPlainStringsThatRepeat() throws IOException {
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
+            """
+            message events {
+              required binary trace (STRING);
+              optional binary service (STRING);
+              optional group tags (LIST) {
+                repeated group list {
+                  optional binary element (STRING);
+                }
+              }
+              optional binary payload;
+            }
+            """);
+    List<MergeInput> inputs =
+        writePlainInputs(
+            "events",
+            schema,
+            (row, file, i, random) -> {
+              row.append("trace", "trace-" + file + "-" + i);
+              if (i % 9 != 0) {
+                row.append("service", "service-" + random.nextInt(6));
+              }
+              if (i % 4 != 0) {
+                Group tags = row.addGroup("tags");
+                for (int tag = 0; tag < i % 3; tag++) {
+                  Group element = tags.addGroup("list");
+                  if (tag != 1) {
+                    element.append("element", tag == 0 ? "" : "tag-" + random.nextInt(4));
+                  }
+                }
+              }
+              // bytes, not text, from 0 to 255: a dictionary's entries are compared as bytes, as
+              // its statistics are
+              byte first = (byte) (i % 16 * 17);
+              row.append(
+                  "payload", Binary.fromConstantByteArray(new byte[] {first, -1, 0, 7, 7, first}));
+            });
+
+    Path encoded = MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "encoded");
+    Path plain =
+        MergeChecks.merge(
+            inputs, WriteOptions.builder().dictionaryEncoding(false).build(), directory, "plain");
+
+    // 900 unique traces stay plain (carried); services, tags and payloads get a dictionary each.
+    List<ColumnChunkMetaData> encodedChunks = MergeChecks.onlyRowGroup(encoded).getColumns();
+    List<ColumnChunkMetaData> plainChunks = MergeChecks.onlyRowGroup(plain).getColumns();
+    assertThat(encodedChunks)
+        .extracting(ColumnChunkMetaData::hasDictionaryPage)
+        .containsExactly(false, true, true, true);
+    for (int column = 0; column < 4; column++) {
+      assertThat(encodedChunks.get(column).getStatistics())
+          .as("column %d", column)
+          .isEqualTo(plainChunks.get(column).getStatistics());
+    }
+    for (int column = 1; column < 4; column++) {
+      assertThat(encodedChunks.get(column).getTotalSize())
+          .as("column %d", column)
+          .isLessThan(plainChunks.get(column).getTotalSize());
+    }
+    MergeChecks.assertSameRows(inputs, encoded);
+    assertThat(MergeChecks.fingerprint(encoded)).isEqualTo(MergeChecks.fingerprint(plain));
+
+    // Without string dictionaries every string chunk is carried, as stored.
+    Path carried =
+        MergeChecks.merge(
+            inputs, WriteOptions.builder().stringDictionaries(false).build(), directory, "carried");
+    assertThat(MergeChecks.onlyRowGroup(carried).getColumns())
+        .extracting(ColumnChunkMetaData::hasDictionaryPage)
+        .containsOnly(false);
+    MergeChecks.assertSameRows(inputs, carried);
   }
 
   /**
@@ -566,15 +642,18 @@ class PageCarryOverTest {
       for (String column : dictionaryColumns) {
         builder.withDictionaryEncoding(column, true);
       }
+      boolean nameDictionary = writing.dictionary() || List.of(dictionaryColumns).contains("name");
       try (ParquetWriter<Group> writer = builder.build()) {
         SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
         for (int i = 0; i < ROWS; i++) {
           Group row = groups.newGroup().append("id", (long) file * 1000 + i);
+          // Values distinct in every row, so that no dictionary pays and they are carried, as the
+          // tests expect (strings and numbers that repeat get one); names repeat where the writer
+          // is to give them a dictionary, which it keeps only where it pays.
           if (i % 7 != 0) {
-            row.append("name", "name-" + (i % 11));
+            row.append("name", "name-" + (nameDictionary ? i % 11 : file * 1000 + i));
           }
           if (i % 5 != 0) {
-            // distinct in every row, so that no dictionary pays: carried, as the tests expect
             row.append("score", file * 1000 + i * 0.25);
           }
           if (i % 4 != 0) {
@@ -582,7 +661,7 @@ class PageCarryOverTest {
             for (int tag = 0; tag < i % 3; tag++) {
               Group element = tags.addGroup("list");
               if (tag != 1) {
-                element.append("element", "t" + (i + tag) % 5);
+                element.append("element", "t" + (file * 1000 + i) + "-" + tag);
               }
             }
           }
