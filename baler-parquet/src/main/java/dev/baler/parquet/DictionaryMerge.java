@@ -26,6 +26,8 @@ import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompress
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
@@ -90,7 +92,7 @@ final class DictionaryMerge {
     // allocated)
     private final EntryIndexes entries = new EntryIndexes();
     // the distinct strings of encodePlain, emptied for each
-    private final StringIndexes strings = new StringIndexes();
+    private final StringIndexes stringIndexes = new StringIndexes();
 
     /** {@code array}, or a copy of it that holds at least {@code length} ints. */
     private static int[] atLeast(int[] array, int length) {
@@ -255,7 +257,7 @@ final class DictionaryMerge {
     }
     long mostEntries = values / 4;
     DictionaryMerge merge = new DictionaryMerge(descriptor, buffers);
-    StringIndexes entries = buffers.strings.clear();
+    StringIndexes entries = buffers.stringIndexes.clear();
     for (PageReadStore store : stores) {
       PageReader reader = store.getPageReader(descriptor);
       if (reader.readDictionaryPage() != null) {
@@ -458,10 +460,18 @@ final class DictionaryMerge {
     return entries.add(value);
   }
 
-  /** Whether {@link #encodePlain} takes the column: INT32, INT64, FLOAT, DOUBLE or BINARY. */
+  /**
+   * Whether {@link #encodePlain} takes the column: INT32, INT64, FLOAT, DOUBLE, or BINARY other
+   * than geometries and geographies (whose chunks carry statistics of their own, which a
+   * dictionary's pages would not).
+   */
   static boolean mayEncodePlain(ColumnDescriptor descriptor) {
+    PrimitiveType type = descriptor.getPrimitiveType();
+    LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
     return mayEncodeMixed(descriptor)
-        || descriptor.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BINARY;
+        || (type.getPrimitiveTypeName() == PrimitiveTypeName.BINARY
+            && !(logical instanceof LogicalTypeAnnotation.GeometryLogicalTypeAnnotation)
+            && !(logical instanceof LogicalTypeAnnotation.GeographyLogicalTypeAnnotation));
   }
 
   /** Whether {@link #encodeMixed} takes the column: INT32, INT64, FLOAT or DOUBLE. */
@@ -625,9 +635,9 @@ final class DictionaryMerge {
    * The indexes of the distinct byte strings of a column, looked up by a range of a page's bytes,
    * so that a lookup per value makes no object: an open-addressing table of entry numbers, the
    * strings and their hashes kept beside it. Emptied for each column ({@link #clear}), keeping its
-   * arrays. Not thread-safe.
+   * arrays. Package-private for its test. Not thread-safe.
    */
-  private static final class StringIndexes {
+  static final class StringIndexes {
     private int[] slots = new int[1024]; // entry number + 1, 0 for a free slot
     private byte[][] keys = new byte[512][];
     private int[] hashes = new int[512];

@@ -362,6 +362,63 @@ class PageCarryOverTest {
     MergeChecks.assertSameRows(inputs, carried);
   }
 
+  /** 600 distinct strings, more than the table of them starts with, some alike in their start. */
+  @Test
+  void merge_dictionaryEncodesStringsOfHundredsOfDistinctValues() throws IOException {
+    MessageType schema =
+        MessageTypeParser.parseMessageType("message m { optional binary path (STRING); }");
+    List<MergeInput> inputs =
+        writePlainInputs(
+            "paths",
+            schema,
+            700,
+            (row, file, i, random) -> {
+              int path = random.nextInt(600);
+              if (path % 50 != 0) {
+                row.append("path", path % 3 == 0 ? "/api/v1/items/" + path : "p" + path);
+              }
+            });
+
+    Path encoded = MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "encoded");
+    Path plain =
+        MergeChecks.merge(
+            inputs, WriteOptions.builder().dictionaryEncoding(false).build(), directory, "plain");
+
+    ColumnChunkMetaData chunk = MergeChecks.onlyRowGroup(encoded).getColumns().get(0);
+    assertThat(chunk.hasDictionaryPage()).isTrue();
+    assertThat(chunk.getStatistics())
+        .isEqualTo(MergeChecks.onlyRowGroup(plain).getColumns().get(0).getStatistics());
+    MergeChecks.assertSameRows(inputs, encoded);
+    assertThat(MergeChecks.fingerprint(encoded)).isEqualTo(MergeChecks.fingerprint(plain));
+  }
+
+  /**
+   * Strings that repeat in the first output row group only: it gets a dictionary; the second is
+   * carried, and so is the third, not tried again.
+   */
+  @Test
+  void merge_carriesStringsOnceARowGroupFindsThemRepeatingTooLittle() throws IOException {
+    MessageType schema =
+        MessageTypeParser.parseMessageType("message m { required binary name (STRING); }");
+    List<MergeInput> inputs =
+        writePlainInputs(
+            "names",
+            schema,
+            (row, file, i, random) ->
+                row.append("name", file < 2 ? "name-" + i % 5 : "name-" + file + "-" + i));
+
+    Path output =
+        MergeChecks.merge(
+            inputs, WriteOptions.builder().rowGroupRows(2 * ROWS).build(), directory, "out");
+
+    try (ParquetFileReader reader = MergeChecks.open(output)) {
+      assertThat(reader.getRowGroups())
+          .extracting(rowGroup -> rowGroup.getColumns().get(0).hasDictionaryPage())
+          .containsExactly(true, false, false);
+    }
+    MergeChecks.assertSameRows(inputs, output);
+  }
+
   /**
    * Two number columns whose values overlap, each dictionary-encoded with entries of its own in row
    * group after row group: the distinct values found for one column must not be taken for the
@@ -604,6 +661,11 @@ class PageCarryOverTest {
    */
   private List<MergeInput> writePlainInputs(String name, MessageType schema, RowFiller filler)
       throws IOException {
+    return writePlainInputs(name, schema, ROWS, filler);
+  }
+
+  private List<MergeInput> writePlainInputs(
+      String name, MessageType schema, int rows, RowFiller filler) throws IOException {
     List<MergeInput> inputs = new ArrayList<>();
     for (int file = 0; file < FILES; file++) {
       Location location = Location.local(directory.resolve(name + "-" + file + ".parquet"));
@@ -615,7 +677,7 @@ class PageCarryOverTest {
               .build()) {
         SimpleGroupFactory groups = new SimpleGroupFactory(schema);
         Random random = new Random(file);
-        for (int i = 0; i < ROWS; i++) {
+        for (int i = 0; i < rows; i++) {
           Group row = groups.newGroup();
           filler.fill(row, file, i, random);
           writer.write(row);
