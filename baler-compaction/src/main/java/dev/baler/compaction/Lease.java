@@ -123,13 +123,23 @@ public final class Lease implements AutoCloseable {
     // A store that drops the condition of create-if-absent would let two runs racing for this
     // generation both take it, and compact the same files: creating it again must fail. Its
     // content is the same, so on such a store nothing changes but the answer.
-    if (storage.createExclusive(location(next), content)) {
-      throw new IOException(
-          "Cannot take the lease "
-              + location(next)
-              + ": the store let it be created a second time, so it ignores create-if-absent (on"
-              + " S3, a PutObject with If-None-Match: *), which keeps two runs from compacting the"
-              + " same files; Baler does not run on such a store");
+    boolean createdTwice;
+    try {
+      createdTwice = storage.createExclusive(location(next), content);
+    } catch (IOException | RuntimeException e) {
+      releaseQuietly(location(next), e);
+      throw e;
+    }
+    if (createdTwice) {
+      IOException refused =
+          new IOException(
+              "Cannot take the lease "
+                  + location(next)
+                  + ": the store let it be created a second time, so it ignores create-if-absent"
+                  + " (on S3, a PutObject with If-None-Match: *), which keeps two runs from"
+                  + " compacting the same files; Baler does not run on such a store");
+      releaseQuietly(location(next), refused);
+      throw refused;
     }
     synchronized (this) {
       held = location(next);
@@ -142,6 +152,20 @@ public final class Lease implements AutoCloseable {
     }
     storage.deleteFiles(older);
     LOG.debug("Took lease {} until {}", held, Instant.ofEpochMilli(expires));
+  }
+
+  /**
+   * Marks a generation this run created but will not hold as released, so that the next run need
+   * not wait for it to expire; a failure to is added to {@code failure}.
+   */
+  private void releaseQuietly(Location generation, Exception failure) {
+    long now = clock.millis();
+    Record released = new Record(owner, hostName(), ProcessHandle.current().pid(), now, now, true);
+    try {
+      storage.newOutputFile(generation).write(StateJson.write(released));
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /**

@@ -30,7 +30,7 @@ class LeaseTest {
   }
 
   @Test
-  void acquire_onAStoreThatIgnoresCreateIfAbsent_isRefused() {
+  void acquire_onAStoreThatIgnoresCreateIfAbsent_isRefused() throws IOException {
     Storage ignoring =
         new ForwardingStorage(storage) {
           @Override
@@ -50,5 +50,9 @@ class LeaseTest {
                 + ": the store let it be created a second time, so it ignores create-if-absent"
                 + " (on S3, a PutObject with If-None-Match: *), which keeps two runs from"
                 + " compacting the same files; Baler does not run on such a store");
+    // released, so that a run on a store that honours the condition need not wait for it
+    try (Lease next = Lease.acquire(storage, DATA, Duration.ofMinutes(1))) {
+      assertThat(next.location()).isEqualTo(DATA.resolve("_baler/lease/0000000002.json"));
+    }
   }
 }
