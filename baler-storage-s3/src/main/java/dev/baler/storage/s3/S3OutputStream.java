@@ -46,7 +46,7 @@ final class S3OutputStream extends StorageOutputStream {
   private final Location location;
   private final int partSize;
 
-  /** Whether uploads may carry the SDK's checksum trailer, which some stores refuse. */
+  /** Whether uploads may carry the SDK's checksum trailer to a store that may refuse it. */
   private final boolean uploadChecksums;
 
   private final Deque<Sending> inFlight = new ArrayDeque<>();
@@ -60,9 +60,9 @@ final class S3OutputStream extends StorageOutputStream {
 
   /**
    * @param uploads runs part uploads; shared by the streams of one storage
-   * @param uploadChecksums whether {@code PutObject} and {@code UploadPart} may carry the SDK's
-   *     checksum trailer (its setting is not {@code WHEN_REQUIRED}); their failures then say what
-   *     to do if the store refuses it
+   * @param uploadChecksums whether a refused {@code PutObject} or {@code UploadPart} should say how
+   *     to send no checksum trailer: the store is not AWS, and the SDK's setting is not {@code
+   *     WHEN_REQUIRED}
    */
   S3OutputStream(
       S3Client client, Executor uploads, Location location, int partSize, boolean uploadChecksums) {

@@ -108,8 +108,12 @@ public final class S3Storage implements Storage {
   private final int listPageSize;
   private final int deleteBatchSize;
 
-  /** Whether uploads were set to carry checksums only where an operation requires them. */
-  private final boolean checksumsRequiredOnly;
+  /**
+   * Whether a refused upload should say how to send no checksum trailer: when talking to a store
+   * other than AWS (an endpoint is set), whose uploads are not set to carry checksums only where an
+   * operation requires them.
+   */
+  private final boolean checksumHint;
 
   private S3Storage(Builder builder) {
     Region region = builder.resolveRegion();
@@ -136,8 +140,7 @@ public final class S3Storage implements Storage {
     if (builder.requestChecksumCalculation != null) {
       clientBuilder.requestChecksumCalculation(builder.requestChecksumCalculation);
     }
-    this.checksumsRequiredOnly =
-        builder.requestChecksumCalculation == RequestChecksumCalculation.WHEN_REQUIRED;
+    this.checksumHint = builder.endpoint != null && !checksumsWhenRequired(builder);
     if (builder.endpoint != null) {
       clientBuilder.endpointOverride(builder.endpoint);
     } else if (builder.region == null) {
@@ -166,6 +169,21 @@ public final class S3Storage implements Storage {
     this.wholeObjectReadLimit = builder.wholeObjectReadLimit;
     this.listPageSize = builder.listPageSize;
     this.deleteBatchSize = builder.deleteBatchSize;
+  }
+
+  /**
+   * Whether uploads carry checksums only where an operation requires them: as the builder says,
+   * else as the SDK's system property or environment variable does (its profile setting is not
+   * read).
+   */
+  private static boolean checksumsWhenRequired(Builder builder) {
+    if (builder.requestChecksumCalculation != null) {
+      return builder.requestChecksumCalculation == RequestChecksumCalculation.WHEN_REQUIRED;
+    }
+    return SdkSystemSetting.AWS_REQUEST_CHECKSUM_CALCULATION
+        .getStringValue()
+        .map(value -> value.trim().equalsIgnoreCase("when_required"))
+        .orElse(false);
   }
 
   /** A builder with the defaults described on its methods. */
@@ -230,7 +248,7 @@ public final class S3Storage implements Storage {
 
       @Override
       public StorageOutputStream create() {
-        return new S3OutputStream(client, uploads, checked, partSize, !checksumsRequiredOnly);
+        return new S3OutputStream(client, uploads, checked, partSize, checksumHint);
       }
     };
   }
