@@ -26,7 +26,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 2, time = 1)
 public abstract class EngineBenchmark {
   /** The column of the input files. */
-  @Param({"INT64", "DOUBLE", "STRING_DICTIONARY", "STRING_UNIQUE", "STRING_LIST_DICTIONARY"})
+  @Param({
+    "INT64",
+    "DOUBLE",
+    "STRING_DICTIONARY",
+    "STRING_UNIQUE",
+    "STRING_REPEATING_PLAIN",
+    "STRING_LIST_DICTIONARY"
+  })
   public EngineInputs.Column column;
 
   /** The codec of the input files and of the output. */

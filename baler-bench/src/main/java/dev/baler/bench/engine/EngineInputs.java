@@ -40,6 +40,11 @@ public final class EngineInputs {
     /** 32-character hexadecimal trace ids: plain pages. */
     STRING_UNIQUE("optional binary value (STRING);"),
     /**
+     * The 50 service names of {@link #STRING_DICTIONARY} written without a dictionary, as by a
+     * writer that gave up on one: plain pages, which the merge gives a dictionary.
+     */
+    STRING_REPEATING_PLAIN("optional binary value (STRING);"),
+    /**
      * Lists of 0 to 4 of 20 distinct tags: dictionary pages with repetition levels. A benchmark's
      * operations are its rows, about 2 values each.
      */
@@ -77,6 +82,7 @@ public final class EngineInputs {
               .withWriteMode(org.apache.parquet.hadoop.ParquetFileWriter.Mode.OVERWRITE)
               .withType(schema)
               .withCompressionCodec(CompressionCodecName.valueOf(codec.name()))
+              .withDictionaryEncoding(column != Column.STRING_REPEATING_PLAIN)
               .build()) {
         for (int row = 0; row < ROWS; row++) {
           Group group = groups.newGroup();
@@ -84,7 +90,8 @@ public final class EngineInputs {
             switch (column) {
               case INT64 -> group.append("value", random.nextLong());
               case DOUBLE -> group.append("value", random.nextDouble() * 100);
-              case STRING_DICTIONARY -> group.append("value", "service-" + random.nextInt(50));
+              case STRING_DICTIONARY, STRING_REPEATING_PLAIN ->
+                  group.append("value", "service-" + random.nextInt(50));
               case STRING_UNIQUE ->
                   group.append(
                       "value", String.format("%016x%016x", random.nextLong(), random.nextLong()));
