@@ -264,7 +264,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
   /**
    * Starts a proxy in front of {@code upstream} as {@link #start(URI, Map, long)} does, which also
    * plays {@code deviations} on every request they concern (faults drawn for such a request come
-   * first).
+   * first). A request two of them concern gets the first in the enum's order only, such as a
+   * conditional PUT with a checksum trailer, which {@link Deviation#TRAILING_CHECKSUM_REFUSED}
+   * refuses before {@link Deviation#IF_NONE_MATCH_IGNORED} could see it.
    */
   public static FaultInjectingProxy start(
       URI upstream, Map<Fault, Double> shares, long seed, Set<Deviation> deviations)
