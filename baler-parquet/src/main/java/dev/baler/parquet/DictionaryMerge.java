@@ -461,21 +461,23 @@ final class DictionaryMerge {
   }
 
   /**
-   * Whether {@link #encodePlain} takes the column: INT32, INT64, FLOAT, DOUBLE, or BINARY other
-   * than geometries and geographies (whose chunks carry statistics of their own, which a
-   * dictionary's pages would not).
+   * Whether {@link #encodePlain} takes the column as strings: BINARY other than geometries and
+   * geographies (whose chunks carry statistics of their own, which a dictionary's pages would not).
+   * It takes numbers as {@link #encodeMixed} does.
    */
-  static boolean mayEncodePlain(ColumnDescriptor descriptor) {
+  static boolean mayEncodeStrings(ColumnDescriptor descriptor) {
     PrimitiveType type = descriptor.getPrimitiveType();
     LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
-    return mayEncodeMixed(descriptor)
-        || (type.getPrimitiveTypeName() == PrimitiveTypeName.BINARY
-            && !(logical instanceof LogicalTypeAnnotation.GeometryLogicalTypeAnnotation)
-            && !(logical instanceof LogicalTypeAnnotation.GeographyLogicalTypeAnnotation));
+    return type.getPrimitiveTypeName() == PrimitiveTypeName.BINARY
+        && !(logical instanceof LogicalTypeAnnotation.GeometryLogicalTypeAnnotation)
+        && !(logical instanceof LogicalTypeAnnotation.GeographyLogicalTypeAnnotation);
   }
 
-  /** Whether {@link #encodeMixed} takes the column: INT32, INT64, FLOAT or DOUBLE. */
-  static boolean mayEncodeMixed(ColumnDescriptor descriptor) {
+  /**
+   * Whether {@link #encodeMixed}, and {@link #encodePlain} as numbers, take the column: INT32,
+   * INT64, FLOAT or DOUBLE.
+   */
+  static boolean mayEncodeNumbers(ColumnDescriptor descriptor) {
     return plainWidth(descriptor) > 0;
   }
 

@@ -311,13 +311,11 @@ public final class ParquetMerger {
       boolean[] tryMixed = new boolean[columns.size()];
       for (int column = 0; column < columns.size(); column++) {
         ColumnDescriptor descriptor = columns.get(column);
-        tryDictionary[column] =
-            options.dictionaryEncoding()
-                && (DictionaryMerge.mayEncodeMixed(descriptor)
-                    || (options.stringDictionaries()
-                        && DictionaryMerge.mayEncodePlain(descriptor)));
-        tryMixed[column] =
-            options.dictionaryEncoding() && DictionaryMerge.mayEncodeMixed(descriptor);
+        boolean numbers = DictionaryMerge.mayEncodeNumbers(descriptor);
+        boolean strings =
+            options.stringDictionaries() && DictionaryMerge.mayEncodeStrings(descriptor);
+        tryDictionary[column] = options.dictionaryEncoding() && (numbers || strings);
+        tryMixed[column] = options.dictionaryEncoding() && numbers;
       }
       RowFingerprint fingerprint = RowFingerprint.EMPTY;
       List<BitSet> verbatim = new ArrayList<>(to - from);
