@@ -3,7 +3,6 @@ package dev.baler.compaction;
 import static java.util.Objects.requireNonNull;
 
 import dev.baler.storage.Location;
-import java.util.AbstractList;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -32,17 +31,7 @@ public record Bin(int index, Location partition, List<InputEntry> inputs, Locati
    * as the bin is, and safe to read from any thread.
    */
   public List<Location> inputLocations() {
-    return new AbstractList<>() {
-      @Override
-      public Location get(int index) {
-        return inputs.get(index).location();
-      }
-
-      @Override
-      public int size() {
-        return inputs.size();
-      }
-    };
+    return MappedList.of(inputs, InputEntry::location);
   }
 
   /** Input bytes, the sum of the files' lengths. */

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -150,7 +149,8 @@ final class BinCompactor {
 
   private Committed commitOnce(Bin bin, Map<Location, BitSet> duplicates, List<SkippedFile> skipped)
       throws IOException {
-    List<String> inputNames = locationNames(bin.inputLocations());
+    // made as the journal writes them: no second copy of thousands of names while the bin runs
+    List<String> inputNames = MappedList.of(bin.inputLocations(), Location::toString);
     Journal.Entry writing =
         new Journal.Entry(
             runId,
@@ -416,43 +416,17 @@ final class BinCompactor {
    * merge.
    */
   private List<MergeInput> mergeInputs(List<InputEntry> entries, Map<Location, BitSet> duplicates) {
-    return new AbstractList<>() {
-      @Override
-      public MergeInput get(int index) {
-        InputEntry input = entries.get(index);
-        return new MergeInput(
-            storage.newInputFile(input.location(), input.length()),
-            input.layout(),
-            skipRows(input, duplicates));
-      }
-
-      @Override
-      public int size() {
-        return entries.size();
-      }
-    };
+    return MappedList.of(
+        entries,
+        input ->
+            new MergeInput(
+                storage.newInputFile(input.location(), input.length()),
+                input.layout(),
+                skipRows(input, duplicates)));
   }
 
   private static Optional<BitSet> skipRows(InputEntry input, Map<Location, BitSet> duplicates) {
     return Optional.ofNullable(duplicates.get(input.location())).filter(bits -> !bits.isEmpty());
-  }
-
-  /**
-   * The inputs' locations as the journal records them, made as the journal writes them: a bin of
-   * thousands of small files keeps no second copy of their names while it runs.
-   */
-  private static List<String> locationNames(List<Location> inputs) {
-    return new AbstractList<>() {
-      @Override
-      public String get(int index) {
-        return inputs.get(index).toString();
-      }
-
-      @Override
-      public int size() {
-        return inputs.size();
-      }
-    };
   }
 
   /**
