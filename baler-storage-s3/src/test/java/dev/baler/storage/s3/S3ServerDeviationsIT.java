@@ -12,7 +12,6 @@ import dev.baler.testing.FaultInjectingProxy.Deviation;
 import dev.baler.testing.FaultInjectingProxy.Fault;
 import dev.baler.testing.S3Server;
 import java.io.IOException;
-import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +21,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -53,7 +51,7 @@ class S3ServerDeviationsIT {
   static void start() throws IOException {
     server = S3Server.inMemory().start();
     server.createBucket(BUCKET);
-    client = client(server.endpoint());
+    client = PlainS3Clients.of(server, server.endpoint());
     content = new byte[CONTENT_BYTES];
     new Random(21).nextBytes(content);
   }
@@ -68,27 +66,15 @@ class S3ServerDeviationsIT {
     }
   }
 
-  @Test
-  void multipartUpload_createAnsweredWithRenamedRoot_completes() throws IOException {
+  @ParameterizedTest
+  @EnumSource(names = {"CREATE_MULTIPART_ROOT_RENAMED", "COMPLETE_MULTIPART_ROOT_RENAMED"})
+  void multipartUpload_answeredWithRenamedRoot_completes(Deviation deviation) throws IOException {
     Location location = newLocation();
-    try (FaultInjectingProxy proxy = proxy(Map.of(), Deviation.CREATE_MULTIPART_ROOT_RENAMED);
+    try (FaultInjectingProxy proxy = proxy(Map.of(), deviation);
         Storage storage = throughProxy(proxy, 3)) {
       storage.newOutputFile(location).write(content);
 
-      assertThat(proxy.deviated().get(Deviation.CREATE_MULTIPART_ROOT_RENAMED)).isEqualTo(1);
-    }
-    assertThat(stored(location)).isEqualTo(content);
-    assertThat(openUploads(location)).isZero();
-  }
-
-  @Test
-  void multipartUpload_completeAnsweredWithRenamedRoot_completes() throws IOException {
-    Location location = newLocation();
-    try (FaultInjectingProxy proxy = proxy(Map.of(), Deviation.COMPLETE_MULTIPART_ROOT_RENAMED);
-        Storage storage = throughProxy(proxy, 3)) {
-      storage.newOutputFile(location).write(content);
-
-      assertThat(proxy.deviated().get(Deviation.COMPLETE_MULTIPART_ROOT_RENAMED)).isEqualTo(1);
+      assertThat(proxy.deviated().get(deviation)).isEqualTo(1);
     }
     assertThat(stored(location)).isEqualTo(content);
     assertThat(openUploads(location)).isZero();
@@ -125,8 +111,7 @@ class S3ServerDeviationsIT {
           .hasMessageContaining("InternalError");
       assertThat(proxy.injected().get(Fault.ERROR_IN_OK)).isEqualTo(2);
     }
-    assertThat(client.listObjectsV2(r -> r.bucket(BUCKET).prefix(location.path())).keyCount())
-        .isZero();
+    assertThat(exists(location)).isFalse();
     assertThat(openUploads(location)).isZero();
   }
 
@@ -248,7 +233,7 @@ class S3ServerDeviationsIT {
       storage.newOutputFile(first).write(new byte[] {1});
       storage.newOutputFile(second).write(new byte[] {2});
       // the proxy does refuse a DeleteObjects without the header, as the SDK sends it by default
-      try (S3Client plain = client(proxy.uri())) {
+      try (S3Client plain = PlainS3Clients.of(server, proxy.uri())) {
         assertThatThrownBy(
                 () ->
                     plain.deleteObjects(
@@ -265,22 +250,8 @@ class S3ServerDeviationsIT {
 
       assertThat(proxy.deviated().get(Deviation.DELETE_WITHOUT_MD5_REFUSED)).isEqualTo(1);
     }
-    assertThat(client.listObjectsV2(r -> r.bucket(BUCKET).prefix(first.path())).keyCount())
-        .isZero();
-    assertThat(client.listObjectsV2(r -> r.bucket(BUCKET).prefix(second.path())).keyCount())
-        .isZero();
-  }
-
-  /** A client of the SDK's defaults, without Baler's settings, talking to {@code endpoint}. */
-  private static S3Client client(URI endpoint) {
-    return S3Client.builder()
-        .endpointOverride(endpoint)
-        .region(Region.of(server.region()))
-        .forcePathStyle(true)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(server.accessKeyId(), server.secretAccessKey())))
-        .build();
+    assertThat(exists(first)).isFalse();
+    assertThat(exists(second)).isFalse();
   }
 
   private static FaultInjectingProxy proxy(Map<Fault, Double> shares, Deviation deviation)

@@ -28,10 +28,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -50,15 +47,7 @@ class S3StorageIT extends AbstractStorageTest {
     server = S3Server.inMemory().start();
     server.createBucket(BUCKET);
     storage = newStorage(UnaryOperator.identity());
-    client =
-        S3Client.builder()
-            .endpointOverride(server.endpoint())
-            .region(Region.of(server.region()))
-            .forcePathStyle(true)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(server.accessKeyId(), server.secretAccessKey())))
-            .build();
+    client = PlainS3Clients.of(server, server.endpoint());
   }
 
   @AfterAll
