@@ -181,6 +181,9 @@ public final class ParquetMerger {
    * @param inputs at least one file, all with the schema key of the first (see {@link
    *     Footer#schemaKey()}); the output takes the first file's schema and the key-value metadata
    *     entries that all inputs share
+   * @param listener told of each output row group once, as it is written, from the thread that
+   *     wrote it (a helping thread's too): by the time this returns, of every row group of the
+   *     output
    * @throws IllegalArgumentException if there are no inputs or their schemas differ
    * @throws InvalidParquetFileException if an input's data cannot be decoded
    * @throws IOException if reading or writing fails; then nothing is published
@@ -205,7 +208,15 @@ public final class ParquetMerger {
     RowGroupPlan plan =
         RowGroupPlan.of(inputs, options.rowGroupRows(), options.rowGroupBytes(), CHUNK_SLACK_BYTES);
     Part part =
-        mergeRowGroups(inputs, plan, 0, plan.size(), output, listener, helpers, () -> false);
+        mergeRowGroups(
+            inputs,
+            plan,
+            0,
+            plan.size(),
+            output,
+            new RowGroupProgress(listener, plan.size()),
+            helpers,
+            () -> false);
     return new MergeResult(
         output.location(),
         plan.size(),
@@ -236,7 +247,7 @@ public final class ParquetMerger {
       int from,
       int to,
       OutputFile output,
-      MergeListener listener,
+      RowGroupProgress progress,
       MergeHelpers helpers,
       BooleanSupplier cancelled)
       throws IOException {
@@ -371,7 +382,7 @@ public final class ParquetMerger {
           for (int later = split; later < end; later++) {
             tailBytes += plan.inputBytes(later);
           }
-          HandedOver tail = new HandedOver(inputs, plan, split, end, listener, cancelled);
+          HandedOver tail = new HandedOver(inputs, plan, split, end, progress, cancelled);
           if (helpers.worthHandingOver(tailBytes) && helpers.handOver(tail)) {
             handedOver.add(0, tail);
             end = split;
@@ -600,7 +611,7 @@ public final class ParquetMerger {
           }
           sliceOrdinal++;
         }
-        listener.rowGroupWritten(rows, plan.inputBytes(rowGroupIndex));
+        progress.written(rowGroupIndex, rows, plan.inputBytes(rowGroupIndex));
         rowGroupIndex++;
       }
       writer.end(sharedMetadata);
@@ -1718,7 +1729,7 @@ public final class ParquetMerger {
     private final RowGroupPlan plan;
     private final int from;
     private final int to;
-    private final MergeListener listener;
+    private final RowGroupProgress progress;
     private final CompletableFuture<Part> result = new CompletableFuture<>();
 
     /** Guarded by this: whether a thread is merging them; the directory, once made. */
@@ -1737,14 +1748,14 @@ public final class ParquetMerger {
         RowGroupPlan plan,
         int from,
         int to,
-        MergeListener listener,
+        RowGroupProgress progress,
         BooleanSupplier ownerCancelled) {
       this.ownerCancelled = ownerCancelled;
       this.inputs = inputs;
       this.plan = plan;
       this.from = from;
       this.to = to;
-      this.listener = listener;
+      this.progress = progress;
     }
 
     @Override
@@ -1768,7 +1779,7 @@ public final class ParquetMerger {
                 from,
                 to,
                 RowGroupAppender.scratchFile(made.resolve(PART_FILE)),
-                listener,
+                progress,
                 helpers,
                 // its own release, or its owner's, reaches the ranges it hands on in turn
                 () -> released || ownerCancelled.getAsBoolean()));
@@ -1837,6 +1848,32 @@ public final class ParquetMerger {
       if (!running) {
         ScratchDirectories.deleteQuietly(directory);
       }
+    }
+  }
+
+  /**
+   * Tells a merge's listener of each row group of its plan once: a range handed over to a helping
+   * thread that fails part-way is merged again by the thread that handed it over, and the row
+   * groups the helper wrote before failing are not counted twice. Thread-safe.
+   */
+  private static final class RowGroupProgress {
+    private final MergeListener listener;
+    private final BitSet reported;
+
+    RowGroupProgress(MergeListener listener, int rowGroups) {
+      this.listener = listener;
+      this.reported = new BitSet(rowGroups);
+    }
+
+    /** Row group {@code index} of the plan was written: tells the listener, the first time. */
+    void written(int index, long rows, long inputBytes) {
+      synchronized (reported) {
+        if (reported.get(index)) {
+          return;
+        }
+        reported.set(index);
+      }
+      listener.rowGroupWritten(rows, inputBytes);
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.parquet.column.page.PageReadStore;
@@ -394,6 +395,8 @@ class MergeHelpersTest {
     startHelpers(helpers, 1, "failing");
     Thread merging = Thread.currentThread();
     Location helped = DIRECTORY.resolve("helped.c.parquet");
+    AtomicInteger rowGroupsHeard = new AtomicInteger();
+    AtomicLong rowsHeard = new AtomicLong();
 
     MergeResult result =
         new ParquetMerger(options)
@@ -402,12 +405,17 @@ class MergeHelpersTest {
                 inputs,
                 storage.newOutputFile(helped),
                 (rows, inputBytes) -> {
+                  rowGroupsHeard.incrementAndGet();
+                  rowsHeard.addAndGet(rows);
                   if (Thread.currentThread() == merging) {
                     sleep(20);
                   }
                 });
 
     assertThat(helpers.handedOver()).as("row groups handed over").isPositive();
+    // what the failing helper wrote before failing, merged again here, is not heard twice
+    assertThat(rowGroupsHeard).as("row groups heard").hasValue(result.rowGroups());
+    assertThat(rowsHeard).as("rows heard").hasValue(28 * 300);
     assertThat(result.fingerprint()).isEqualTo(byOne.fingerprint());
     assertThat(
             RowFingerprint.of(
