@@ -3,6 +3,7 @@ package dev.baler.compaction;
 import dev.baler.parquet.InvalidParquetFileException;
 import dev.baler.parquet.MergeHelpers;
 import dev.baler.parquet.MergeInput;
+import dev.baler.parquet.MergeListener;
 import dev.baler.parquet.MergeResult;
 import dev.baler.parquet.ParquetMerger;
 import dev.baler.parquet.RowFingerprint;
@@ -116,9 +117,11 @@ final class BinCompactor {
   private Commit commitSkippingUnreadable(Bin bin, Map<Location, BitSet> duplicates) {
     List<SkippedFile> skipped = new ArrayList<>();
     Bin current = bin;
+    AttemptProgress progress = new AttemptProgress(listener);
     while (true) {
       try {
-        return commitOnce(current, duplicates, skipped);
+        progress.startAttempt();
+        return commitOnce(current, duplicates, skipped, progress);
       } catch (InvalidParquetFileException e) {
         // An input whose footer was fine but whose data is not: leave it out and try again.
         List<InputEntry> rest =
@@ -141,13 +144,54 @@ final class BinCompactor {
     }
   }
 
+  /**
+   * A bin's merge progress over its attempts: an attempt after one that met an input it could not
+   * decode is heard only once it gets past where the attempt before it got, so that the listener
+   * hears each byte of the bin's inputs about once. Thread-safe (a merge's helping threads report
+   * too).
+   */
+  private static final class AttemptProgress implements MergeListener {
+    private final CompactionListener listener;
+    private long rows; // guarded by this: heard in this attempt
+    private long inputBytes;
+    private long rowsTold; // told the listener, over all attempts
+    private long inputBytesTold;
+
+    AttemptProgress(CompactionListener listener) {
+      this.listener = listener;
+    }
+
+    synchronized void startAttempt() {
+      rows = 0;
+      inputBytes = 0;
+    }
+
+    @Override
+    public void rowGroupWritten(long rows, long inputBytes) {
+      long newRows;
+      long newBytes;
+      synchronized (this) {
+        this.rows += rows;
+        this.inputBytes += inputBytes;
+        newRows = Math.max(0, this.rows - rowsTold);
+        newBytes = Math.max(0, this.inputBytes - inputBytesTold);
+        rowsTold += newRows;
+        inputBytesTold += newBytes;
+      }
+      if (newRows > 0 || newBytes > 0) {
+        listener.rowGroupWritten(newRows, newBytes);
+      }
+    }
+  }
+
   private static NotCommitted failed(Bin bin, List<SkippedFile> skipped, String reason) {
     return new NotCommitted(
         new BinOutcome(
             bin, false, 0, 0, 0, List.of(), skipped, Optional.of(reason), Duration.ZERO));
   }
 
-  private Committed commitOnce(Bin bin, Map<Location, BitSet> duplicates, List<SkippedFile> skipped)
+  private Committed commitOnce(
+      Bin bin, Map<Location, BitSet> duplicates, List<SkippedFile> skipped, MergeListener progress)
       throws IOException {
     // made as the journal writes them: no second copy of thousands of names while the bin runs
     List<String> inputNames = MappedList.of(bin.inputLocations(), Location::toString);
@@ -183,7 +227,7 @@ final class BinCompactor {
       merged =
           new ParquetMerger(options.writeOptions(), windowBytes(bin.output()))
               .withHelpers(helpers)
-              .merge(inputs, storage.newOutputFile(bin.output()), listener::rowGroupWritten);
+              .merge(inputs, storage.newOutputFile(bin.output()), progress);
       published = true;
       listener.step(ProtocolStep.OUTPUT_WRITTEN, bin.output());
       long verifying = System.nanoTime();

@@ -21,10 +21,13 @@ public interface CompactionListener {
   default void step(ProtocolStep step, Location subject) {}
 
   /**
-   * An output row group was written.
+   * An output row group was written. Each is told once, though a bin may write it twice: when a bin
+   * leaves out an input it could not decode and merges the rest again, its new attempt is told only
+   * as it gets past what the attempt before it wrote, so that over a bin the rows and bytes told
+   * add up to about the bin's (a little less where an input was left out).
    *
-   * @param rows rows in it
-   * @param inputBytes input bytes it consumed, compressed as stored
+   * @param rows rows in it, or in the part of it not told before
+   * @param inputBytes input bytes it consumed, compressed as stored, or the part not told before
    */
   default void rowGroupWritten(long rows, long inputBytes) {}
 

@@ -35,6 +35,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -652,6 +653,46 @@ class CompactionRunnerTest {
     assertThat(dataFiles())
         .containsExactlyInAnyOrder(corrupt, result.outputs().get(0).toLocalPath());
     assertThat(duckDb.rows(List.of(result.outputs().get(0).toLocalPath()))).isEqualTo(rest);
+  }
+
+  @Test
+  void run_thatMergesABinAgainWithoutAnUndecodableInput_tellsItsRowsOnce() throws IOException {
+    List<Path> good = telemetry(4, 100);
+    // the last input: the first attempt writes the row groups of the other three before it fails
+    garbled(good.get(3), 4, 256);
+    // as their footers give them: the originals are gone once compacted
+    long threeInputs = 0;
+    for (Path input : good.subList(0, 3)) {
+      threeInputs +=
+          Footer.read(storage.newInputFile(Location.local(input))).layout().rowGroupBytes(0);
+    }
+    AtomicLong rowsTold = new AtomicLong();
+    AtomicLong bytesTold = new AtomicLong();
+    CompactionListener listener =
+        new CompactionListener() {
+          @Override
+          public void rowGroupWritten(long rows, long inputBytes) {
+            rowsTold.addAndGet(rows);
+            bytesTold.addAndGet(inputBytes);
+          }
+        };
+
+    CompactionResult result =
+        new CompactionRunner(
+                storage,
+                CompactionOptions.builder()
+                    .writeOptions(WriteOptions.builder().rowGroupRows(100).build())
+                    .build(),
+                listener)
+            .run(source());
+
+    assertThat(result.skipped())
+        .singleElement()
+        .extracting(SkippedFile::location)
+        .isEqualTo(Location.local(good.get(3)));
+    assertThat(Footer.read(storage.newInputFile(result.outputs().get(0))).rowGroups()).hasSize(3);
+    assertThat(rowsTold).hasValue(300);
+    assertThat(bytesTold).hasValue(threeInputs);
   }
 
   @Test
