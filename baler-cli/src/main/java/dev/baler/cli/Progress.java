@@ -19,6 +19,7 @@ final class Progress implements CompactionListener, AutoCloseable {
   private final AtomicLong files = new AtomicLong();
   private volatile ProgressBar bar;
   private volatile int totalFiles;
+  private long mergedBytes; // guarded by this
 
   Progress(PrintStream stderr) {
     this.stderr = stderr;
@@ -38,10 +39,15 @@ final class Progress implements CompactionListener, AutoCloseable {
     if (plan.bins().isEmpty()) {
       return;
     }
+    start(plan.inputBytes());
+  }
+
+  /** Shows the bar, for {@code inputBytes} bytes of input to merge. */
+  void start(long inputBytes) {
     bar =
         new ProgressBarBuilder()
             .setTaskName("compact")
-            .setInitialMax(Math.max(1, plan.inputBytes() >> 20))
+            .setInitialMax(Math.max(1, inputBytes >> 20))
             .setUnit(" MiB", 1)
             .setStyle(ProgressBarStyle.ASCII)
             .setConsumer(new ConsoleProgressBarConsumer(stderr))
@@ -49,12 +55,23 @@ final class Progress implements CompactionListener, AutoCloseable {
             .build();
   }
 
+  /**
+   * Moves the bar to the input bytes merged so far, in whole MiB: counted in bytes, so that row
+   * groups of less than a MiB of input each still move it.
+   */
   @Override
-  public void rowGroupWritten(long rows, long inputBytes) {
+  public synchronized void rowGroupWritten(long rows, long inputBytes) {
     ProgressBar current = bar;
+    mergedBytes += inputBytes;
     if (current != null) {
-      current.stepBy(inputBytes >> 20);
+      current.stepTo(Math.min(current.getMax(), mergedBytes >> 20));
     }
+  }
+
+  /** Where the bar is, in MiB of input merged; 0 before it is shown. */
+  long mergedMiB() {
+    ProgressBar current = bar;
+    return current == null ? 0 : current.getCurrent();
   }
 
   @Override
