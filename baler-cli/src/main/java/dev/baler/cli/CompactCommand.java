@@ -3,7 +3,6 @@ package dev.baler.cli;
 import dev.baler.compaction.CompactionListener;
 import dev.baler.compaction.CompactionOptions;
 import dev.baler.compaction.CompactionPlan;
-import dev.baler.compaction.CompactionPlanner;
 import dev.baler.compaction.CompactionRunner;
 import dev.baler.parquet.Codec;
 import dev.baler.parquet.WriteOptions;
@@ -174,7 +173,7 @@ final class CompactCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try (Storage storage = storageOptions.open(source)) {
       if (plan) {
-        CompactionPlan compactionPlan = new CompactionPlanner(storage, options).plan(source);
+        CompactionPlan compactionPlan = CompactionRuns.plan(storage, options, source);
         long duplicates =
             deduplicate
                 ? new CompactionRunner(storage, options, CompactionListener.NONE)

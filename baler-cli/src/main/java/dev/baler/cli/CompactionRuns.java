@@ -2,6 +2,8 @@ package dev.baler.cli;
 
 import dev.baler.compaction.CompactionListener;
 import dev.baler.compaction.CompactionOptions;
+import dev.baler.compaction.CompactionPlan;
+import dev.baler.compaction.CompactionPlanner;
 import dev.baler.compaction.CompactionResult;
 import dev.baler.compaction.CompactionRunner;
 import dev.baler.storage.Location;
@@ -32,6 +34,21 @@ final class CompactionRuns {
     if (!Files.isDirectory(directory.toLocalPath())) {
       throw new IllegalArgumentException(
           "Cannot " + verb + " " + source + ": no such directory " + directory.toLocalPath());
+    }
+  }
+
+  /**
+   * Plans a compaction of {@code source} without running it, showing the footers read on stderr
+   * when it is a terminal: planning a prefix of many files on S3 takes minutes.
+   *
+   * @throws IOException if the source cannot be listed
+   */
+  static CompactionPlan plan(Storage storage, CompactionOptions options, Location source)
+      throws IOException {
+    try (Progress progress = new Progress(System.err)) {
+      CompactionListener listener =
+          Progress.stderrIsTerminal() ? progress : CompactionListener.NONE;
+      return new CompactionPlanner(storage, options, listener).plan(source);
     }
   }
 

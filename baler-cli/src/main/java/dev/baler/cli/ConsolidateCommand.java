@@ -2,7 +2,6 @@ package dev.baler.cli;
 
 import dev.baler.compaction.CompactionOptions;
 import dev.baler.compaction.CompactionPlan;
-import dev.baler.compaction.CompactionPlanner;
 import dev.baler.parquet.WriteOptions;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
@@ -175,7 +174,7 @@ final class ConsolidateCommand implements Callable<Integer> {
     try (Storage storage = storageOptions.open(source, storageProperties(settings))) {
       CompactionOptions options = options(settings, dates, storage, source);
       if (dryRun) {
-        CompactionPlan plan = new CompactionPlanner(storage, options).plan(source);
+        CompactionPlan plan = CompactionRuns.plan(storage, options, source);
         plan.skipped()
             .forEach(
                 file -> err.println("baler: skipping " + file.location() + ": " + file.reason()));

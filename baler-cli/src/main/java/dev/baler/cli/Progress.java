@@ -11,12 +11,14 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A progress bar on stderr, in MiB of input, with files done beside it. Shown only when stderr is a
- * terminal, so logs and pipes stay clean. Thread-safe.
+ * Progress bars on stderr: while planning, footers read of the files found so far; then the merge,
+ * in MiB of input, with files done beside it. Shown only when stderr is a terminal, so logs and
+ * pipes stay clean. Thread-safe.
  */
 final class Progress implements CompactionListener, AutoCloseable {
   private final PrintStream stderr;
   private final AtomicLong files = new AtomicLong();
+  private volatile ProgressBar planning;
   private volatile ProgressBar bar;
   private volatile int totalFiles;
   private long mergedBytes; // guarded by this
@@ -33,8 +35,29 @@ final class Progress implements CompactionListener, AutoCloseable {
     return flag != null ? flag.equals("1") : System.console() != null;
   }
 
+  /**
+   * Moves the planning bar, shown from the first footer read, with no end: how many files there are
+   * is known only once the listing ends. Called from the planning thread.
+   */
+  @Override
+  public void footersRead(int read) {
+    ProgressBar current = planning;
+    if (current == null) {
+      current = newBar("plan", -1, " files");
+      planning = current;
+    }
+    current.stepTo(read);
+  }
+
+  /** Where the planning bar is, in footers read; 0 before it is shown and once it is closed. */
+  long footersShown() {
+    ProgressBar current = planning;
+    return current == null ? 0 : current.getCurrent();
+  }
+
   @Override
   public void planned(CompactionPlan plan) {
+    closePlanning();
     totalFiles = plan.inputFiles();
     if (plan.bins().isEmpty()) {
       return;
@@ -44,15 +67,26 @@ final class Progress implements CompactionListener, AutoCloseable {
 
   /** Shows the bar, for {@code inputBytes} bytes of input to merge. */
   void start(long inputBytes) {
-    bar =
-        new ProgressBarBuilder()
-            .setTaskName("compact")
-            .setInitialMax(Math.max(1, inputBytes >> 20))
-            .setUnit(" MiB", 1)
-            .setStyle(ProgressBarStyle.ASCII)
-            .setConsumer(new ConsoleProgressBarConsumer(stderr))
-            .setUpdateIntervalMillis(250)
-            .build();
+    bar = newBar("compact", Math.max(1, inputBytes >> 20), " MiB");
+  }
+
+  private ProgressBar newBar(String task, long max, String unit) {
+    return new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(max) // -1: no end
+        .setUnit(unit, 1)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setConsumer(new ConsoleProgressBarConsumer(stderr))
+        .setUpdateIntervalMillis(250)
+        .build();
+  }
+
+  private void closePlanning() {
+    ProgressBar current = planning;
+    if (current != null) {
+      planning = null;
+      current.close();
+    }
   }
 
   /**
@@ -84,6 +118,7 @@ final class Progress implements CompactionListener, AutoCloseable {
 
   @Override
   public void close() {
+    closePlanning();
     ProgressBar current = bar;
     if (current != null) {
       current.stepTo(current.getMax());

@@ -10,6 +10,13 @@ public interface CompactionListener {
   /** A listener that ignores everything. */
   CompactionListener NONE = new CompactionListener() {};
 
+  /**
+   * Planning has read one more footer, {@code read} in all. How many there are to read is known
+   * only once the listing ends, as it is read along with them. Called from the planning thread,
+   * once per footer, before {@link #planned}.
+   */
+  default void footersRead(int read) {}
+
   /** The plan is made; {@code plan} says how many files, bytes and bins will follow. */
   default void planned(CompactionPlan plan) {}
 

@@ -31,6 +31,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.parquet.schema.MessageType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lists a prefix, selects the files to compact, reads their footers and bin-packs them into a
@@ -61,18 +63,39 @@ public final class CompactionPlanner {
   /** Footers read ahead per thread of the footer the planner takes next. */
   static final int FOOTERS_AHEAD_PER_THREAD = 4;
 
+  private static final Logger LOG = LoggerFactory.getLogger(CompactionPlanner.class);
+
+  /** How often a long planning logs how far it got, at debug level. */
+  private static final long PROGRESS_LOG_NANOS = 10_000_000_000L;
+
   private final Storage storage;
   private final CompactionOptions options;
+  private final CompactionListener listener;
   private final Clock clock;
 
   /** A planner over {@code storage}. */
   public CompactionPlanner(Storage storage, CompactionOptions options) {
-    this(storage, options, Clock.systemUTC());
+    this(storage, options, CompactionListener.NONE);
+  }
+
+  /**
+   * A planner over {@code storage} that tells {@code listener} of the footers it reads ({@link
+   * CompactionListener#footersRead}), from the thread that calls {@link #plan}.
+   */
+  public CompactionPlanner(
+      Storage storage, CompactionOptions options, CompactionListener listener) {
+    this(storage, options, listener, Clock.systemUTC());
   }
 
   CompactionPlanner(Storage storage, CompactionOptions options, Clock clock) {
+    this(storage, options, CompactionListener.NONE, clock);
+  }
+
+  private CompactionPlanner(
+      Storage storage, CompactionOptions options, CompactionListener listener, Clock clock) {
     this.storage = requireNonNull(storage, "storage is null");
     this.options = requireNonNull(options, "options is null");
+    this.listener = requireNonNull(listener, "listener is null");
     this.clock = requireNonNull(clock, "clock is null");
   }
 
@@ -459,6 +482,7 @@ public final class CompactionPlanner {
     private final ArrayDeque<Map.Entry<Location, Future<FooterOutcome>>> reading =
         new ArrayDeque<>();
     private final Map<Location, FooterOutcome> outcomes = new HashMap<>();
+    private long nextLog = System.nanoTime() + PROGRESS_LOG_NANOS;
     // one schema per key, for messages, and one copy of each schema key string
     private final Map<String, String> schemaKeys = new HashMap<>();
     private final Map<String, MessageType> schemaByKey = new HashMap<>();
@@ -512,6 +536,11 @@ public final class CompactionPlanner {
         outcome = new FooterOutcome(schema, read.layout.withSchemaKey(key), null);
       }
       outcomes.put(oldest.getKey(), outcome);
+      listener.footersRead(outcomes.size());
+      if (System.nanoTime() - nextLog >= 0) {
+        nextLog = System.nanoTime() + PROGRESS_LOG_NANOS;
+        LOG.debug("Planning: read {} footers so far", outcomes.size());
+      }
     }
 
     @Override

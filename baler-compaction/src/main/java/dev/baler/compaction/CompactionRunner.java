@@ -96,7 +96,7 @@ public final class CompactionRunner {
         List<CompactionResult.Recovery> recovered =
             Recovery.run(storage, journal, lease, deletionFailures, listener);
         long planning = System.nanoTime();
-        CompactionPlan plan = new CompactionPlanner(storage, options).plan(source);
+        CompactionPlan plan = new CompactionPlanner(storage, options, listener).plan(source);
         LOG.debug(
             "Planned {} bins of {} files in {} ms",
             plan.bins().size(),

@@ -18,6 +18,11 @@ final class GuardedListener implements CompactionListener {
   }
 
   @Override
+  public void footersRead(int read) {
+    guard(() -> delegate.footersRead(read));
+  }
+
+  @Override
   public void planned(CompactionPlan plan) {
     guard(() -> delegate.planned(plan));
   }

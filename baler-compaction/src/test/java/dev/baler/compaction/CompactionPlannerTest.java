@@ -19,12 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class CompactionPlannerTest {
@@ -65,6 +67,30 @@ class CompactionPlannerTest {
     assertThat(plan.inputBytes()).isEqualTo(bytesOf(bin));
     assertThat(plan.skipped()).isEmpty();
     assertThat(plan.orphanMarkers()).isEmpty();
+  }
+
+  @Test
+  void plan_tellsTheListenerOfEachFooterItReads() throws IOException {
+    // 40 files to read, more than the reads in flight at once, and one marked processed, not read
+    for (int i = 1; i <= 40; i++) {
+      original(name("events", T0 + i), 5);
+    }
+    original(name("events", T0 + 41), 5);
+    storage
+        .newOutputFile(DIRECTORY.resolve(name("events", T0 + 41) + ".processed"))
+        .write(new byte[0]);
+    List<Integer> heard = new ArrayList<>();
+    CompactionListener listener =
+        new CompactionListener() {
+          @Override
+          public void footersRead(int read) {
+            heard.add(read);
+          }
+        };
+
+    new CompactionPlanner(storage, options().build(), listener).plan(DIRECTORY);
+
+    assertThat(heard).containsExactlyElementsOf(IntStream.rangeClosed(1, 40).boxed().toList());
   }
 
   @Test
