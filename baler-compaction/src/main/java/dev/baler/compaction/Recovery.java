@@ -8,8 +8,11 @@ import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -23,10 +26,11 @@ import org.slf4j.LoggerFactory;
  *       (and any temporary file of it) is deleted and the record closed;
  *   <li>state {@code verified}: the output holds the inputs' rows; the inputs that still exist are
  *       retired as the record says (deleted, backed up, trashed, or kept with their markers), the
- *       markers of removed inputs are deleted, and the record is closed. If the output has gone
- *       missing or changed since (its rows and fingerprint are read again and compared with the
- *       record's), the record is kept and an error reported, unless every input still exists, in
- *       which case nothing was lost and the record is closed.
+ *       markers of removed inputs are deleted, and so are the temporary files of markers that the
+ *       killed run was writing, and the record is closed. If the output has gone missing or changed
+ *       since (its rows and fingerprint are read again and compared with the record's), the record
+ *       is kept and an error reported, unless every input still exists, in which case nothing was
+ *       lost and the record is closed.
  * </ul>
  */
 final class Recovery {
@@ -37,6 +41,9 @@ final class Recovery {
   static final String UNVERIFIED_SUFFIX = ".unverified";
 
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+  /** How the temporary files a killed run may leave end ({@code .NAME.UUID.tmp}). */
+  private static final String TEMPORARY_SUFFIX = ".tmp";
 
   private Recovery() {}
 
@@ -145,6 +152,7 @@ final class Recovery {
                         .toList());
               }
               deletionFailures.addAll(failures);
+              deleteMarkerLeftovers(storage, inputs);
               journal.close(record);
               yield "finished: "
                   + remaining.size()
@@ -164,5 +172,43 @@ final class Recovery {
       recovered.add(new CompactionResult.Recovery(record, action));
     }
     return recovered;
+  }
+
+  /**
+   * Deletes the hidden temporary files of the inputs' markers that a run killed while marking left
+   * behind: {@link dev.baler.storage.LocalStorage} writes a file as {@code .NAME.UUID.tmp} and then
+   * renames it, so a kill between the two leaves that file, which no reader takes for data and
+   * nothing else removes. One listing of the hidden names of each directory the inputs are in.
+   */
+  private static void deleteMarkerLeftovers(Storage storage, List<Location> inputs)
+      throws IOException {
+    Map<Location, Set<String>> markerPrefixes = new LinkedHashMap<>();
+    for (Location input : inputs) {
+      Location marker = FileNames.marker(input);
+      marker
+          .parent()
+          .ifPresent(
+              directory ->
+                  markerPrefixes
+                      .computeIfAbsent(directory, key -> new HashSet<>())
+                      .add("." + marker.fileName() + "."));
+    }
+    List<Location> leftovers = new ArrayList<>();
+    for (Map.Entry<Location, Set<String>> directory : markerPrefixes.entrySet()) {
+      for (FileEntry file : storage.list(directory.getKey().resolve(".")).toList()) {
+        String name = file.location().fileName();
+        int unique = name.lastIndexOf('.', name.length() - TEMPORARY_SUFFIX.length() - 1);
+        if (name.endsWith(TEMPORARY_SUFFIX)
+            && unique > 0
+            && file.location().parent().equals(Optional.of(directory.getKey()))
+            && directory.getValue().contains(name.substring(0, unique + 1))) {
+          leftovers.add(file.location());
+        }
+      }
+    }
+    if (!leftovers.isEmpty()) {
+      LOG.debug("Deleting {} temporary files of markers left by a killed run", leftovers.size());
+      storage.deleteFiles(leftovers);
+    }
   }
 }

@@ -166,6 +166,42 @@ class RecoveryTest {
   }
 
   @Test
+  void run_finishingMarkingDeletesWhatAKilledMarkerWriteLeft() throws IOException {
+    Location data = Location.local(directory).asDirectory();
+    List<Location> inputs = telemetry(data);
+    Location output = data.resolve("sensor_data.1.c.parquet");
+    merge(inputs, output);
+    String fingerprint = RowFingerprint.of(storage.newInputFile(output)).toString();
+    // killed while marking: two markers written, the third only as LocalStorage's temporary file
+    for (Location input : inputs.subList(0, 2)) {
+      Files.write(FileNames.marker(input).toLocalPath(), "{}".getBytes(StandardCharsets.UTF_8));
+    }
+    Path leftover =
+        directory.resolve(
+            "." + FileNames.marker(inputs.get(2)).fileName() + ".0f8fad5b-d9cb-469f.tmp");
+    Files.write(leftover, "{".getBytes(StandardCharsets.UTF_8));
+    // hidden files that are not a marker's leftovers stay
+    Path otherTemporary = directory.resolve(".sensor_data.9.parquet.processed.x.tmp");
+    Path otherHidden = directory.resolve("." + inputs.get(3).fileName() + ".processed");
+    Files.write(otherTemporary, new byte[1]);
+    Files.write(otherHidden, new byte[1]);
+    writeRecord(data, output, inputs, "VERIFIED", "KEEP", 400, fingerprint, Optional.empty());
+
+    CompactionResult result = run(data);
+
+    assertThat(result.recovered())
+        .singleElement()
+        .satisfies(
+            recovery -> assertThat(recovery.action()).isEqualTo("finished: 4 of 4 inputs marked"));
+    assertThat(leftover).doesNotExist();
+    assertThat(otherTemporary).exists();
+    assertThat(otherHidden).exists();
+    for (Location input : inputs) {
+      assertThat(FileNames.marker(input).toLocalPath()).exists();
+    }
+  }
+
+  @Test
   void run_stopsAtARecordWhoseVerbatimChunksItCannotRead() throws IOException {
     Location data = Location.local(directory).asDirectory();
     List<Location> inputs = telemetry(data);
@@ -199,13 +235,27 @@ class RecoveryTest {
       String fingerprint,
       Optional<String> verbatimChunks)
       throws IOException {
+    writeRecord(data, output, inputs, state, "DELETE", rows, fingerprint, verbatimChunks);
+  }
+
+  /** As above, with what becomes of the originals ({@code DELETE}, {@code KEEP}, ...). */
+  private void writeRecord(
+      Location data,
+      Location output,
+      List<Location> inputs,
+      String state,
+      String originals,
+      long rows,
+      String fingerprint,
+      Optional<String> verbatimChunks)
+      throws IOException {
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("run_id", "killed");
     record.put("bin", 0);
     record.put("state", state);
     record.put("output", output.toString());
     record.put("inputs", inputs.stream().map(Location::toString).toList());
-    record.put("originals", "DELETE");
+    record.put("originals", originals);
     record.put("backup_directory", "");
     record.put("rows", rows);
     record.put("fingerprint", fingerprint);
