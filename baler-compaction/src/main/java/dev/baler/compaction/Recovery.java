@@ -176,12 +176,13 @@ final class Recovery {
 
   /**
    * Deletes the hidden temporary files of the inputs' markers that a run killed while marking left
-   * behind: {@link dev.baler.storage.LocalStorage} writes a file as {@code .NAME.UUID.tmp} and then
-   * renames it, so a kill between the two leaves that file, which no reader takes for data and
-   * nothing else removes. One listing of the hidden names of each directory the inputs are in.
+   * behind: local disk and HDFS write a file as {@code .NAME.UUID.tmp} and then rename it, so a
+   * kill between the two leaves that file, which no reader takes for data and nothing else removes.
+   * One listing per directory the inputs are in, of the names that start with a dot (on HDFS, of
+   * the directory's tree). Only tidies: a failure to list or delete is logged, not thrown, so that
+   * it never keeps the record open.
    */
-  private static void deleteMarkerLeftovers(Storage storage, List<Location> inputs)
-      throws IOException {
+  private static void deleteMarkerLeftovers(Storage storage, List<Location> inputs) {
     Map<Location, Set<String>> markerPrefixes = new LinkedHashMap<>();
     for (Location input : inputs) {
       Location marker = FileNames.marker(input);
@@ -194,21 +195,31 @@ final class Recovery {
                       .add("." + marker.fileName() + "."));
     }
     List<Location> leftovers = new ArrayList<>();
-    for (Map.Entry<Location, Set<String>> directory : markerPrefixes.entrySet()) {
-      for (FileEntry file : storage.list(directory.getKey().resolve(".")).toList()) {
-        String name = file.location().fileName();
-        int unique = name.lastIndexOf('.', name.length() - TEMPORARY_SUFFIX.length() - 1);
-        if (name.endsWith(TEMPORARY_SUFFIX)
-            && unique > 0
-            && file.location().parent().equals(Optional.of(directory.getKey()))
-            && directory.getValue().contains(name.substring(0, unique + 1))) {
-          leftovers.add(file.location());
+    try {
+      for (Map.Entry<Location, Set<String>> directory : markerPrefixes.entrySet()) {
+        for (FileEntry file : storage.list(directory.getKey().resolve(".")).toList()) {
+          String name = file.location().fileName();
+          int unique = name.lastIndexOf('.', name.length() - TEMPORARY_SUFFIX.length() - 1);
+          if (name.endsWith(TEMPORARY_SUFFIX)
+              && unique > 0
+              && file.location().parent().equals(Optional.of(directory.getKey()))
+              && directory.getValue().contains(name.substring(0, unique + 1))) {
+            leftovers.add(file.location());
+          }
         }
       }
-    }
-    if (!leftovers.isEmpty()) {
-      LOG.debug("Deleting {} temporary files of markers left by a killed run", leftovers.size());
-      storage.deleteFiles(leftovers);
+      if (!leftovers.isEmpty()) {
+        LOG.debug("Deleting {} temporary files of markers left by a killed run", leftovers.size());
+        for (DeleteFailure failure : storage.deleteFiles(leftovers)) {
+          LOG.warn(
+              "Cannot delete {}, a marker's temporary file a killed run left: {}",
+              failure.location(),
+              failure.reason());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "Cannot look for the temporary files of markers a killed run left: {}", e.toString());
     }
   }
 }

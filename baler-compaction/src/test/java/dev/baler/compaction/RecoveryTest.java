@@ -12,6 +12,7 @@ import dev.baler.parquet.TelemetryDataset;
 import dev.baler.parquet.WriteOptions;
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
+import dev.baler.storage.StorageOutputStream;
 import dev.baler.testing.DuckDbVerifier;
 import dev.baler.testing.RowMultiset;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -172,14 +174,24 @@ class RecoveryTest {
     Location output = data.resolve("sensor_data.1.c.parquet");
     merge(inputs, output);
     String fingerprint = RowFingerprint.of(storage.newInputFile(output)).toString();
-    // killed while marking: two markers written, the third only as LocalStorage's temporary file
+    // killed while marking: two markers written, the third only as far as the store's temporary
+    // file, as a marker being written and never closed leaves it
     for (Location input : inputs.subList(0, 2)) {
       Files.write(FileNames.marker(input).toLocalPath(), "{}".getBytes(StandardCharsets.UTF_8));
     }
-    Path leftover =
-        directory.resolve(
-            "." + FileNames.marker(inputs.get(2)).fileName() + ".0f8fad5b-d9cb-469f.tmp");
-    Files.write(leftover, "{".getBytes(StandardCharsets.UTF_8));
+    StorageOutputStream cut = storage.newOutputFile(FileNames.marker(inputs.get(2))).create();
+    cut.write('{');
+    cut.flush();
+    List<Path> temporary;
+    try (Stream<Path> hidden = Files.list(directory)) {
+      temporary =
+          hidden
+              .filter(
+                  path -> path.getFileName().toString().startsWith("." + inputs.get(2).fileName()))
+              .toList();
+    }
+    assertThat(temporary).as("the marker's temporary file").hasSize(1);
+    Path leftover = temporary.get(0);
     // hidden files that are not a marker's leftovers stay
     Path otherTemporary = directory.resolve(".sensor_data.9.parquet.processed.x.tmp");
     Path otherHidden = directory.resolve("." + inputs.get(3).fileName() + ".processed");
@@ -199,6 +211,7 @@ class RecoveryTest {
     for (Location input : inputs) {
       assertThat(FileNames.marker(input).toLocalPath()).exists();
     }
+    cut.abort();
   }
 
   @Test
