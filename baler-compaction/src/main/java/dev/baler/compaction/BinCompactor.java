@@ -120,8 +120,7 @@ final class BinCompactor {
     AttemptProgress progress = new AttemptProgress(listener);
     while (true) {
       try {
-        progress.startAttempt();
-        return commitOnce(current, duplicates, skipped, progress);
+        return commitOnce(current, duplicates, skipped, progress.startAttempt());
       } catch (InvalidParquetFileException e) {
         // An input whose footer was fine but whose data is not: leave it out and try again.
         List<InputEntry> rest =
@@ -150,9 +149,10 @@ final class BinCompactor {
    * hears each byte of the bin's inputs about once. Thread-safe (a merge's helping threads report
    * too).
    */
-  private static final class AttemptProgress implements MergeListener {
+  private static final class AttemptProgress {
     private final CompactionListener listener;
-    private long rows; // guarded by this: heard in this attempt
+    private int attempt; // guarded by this, as the rest
+    private long rows; // heard in this attempt
     private long inputBytes;
     private long rowsTold; // told the listener, over all attempts
     private long inputBytesTold;
@@ -161,16 +161,24 @@ final class BinCompactor {
       this.listener = listener;
     }
 
-    synchronized void startAttempt() {
+    /**
+     * The listener of a new attempt. What the listeners of earlier attempts hear from now on is
+     * dropped: a helping thread of a failed attempt may still finish the row group it was merging.
+     */
+    synchronized MergeListener startAttempt() {
+      int current = ++attempt;
       rows = 0;
       inputBytes = 0;
+      return (groupRows, groupBytes) -> heard(current, groupRows, groupBytes);
     }
 
-    @Override
-    public void rowGroupWritten(long rows, long inputBytes) {
+    private void heard(int from, long rows, long inputBytes) {
       long newRows;
       long newBytes;
       synchronized (this) {
+        if (from != attempt) {
+          return;
+        }
         this.rows += rows;
         this.inputBytes += inputBytes;
         newRows = Math.max(0, this.rows - rowsTold);

@@ -1,8 +1,9 @@
 package dev.baler.parquet;
 
 /**
- * Hears of a merge's progress, for progress bars and metrics. Called from the merging thread;
- * implementations must be quick and, when shared by parallel merges, thread-safe.
+ * Hears of a merge's progress, for progress bars and metrics. Called from the thread that wrote the
+ * row group: the merging thread, or a thread helping it ({@link ParquetMerger#withHelpers}), so
+ * implementations must be quick and thread-safe even for one merge.
  */
 public interface MergeListener {
   /** A listener that ignores everything. */

@@ -97,9 +97,8 @@ public final class S3Storage implements Storage {
    * Bytes of a multipart upload's parts but the last: S3's smallest. A file being written holds up
    * to three parts in memory, so every bin merging at once holds three: with 8 MiB parts, a
    * compaction of the benchmark's reference set through S3Proxy (two bins) peaked at 247 to 254 MB
-   * resident, with 5 MiB at 230 to 232 MB, its time the same or less (7.34 to 8.09 against 6.61 to
-   * 7.73 s, four interleaved runs each). More parts cost more requests: 5 MiB allows 48 GiB per
-   * file in S3's 10,000 parts.
+   * resident, with 5 MiB at 230 to 232 MB, its time within the host's drift (four interleaved runs
+   * each). More parts cost more requests, and S3's 10,000 parts allow 48 GiB per file at 5 MiB.
    */
   static final int DEFAULT_PART_SIZE = 5 * 1024 * 1024;
 
