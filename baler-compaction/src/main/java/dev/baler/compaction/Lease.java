@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * released or expired, or when its holder ran on this host and its process is gone. The holder
  * renews by rewriting its own generation with a later expiry, which nobody else writes; before each
  * renewal and before each step that changes data it checks that no newer generation exists and that
- * its expiry has not passed.
+ * its expiry has not passed. The run that takes a generation deletes the older ones, and the
+ * temporary files of lease files (local disk and HDFS write a file before renaming it) older than a
+ * lease lasts, which a run killed while writing one left.
  *
  * <p>A killed run's lease therefore blocks other hosts for at most {@link
  * CompactionOptions#leaseDuration()} (2 minutes by default) and runs on the same host not at all.
@@ -89,7 +91,8 @@ public final class Lease implements AutoCloseable {
   }
 
   private void take() throws IOException {
-    List<Long> generations = generations();
+    LeaseFiles files = leaseFiles();
+    List<Long> generations = files.generations();
     long current = generations.isEmpty() ? 0 : generations.get(generations.size() - 1);
     if (current > 0) {
       Location currentLocation = location(current);
@@ -146,7 +149,7 @@ public final class Lease implements AutoCloseable {
       generation = next;
       expiresAtMillis = expires;
     }
-    List<Location> older = new ArrayList<>();
+    List<Location> older = new ArrayList<>(files.abandoned());
     for (long old : generations) {
       older.add(location(old));
     }
@@ -267,7 +270,7 @@ public final class Lease implements AutoCloseable {
     if (clock.millis() > expiresAtMillis - duration.toMillis() / 10) {
       throw new LeaseLostException(held, "it expired before it could be renewed");
     }
-    List<Long> generations = generations();
+    List<Long> generations = leaseFiles().generations();
     if (generations.isEmpty() || generations.get(generations.size() - 1) != generation) {
       lost = true;
       throw new LeaseLostException(
@@ -299,16 +302,33 @@ public final class Lease implements AutoCloseable {
     held = null;
   }
 
-  private List<Long> generations() throws IOException {
+  /**
+   * The lease directory as listed.
+   *
+   * @param generations the lease files' generations, in order
+   * @param abandoned hidden temporary files ({@code .NAME.UUID.tmp}, as local disk and HDFS write a
+   *     file before renaming it) older than a lease lasts: left by a run killed while it wrote a
+   *     lease file, as no run takes that long to write one
+   */
+  private record LeaseFiles(List<Long> generations, List<Location> abandoned) {}
+
+  private LeaseFiles leaseFiles() throws IOException {
     List<Long> generations = new ArrayList<>();
+    List<Location> abandoned = new ArrayList<>();
+    Instant cutoff = Instant.ofEpochMilli(clock.millis()).minus(duration);
     for (FileEntry entry : storage.list(leaseDirectory).toList()) {
       String name = entry.location().fileName();
       if (name.matches("\\d{10}\\.json")) {
         generations.add(Long.parseLong(name.substring(0, 10)));
+      } else if (name.startsWith(".")
+          && name.endsWith(".tmp")
+          && entry.location().parent().equals(Optional.of(leaseDirectory))
+          && entry.lastModified().isBefore(cutoff)) {
+        abandoned.add(entry.location());
       }
     }
     generations.sort(null);
-    return generations;
+    return new LeaseFiles(generations, abandoned);
   }
 
   private Location location(long generation) {

@@ -8,6 +8,7 @@ import dev.baler.storage.MemoryStorage;
 import dev.baler.storage.Storage;
 import dev.baler.testing.ForwardingStorage;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,27 @@ class LeaseTest {
     try (Lease next = Lease.acquire(storage, DATA, Duration.ofMinutes(1))) {
       assertThat(next.location()).isEqualTo(DATA.resolve("_baler/lease/0000000002.json"));
     }
+  }
+
+  @Test
+  void acquire_deletesTheTemporaryFilesOfLeaseFilesOlderThanALeaseLasts() throws IOException {
+    Location leases = DATA.resolve("_baler/lease/");
+    // as a run killed while it wrote a lease file leaves one on local disk or HDFS
+    Location abandoned =
+        leases.resolve(".0000000001.json.5f0c6a1e-1c2b-4d6e-9f3a-0b1c2d3e4f50.tmp");
+    Location other = leases.resolve(".notes.txt");
+    storage.newOutputFile(abandoned).write(new byte[] {'{'});
+    storage.newOutputFile(other).write(new byte[] {'x'});
+
+    // one written just now may be another run's, taking the lease this moment: it stays
+    Lease.acquire(storage, DATA, Duration.ofMinutes(1)).close();
+    assertThat(storage.newInputFile(abandoned).exists()).isTrue();
+
+    // an hour later it is left over
+    Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+    Lease.acquire(storage, DATA, Duration.ofMinutes(1), later).close();
+    assertThat(storage.newInputFile(abandoned).exists()).isFalse();
+    assertThat(storage.newInputFile(other).exists()).as("not a temporary file").isTrue();
   }
 
   @Test
