@@ -266,25 +266,8 @@ class PageCarryOverTest {
               row.append("level", random.nextInt(7) - 3);
             });
 
-    Path encoded = MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "encoded");
-    Path plain =
-        MergeChecks.merge(
-            inputs, WriteOptions.builder().dictionaryEncoding(false).build(), directory, "plain");
-
     // 900 unique ids stay plain (carried); 40 readings and 7 levels get a dictionary each.
-    List<ColumnChunkMetaData> encodedChunks = MergeChecks.onlyRowGroup(encoded).getColumns();
-    List<ColumnChunkMetaData> plainChunks = MergeChecks.onlyRowGroup(plain).getColumns();
-    assertThat(encodedChunks)
-        .extracting(ColumnChunkMetaData::hasDictionaryPage)
-        .containsExactly(false, true, true);
-    for (int column = 0; column < 3; column++) {
-      assertThat(encodedChunks.get(column).getStatistics())
-          .isEqualTo(plainChunks.get(column).getStatistics());
-    }
-    assertThat(encodedChunks.get(1).getTotalSize()).isLessThan(plainChunks.get(1).getTotalSize());
-    assertThat(encodedChunks.get(2).getTotalSize()).isLessThan(plainChunks.get(2).getTotalSize());
-    MergeChecks.assertSameRows(inputs, encoded);
-    assertThat(MergeChecks.fingerprint(encoded)).isEqualTo(MergeChecks.fingerprint(plain));
+    assertDictionariesWhere(inputs, false, true, true);
   }
 
   @Test
@@ -328,29 +311,8 @@ class PageCarryOverTest {
                   "payload", Binary.fromConstantByteArray(new byte[] {first, -1, 0, 7, 7, first}));
             });
 
-    Path encoded = MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "encoded");
-    Path plain =
-        MergeChecks.merge(
-            inputs, WriteOptions.builder().dictionaryEncoding(false).build(), directory, "plain");
-
     // 900 unique traces stay plain (carried); services, tags and payloads get a dictionary each.
-    List<ColumnChunkMetaData> encodedChunks = MergeChecks.onlyRowGroup(encoded).getColumns();
-    List<ColumnChunkMetaData> plainChunks = MergeChecks.onlyRowGroup(plain).getColumns();
-    assertThat(encodedChunks)
-        .extracting(ColumnChunkMetaData::hasDictionaryPage)
-        .containsExactly(false, true, true, true);
-    for (int column = 0; column < 4; column++) {
-      assertThat(encodedChunks.get(column).getStatistics())
-          .as("column %d", column)
-          .isEqualTo(plainChunks.get(column).getStatistics());
-    }
-    for (int column = 1; column < 4; column++) {
-      assertThat(encodedChunks.get(column).getTotalSize())
-          .as("column %d", column)
-          .isLessThan(plainChunks.get(column).getTotalSize());
-    }
-    MergeChecks.assertSameRows(inputs, encoded);
-    assertThat(MergeChecks.fingerprint(encoded)).isEqualTo(MergeChecks.fingerprint(plain));
+    assertDictionariesWhere(inputs, false, true, true, true);
 
     // Without string dictionaries every string chunk is carried, as stored.
     Path carried =
@@ -379,17 +341,14 @@ class PageCarryOverTest {
               }
             });
 
-    Path encoded = MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "encoded");
-    Path plain =
-        MergeChecks.merge(
-            inputs, WriteOptions.builder().dictionaryEncoding(false).build(), directory, "plain");
+    BothWays merged = mergeBothWays(inputs);
 
-    ColumnChunkMetaData chunk = MergeChecks.onlyRowGroup(encoded).getColumns().get(0);
+    ColumnChunkMetaData chunk = merged.encodedChunks().get(0);
     assertThat(chunk.hasDictionaryPage()).isTrue();
-    assertThat(chunk.getStatistics())
-        .isEqualTo(MergeChecks.onlyRowGroup(plain).getColumns().get(0).getStatistics());
-    MergeChecks.assertSameRows(inputs, encoded);
-    assertThat(MergeChecks.fingerprint(encoded)).isEqualTo(MergeChecks.fingerprint(plain));
+    assertThat(chunk.getStatistics()).isEqualTo(merged.plainChunks().get(0).getStatistics());
+    MergeChecks.assertSameRows(inputs, merged.encoded());
+    assertThat(MergeChecks.fingerprint(merged.encoded()))
+        .isEqualTo(MergeChecks.fingerprint(merged.plain()));
   }
 
   /**
@@ -527,21 +486,18 @@ class PageCarryOverTest {
               }
             });
 
-    Path encoded = MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "encoded");
-    Path plain =
-        MergeChecks.merge(
-            inputs, WriteOptions.builder().dictionaryEncoding(false).build(), directory, "plain");
+    BothWays merged = mergeBothWays(inputs);
 
     // One NaN entry in each dictionary, used by 252 values: the count is of values, not entries.
-    List<ColumnChunkMetaData> encodedChunks = MergeChecks.onlyRowGroup(encoded).getColumns();
-    List<ColumnChunkMetaData> plainChunks = MergeChecks.onlyRowGroup(plain).getColumns();
+    List<ColumnChunkMetaData> encodedChunks = merged.encodedChunks();
+    List<ColumnChunkMetaData> plainChunks = merged.plainChunks();
     for (int column = 1; column < 3; column++) {
       assertThat(encodedChunks.get(column).hasDictionaryPage()).isTrue();
       assertThat(encodedChunks.get(column).getStatistics().getNanCount())
           .isEqualTo(plainChunks.get(column).getStatistics().getNanCount())
           .isEqualTo(FILES * 42L);
     }
-    MergeChecks.assertSameRows(inputs, encoded);
+    MergeChecks.assertSameRows(inputs, merged.encoded());
   }
 
   @Test
@@ -648,6 +604,52 @@ class PageCarryOverTest {
                     MergeListener.NONE))
         .isInstanceOf(InvalidParquetFileException.class)
         .hasMessageContaining(paths.get(1).toString());
+  }
+
+  /** The same inputs merged as by default and without dictionaries, each into one row group. */
+  private record BothWays(Path encoded, Path plain) {
+    List<ColumnChunkMetaData> encodedChunks() throws IOException {
+      return MergeChecks.onlyRowGroup(encoded).getColumns();
+    }
+
+    List<ColumnChunkMetaData> plainChunks() throws IOException {
+      return MergeChecks.onlyRowGroup(plain).getColumns();
+    }
+  }
+
+  private BothWays mergeBothWays(List<MergeInput> inputs) throws IOException {
+    return new BothWays(
+        MergeChecks.merge(inputs, WriteOptions.builder().build(), directory, "encoded"),
+        MergeChecks.merge(
+            inputs, WriteOptions.builder().dictionaryEncoding(false).build(), directory, "plain"));
+  }
+
+  /**
+   * Merges {@code inputs} both ways and checks that exactly the columns {@code dictionary} says get
+   * a dictionary, each smaller than without, every column with the same statistics, and the same
+   * rows and fingerprint.
+   */
+  private void assertDictionariesWhere(List<MergeInput> inputs, Boolean... dictionary)
+      throws IOException {
+    BothWays merged = mergeBothWays(inputs);
+    List<ColumnChunkMetaData> encodedChunks = merged.encodedChunks();
+    List<ColumnChunkMetaData> plainChunks = merged.plainChunks();
+    assertThat(encodedChunks)
+        .extracting(ColumnChunkMetaData::hasDictionaryPage)
+        .containsExactly(dictionary);
+    for (int column = 0; column < dictionary.length; column++) {
+      assertThat(encodedChunks.get(column).getStatistics())
+          .as("column %d", column)
+          .isEqualTo(plainChunks.get(column).getStatistics());
+      if (dictionary[column]) {
+        assertThat(encodedChunks.get(column).getTotalSize())
+            .as("column %d", column)
+            .isLessThan(plainChunks.get(column).getTotalSize());
+      }
+    }
+    MergeChecks.assertSameRows(inputs, merged.encoded());
+    assertThat(MergeChecks.fingerprint(merged.encoded()))
+        .isEqualTo(MergeChecks.fingerprint(merged.plain()));
   }
 
   /** Fills one row of a test file: its {@code i}th row of file {@code file}. */
