@@ -11,9 +11,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress bars on stderr: while planning, footers read of the files found so far; then the merge,
- * in MiB of input, with files done beside it. Shown only when stderr is a terminal, so logs and
- * pipes stay clean. Thread-safe.
+ * Progress bars on stderr: while planning, the footers read so far; then the merge, in MiB of
+ * input, with files done beside it. Shown only when stderr is a terminal, so logs and pipes stay
+ * clean. Thread-safe.
  */
 final class Progress implements CompactionListener, AutoCloseable {
   private final PrintStream stderr;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
+import dev.baler.storage.TemporaryNames;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -306,7 +307,7 @@ public final class Lease implements AutoCloseable {
    * The lease directory as listed.
    *
    * @param generations the lease files' generations, in order
-   * @param abandoned hidden temporary files ({@code .NAME.UUID.tmp}, as local disk and HDFS write a
+   * @param abandoned hidden temporary files ({@link TemporaryNames}, as local disk and HDFS write a
    *     file before renaming it) older than a lease lasts: left by a run killed while it wrote a
    *     lease file, as no run takes that long to write one
    */
@@ -320,8 +321,7 @@ public final class Lease implements AutoCloseable {
       String name = entry.location().fileName();
       if (name.matches("\\d{10}\\.json")) {
         generations.add(Long.parseLong(name.substring(0, 10)));
-      } else if (name.startsWith(".")
-          && name.endsWith(".tmp")
+      } else if (TemporaryNames.isTemporary(name)
           && entry.location().parent().equals(Optional.of(leaseDirectory))
           && entry.lastModified().isBefore(cutoff)) {
         abandoned.add(entry.location());

@@ -6,6 +6,7 @@ import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
+import dev.baler.storage.TemporaryNames;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,9 +42,6 @@ final class Recovery {
   static final String UNVERIFIED_SUFFIX = ".unverified";
 
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
-
-  /** How the temporary files a killed run may leave end ({@code .NAME.UUID.tmp}). */
-  private static final String TEMPORARY_SUFFIX = ".tmp";
 
   private Recovery() {}
 
@@ -176,34 +174,32 @@ final class Recovery {
 
   /**
    * Deletes the hidden temporary files of the inputs' markers that a run killed while marking left
-   * behind: local disk and HDFS write a file as {@code .NAME.UUID.tmp} and then rename it, so a
-   * kill between the two leaves that file, which no reader takes for data and nothing else removes.
-   * One listing per directory the inputs are in, of the names that start with a dot (on HDFS, of
-   * the directory's tree). Only tidies: a failure to list or delete is logged, not thrown, so that
-   * it never keeps the record open.
+   * behind: local disk and HDFS write a file under a {@link TemporaryNames} name and then rename
+   * it, so a kill between the two leaves that file, which no reader takes for data and nothing else
+   * removes. One listing per directory the inputs are in, of the names that start with a dot (on
+   * HDFS, of the directory's tree). Only tidies: a failure to list or delete is logged, not thrown,
+   * so that it never keeps the record open.
    */
   private static void deleteMarkerLeftovers(Storage storage, List<Location> inputs) {
-    Map<Location, Set<String>> markerPrefixes = new LinkedHashMap<>();
+    Map<Location, Set<String>> markerNames = new LinkedHashMap<>();
     for (Location input : inputs) {
       Location marker = FileNames.marker(input);
       marker
           .parent()
           .ifPresent(
               directory ->
-                  markerPrefixes
+                  markerNames
                       .computeIfAbsent(directory, key -> new HashSet<>())
-                      .add("." + marker.fileName() + "."));
+                      .add(marker.fileName()));
     }
     List<Location> leftovers = new ArrayList<>();
     try {
-      for (Map.Entry<Location, Set<String>> directory : markerPrefixes.entrySet()) {
+      for (Map.Entry<Location, Set<String>> directory : markerNames.entrySet()) {
         for (FileEntry file : storage.list(directory.getKey().resolve(".")).toList()) {
-          String name = file.location().fileName();
-          int unique = name.lastIndexOf('.', name.length() - TEMPORARY_SUFFIX.length() - 1);
-          if (name.endsWith(TEMPORARY_SUFFIX)
-              && unique > 0
-              && file.location().parent().equals(Optional.of(directory.getKey()))
-              && directory.getValue().contains(name.substring(0, unique + 1))) {
+          if (file.location().parent().equals(Optional.of(directory.getKey()))
+              && TemporaryNames.targetOf(file.location().fileName())
+                  .filter(directory.getValue()::contains)
+                  .isPresent()) {
             leftovers.add(file.location());
           }
         }

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -52,8 +51,6 @@ public final class LocalStorage implements Storage {
    * and writes are made of several, so those buffers stay at most this size.
    */
   static final int MAX_CHANNEL_BYTES = 256 << 10;
-
-  static final String TEMPORARY_SUFFIX = ".tmp";
 
   /** How a file being written is synced in the background; a seam for tests. */
   @FunctionalInterface
@@ -260,8 +257,7 @@ public final class LocalStorage implements Storage {
   }
 
   private static Path temporaryPath(Path target) {
-    return target.resolveSibling(
-        "." + target.getFileName() + "." + UUID.randomUUID() + TEMPORARY_SUFFIX);
+    return target.resolveSibling(TemporaryNames.of(target.getFileName().toString()));
   }
 
   private static final class LocalInputFile implements InputFile {

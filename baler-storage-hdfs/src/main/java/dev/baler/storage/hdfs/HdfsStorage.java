@@ -9,6 +9,7 @@ import dev.baler.storage.Location;
 import dev.baler.storage.OutputFile;
 import dev.baler.storage.Storage;
 import dev.baler.storage.StorageOutputStream;
+import dev.baler.storage.TemporaryNames;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -68,8 +68,6 @@ import org.apache.hadoop.security.UserGroupInformation;
 public final class HdfsStorage implements Storage {
   /** The scheme served: {@value}. */
   public static final String SCHEME = "hdfs";
-
-  static final String TEMPORARY_SUFFIX = ".tmp";
 
   private final Map<String, String> properties;
   private final Optional<String> user;
@@ -357,8 +355,7 @@ public final class HdfsStorage implements Storage {
 
   /** The hidden temporary file beside {@code target}: {@code .{name}.{uuid}.tmp}. */
   static Path temporaryPath(Path target) {
-    return new Path(
-        target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + TEMPORARY_SUFFIX);
+    return new Path(target.getParent(), TemporaryNames.of(target.getName()));
   }
 
   static void deleteQuietly(FileSystem fileSystem, Path path) {
