@@ -33,6 +33,10 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * that outlives young collections, filling the old generation. Nothing is visible before close
  * returns. A failure while sending, or {@link #abort()}, aborts the multipart upload so that S3
  * keeps no parts. Not thread-safe: one writer per stream.
+ *
+ * <p>Parts grow as the file does ({@link PartSizes}), so that S3's 10,000 parts hold a file of
+ * about 2.1 TiB. A file that would need more parts fails as its writer passes the last, and its
+ * upload is aborted.
  */
 final class S3OutputStream extends StorageOutputStream {
   private static final int INITIAL_BUFFER_SIZE = 64 * 1024;
@@ -44,7 +48,8 @@ final class S3OutputStream extends StorageOutputStream {
   private final S3Client client;
   private final Executor uploads;
   private final Location location;
-  private final int partSize;
+  private final PartSizes partSizes;
+  private int partSize; // of the part being filled
 
   /** Whether uploads may carry the SDK's checksum trailer to a store that may refuse it. */
   private final boolean uploadChecksums;
@@ -60,16 +65,22 @@ final class S3OutputStream extends StorageOutputStream {
 
   /**
    * @param uploads runs part uploads; shared by the streams of one storage
+   * @param partSizes the sizes of the parts
    * @param uploadChecksums whether a refused {@code PutObject} or {@code UploadPart} should say how
    *     to send no checksum trailer: the store is not AWS, and the SDK's setting is not {@code
    *     WHEN_REQUIRED}
    */
   S3OutputStream(
-      S3Client client, Executor uploads, Location location, int partSize, boolean uploadChecksums) {
+      S3Client client,
+      Executor uploads,
+      Location location,
+      PartSizes partSizes,
+      boolean uploadChecksums) {
     this.client = client;
     this.uploads = uploads;
     this.location = location;
-    this.partSize = partSize;
+    this.partSizes = partSizes;
+    this.partSize = partSizes.sizeOf(1);
     this.uploadChecksums = uploadChecksums;
     this.buffer = new byte[Math.min(partSize, INITIAL_BUFFER_SIZE)];
   }
@@ -94,6 +105,9 @@ final class S3OutputStream extends StorageOutputStream {
       // a full buffer is sent only when more bytes follow, so a file of exactly one part is
       // still written with a single PutObject
       if (buffered == partSize) {
+        if (parts.size() + inFlight.size() + 1 >= partSizes.most()) {
+          throw tooManyParts();
+        }
         uploadPart();
       }
       int count = Math.min(remaining, partSize - buffered);
@@ -223,9 +237,31 @@ final class S3OutputStream extends StorageOutputStream {
     inFlight.addLast(new Sending(task, part));
     uploads.execute(task);
     // the part's bytes now belong to its upload; fill another buffer meanwhile
-    buffer = spare != null ? spare : new byte[partSize];
+    partSize = partSizes.sizeOf(partNumber + 1);
+    buffer = spare != null && spare.length == partSize ? spare : new byte[partSize];
     spare = null;
     buffered = 0;
+  }
+
+  /**
+   * The failure of a write whose bytes would go past the last part: the parts sent and being sent
+   * are aborted.
+   */
+  private IOException tooManyParts() {
+    done = true;
+    IOException failure =
+        new IOException(
+            "Cannot write "
+                + location
+                + ": past "
+                + position
+                + " bytes it would take more than the "
+                + partSizes.most()
+                + " parts S3 allows in a multipart upload; write smaller files (a lower"
+                + " --target-bytes)");
+    cancelParts();
+    abortUploadQuietly(failure);
+    return failure;
   }
 
   /** A part being sent, and the buffer its request reads until it has returned. */

@@ -94,11 +94,12 @@ public final class S3Storage implements Storage {
   public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofMinutes(2);
 
   /**
-   * Bytes of a multipart upload's parts but the last: S3's smallest. A file being written holds up
-   * to three parts in memory, so every bin merging at once holds three: with 8 MiB parts, a
-   * compaction of the benchmark's reference set through S3Proxy (two bins) peaked at 247 to 254 MB
-   * resident, with 5 MiB at 230 to 232 MB, its time within the host's drift (four interleaved runs
-   * each). More parts cost more requests, and S3's 10,000 parts allow 48 GiB per file at 5 MiB.
+   * Bytes of a multipart upload's parts but the last, S3's smallest, up to the 1,000th part (later
+   * ones grow, see {@link PartSizes}). A file being written holds up to three parts in memory, so
+   * every bin merging at once holds three: with 8 MiB parts, a compaction of the benchmark's
+   * reference set through S3Proxy (two bins) peaked at 247 to 254 MB resident, with 5 MiB at 230 to
+   * 232 MB, its time within the host's drift (four interleaved runs each). More parts cost more
+   * requests.
    */
   static final int DEFAULT_PART_SIZE = 5 * 1024 * 1024;
 
@@ -111,7 +112,7 @@ public final class S3Storage implements Storage {
   private final ThreadPoolExecutor uploads;
   private final AwsCredentialsProvider credentialsProvider;
   private final String description;
-  private final int partSize;
+  private final PartSizes partSizes;
   private final long wholeObjectReadLimit;
   private final int listPageSize;
   private final int deleteBatchSize;
@@ -164,7 +165,7 @@ public final class S3Storage implements Storage {
             + ", addressing="
             + addressingStyle
             + "]";
-    this.partSize = builder.partSize;
+    this.partSizes = builder.partSizes;
     this.uploads =
         new ThreadPoolExecutor(
             UPLOAD_THREADS,
@@ -256,7 +257,7 @@ public final class S3Storage implements Storage {
 
       @Override
       public StorageOutputStream create() {
-        return new S3OutputStream(client, uploads, checked, partSize, checksumHint);
+        return new S3OutputStream(client, uploads, checked, partSizes, checksumHint);
       }
     };
   }
@@ -504,7 +505,7 @@ public final class S3Storage implements Storage {
     private int maxAttempts = 5;
     private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
     private int maxConnections = 64;
-    private int partSize = DEFAULT_PART_SIZE;
+    private PartSizes partSizes = PartSizes.of(DEFAULT_PART_SIZE);
     private long wholeObjectReadLimit = DEFAULT_WHOLE_OBJECT_READ_LIMIT;
     private int listPageSize = MAX_KEYS_PER_LIST;
     private int deleteBatchSize = MAX_KEYS_PER_DELETE;
@@ -648,12 +649,9 @@ public final class S3Storage implements Storage {
       return this;
     }
 
-    /** For tests: the multipart part size in bytes; S3 needs at least 5 MiB. */
-    Builder partSize(int partSize) {
-      if (partSize < 1) {
-        throw new IllegalArgumentException("Invalid part size " + partSize);
-      }
-      this.partSize = partSize;
+    /** For tests: the sizes of multipart uploads' parts; S3 needs at least 5 MiB but the last. */
+    Builder partSizes(PartSizes partSizes) {
+      this.partSizes = requireNonNull(partSizes, "partSizes is null");
       return this;
     }
 

@@ -173,6 +173,52 @@ class S3StorageIT extends AbstractStorageTest {
   }
 
   @Test
+  void multipart_partsGrowAsTheFileDoes() throws Exception {
+    // parts of 5, 5, 10 and 3 MiB; at 5 MiB throughout it would take five
+    try (S3Storage growing =
+        newStorage(builder -> builder.partSizes(new PartSizes(5 * MIB, 2, 10_000)))) {
+      byte[] content = bytes(23 * MIB, 109);
+      Location location = root().resolve("growing.parquet");
+
+      try (StorageOutputStream stream = growing.newOutputFile(location).create()) {
+        for (int offset = 0; offset < content.length; offset += 999_999) {
+          stream.write(content, offset, Math.min(999_999, content.length - offset));
+        }
+      }
+
+      assertThat(sha256(storage.newInputFile(location).readAllBytes())).isEqualTo(sha256(content));
+      assertThat(partCount(location)).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void multipart_fileNeedingMorePartsThanS3AllowsFailsAndLeavesNothing() throws Exception {
+    try (S3Storage twoParts =
+        newStorage(builder -> builder.partSizes(new PartSizes(5 * MIB, 1_000, 2)))) {
+      Location fits = root().resolve("two-parts-at-most.parquet");
+      byte[] twoPartsOfBytes = bytes(10 * MIB, 110);
+      twoParts.newOutputFile(fits).write(twoPartsOfBytes);
+      assertThat(sha256(storage.newInputFile(fits).readAllBytes()))
+          .isEqualTo(sha256(twoPartsOfBytes));
+
+      Location location = root().resolve("too-many-parts.parquet");
+      StorageOutputStream stream = twoParts.newOutputFile(location).create();
+      stream.write(twoPartsOfBytes);
+
+      assertThatThrownBy(() -> stream.write(1))
+          .isInstanceOf(IOException.class)
+          .hasMessage(
+              "Cannot write "
+                  + location
+                  + ": past 10485760 bytes it would take more than the 2 parts S3 allows in a"
+                  + " multipart upload; write smaller files (a lower --target-bytes)");
+      stream.close();
+      assertThat(storage.newInputFile(location).exists()).isFalse();
+      assertThat(multipartUploads()).isEmpty();
+    }
+  }
+
+  @Test
   void multipart_abortDiscardsUploadedParts() throws IOException {
     Location location = root().resolve("aborted-large.parquet");
 
@@ -531,6 +577,12 @@ class S3StorageIT extends AbstractStorageTest {
   }
 
   // ---- helpers
+
+  /** The number of parts an object was uploaded in, from its multipart ETag ("...-N"). */
+  private static int partCount(Location location) {
+    String eTag = client.headObject(request -> request.bucket(BUCKET).key(location.path())).eTag();
+    return Integer.parseInt(eTag.replace("\"", "").replaceAll(".*-", ""));
+  }
 
   private List<String> multipartUploads() {
     return client
