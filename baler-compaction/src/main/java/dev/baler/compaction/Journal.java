@@ -1,16 +1,21 @@
 package dev.baler.compaction;
 
 import dev.baler.parquet.VerbatimChunks;
+import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
+import dev.baler.storage.TemporaryNames;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The journal of bins in progress: one record per bin under {@code _baler/journal/}, created before
@@ -19,6 +24,7 @@ import java.util.Optional;
  * run tell the next run what to finish or roll back. Thread-safe.
  */
 final class Journal {
+  private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
   static final String DIRECTORY = FileNames.STATE_DIRECTORY + "journal/";
 
   /** What a bin's record says. */
@@ -127,6 +133,44 @@ final class Journal {
     if (!failures.isEmpty()) {
       throw new IOException(
           "Cannot close journal record " + record + ": " + failures.get(0).reason());
+    }
+  }
+
+  /**
+   * Deletes the hidden temporary files ({@link TemporaryNames}) of records that runs killed while
+   * writing a record left behind: local disk and HDFS write a record under such a name and then
+   * rename it, and no reader looks at one that a kill left. Only files last modified before {@code
+   * abandonedBefore} are deleted, so that a record being written this moment, by a run that lost
+   * its lease and has not noticed yet, is not. Only tidies: a failure to list or delete is logged,
+   * not thrown.
+   *
+   * @param abandonedBefore the time before which such a file is taken for abandoned ({@link
+   *     Lease#abandonedBefore()})
+   */
+  void deleteAbandonedTemporaryFiles(Instant abandonedBefore) {
+    try {
+      List<Location> abandoned = new ArrayList<>();
+      for (FileEntry file : storage.list(directory.resolve(".")).toList()) {
+        if (file.location().parent().equals(Optional.of(directory))
+            && TemporaryNames.isTemporary(file.location().fileName())
+            && file.lastModified().isBefore(abandonedBefore)) {
+          abandoned.add(file.location());
+        }
+      }
+      if (!abandoned.isEmpty()) {
+        LOG.debug(
+            "Deleting {} temporary files of journal records left by killed runs", abandoned.size());
+        for (DeleteFailure failure : storage.deleteFiles(abandoned)) {
+          LOG.warn(
+              "Cannot delete {}, a journal record's temporary file a killed run left: {}",
+              failure.location(),
+              failure.reason());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "Cannot look for the temporary files of journal records killed runs left: {}",
+          e.toString());
     }
   }
 

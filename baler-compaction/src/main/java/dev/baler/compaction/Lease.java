@@ -279,6 +279,16 @@ public final class Lease implements AutoCloseable {
     }
   }
 
+  /**
+   * The time before which a hidden temporary file of this directory's state ({@link
+   * TemporaryNames}: a lease file or journal record being written, before its rename) was abandoned
+   * by a killed run: now less the lease's duration. No run takes that long to write one, and a run
+   * that held its lease so long without renewing it has lost it.
+   */
+  Instant abandonedBefore() {
+    return Instant.ofEpochMilli(clock.millis()).minus(duration);
+  }
+
   /** How often to renew: a third of the duration. */
   public Duration renewalInterval() {
     return duration.dividedBy(3);
@@ -308,15 +318,15 @@ public final class Lease implements AutoCloseable {
    *
    * @param generations the lease files' generations, in order
    * @param abandoned hidden temporary files ({@link TemporaryNames}, as local disk and HDFS write a
-   *     file before renaming it) older than a lease lasts: left by a run killed while it wrote a
-   *     lease file, as no run takes that long to write one
+   *     file before renaming it) from before {@link #abandonedBefore()}: left by a run killed while
+   *     it wrote a lease file
    */
   private record LeaseFiles(List<Long> generations, List<Location> abandoned) {}
 
   private LeaseFiles leaseFiles() throws IOException {
     List<Long> generations = new ArrayList<>();
     List<Location> abandoned = new ArrayList<>();
-    Instant cutoff = Instant.ofEpochMilli(clock.millis()).minus(duration);
+    Instant cutoff = abandonedBefore();
     for (FileEntry entry : storage.list(leaseDirectory).toList()) {
       String name = entry.location().fileName();
       if (name.matches("\\d{10}\\.json")) {

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *       is kept and an error reported, unless every input still exists, in which case nothing was
  *       lost and the record is closed.
  * </ul>
+ *
+ * Then the temporary files of journal records that killed runs were writing are deleted, once older
+ * than a lease lasts ({@link Journal#deleteAbandonedTemporaryFiles}).
  */
 final class Recovery {
   /**
@@ -169,6 +172,7 @@ final class Recovery {
       listener.recovered(record, action);
       recovered.add(new CompactionResult.Recovery(record, action));
     }
+    journal.deleteAbandonedTemporaryFiles(lease.abandonedBefore());
     return recovered;
   }
 

@@ -19,6 +19,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -212,6 +215,32 @@ class RecoveryTest {
       assertThat(FileNames.marker(input).toLocalPath()).exists();
     }
     cut.abort();
+  }
+
+  @Test
+  void run_deletesJournalRecordsTemporaryFilesOlderThanALeaseLasts() throws IOException {
+    Location data = Location.local(directory).asDirectory();
+    telemetry(data);
+    Path journal = Files.createDirectories(directory.resolve("_baler/journal"));
+    // as a run killed while it wrote a record leaves one on local disk, written an hour ago
+    Path abandoned =
+        journal.resolve(".20261207093000-1a2b3c4d-000000.json.5f0c6a1e-1c2b-4d6e-9f3a.tmp");
+    Files.write(abandoned, "{".getBytes(StandardCharsets.UTF_8));
+    Files.setLastModifiedTime(abandoned, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    // one written just now may be that of a run that lost its lease and has not noticed yet
+    Path recent =
+        journal.resolve(".20261207103000-5e6f7a8b-000000.json.0b1c2d3e-4f50-4d6e-9f3a.tmp");
+    Files.write(recent, "{".getBytes(StandardCharsets.UTF_8));
+    Path other = journal.resolve(".notes.txt");
+    Files.write(other, new byte[1]);
+    Files.setLastModifiedTime(other, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+
+    CompactionResult result = run(data);
+
+    assertThat(result.filesProcessed()).isEqualTo(4);
+    assertThat(abandoned).doesNotExist();
+    assertThat(recent).exists();
+    assertThat(other).as("not a temporary file").exists();
   }
 
   @Test
