@@ -9,10 +9,11 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * The options that say how to reach S3: endpoint, region, credentials, profile. Credentials come,
- * in order, from these flags, the {@code AWS_*} environment variables, the shared credentials file
- * ({@code ~/.aws/credentials}, profile {@code --profile} or {@code AWS_PROFILE}), then the rest of
- * the AWS default chain. Secrets are never printed.
+ * The options that say how to reach S3 (endpoint, region, credentials, profile) and how it encrypts
+ * what is written (server-side encryption). Credentials come, in order, from these flags, the
+ * {@code AWS_*} environment variables, the shared credentials file ({@code ~/.aws/credentials},
+ * profile {@code --profile} or {@code AWS_PROFILE}), then the rest of the AWS default chain.
+ * Secrets are never printed.
  */
 final class StorageOptions {
   @Option(
@@ -46,6 +47,20 @@ final class StorageOptions {
       description = "profile of ~/.aws/credentials and ~/.aws/config")
   String profile;
 
+  @Option(
+      names = "--sse",
+      paramLabel = "ALGORITHM",
+      description =
+          "server-side encryption of the objects written to S3: AES256, aws:kms or aws:kms:dsse"
+              + " (default: none asked, the bucket's default applies)")
+  String serverSideEncryption;
+
+  @Option(
+      names = "--sse-kms-key-id",
+      paramLabel = "KEY",
+      description = "KMS key of --sse aws:kms, as an id, alias or ARN (default: aws/s3)")
+  String sseKmsKeyId;
+
   Storage open(Location location) throws IOException {
     return open(location, Map.of());
   }
@@ -72,6 +87,8 @@ final class StorageOptions {
     put(properties, "s3.access-key-id", accessKeyId);
     put(properties, "s3.secret-access-key", secretAccessKey);
     put(properties, "s3.profile", profile);
+    put(properties, "s3.server-side-encryption", serverSideEncryption);
+    put(properties, "s3.sse-kms-key-id", sseKmsKeyId);
     if (location.scheme().equals("s3")) {
       CryptoProvider.install();
     }

@@ -19,6 +19,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 class CompactCommandS3IT {
   private static S3Server server;
@@ -102,6 +108,63 @@ class CompactCommandS3IT {
     assertThat(run.stderr())
         .contains(
             "Invalid --staging-dir " + missing + ": not a directory; make it or name another");
+  }
+
+  @Test
+  void compact_withServerSideEncryptionWritesItsOutputsAndMarkersWithIt() throws IOException {
+    Location directory = Location.of("s3://lake/encrypted/");
+    RowFingerprint before = writeEvents(directory, 4);
+    String key = "arn:aws:kms:us-east-1:111122223333:key/lake";
+
+    CompactCommandTest.Run run =
+        baler(
+            s3Arguments(
+                "s3://lake/encrypted/",
+                "--delete-originals=false",
+                "--sse",
+                "aws:kms",
+                "--sse-kms-key-id",
+                key));
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    Location output = Location.of(run.json().get("outputs").get(0).asText());
+    assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(before);
+    try (S3Client client =
+        S3Client.builder()
+            .endpointOverride(server.endpoint())
+            .region(Region.of(server.region()))
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(server.accessKeyId(), server.secretAccessKey())))
+            .build()) {
+      List<String> written = new ArrayList<>();
+      written.add(output.path());
+      client
+          .listObjectsV2Paginator(request -> request.bucket("lake").prefix("encrypted/"))
+          .contents()
+          .forEach(
+              object -> {
+                if (object.key().endsWith(".processed")) {
+                  written.add(object.key());
+                }
+              });
+      assertThat(written).hasSize(5);
+      for (String object : written) {
+        HeadObjectResponse head = client.headObject(request -> request.bucket("lake").key(object));
+        assertThat(head.serverSideEncryption()).as(object).isEqualTo(ServerSideEncryption.AWS_KMS);
+        assertThat(head.ssekmsKeyId()).as(object).isEqualTo(key);
+      }
+    }
+  }
+
+  @Test
+  void compact_withInvalidServerSideEncryptionIsAUsageError() {
+    CompactCommandTest.Run run = baler(s3Arguments("s3://lake/nothing/", "--sse", "kms"));
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr())
+        .contains("Invalid server-side encryption 'kms': expected AES256, aws:kms or aws:kms:dsse");
   }
 
   /**

@@ -49,6 +49,7 @@ final class S3OutputStream extends StorageOutputStream {
   private final Executor uploads;
   private final Location location;
   private final PartSizes partSizes;
+  private final ObjectEncryption encryption;
   private int partSize; // of the part being filled
 
   /** Whether uploads may carry the SDK's checksum trailer to a store that may refuse it. */
@@ -66,6 +67,7 @@ final class S3OutputStream extends StorageOutputStream {
   /**
    * @param uploads runs part uploads; shared by the streams of one storage
    * @param partSizes the sizes of the parts
+   * @param encryption the server-side encryption the object is written with
    * @param uploadChecksums whether a refused {@code PutObject} or {@code UploadPart} should say how
    *     to send no checksum trailer: the store is not AWS, and the SDK's setting is not {@code
    *     WHEN_REQUIRED}
@@ -75,11 +77,13 @@ final class S3OutputStream extends StorageOutputStream {
       Executor uploads,
       Location location,
       PartSizes partSizes,
+      ObjectEncryption encryption,
       boolean uploadChecksums) {
     this.client = client;
     this.uploads = uploads;
     this.location = location;
     this.partSizes = partSizes;
+    this.encryption = encryption;
     this.partSize = partSizes.sizeOf(1);
     this.uploadChecksums = uploadChecksums;
     this.buffer = new byte[Math.min(partSize, INITIAL_BUFFER_SIZE)];
@@ -173,7 +177,7 @@ final class S3OutputStream extends StorageOutputStream {
   private void putObject() throws IOException {
     try {
       client.putObject(
-          request -> request.bucket(location.authority()).key(location.path()),
+          request -> encryption.applyTo(request.bucket(location.authority()).key(location.path())),
           body(buffer, buffered));
     } catch (SdkException e) {
       throw uploadFailure(e);
@@ -208,7 +212,9 @@ final class S3OutputStream extends StorageOutputStream {
         uploadId =
             client
                 .createMultipartUpload(
-                    request -> request.bucket(location.authority()).key(location.path()))
+                    request ->
+                        encryption.applyTo(
+                            request.bucket(location.authority()).key(location.path())))
                 .uploadId();
       }
     } catch (SdkException e) {

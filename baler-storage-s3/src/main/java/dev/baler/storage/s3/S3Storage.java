@@ -50,6 +50,7 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
@@ -113,6 +114,7 @@ public final class S3Storage implements Storage {
   private final AwsCredentialsProvider credentialsProvider;
   private final String description;
   private final PartSizes partSizes;
+  private final ObjectEncryption encryption;
   private final long wholeObjectReadLimit;
   private final int listPageSize;
   private final int deleteBatchSize;
@@ -164,8 +166,12 @@ public final class S3Storage implements Storage {
             + region.id()
             + ", addressing="
             + addressingStyle
+            + (builder.encryption == ObjectEncryption.NONE
+                ? ""
+                : ", encryption=" + builder.encryption)
             + "]";
     this.partSizes = builder.partSizes;
+    this.encryption = builder.encryption;
     this.uploads =
         new ThreadPoolExecutor(
             UPLOAD_THREADS,
@@ -242,7 +248,8 @@ public final class S3Storage implements Storage {
   /**
    * {@inheritDoc}
    *
-   * <p>The stream holds up to three parts (24 MiB) in memory: one being filled, two being sent.
+   * <p>The stream holds up to three parts in memory, one being filled and two being sent: 15 MiB,
+   * until a file passes its 1,000th part ({@link PartSizes}).
    *
    * @throws IllegalArgumentException if the location is not an {@code s3} object location
    */
@@ -257,7 +264,7 @@ public final class S3Storage implements Storage {
 
       @Override
       public StorageOutputStream create() {
-        return new S3OutputStream(client, uploads, checked, partSizes, checksumHint);
+        return new S3OutputStream(client, uploads, checked, partSizes, encryption, checksumHint);
       }
     };
   }
@@ -280,7 +287,9 @@ public final class S3Storage implements Storage {
     requireNonNull(bytes, "bytes is null");
     try {
       client.putObject(
-          request -> request.bucket(checked.authority()).key(checked.path()).ifNoneMatch("*"),
+          request ->
+              encryption.applyTo(
+                  request.bucket(checked.authority()).key(checked.path()).ifNoneMatch("*")),
           RequestBody.fromBytes(bytes));
       return true;
     } catch (S3Exception e) {
@@ -362,11 +371,12 @@ public final class S3Storage implements Storage {
     try {
       client.copyObject(
           request ->
-              request
-                  .sourceBucket(from.authority())
-                  .sourceKey(from.path())
-                  .destinationBucket(to.authority())
-                  .destinationKey(to.path()));
+              encryption.applyTo(
+                  request
+                      .sourceBucket(from.authority())
+                      .sourceKey(from.path())
+                      .destinationBucket(to.authority())
+                      .destinationKey(to.path())));
     } catch (S3Exception e) {
       if (S3Errors.isNotFound(e) && newInputFile(to).exists()) {
         return; // moved before: a crash came between the copy and the delete
@@ -510,8 +520,36 @@ public final class S3Storage implements Storage {
     private int listPageSize = MAX_KEYS_PER_LIST;
     private int deleteBatchSize = MAX_KEYS_PER_DELETE;
     private RequestChecksumCalculation requestChecksumCalculation;
+    private ObjectEncryption encryption = ObjectEncryption.NONE;
 
     private Builder() {}
+
+    /**
+     * Asks S3 to encrypt every object this storage writes (outputs, markers, journal records,
+     * leases, moved files) with this server-side encryption, as buckets whose policy refuses writes
+     * without the header need. Without it, requests name none and the bucket's default encryption
+     * applies (on AWS at least SSE-S3 since January 2023). SSE-KMS needs {@code
+     * kms:GenerateDataKey} on the key to write and {@code kms:Decrypt} to read back; reads send no
+     * header. SSE-C (customer-provided keys) is not offered.
+     *
+     * @param algorithm {@code AES256} (SSE-S3), {@code AWS_KMS} (SSE-KMS) or {@code AWS_KMS_DSSE}
+     *     (dual-layer SSE-KMS)
+     * @param kmsKeyId with SSE-KMS, the key as an id, alias ({@code alias/NAME}) or ARN; null for
+     *     the AWS managed key {@code aws/s3}; must be null with {@code AES256}
+     * @throws IllegalArgumentException if the algorithm is unknown to the SDK, or a key id is given
+     *     with {@code AES256}
+     */
+    public Builder serverSideEncryption(ServerSideEncryption algorithm, String kmsKeyId) {
+      requireNonNull(algorithm, "algorithm is null");
+      this.encryption = new ObjectEncryption(algorithm, kmsKeyId);
+      return this;
+    }
+
+    /** {@link #serverSideEncryption(ServerSideEncryption, String)} from its header values. */
+    Builder serverSideEncryption(ObjectEncryption encryption) {
+      this.encryption = requireNonNull(encryption, "encryption is null");
+      return this;
+    }
 
     /**
      * Talks to this endpoint instead of AWS, for S3-compatible stores such as MinIO or a test

@@ -34,6 +34,9 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
  *   <li>{@value #REQUEST_CHECKSUM_CALCULATION}: {@code when_supported} or {@code when_required}
  *       ({@link S3Storage.Builder#requestChecksumCalculation}), in the words of the AWS setting
  *       {@code request_checksum_calculation}
+ *   <li>{@value #SERVER_SIDE_ENCRYPTION}: {@code AES256}, {@code aws:kms} or {@code aws:kms:dsse},
+ *       the encryption of every object written ({@link S3Storage.Builder#serverSideEncryption});
+ *       {@value #SSE_KMS_KEY_ID} with a KMS one for a key other than {@code aws/s3}
  * </ul>
  *
  * <p>Thread-safe.
@@ -71,6 +74,15 @@ public final class S3StorageProvider implements StorageProvider {
    * (default: the SDK's own settings, {@code AWS_REQUEST_CHECKSUM_CALCULATION} among them).
    */
   public static final String REQUEST_CHECKSUM_CALCULATION = "s3.request-checksum-calculation";
+
+  /**
+   * The server-side encryption of objects written: {@code AES256}, {@code aws:kms} or {@code
+   * aws:kms:dsse} (default: none asked, the bucket's default applies).
+   */
+  public static final String SERVER_SIDE_ENCRYPTION = "s3.server-side-encryption";
+
+  /** The KMS key of {@code aws:kms} or {@code aws:kms:dsse}: an id, alias or ARN. */
+  public static final String SSE_KMS_KEY_ID = "s3.sse-kms-key-id";
 
   /** Serves the {@code s3} scheme. */
   @Override
@@ -124,6 +136,14 @@ public final class S3StorageProvider implements StorageProvider {
         .ifPresent(
             calculation ->
                 builder.requestChecksumCalculation(parseChecksumCalculation(calculation)));
+    Optional<String> encryption = value(properties, SERVER_SIDE_ENCRYPTION);
+    Optional<String> kmsKeyId = value(properties, SSE_KMS_KEY_ID);
+    if (encryption.isPresent()) {
+      builder.serverSideEncryption(ObjectEncryption.parse(encryption.get(), kmsKeyId.orElse(null)));
+    } else if (kmsKeyId.isPresent()) {
+      throw new IllegalArgumentException(
+          "Invalid " + SSE_KMS_KEY_ID + ": it needs " + SERVER_SIDE_ENCRYPTION + " aws:kms");
+    }
     return builder.build();
   }
 

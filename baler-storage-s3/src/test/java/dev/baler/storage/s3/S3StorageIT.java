@@ -30,13 +30,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /** The storage contract and S3-specific behaviour of {@link S3Storage}, against S3Proxy. */
 class S3StorageIT extends AbstractStorageTest {
   static final String BUCKET = "baler-test";
   private static final String WRONG_SECRET = "wrong/secret/0123456789/SHOULD-NEVER-SHOW";
   private static final int MIB = 1024 * 1024;
+  private static final String KMS_KEY = "arn:aws:kms:us-east-1:111122223333:key/baler-test";
 
   private static S3Server server;
   private static S3Storage storage;
@@ -563,6 +566,41 @@ class S3StorageIT extends AbstractStorageTest {
         .hasMessage("Invalid length -1 for " + root().resolve("x"));
   }
 
+  // ---- server-side encryption
+
+  @Test
+  void encryption_everyWayOfWritingAnObjectAsksForIt() throws Exception {
+    try (S3Storage encrypting =
+        newStorage(
+            builder -> builder.serverSideEncryption(ServerSideEncryption.AWS_KMS, KMS_KEY))) {
+      Location small = root().resolve("small.parquet");
+      Location large = root().resolve("large.parquet");
+      Location exclusive = root().resolve("lease.json");
+      Location moved = root().resolve("moved.parquet");
+      Location unencrypted = root().resolve("written-without.parquet");
+      encrypting.newOutputFile(small).write(bytes(1_000, 111));
+      encrypting.newOutputFile(large).write(bytes(S3Storage.DEFAULT_PART_SIZE + 1_000, 112));
+      assertThat(encrypting.createExclusive(exclusive, new byte[] {'{', '}'})).isTrue();
+      // written without, then moved: the copy asks for the storage's encryption too
+      Location toMove = root().resolve("to-move.parquet");
+      storage.newOutputFile(toMove).write(bytes(1_000, 113));
+      storage.newOutputFile(unencrypted).write(bytes(1_000, 114));
+      encrypting.moveFile(toMove, moved);
+
+      for (Location location : List.of(small, large, exclusive, moved)) {
+        HeadObjectResponse head = head(location);
+        assertThat(head.serverSideEncryption())
+            .as(location.path())
+            .isEqualTo(ServerSideEncryption.AWS_KMS);
+        assertThat(head.ssekmsKeyId()).as(location.path()).isEqualTo(KMS_KEY);
+      }
+      assertThat(head(unencrypted).serverSideEncryption())
+          .isNotEqualTo(ServerSideEncryption.AWS_KMS);
+      assertThat(encrypting.newInputFile(large).readAllBytes())
+          .isEqualTo(bytes(S3Storage.DEFAULT_PART_SIZE + 1_000, 112));
+    }
+  }
+
   // ---- the provider
 
   @Test
@@ -577,6 +615,10 @@ class S3StorageIT extends AbstractStorageTest {
   }
 
   // ---- helpers
+
+  private static HeadObjectResponse head(Location location) {
+    return client.headObject(request -> request.bucket(BUCKET).key(location.path()));
+  }
 
   /** The number of parts an object was uploaded in, from its multipart ETag ("...-N"). */
   private static int partCount(Location location) {

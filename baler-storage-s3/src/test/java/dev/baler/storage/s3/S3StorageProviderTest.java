@@ -74,6 +74,41 @@ class S3StorageProviderTest {
   }
 
   @Test
+  void create_withServerSideEncryptionWritesWithIt() {
+    try (S3Storage kms =
+            provider.create(
+                Map.of(
+                    "s3.region", "eu-west-1",
+                    "s3.server-side-encryption", "AWS:KMS",
+                    "s3.sse-kms-key-id", "alias/lake"));
+        S3Storage s3 =
+            provider.create(
+                Map.of("s3.region", "eu-west-1", "s3.server-side-encryption", "AES256"))) {
+      assertThat(kms.toString()).endsWith(", encryption=aws:kms]").doesNotContain("alias/lake");
+      assertThat(s3.toString()).endsWith(", encryption=AES256]");
+    }
+  }
+
+  @Test
+  void create_rejectsInvalidServerSideEncryption() {
+    assertThatThrownBy(() -> provider.create(Map.of("s3.server-side-encryption", "aws:kms:x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Invalid server-side encryption 'aws:kms:x': expected AES256, aws:kms or aws:kms:dsse");
+    assertThatThrownBy(() -> provider.create(Map.of("s3.sse-kms-key-id", "alias/lake")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid s3.sse-kms-key-id: it needs s3.server-side-encryption aws:kms");
+    assertThatThrownBy(
+            () ->
+                provider.create(
+                    Map.of(
+                        "s3.server-side-encryption", "AES256", "s3.sse-kms-key-id", "alias/lake")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "A KMS key id needs server-side encryption aws:kms or aws:kms:dsse, not AES256");
+  }
+
+  @Test
   void create_rejectsInvalidEndpoint() {
     assertThatThrownBy(() -> provider.create(Map.of("s3.endpoint", "ftp://127.0.0.1:9000")))
         .isInstanceOf(IllegalArgumentException.class)
