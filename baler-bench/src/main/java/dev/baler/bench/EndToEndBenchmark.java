@@ -230,8 +230,9 @@ public final class EndToEndBenchmark {
     OptionalDouble liveHeap =
         tool == Tool.BALER ? GcLog.largestLiveMebibytes(gcLog) : OptionalDouble.empty();
     progress.printf(
-        "%.2f s, %.0f MiB%s, %d files, rows %s%n",
+        "%.2f s (CPU %.2f s), %.0f MiB%s, %d files, rows %s%n",
         timing.wallSeconds(),
+        timing.cpuSeconds(),
         timing.peakMebibytes(),
         liveHeap.isPresent()
             ? String.format(Locale.ROOT, " (live heap %.0f MiB)", liveHeap.getAsDouble())

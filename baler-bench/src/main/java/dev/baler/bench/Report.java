@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baler.bench.TimedProcess.Timing;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -82,9 +83,10 @@ final class Report {
             options.repeat() == 1 ? "one run each" : "median of " + options.repeat() + " runs"));
     table.append(
         format(
-            "%-16s %8s %9s %14s %6s %10s %8s %14s%n",
+            "%-16s %8s %8s %9s %14s %6s %10s %8s %14s%n",
             "tool",
             "wall s",
+            "cpu s",
             "peak MiB",
             "output bytes",
             "files",
@@ -96,16 +98,17 @@ final class Report {
       if (!result.completed()) {
         table.append(
             format(
-                "%-16s %8s %9s %14s %6s %10s %8s %14s%n",
-                result.tool().label(), "-", "-", "-", "-", "-", result.outcome().word(), "-"));
+                "%-16s %8s %8s %9s %14s %6s %10s %8s %14s%n",
+                result.tool().label(), "-", "-", "-", "-", "-", "-", result.outcome().word(), "-"));
         continue;
       }
       OutputStatistics output = result.output().orElseThrow();
       table.append(
           format(
-              "%-16s %8.2f %9.1f %,14d %6d %10d %8s %14s%n",
+              "%-16s %8.2f %8.2f %9.1f %,14d %6d %10d %8s %14s%n",
               result.tool().label(),
               result.wallSeconds(),
+              result.cpuSeconds(),
               result.peakMebibytes(),
               output.bytes(),
               output.files(),
@@ -170,6 +173,7 @@ final class Report {
     root.put("started", started.toString());
     ObjectNode machine = root.putObject("machine");
     machine.put("processors", Runtime.getRuntime().availableProcessors());
+    machine.put("cpu", cpuModel());
     machine.put("java", System.getProperty("java.version"));
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     ObjectNode versions = machine.putObject("peer_versions");
@@ -200,6 +204,7 @@ final class Report {
       node.put("verified", result.outcome() == ToolResult.Outcome.VERIFIED);
       if (result.completed()) {
         node.put("wall_seconds", result.wallSeconds());
+        node.put("cpu_seconds", result.cpuSeconds());
         node.put("peak_mib", result.peakMebibytes());
         result.liveHeapMebibytes().ifPresent(live -> node.put("live_heap_mib", live));
         if (fastest.isPresent()) {
@@ -211,6 +216,8 @@ final class Report {
         ObjectNode run = runs.addObject();
         run.put("wall_seconds", timing.wallSeconds());
         run.put("peak_kib", timing.peakKibibytes());
+        run.put("user_seconds", timing.userSeconds());
+        run.put("system_seconds", timing.systemSeconds());
         run.put("exit_code", timing.exitCode());
       }
       if (!result.liveHeapsMebibytes().isEmpty()) {
@@ -246,6 +253,23 @@ final class Report {
 
   private static Optional<Double> boxed(OptionalDouble value) {
     return value.isPresent() ? Optional.of(value.getAsDouble()) : Optional.empty();
+  }
+
+  /**
+   * The processor's model as {@code /proc/cpuinfo} names it, so that ratios from different hosts
+   * are not compared unawares (the same build's ratio to polars went from 0.85 to 1.09 between two
+   * hosts); "unknown" where the file says nothing.
+   */
+  static String cpuModel() {
+    try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines
+          .filter(line -> line.startsWith("model name"))
+          .map(line -> line.substring(line.indexOf(':') + 1).strip())
+          .findFirst()
+          .orElse("unknown");
+    } catch (IOException | UncheckedIOException e) {
+      return "unknown";
+    }
   }
 
   private static String format(String pattern, Object... values) {

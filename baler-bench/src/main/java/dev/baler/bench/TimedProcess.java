@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a command as a child process under GNU time ({@code /usr/bin/time -f '%e %M'}), which
- * measures its wall time and the peak resident memory of the largest process it ran.
+ * Runs a command as a child process under GNU time ({@code /usr/bin/time -f '%e %M %U %S'}), which
+ * measures its wall time, the peak resident memory of the largest process it ran, and the CPU time
+ * of its processes.
  */
 final class TimedProcess {
   static final Path GNU_TIME = Path.of("/usr/bin/time");
@@ -23,16 +24,35 @@ final class TimedProcess {
    *
    * @param wallSeconds the wall time, in seconds, to GNU time's precision of hundredths
    * @param peakKibibytes the peak resident set size, in KiB (GNU time's {@code %M})
+   * @param userSeconds CPU time in user mode of the command and the children it waited for, in
+   *     seconds (GNU time's {@code %U}); a ratio of wall times from one host says how a tool
+   *     compares, this says how much of the host it took
+   * @param systemSeconds CPU time in the kernel, likewise ({@code %S})
    * @param exitCode the command's exit code
    * @param stdout the file holding what the command printed on standard output
    * @param stderr the file holding what it printed on standard error
    */
-  record Timing(double wallSeconds, long peakKibibytes, int exitCode, Path stdout, Path stderr) {
+  record Timing(
+      double wallSeconds,
+      long peakKibibytes,
+      double userSeconds,
+      double systemSeconds,
+      int exitCode,
+      Path stdout,
+      Path stderr) {
     /** Checks the values. */
     Timing {
-      if (wallSeconds < 0 || peakKibibytes < 0) {
+      if (wallSeconds < 0 || peakKibibytes < 0 || userSeconds < 0 || systemSeconds < 0) {
         throw new IllegalArgumentException(
-            "Invalid timing: " + wallSeconds + " s, " + peakKibibytes + " KiB");
+            "Invalid timing: "
+                + wallSeconds
+                + " s, "
+                + peakKibibytes
+                + " KiB, "
+                + userSeconds
+                + " s user, "
+                + systemSeconds
+                + " s system");
       }
       requireNonNull(stdout, "stdout is null");
       requireNonNull(stderr, "stderr is null");
@@ -41,6 +61,11 @@ final class TimedProcess {
     /** Peak memory in MiB. */
     double peakMebibytes() {
       return peakKibibytes / 1024.0;
+    }
+
+    /** CPU time in seconds, user and system. */
+    double cpuSeconds() {
+      return userSeconds + systemSeconds;
     }
 
     /** The last lines the command printed on standard error, for a failure message. */
@@ -82,7 +107,7 @@ final class TimedProcess {
     Path time = Path.of(logs + ".time");
     Files.deleteIfExists(time);
     List<String> timed =
-        new ArrayList<>(List.of(GNU_TIME.toString(), "-f", "%e %M", "-o", time.toString()));
+        new ArrayList<>(List.of(GNU_TIME.toString(), "-f", "%e %M %U %S", "-o", time.toString()));
     timed.addAll(command);
     ProcessBuilder builder = new ProcessBuilder(timed);
     builder.environment().putAll(environment);
@@ -104,7 +129,10 @@ final class TimedProcess {
     return measured(time, exitCode, stdout, stderr, command);
   }
 
-  /** Reads GNU time's measurement: its last line, {@code "<wall seconds> <peak KiB>"}. */
+  /**
+   * Reads GNU time's measurement: its last line, {@code "<wall seconds> <peak KiB> <user seconds>
+   * <system seconds>"}.
+   */
   private static Timing measured(
       Path time, int exitCode, Path stdout, Path stderr, List<String> command) throws IOException {
     // On a failing command GNU time writes "Command exited with non-zero status N" first.
@@ -119,7 +147,13 @@ final class TimedProcess {
     String[] fields = last.split(" ");
     try {
       return new Timing(
-          Double.parseDouble(fields[0]), Long.parseLong(fields[1]), exitCode, stdout, stderr);
+          Double.parseDouble(fields[0]),
+          Long.parseLong(fields[1]),
+          Double.parseDouble(fields[2]),
+          Double.parseDouble(fields[3]),
+          exitCode,
+          stdout,
+          stderr);
     } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
       throw new IOException(
           "Cannot measure "

@@ -85,6 +85,11 @@ record ToolResult(
     return median(runs.stream().mapToDouble(Timing::wallSeconds).toArray());
   }
 
+  /** The median CPU time of the runs, user and system, in seconds. */
+  double cpuSeconds() {
+    return median(runs.stream().mapToDouble(Timing::cpuSeconds).toArray());
+  }
+
   /** The median peak memory of the runs, in MiB. */
   double peakMebibytes() {
     return median(runs.stream().mapToDouble(Timing::peakMebibytes).toArray());
