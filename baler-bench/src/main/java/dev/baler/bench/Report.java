@@ -81,6 +81,15 @@ final class Report {
             storeName(),
             options.keepOriginals() ? "keeping" : "deleting",
             options.repeat() == 1 ? "one run each" : "median of " + options.repeat() + " runs"));
+    // ratios move between hosts: the table says which one it comes from
+    table.append(
+        format(
+            "host: %s, %d processors, %s %s, Java %s%n",
+            cpuModel(),
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("os.name"),
+            System.getProperty("os.version"),
+            System.getProperty("java.version")));
     table.append(
         format(
             "%-16s %8s %8s %9s %14s %6s %10s %8s %14s%n",
