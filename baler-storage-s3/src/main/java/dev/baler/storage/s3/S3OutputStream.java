@@ -5,6 +5,7 @@ import dev.baler.storage.StorageOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +51,7 @@ final class S3OutputStream extends StorageOutputStream {
   private final Location location;
   private final PartSizes partSizes;
   private final ObjectEncryption encryption;
+  private final Duration attemptTimeout;
   private int partSize; // of the part being filled
 
   /** Whether uploads may carry the SDK's checksum trailer to a store that may refuse it. */
@@ -68,6 +70,8 @@ final class S3OutputStream extends StorageOutputStream {
    * @param uploads runs part uploads; shared by the streams of one storage
    * @param partSizes the sizes of the parts
    * @param encryption the server-side encryption the object is written with
+   * @param attemptTimeout how long an attempt of a request may take ({@link #attemptTimeout} for an
+   *     {@code UploadPart})
    * @param uploadChecksums whether a refused {@code PutObject} or {@code UploadPart} should say how
    *     to send no checksum trailer: the store is not AWS, and the SDK's setting is not {@code
    *     WHEN_REQUIRED}
@@ -78,12 +82,14 @@ final class S3OutputStream extends StorageOutputStream {
       Location location,
       PartSizes partSizes,
       ObjectEncryption encryption,
+      Duration attemptTimeout,
       boolean uploadChecksums) {
     this.client = client;
     this.uploads = uploads;
     this.location = location;
     this.partSizes = partSizes;
     this.encryption = encryption;
+    this.attemptTimeout = attemptTimeout;
     this.partSize = partSizes.sizeOf(1);
     this.uploadChecksums = uploadChecksums;
     this.buffer = new byte[Math.min(partSize, INITIAL_BUFFER_SIZE)];
@@ -226,6 +232,7 @@ final class S3OutputStream extends StorageOutputStream {
     byte[] part = buffer;
     int length = buffered;
     String upload = uploadId;
+    Duration partTimeout = attemptTimeout(attemptTimeout, length);
     FutureTask<CompletedPart> task =
         new FutureTask<>(
             () -> {
@@ -236,7 +243,9 @@ final class S3OutputStream extends StorageOutputStream {
                               .bucket(location.authority())
                               .key(location.path())
                               .uploadId(upload)
-                              .partNumber(partNumber),
+                              .partNumber(partNumber)
+                              .overrideConfiguration(
+                                  override -> override.apiCallAttemptTimeout(partTimeout)),
                       body(part, length));
               return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build();
             });
@@ -247,6 +256,19 @@ final class S3OutputStream extends StorageOutputStream {
     buffer = spare != null && spare.length == partSize ? spare : new byte[partSize];
     spare = null;
     buffered = 0;
+  }
+
+  /**
+   * How long an attempt to send a part of {@code partBytes} may take: {@code timeout}, or a second
+   * per MiB where that is longer (parts of more than 120 MiB with the default of 2 minutes, which
+   * files reach past 151 GiB), so that a link of 1 MiB/s or more sends a part of any size ({@link
+   * PartSizes#MAX_SIZE}: 512 s). Without it, a 512 MiB part would need 4.3 MiB/s, shared by the
+   * parts in flight, and on a slower link every attempt would time out, each sending the part
+   * again.
+   */
+  static Duration attemptTimeout(Duration timeout, int partBytes) {
+    Duration perMebibyte = Duration.ofSeconds((partBytes + (1L << 20) - 1) >> 20);
+    return perMebibyte.compareTo(timeout) > 0 ? perMebibyte : timeout;
   }
 
   /**
@@ -263,8 +285,7 @@ final class S3OutputStream extends StorageOutputStream {
                 + position
                 + " bytes it would take more than the "
                 + partSizes.most()
-                + " parts S3 allows in a multipart upload; write smaller files (a lower"
-                + " --target-bytes)");
+                + " parts S3 allows in a multipart upload; write smaller files");
     cancelParts();
     abortUploadQuietly(failure);
     return failure;

@@ -67,21 +67,25 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  *       position, reusing the open response for sequential reads; a file of at most 8 MiB whose
  *       length is known is fetched whole by its first read. Its length comes from {@code
  *       HeadObject} only when it was not given.
- *   <li>{@link #newOutputFile} buffers 5 MiB parts in memory: a file that fits one part is written
- *       with one {@code PutObject} on close; a larger one with a multipart upload whose parts are
- *       sent in the background as they fill (two at a time per file, on {@value #UPLOAD_THREADS}
- *       threads shared by all files) while the writer fills the next, and which is completed on
- *       close, or aborted by {@link StorageOutputStream#abort()} or a failed close.
+ *   <li>{@link #newOutputFile} buffers parts in memory (5 MiB, larger past a file's 1,000th part:
+ *       {@link PartSizes}): a file that fits one part is written with one {@code PutObject} on
+ *       close; a larger one with a multipart upload whose parts are sent in the background as they
+ *       fill (two at a time per file, on {@value #UPLOAD_THREADS} threads shared by all files)
+ *       while the writer fills the next, and which is completed on close, or aborted by {@link
+ *       StorageOutputStream#abort()} or a failed close.
  *   <li>{@link #createExclusive} is {@code PutObject} with {@code If-None-Match: *}.
  *   <li>{@link #deleteFiles} is {@code DeleteObjects} in batches of 1000 keys.
  *   <li>{@link #moveFile} is {@code CopyObject} then {@code DeleteObject}, so objects of at most 5
  *       GiB, S3's limit for a single copy.
+ *   <li>Every request that creates an object asks for the server-side encryption set by {@link
+ *       Builder#serverSideEncryption}, if any.
  * </ul>
  *
  * <p>Requests are retried by the SDK's standard retry strategy with a bounded number of attempts
- * ({@link Builder#maxAttempts}); this class adds no retries of its own. Failures are {@link
- * IOException}s naming the {@code s3://} location ({@link java.io.FileNotFoundException} for a
- * missing object or bucket); their messages never contain credentials.
+ * ({@link Builder#maxAttempts}); this class adds no retries of its own. An attempt may take {@link
+ * Builder#attemptTimeout}, an {@code UploadPart} at least a second per MiB of its part. Failures
+ * are {@link IOException}s naming the {@code s3://} location ({@link java.io.FileNotFoundException}
+ * for a missing object or bucket); their messages never contain credentials.
  *
  * <p>Thread-safe. {@link #close()} releases the HTTP connections.
  */
@@ -115,6 +119,7 @@ public final class S3Storage implements Storage {
   private final String description;
   private final PartSizes partSizes;
   private final ObjectEncryption encryption;
+  private final Duration attemptTimeout;
   private final long wholeObjectReadLimit;
   private final int listPageSize;
   private final int deleteBatchSize;
@@ -166,12 +171,11 @@ public final class S3Storage implements Storage {
             + region.id()
             + ", addressing="
             + addressingStyle
-            + (builder.encryption == ObjectEncryption.NONE
-                ? ""
-                : ", encryption=" + builder.encryption)
+            + (builder.encryption.algorithm() == null ? "" : ", encryption=" + builder.encryption)
             + "]";
     this.partSizes = builder.partSizes;
     this.encryption = builder.encryption;
+    this.attemptTimeout = builder.attemptTimeout;
     this.uploads =
         new ThreadPoolExecutor(
             UPLOAD_THREADS,
@@ -264,7 +268,8 @@ public final class S3Storage implements Storage {
 
       @Override
       public StorageOutputStream create() {
-        return new S3OutputStream(client, uploads, checked, partSizes, encryption, checksumHint);
+        return new S3OutputStream(
+            client, uploads, checked, partSizes, encryption, attemptTimeout, checksumHint);
       }
     };
   }
@@ -545,7 +550,10 @@ public final class S3Storage implements Storage {
       return this;
     }
 
-    /** {@link #serverSideEncryption(ServerSideEncryption, String)} from its header values. */
+    /**
+     * {@link #serverSideEncryption(ServerSideEncryption, String)}, as parsed from the properties
+     * ({@link ObjectEncryption#parse}); {@link ObjectEncryption#NONE} for none.
+     */
     Builder serverSideEncryption(ObjectEncryption encryption) {
       this.encryption = requireNonNull(encryption, "encryption is null");
       return this;

@@ -214,7 +214,7 @@ class S3StorageIT extends AbstractStorageTest {
               "Cannot write "
                   + location
                   + ": past 10485760 bytes it would take more than the 2 parts S3 allows in a"
-                  + " multipart upload; write smaller files (a lower --target-bytes)");
+                  + " multipart upload; write smaller files");
       stream.close();
       assertThat(storage.newInputFile(location).exists()).isFalse();
       assertThat(multipartUploads()).isEmpty();
