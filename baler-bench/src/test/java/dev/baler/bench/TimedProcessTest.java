@@ -9,7 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs real commands under GNU time and reads what it measured. */
+/**
+ * Runs real commands under GNU time ({@code /usr/bin/time}, which {@code .ci/run} installs where it
+ * is missing) and reads what it measured.
+ */
 class TimedProcessTest {
   @TempDir Path logs;
 
@@ -30,12 +33,12 @@ class TimedProcessTest {
   }
 
   @Test
-  void run_readsTheMeasurementOfAFailingCommand() throws IOException {
-    // GNU time then writes "Command exited with non-zero status 3" before its measurement
+  void run_readsTheMeasurementOfAFailingCommandAfterGnuTimesNote() throws IOException {
+    // GNU time then writes "Command exited with non-zero status 3" before its measurement: the
+    // run returns a timing (rather than throwing "Cannot measure") with the command's exit code
     Timing timing = TimedProcess.run(List.of("sh", "-c", "exit 3"), logs.resolve("failing"));
 
     assertThat(timing.exitCode()).isEqualTo(3);
-    assertThat(timing.userSeconds()).isGreaterThanOrEqualTo(0);
-    assertThat(timing.systemSeconds()).isGreaterThanOrEqualTo(0);
+    assertThat(timing.wallSeconds()).isLessThan(10);
   }
 }

@@ -152,7 +152,9 @@ final class Journal {
       List<Location> abandoned = new ArrayList<>();
       for (FileEntry file : storage.list(directory.resolve(".")).toList()) {
         if (file.location().parent().equals(Optional.of(directory))
-            && TemporaryNames.isTemporary(file.location().fileName())
+            && TemporaryNames.targetOf(file.location().fileName())
+                .filter(target -> target.endsWith(".json"))
+                .isPresent()
             && file.lastModified().isBefore(abandonedBefore)) {
           abandoned.add(file.location());
         }

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *       lost and the record is closed.
  * </ul>
  *
- * Then the temporary files of journal records that killed runs were writing are deleted, once older
- * than a lease lasts ({@link Journal#deleteAbandonedTemporaryFiles}).
+ * <p>Then the temporary files of journal records that killed runs were writing are deleted, once
+ * older than a lease lasts ({@link Journal#deleteAbandonedTemporaryFiles}).
  */
 final class Recovery {
   /**

@@ -26,6 +26,9 @@ record ObjectEncryption(ServerSideEncryption algorithm, String kmsKeyId) {
     if (algorithm == ServerSideEncryption.UNKNOWN_TO_SDK_VERSION) {
       throw new IllegalArgumentException("Invalid server-side encryption " + algorithm);
     }
+    if (kmsKeyId != null && kmsKeyId.isBlank()) {
+      throw new IllegalArgumentException("Invalid KMS key id: blank");
+    }
     if (kmsKeyId != null && !usesKms(algorithm)) {
       throw new IllegalArgumentException(
           "A KMS key id needs server-side encryption aws:kms or aws:kms:dsse, not " + algorithm);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 class S3StorageProviderTest {
   private static final String SECRET = "provider/secret/NEVER-IN-MESSAGES";
@@ -74,7 +75,7 @@ class S3StorageProviderTest {
   }
 
   @Test
-  void create_withServerSideEncryptionWritesWithIt() {
+  void create_withServerSideEncryptionDescribesIt() {
     try (S3Storage kms =
             provider.create(
                 Map.of(
@@ -148,6 +149,10 @@ class S3StorageProviderTest {
     assertThatThrownBy(() -> S3Storage.builder().credentials("key", " "))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Invalid secret access key: blank");
+    assertThatThrownBy(
+            () -> S3Storage.builder().serverSideEncryption(ServerSideEncryption.AWS_KMS, " "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid KMS key id: blank");
     assertThatThrownBy(() -> S3Storage.builder().sessionToken("token").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("Cannot use a session token without credentials");
