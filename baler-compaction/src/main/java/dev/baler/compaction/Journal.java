@@ -1,7 +1,6 @@
 package dev.baler.compaction;
 
 import dev.baler.parquet.VerbatimChunks;
-import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
@@ -159,16 +158,7 @@ final class Journal {
           abandoned.add(file.location());
         }
       }
-      if (!abandoned.isEmpty()) {
-        LOG.debug(
-            "Deleting {} temporary files of journal records left by killed runs", abandoned.size());
-        for (DeleteFailure failure : storage.deleteFiles(abandoned)) {
-          LOG.warn(
-              "Cannot delete {}, a journal record's temporary file a killed run left: {}",
-              failure.location(),
-              failure.reason());
-        }
-      }
+      Leftovers.delete(storage, abandoned, "journal record");
     } catch (IOException | RuntimeException e) {
       LOG.warn(
           "Cannot look for the temporary files of journal records killed runs left: {}",

@@ -208,15 +208,7 @@ final class Recovery {
           }
         }
       }
-      if (!leftovers.isEmpty()) {
-        LOG.debug("Deleting {} temporary files of markers left by a killed run", leftovers.size());
-        for (DeleteFailure failure : storage.deleteFiles(leftovers)) {
-          LOG.warn(
-              "Cannot delete {}, a marker's temporary file a killed run left: {}",
-              failure.location(),
-              failure.reason());
-        }
-      }
+      Leftovers.delete(storage, leftovers, "marker");
     } catch (IOException | RuntimeException e) {
       LOG.warn(
           "Cannot look for the temporary files of markers a killed run left: {}", e.toString());
