@@ -198,8 +198,14 @@ public final class LocalStorage implements Storage {
     }
     List<DeleteFailure> failures = new ArrayList<>();
     for (Location location : locations) {
+      Path path = checkLocal(location).toLocalPath();
       try {
-        Files.deleteIfExists(checkLocal(location).toLocalPath());
+        // java.io.File's delete is one unlink (rmdir for a directory); Files.deleteIfExists asks
+        // lstat first, a second system call per file (1% of a 100,000-file compaction's samples).
+        // Where it fails, Files says why, or finds nothing there to delete.
+        if (!path.toFile().delete()) {
+          Files.deleteIfExists(path);
+        }
       } catch (IOException e) {
         failures.add(new DeleteFailure(location, e.toString()));
       }
@@ -308,26 +314,36 @@ public final class LocalStorage implements Storage {
     }
   }
 
-  /** Reads a file through its channel, at most {@link #MAX_CHANNEL_BYTES} per read of it. */
+  /**
+   * Reads a file through its channel with positional reads ({@code pread}), at most {@link
+   * #MAX_CHANNEL_BYTES} each. The stream keeps its own position, so that a seek or a question of
+   * the position is no system call, and asks the file's size only for a seek past the size it last
+   * saw: with the channel's position and a size asked at every seek, a compaction of 100,000 small
+   * files made an {@code lseek} and an {@code fstat} per seek, about 2% of its CPU samples.
+   */
   private static final class LocalInputStream extends SeekableInputStream {
     private final FileChannel channel;
+    private long position;
+    private long sizeSeen = -1; // the file's size when last asked; -1 before
 
     LocalInputStream(FileChannel channel) {
       this.channel = channel;
     }
 
     @Override
-    public long position() throws IOException {
-      return channel.position();
+    public long position() {
+      return position;
     }
 
     @Override
     public void seek(long position) throws IOException {
-      if (position < 0 || position > channel.size()) {
-        throw new IOException(
-            "Cannot seek to " + position + ": file has " + channel.size() + " bytes");
+      if (position > sizeSeen) {
+        sizeSeen = channel.size();
       }
-      channel.position(position);
+      if (position < 0 || position > sizeSeen) {
+        throw new IOException("Cannot seek to " + position + ": file has " + sizeSeen + " bytes");
+      }
+      this.position = position;
     }
 
     @Override
@@ -346,11 +362,13 @@ public final class LocalStorage implements Storage {
       while (done < length) {
         int read =
             channel.read(
-                ByteBuffer.wrap(buffer, offset + done, Math.min(length - done, MAX_CHANNEL_BYTES)));
+                ByteBuffer.wrap(buffer, offset + done, Math.min(length - done, MAX_CHANNEL_BYTES)),
+                position);
         if (read < 0) {
           return done == 0 ? -1 : done;
         }
         done += read;
+        position += read;
       }
       return done;
     }

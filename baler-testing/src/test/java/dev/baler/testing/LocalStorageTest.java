@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.baler.storage.DeleteFailure;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
@@ -13,6 +14,7 @@ import dev.baler.storage.StorageOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -79,6 +81,44 @@ class LocalStorageTest extends AbstractStorageTest {
         .isInstanceOf(IllegalArgumentException.class);
 
     assertThat(storage.newInputFile(first).exists()).isTrue();
+  }
+
+  @Test
+  void deleteFiles_saysWhyAFileCouldNotBeDeletedAndGoesOn() throws IOException {
+    // a directory with a file in it, named as a file: neither unlink nor rmdir removes it
+    Path full = Files.createDirectories(directory.resolve("full.parquet"));
+    Files.write(full.resolve("inside"), new byte[] {1});
+    Location after = Location.local(directory.resolve("after.parquet"));
+    storage.newOutputFile(after).write(new byte[] {1});
+
+    List<DeleteFailure> failures = storage.deleteFiles(List.of(Location.local(full), after));
+
+    assertThat(failures)
+        .singleElement()
+        .satisfies(
+            failure -> {
+              assertThat(failure.location()).isEqualTo(Location.local(full));
+              assertThat(failure.reason()).contains("DirectoryNotEmptyException");
+            });
+    assertThat(full).exists();
+    assertThat(storage.newInputFile(after).exists()).isFalse();
+  }
+
+  @Test
+  void newStream_seekPastTheSizeFirstSeenFindsTheFileGrown() throws IOException {
+    Path path = Files.write(directory.resolve("growing.bin"), new byte[] {1, 2, 3});
+    try (SeekableInputStream stream = storage.newInputFile(Location.local(path)).newStream()) {
+      stream.seek(3);
+      Files.write(path, new byte[] {4, 5}, StandardOpenOption.APPEND);
+
+      stream.seek(4);
+
+      assertThat(stream.read()).isEqualTo(5);
+      assertThat(stream.position()).isEqualTo(5);
+      assertThatThrownBy(() -> stream.seek(6))
+          .isInstanceOf(IOException.class)
+          .hasMessage("Cannot seek to 6: file has 5 bytes");
+    }
   }
 
   @Test
