@@ -13,8 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The journal of bins in progress: one record per bin under {@code _baler/journal/}, created before
@@ -23,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * run tell the next run what to finish or roll back. Thread-safe.
  */
 final class Journal {
-  private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
   static final String DIRECTORY = FileNames.STATE_DIRECTORY + "journal/";
 
   /** What a bin's record says. */
@@ -147,23 +144,11 @@ final class Journal {
    *     Lease#abandonedBefore()})
    */
   void deleteAbandonedTemporaryFiles(Instant abandonedBefore) {
-    try {
-      List<Location> abandoned = new ArrayList<>();
-      for (FileEntry file : storage.list(directory.resolve(".")).toList()) {
-        if (file.location().parent().equals(Optional.of(directory))
-            && TemporaryNames.targetOf(file.location().fileName())
-                .filter(target -> target.endsWith(".json"))
-                .isPresent()
-            && file.lastModified().isBefore(abandonedBefore)) {
-          abandoned.add(file.location());
-        }
-      }
-      Leftovers.delete(storage, abandoned, "journal record");
-    } catch (IOException | RuntimeException e) {
-      LOG.warn(
-          "Cannot look for the temporary files of journal records killed runs left: {}",
-          e.toString());
-    }
+    Leftovers.sweep(
+        storage,
+        directory,
+        (target, file) -> target.endsWith(".json") && file.lastModified().isBefore(abandonedBefore),
+        "journal record");
   }
 
   /** The records left open, oldest run first. */

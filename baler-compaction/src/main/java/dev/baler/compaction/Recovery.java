@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -196,22 +195,9 @@ final class Recovery {
                       .computeIfAbsent(directory, key -> new HashSet<>())
                       .add(marker.fileName()));
     }
-    List<Location> leftovers = new ArrayList<>();
-    try {
-      for (Map.Entry<Location, Set<String>> directory : markerNames.entrySet()) {
-        for (FileEntry file : storage.list(directory.getKey().resolve(".")).toList()) {
-          if (file.location().parent().equals(Optional.of(directory.getKey()))
-              && TemporaryNames.targetOf(file.location().fileName())
-                  .filter(directory.getValue()::contains)
-                  .isPresent()) {
-            leftovers.add(file.location());
-          }
-        }
-      }
-      Leftovers.delete(storage, leftovers, "marker");
-    } catch (IOException | RuntimeException e) {
-      LOG.warn(
-          "Cannot look for the temporary files of markers a killed run left: {}", e.toString());
-    }
+    markerNames.forEach(
+        (directory, names) ->
+            Leftovers.sweep(
+                storage, directory, (target, file) -> names.contains(target), "marker"));
   }
 }
