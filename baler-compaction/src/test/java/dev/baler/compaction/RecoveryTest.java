@@ -45,7 +45,7 @@ class RecoveryTest {
     RowMultiset rows = duckDb.rows(parquetFiles());
     // The record's output holds other rows than those verified (here the first input's), and
     // every input is still there with its marker, as a run killed before the first removal left.
-    Location output = data.resolve("sensor_data.1.c.parquet");
+    Location output = outputOf(data);
     Files.copy(inputs.get(0).toLocalPath(), output.toLocalPath());
     for (Location input : inputs) {
       Files.write(FileNames.marker(input).toLocalPath(), "{}".getBytes(StandardCharsets.UTF_8));
@@ -75,7 +75,7 @@ class RecoveryTest {
     Location data = Location.local(directory).asDirectory();
     List<Location> inputs = telemetry(data);
     RowMultiset rows = duckDb.rows(parquetFiles());
-    Location output = data.resolve("sensor_data.1.c.parquet");
+    Location output = outputOf(data);
     merge(inputs, output);
     // the record's fingerprint is another's: the rows are the same in number, not in value
     writeRecord(data, output, inputs, "VERIFIED", 400, "rows=400 1:1", Optional.of(""));
@@ -92,7 +92,7 @@ class RecoveryTest {
   void run_stopsAtAChangedOutputOnceAnInputIsGone() throws IOException {
     Location data = Location.local(directory).asDirectory();
     List<Location> inputs = telemetry(data);
-    Location output = data.resolve("sensor_data.1.c.parquet");
+    Location output = outputOf(data);
     merge(inputs, output);
     Files.delete(inputs.get(0).toLocalPath());
     writeRecord(data, output, inputs, "VERIFIED", 400, "rows=400 1:1", Optional.of(""));
@@ -109,7 +109,7 @@ class RecoveryTest {
   void run_stopsAtARecordOfNoInputsRatherThanTakingThemForIntact() throws IOException {
     Location data = Location.local(directory).asDirectory();
     List<Location> inputs = telemetry(data);
-    Location output = data.resolve("sensor_data.1.c.parquet");
+    Location output = outputOf(data);
     merge(inputs, output);
     writeRecord(data, output, List.of(), "VERIFIED", 400, "rows=400 1:1", Optional.of(""));
 
@@ -123,7 +123,7 @@ class RecoveryTest {
   void run_stopsAtAVerifiedRecordThatNamesVerbatimChunks() throws IOException {
     Location data = Location.local(directory).asDirectory();
     List<Location> inputs = telemetry(data);
-    Location output = data.resolve("sensor_data.1.c.parquet");
+    Location output = outputOf(data);
     writeRecord(data, output, inputs, "VERIFIED", 400, "rows=400 0:0", Optional.of("0:1"));
 
     assertThatThrownBy(() -> run(data))
@@ -136,6 +136,14 @@ class RecoveryTest {
     return new CompactionRunner(
             storage, CompactionOptions.builder().build(), CompactionListener.NONE)
         .run(data);
+  }
+
+  /**
+   * The output that the records these tests write by hand name: a compacted file's name ({@code
+   * .c.parquet}) in the data directory, beside the inputs.
+   */
+  private static Location outputOf(Location data) {
+    return data.resolve("sensor_data.1.c.parquet");
   }
 
   /** Merges {@code inputs} into {@code output} as a bin would. */
@@ -154,7 +162,7 @@ class RecoveryTest {
     Location data = Location.local(directory).asDirectory();
     List<Location> inputs = telemetry(data);
     RowMultiset rows = duckDb.rows(parquetFiles());
-    Location output = data.resolve("sensor_data.1.c.parquet");
+    Location output = outputOf(data);
     merge(inputs, output);
     // such a record has no verbatim_chunks, and its fingerprint hashes every value
     String fingerprint = RowFingerprint.of(storage.newInputFile(output)).toString();
@@ -174,7 +182,7 @@ class RecoveryTest {
   void run_finishingMarkingDeletesWhatAKilledMarkerWriteLeft() throws IOException {
     Location data = Location.local(directory).asDirectory();
     List<Location> inputs = telemetry(data);
-    Location output = data.resolve("sensor_data.1.c.parquet");
+    Location output = outputOf(data);
     merge(inputs, output);
     String fingerprint = RowFingerprint.of(storage.newInputFile(output)).toString();
     // killed while marking: two markers written, the third only as far as the store's temporary
@@ -247,7 +255,7 @@ class RecoveryTest {
   void run_stopsAtARecordWhoseVerbatimChunksItCannotRead() throws IOException {
     Location data = Location.local(directory).asDirectory();
     List<Location> inputs = telemetry(data);
-    Location output = data.resolve("sensor_data.1.c.parquet");
+    Location output = outputOf(data);
     writeRecord(data, output, inputs, "VERIFIED_VERBATIM", 400, "rows=400 0:0", Optional.of("0:x"));
 
     assertThatThrownBy(() -> run(data))
