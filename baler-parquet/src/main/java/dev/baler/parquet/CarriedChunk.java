@@ -10,7 +10,6 @@ import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
 import org.apache.parquet.format.DataPageHeader;
@@ -18,7 +17,6 @@ import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.PageType;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.io.ParquetDecodingException;
@@ -92,24 +90,25 @@ final class CarriedChunk {
    * Whether the chunk's metadata allows carrying it: same codec, no dictionary as far as the
    * metadata tells, no V2 pages, and {@linkplain #complete complete} statistics. The pages
    * themselves are checked by {@link #read}.
+   *
+   * @param statistics the chunk's statistics, or null
    */
-  static boolean isCandidate(ColumnChunkMetaData chunk, CompressionCodecName outputCodec) {
-    if (chunk.getCodec() != outputCodec || chunk.hasDictionaryPage()) {
-      return false;
-    }
-    EncodingStats encodings = chunk.getEncodingStats();
-    if (encodings != null
-        && (encodings.hasDictionaryPages()
-            || encodings.hasDictionaryEncodedPages()
-            || encodings.usesV2Pages())) {
-      return false;
-    }
-    for (Encoding encoding : chunk.getEncodings()) {
-      if (encoding.usesDictionary()) {
-        return false;
-      }
-    }
-    return complete(chunk.getStatistics(), chunk.getValueCount());
+  static boolean isCandidate(
+      ChunkMetadata chunk, CompressionCodecName outputCodec, Statistics<?> statistics) {
+    return encodingsAllow(chunk, outputCodec) && complete(statistics, chunk.values());
+  }
+
+  /**
+   * Whether {@link #isCandidate} holds but for the statistics: a footer read where it lies then
+   * converts statistics only for the chunks that pass this.
+   */
+  static boolean encodingsAllow(ChunkMetadata chunk, CompressionCodecName outputCodec) {
+    return chunk.codec() == outputCodec
+        && !chunk.hasDictionaryPage()
+        && !chunk.has(ChunkMetadata.DICTIONARY_PAGES)
+        && !chunk.has(ChunkMetadata.DICTIONARY_ENCODED_PAGES)
+        && !chunk.has(ChunkMetadata.V2_PAGES)
+        && !chunk.has(ChunkMetadata.DICTIONARY_ENCODINGS);
   }
 
   /**

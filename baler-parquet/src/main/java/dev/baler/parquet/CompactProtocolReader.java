@@ -1,5 +1,6 @@
 package dev.baler.parquet;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -142,6 +143,17 @@ final class CompactProtocolReader {
     int start = position;
     advance(length);
     return Arrays.equals(bytes, start, start + length, expected, 0, expected.length);
+  }
+
+  /**
+   * Reads a binary value as a string, decoded as UTF-8 as Thrift's {@code readString} decodes it
+   * (bytes that are not UTF-8 become U+FFFD).
+   */
+  String readString() {
+    int length = checkedSize(readVarint());
+    int start = position;
+    advance(length);
+    return new String(bytes, start, length, StandardCharsets.UTF_8);
   }
 
   /**

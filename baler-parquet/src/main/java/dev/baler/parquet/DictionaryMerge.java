@@ -15,7 +15,6 @@ import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.page.DataPage;
 import org.apache.parquet.column.page.DataPageV1;
 import org.apache.parquet.column.page.DictionaryPage;
@@ -24,7 +23,6 @@ import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
@@ -159,15 +157,16 @@ final class DictionaryMerge {
     return descriptor;
   }
 
-  /** Whether a chunk's metadata allows merging its dictionary: dictionary pages only, V1. */
-  static boolean isCandidate(ColumnChunkMetaData chunk) {
-    EncodingStats encodings = chunk.getEncodingStats();
-    PrimitiveTypeName type = chunk.getPrimitiveType().getPrimitiveTypeName();
+  /**
+   * Whether a chunk's metadata allows merging its dictionary: dictionary pages only, V1.
+   *
+   * @param type the column's physical type
+   */
+  static boolean isCandidate(ChunkMetadata chunk, PrimitiveTypeName type) {
     return chunk.hasDictionaryPage()
-        && encodings != null
-        && encodings.hasDictionaryPages()
-        && !encodings.hasNonDictionaryEncodedPages()
-        && !encodings.usesV2Pages()
+        && chunk.has(ChunkMetadata.ENCODING_STATS | ChunkMetadata.DICTIONARY_PAGES)
+        && !chunk.has(ChunkMetadata.OTHER_ENCODED_PAGES)
+        && !chunk.has(ChunkMetadata.V2_PAGES)
         && type != PrimitiveTypeName.BOOLEAN
         && type != PrimitiveTypeName.INT96;
   }

@@ -9,44 +9,47 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.format.ColumnOrder;
 import org.apache.parquet.format.CompressionCodec;
 import org.apache.parquet.format.Encoding;
 import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.PageType;
-import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.Type;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.schema.MessageType;
 import shaded.parquet.org.apache.thrift.TBase;
 import shaded.parquet.org.apache.thrift.TException;
 import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
 
 /**
- * Reads footers the way planning needs them: the {@link FileLayout} and the schema, nothing else.
- * Planning reads every input's footer, and with 20,000 small files {@link Footer#read} spent most
- * of the plan converting each footer into parquet-java's metadata (a schema, statistics and
- * encoding sets per column chunk, about 65 KB of objects per file) only to keep a few numbers. Here
- * a footer is read with the file's tail in one read (the last {@value #TAIL_BYTES} bytes, or the
- * whole file if smaller) and walked where it lies for those numbers ({@link
- * CompactProtocolReader}), and a schema is parsed and converted once per distinct schema.
+ * Reads footers the way planning needs them (the {@link FileLayout} and the schema, nothing else)
+ * and the way a merge needs them ({@link InputFooter}). Planning reads every input's footer, and
+ * with 20,000 small files {@link Footer#read} spent most of the plan converting each footer into
+ * parquet-java's metadata (a schema, statistics and encoding sets per column chunk, about 65 KB of
+ * objects per file) only to keep a few numbers; a merge then read each footer again. Here a footer
+ * is walked where it lies for those numbers ({@link CompactProtocolReader}), and a schema is parsed
+ * and converted once per distinct schema. Planning reads a file's tail in one read (the last
+ * {@value #TAIL_BYTES} bytes, or the whole file if smaller); a merge walks the footer of a file it
+ * holds whole.
  *
  * <p>Anything out of the ordinary (a tail without {@code PAR1}, a footer length out of range, a
  * footer that does not parse, a row group whose column chunks are not the schema's leaf columns in
  * order, a column chunk without metadata, a codec Baler cannot decode) is handed to {@link
  * Footer#read}, so that a bad file is refused with the same reason whichever way it was read. The
- * layout and schema are those {@link Footer#layout()} and {@link Footer#schema()} give.
+ * layout and schema are those {@link Footer#layout()} and {@link Footer#schema()} give, and a
+ * merge's figures those {@link InputFooter#of} takes from parquet-java's metadata.
  *
- * <p>Thread-safe: one per plan, shared by the threads reading its footers.
+ * <p>Thread-safe: one per plan, shared by the threads reading its footers, and one per merge.
  */
 public final class FooterLayouts {
   /** The bytes read from a file's end at once: footers of small files fit several times over. */
@@ -68,45 +71,30 @@ public final class FooterLayouts {
   private static final ParquetMetadataConverter CONVERTER = new ParquetMetadataConverter();
 
   /**
-   * Parses the footer of a file held whole in memory into parquet-java's metadata, as {@code
-   * ParquetFileReader.readFooter} would, but with the Thrift structures read where they lie ({@link
-   * ArrayTransport}) rather than a byte at a time through a stream; the conversion is
-   * parquet-java's own ({@code ParquetMetadataConverter.fromParquetMetadata}). Row groups carry no
-   * row index offset, which merges do not use, and strings are not interned as parquet-java's
-   * reader interns them: an open input keeps none but its writer's name.
+   * Reads what a merge keeps of the footer of a file held whole in memory, walking the footer's
+   * bytes where they lie as planning does, with the schema converted once per distinct schema.
+   * Statistics are converted by parquet-java ({@code
+   * ParquetMetadataConverter.fromParquetStatistics}, which knows which writers' statistics to
+   * distrust and which sort orders their bounds follow), and only for the chunks that may be
+   * carried over, the only ones whose statistics a merge uses.
    *
-   * <p>Nothing returned refers to {@code file}'s array (statistics' bounds are copied out of it),
-   * which the caller may reuse.
+   * <p>Nothing returned refers to {@code file}'s array, which the caller may reuse.
    *
    * @param file holds the whole file from its start, {@code length} bytes of it
-   * @return empty for anything out of the ordinary (no {@code PAR1} at the end, such as an
-   *     encrypted footer, a length out of range, bytes that do not parse, encrypted columns), which
-   *     parquet-java's reader is then to read or refuse with its own reason
+   * @param outputCodec the codec of the merge's output
+   * @return empty for anything out of the ordinary (as {@link #readFast} leaves to {@link
+   *     Footer#read}, and key-value metadata that Thrift would refuse), which parquet-java's reader
+   *     is then to read or refuse with its own reason
    */
-  static Optional<ParquetMetadata> readInMemory(byte[] file, int length) {
+  Optional<InputFooter> readInput(byte[] file, int length, CompressionCodecName outputCodec) {
     int footerLength = footerLength(file, length, length);
     if (footerLength < 0 || footerLength > length - 8) {
       return Optional.empty();
     }
-    FileMetaData metadata = new FileMetaData();
     try {
-      metadata.read(
-          new TCompactProtocol(new ArrayTransport(file, length - 8 - footerLength, length - 8)));
-      if (metadata.isSetEncryption_algorithm()) {
-        return Optional.empty();
-      }
-      for (RowGroup rowGroup : metadata.getRow_groups()) {
-        for (ColumnChunk chunk : rowGroup.getColumns()) {
-          if (chunk.isSetCrypto_metadata() || chunk.isSetEncrypted_column_metadata()) {
-            return Optional.empty();
-          }
-          if (chunk.isSetMeta_data()) {
-            ArrayTransport.ownBounds(chunk.getMeta_data().getStatistics());
-          }
-        }
-      }
-      return Optional.of(CONVERTER.fromParquetMetadata(metadata));
-    } catch (TException | IOException | RuntimeException e) {
+      return walk(file, length - 8 - footerLength, length - 8, length, outputCodec)
+          .map(Walked::input);
+    } catch (RuntimeException | TException e) {
       return Optional.empty();
     }
   }
@@ -200,8 +188,9 @@ public final class FooterLayouts {
     }
   }
 
-  /** A converted schema, its key, and its leaf columns' paths as UTF-8 names, in order. */
-  private record Schema(MessageType type, String key, byte[][][] paths) {}
+  /** A converted schema, its key, its leaf columns, and their paths as UTF-8 names, in order. */
+  private record Schema(
+      MessageType type, String key, List<ColumnDescriptor> columns, byte[][][] paths) {}
 
   private final Map<SchemaBytes, Schema> schemas = new ConcurrentHashMap<>();
 
@@ -254,17 +243,19 @@ public final class FooterLayouts {
       return Optional.empty(); // shorter than listed: Footer.read says how
     }
     try {
-      return layout(bytes, footerStart, footerStart + footerLength, length);
+      return walk(bytes, footerStart, footerStart + footerLength, length, null).map(Walked::read);
     } catch (RuntimeException | TException e) {
       return Optional.empty();
     }
   }
 
   /**
-   * Walks a footer's bytes for what planning keeps, without making Thrift's structures of it
-   * ({@link CompactProtocolReader}): a footer of the benchmark's files, parsed by Thrift, was about
-   * 35 KB of objects. The schema's bytes are the key of a schema converted before, so that only a
-   * new schema is parsed (by Thrift) and converted.
+   * Walks a footer's bytes for what planning keeps, and with an output codec for what a merge
+   * keeps, without making Thrift's structures of it ({@link CompactProtocolReader}): a footer of
+   * the benchmark's files, parsed by Thrift, was about 35 KB of objects, and for a merge of 100,000
+   * files of 40 rows parsing and converting every footer this way was a fifth of the CPU time. The
+   * schema's bytes are the key of a schema converted before, so that only a new schema is parsed
+   * (by Thrift) and converted.
    *
    * <p>Fields that Thrift's reader requires (FileMetaData's version, schema, num_rows and
    * row_groups; a row group's columns, total_byte_size and num_rows; a column chunk's file_offset;
@@ -275,16 +266,25 @@ public final class FooterLayouts {
    * of no column chunks (parquet-java refuses both). Fields are read as Thrift reads them: ids as
    * shorts, a later field of the same id and type in place of an earlier one, a field of another
    * type skipped; and the schema's elements and column orders, which Thrift parses when a schema is
-   * new, must end where the walk ends them (Thrift ends a union after its first member). Structures
-   * skipped whole (statistics, key-value metadata) are not checked: a footer whose statistics
-   * Thrift would refuse is planned, and its merge then leaves it out with parquet-java's reason, as
-   * it does a file that changed since planning.
+   * new, must end where the walk ends them (Thrift ends a union after its first member). A merge's
+   * walk also reads the key-value metadata (each pair needs its key, as Thrift requires) and has
+   * Thrift parse the statistics of a chunk that may be carried over. Structures skipped whole (the
+   * other chunks' statistics, size statistics, sorting columns; and planning's key-value metadata)
+   * are checked for their framing only: a footer whose skipped parts Thrift would refuse is planned
+   * and merged, its rows read and verified as any other's.
+   *
+   * @param outputCodec the codec of the merge's output, or null for planning's walk, which reads
+   *     neither key-value metadata nor statistics
    */
-  private Optional<Read> layout(byte[] bytes, int start, int end, long length) throws TException {
+  private Optional<Walked> walk(
+      byte[] bytes, int start, int end, long length, CompressionCodecName outputCodec)
+      throws TException {
     CompactProtocolReader footer = new CompactProtocolReader(bytes, start, end);
     int schemaStart = -1;
     int schemaEnd = -1;
     int rowGroupsStart = -1;
+    int keyValuesStart = -1;
+    int createdByStart = -1;
     int ordersStart = -1;
     int ordersEnd = -1;
     boolean version = false;
@@ -295,12 +295,15 @@ public final class FooterLayouts {
       id = footer.fieldId();
       int at = footer.position();
       switch (id) {
-        // version (i32), schema (list), num_rows (i64), row_groups (list), column_orders (list)
-        // a field of another type is skipped by Thrift, which keeps what it read before
+        // version (i32), schema (list), num_rows (i64), row_groups (list), key_value_metadata
+        // (list), created_by (string), column_orders (list); a field of another type is skipped
+        // by Thrift, which keeps what it read before
         case 1 -> version |= type == CompactProtocolReader.I32;
         case 2 -> schemaStart = type == CompactProtocolReader.LIST ? at : schemaStart;
         case 3 -> rows |= type == CompactProtocolReader.I64;
         case 4 -> rowGroupsStart = type == CompactProtocolReader.LIST ? at : rowGroupsStart;
+        case 5 -> keyValuesStart = type == CompactProtocolReader.LIST ? at : keyValuesStart;
+        case 6 -> createdByStart = type == CompactProtocolReader.BINARY ? at : createdByStart;
         case 7 -> ordersStart = type == CompactProtocolReader.LIST ? at : ordersStart;
         // encryption_algorithm, footer_signing_key_metadata
         case 8, 9 -> {
@@ -319,24 +322,194 @@ public final class FooterLayouts {
       return Optional.empty();
     }
     Schema schema = schema(bytes, schemaStart, schemaEnd, ordersStart, ordersEnd);
+    String createdBy = null;
+    Map<String, String> keyValues = Map.of();
+    Input input = null;
+    if (outputCodec != null) {
+      if (createdByStart >= 0) {
+        createdBy = new CompactProtocolReader(bytes, createdByStart, end).readString();
+      }
+      if (keyValuesStart >= 0) {
+        keyValues = keyValues(new CompactProtocolReader(bytes, keyValuesStart, end));
+        if (keyValues == null) {
+          return Optional.empty();
+        }
+      }
+      input = new Input(bytes, schema, createdBy, outputCodec);
+    }
     CompactProtocolReader rowGroups = new CompactProtocolReader(bytes, rowGroupsStart, end);
     int count = rowGroups.readListHeader();
     if (rowGroups.elementType() != CompactProtocolReader.STRUCT) {
       return Optional.empty();
     }
+    long[] rowGroupRows = new long[count];
     List<FileLayout.RowGroupSize> sizes = new ArrayList<>(count);
+    ChunkFields chunk = new ChunkFields();
     for (int i = 0; i < count; i++) {
-      FileLayout.RowGroupSize size = rowGroup(rowGroups, schema);
+      FileLayout.RowGroupSize size = rowGroup(rowGroups, schema, chunk, input);
       if (size == null) {
         return Optional.empty();
       }
       sizes.add(size);
+      rowGroupRows[i] = size.rows();
     }
-    return Optional.of(new Read(new FileLayout(length, schema.key(), sizes), schema.type()));
+    FileLayout layout = new FileLayout(length, schema.key(), sizes);
+    return Optional.of(
+        new Walked(
+            schema,
+            layout,
+            input == null
+                ? null
+                : new InputFooter(
+                    schema.type(),
+                    schema.columns(),
+                    layout,
+                    createdBy,
+                    keyValues,
+                    rowGroupRows,
+                    input.chunks.build())));
   }
 
-  /** A row group's rows and column chunk bytes; null for one to leave to {@link Footer#read}. */
-  private static FileLayout.RowGroupSize rowGroup(CompactProtocolReader reader, Schema schema) {
+  /**
+   * What a walk found: the schema and layout, and for a merge's walk what the merge keeps (null for
+   * planning's).
+   */
+  private record Walked(Schema schema, FileLayout layout, InputFooter input) {
+    Read read() {
+      return new Read(layout, schema.type());
+    }
+  }
+
+  /**
+   * What a merge's walk needs beyond planning's: the footer's bytes, which the statistics are
+   * parsed from, the writer, which parquet-java's conversion of statistics asks, and the chunks
+   * collected.
+   */
+  private static final class Input {
+    final byte[] bytes;
+    final Schema schema;
+    final String createdBy;
+    final InputChunks.Builder chunks;
+
+    Input(byte[] bytes, Schema schema, String createdBy, CompressionCodecName outputCodec) {
+      this.bytes = bytes;
+      this.schema = schema;
+      this.createdBy = createdBy;
+      this.chunks = new InputChunks.Builder(schema.columns(), outputCodec);
+    }
+
+    /** Adds the chunk of {@code column} just walked. */
+    void add(ChunkFields fields, int column) {
+      ChunkMetadata chunk = fields.metadata();
+      chunks.add(chunk, () -> statistics(fields, column));
+    }
+
+    /** The chunk's statistics as parquet-java converts them; null if it has none. */
+    private Statistics<?> statistics(ChunkFields fields, int column) {
+      if (fields.statisticsStart < 0) {
+        return null;
+      }
+      org.apache.parquet.format.Statistics read = new org.apache.parquet.format.Statistics();
+      try {
+        read.read(
+            new TCompactProtocol(
+                new ArrayTransport(bytes, fields.statisticsStart, fields.statisticsEnd)));
+      } catch (TException e) {
+        throw new IllegalArgumentException("Statistics Thrift does not read: " + e, e);
+      }
+      // parquet-java's conversion takes the bounds' arrays whole: views of the footer would be
+      // the whole footer
+      ArrayTransport.ownBounds(read);
+      return CONVERTER.fromParquetStatistics(
+          createdBy, read, schema.columns().get(column).getPrimitiveType());
+    }
+  }
+
+  /**
+   * A column chunk's fields as a walk reads them, into one instance per walk, reset for each chunk.
+   */
+  private static final class ChunkFields {
+    long firstDataPageOffset;
+    long dictionaryPageOffset;
+    long size;
+    long values;
+    int codec;
+    long columnIndexOffset;
+    boolean columnIndexOffsetSet;
+    int columnIndexLength;
+    boolean columnIndexLengthSet;
+    int encodings; // ChunkMetadata's bits
+    int statisticsStart;
+    int statisticsEnd;
+
+    void reset() {
+      firstDataPageOffset = 0;
+      dictionaryPageOffset = 0;
+      size = -1;
+      values = 0;
+      codec = 0;
+      columnIndexOffsetSet = false;
+      columnIndexLengthSet = false;
+      encodings = 0;
+      statisticsStart = -1;
+      statisticsEnd = -1;
+    }
+
+    ChunkMetadata metadata() {
+      boolean columnIndex = columnIndexOffsetSet && columnIndexLengthSet;
+      return new ChunkMetadata(
+          firstDataPageOffset,
+          dictionaryPageOffset,
+          size,
+          values,
+          columnIndex ? columnIndexOffset : -1,
+          columnIndex ? columnIndexLength : 0,
+          CompressionCodecName.fromParquet(CompressionCodec.findByValue(codec)),
+          encodings);
+    }
+  }
+
+  /**
+   * The key-value metadata whose list starts at the reader's position, as parquet-java keeps it (a
+   * later pair in place of an earlier one of the same key); null for a list Thrift would refuse.
+   */
+  private static Map<String, String> keyValues(CompactProtocolReader reader) {
+    int count = reader.readListHeader();
+    if (reader.elementType() != CompactProtocolReader.STRUCT) {
+      return null;
+    }
+    Map<String, String> keyValues = new HashMap<>();
+    for (int i = 0; i < count; i++) {
+      String key = null;
+      String value = null;
+      int id = 0;
+      int type;
+      while ((type = reader.readFieldHeader(id)) != CompactProtocolReader.STOP) {
+        id = reader.fieldId();
+        if (type != CompactProtocolReader.BINARY || (id != 1 && id != 2)) {
+          reader.skip(type);
+        } else if (id == 1) {
+          key = reader.readString();
+        } else {
+          value = reader.readString();
+        }
+      }
+      if (key == null) {
+        return null;
+      }
+      keyValues.put(key, value);
+    }
+    return keyValues;
+  }
+
+  /**
+   * A row group's rows and column chunk bytes; null for one to leave to {@link Footer#read}.
+   *
+   * @param chunk the walk's fields of a column chunk, to read each chunk into
+   * @param input the merge's part of the walk, which each chunk is added to; null for planning
+   */
+  private static FileLayout.RowGroupSize rowGroup(
+      CompactProtocolReader reader, Schema schema, ChunkFields chunk, Input input) {
     long rows = -1;
     long compressed = -1;
     boolean totalByteSize = false;
@@ -348,16 +521,20 @@ public final class FooterLayouts {
         int columns = reader.readListHeader();
         if (columns == 0 // parquet-java takes the first chunk's file_path
             || columns != schema.paths().length
-            || reader.elementType() != CompactProtocolReader.STRUCT) {
+            || reader.elementType() != CompactProtocolReader.STRUCT
+            || compressed >= 0) { // a second list of chunks: Thrift keeps it, the walk does not
           return null;
         }
         compressed = 0;
         for (int column = 0; column < columns; column++) {
-          long bytes = columnChunk(reader, schema.paths()[column]);
-          if (bytes < 0) {
+          chunk.reset();
+          if (!columnChunk(reader, schema.paths()[column], chunk)) {
             return null;
           }
-          compressed += bytes;
+          compressed += chunk.size;
+          if (input != null) {
+            input.add(chunk, column);
+          }
         }
       } else if (id == 2 && type == CompactProtocolReader.I64) { // total_byte_size
         reader.skip(type);
@@ -374,11 +551,13 @@ public final class FooterLayouts {
   }
 
   /**
-   * A column chunk's compressed bytes; -1 for one without metadata, with encryption, of another
-   * column than {@code path}, in a codec Baler cannot decode, or missing a field Thrift requires.
+   * Reads a column chunk into {@code chunk}; false for one without metadata, with encryption, of
+   * another column than {@code path}, in a codec Baler cannot decode, or missing a field Thrift
+   * requires.
    */
-  private static long columnChunk(CompactProtocolReader reader, byte[][] path) {
-    long compressed = -1;
+  private static boolean columnChunk(
+      CompactProtocolReader reader, byte[][] path, ChunkFields chunk) {
+    boolean metadata = false;
     boolean fileOffset = false;
     int id = 0;
     int type;
@@ -388,24 +567,30 @@ public final class FooterLayouts {
         reader.skip(type);
         fileOffset = true;
       } else if (id == 3 && type == CompactProtocolReader.STRUCT) { // meta_data
-        compressed = columnMetaData(reader, path);
-        if (compressed < 0) {
-          return -1;
+        if (metadata || !columnMetaData(reader, path, chunk)) {
+          return false; // a second meta_data: Thrift keeps it, the walk does not
         }
+        metadata = true;
+      } else if (id == 6 && type == CompactProtocolReader.I64) { // column_index_offset
+        chunk.columnIndexOffset = reader.readInteger();
+        chunk.columnIndexOffsetSet = true;
+      } else if (id == 7 && type == CompactProtocolReader.I32) { // column_index_length
+        chunk.columnIndexLength = reader.readInt();
+        chunk.columnIndexLengthSet = true;
       } else if (id == 1 || id == 8 || id == 9) {
         // file_path (parquet-java refuses chunks of one row group in different files),
         // crypto_metadata, encrypted_column_metadata
-        return -1;
+        return false;
       } else {
         reader.skip(type);
       }
     }
-    return fileOffset ? compressed : -1;
+    return fileOffset && metadata;
   }
 
-  /** What {@link #columnChunk} gives, from the chunk's ColumnMetaData. */
-  private static long columnMetaData(CompactProtocolReader reader, byte[][] path) {
-    long compressed = -1;
+  /** Reads a chunk's ColumnMetaData into {@code chunk}, as {@link #columnChunk}. */
+  private static boolean columnMetaData(
+      CompactProtocolReader reader, byte[][] path, ChunkFields chunk) {
     int required = 0; // one bit per field Thrift requires, by field id
     int id = 0;
     int type;
@@ -415,7 +600,9 @@ public final class FooterLayouts {
           switch (id) {
             case 1, 4 -> CompactProtocolReader.I32; // type, codec
             case 2, 3, 13 -> CompactProtocolReader.LIST; // encodings, path, encoding_stats
-            case 5, 6, 7, 9 -> CompactProtocolReader.I64; // values, sizes, data_page_offset
+            // values, sizes, data_page_offset, dictionary_page_offset
+            case 5, 6, 7, 9, 11 -> CompactProtocolReader.I64;
+            case 12 -> CompactProtocolReader.STRUCT; // statistics
             default -> -1;
           };
       if (type != expected) {
@@ -426,67 +613,103 @@ public final class FooterLayouts {
       switch (id) {
         case 1 -> {
           if (Type.findByValue(reader.readInt()) == null) {
-            return -1;
+            return false;
           }
         }
         case 2 -> {
-          if (!encodings(reader)) {
-            return -1;
+          int encodings = encodings(reader);
+          if (encodings < 0) {
+            return false;
           }
+          chunk.encodings =
+              chunk.encodings & ~ChunkMetadata.DICTIONARY_ENCODINGS
+                  | (usesDictionary(encodings) ? ChunkMetadata.DICTIONARY_ENCODINGS : 0);
         }
         case 13 -> {
-          if (!encodingStats(reader)) {
-            return -1;
+          int stats = encodingStats(reader);
+          if (stats < 0) {
+            return false;
           }
+          chunk.encodings = chunk.encodings & ChunkMetadata.DICTIONARY_ENCODINGS | stats;
         }
         case 3 -> {
           if (reader.readListHeader() != path.length
               || reader.elementType() != CompactProtocolReader.BINARY) {
-            return -1;
+            return false;
           }
           for (byte[] name : path) {
             if (!reader.readBinaryEquals(name)) {
-              return -1;
+              return false;
             }
           }
         }
         case 4 -> {
-          if (!readable(reader.readInt())) {
-            return -1;
+          chunk.codec = reader.readInt();
+          if (!readable(chunk.codec)) {
+            return false;
           }
         }
-        case 7 -> compressed = reader.readInteger();
+        case 5 -> chunk.values = reader.readInteger();
+        case 7 -> chunk.size = reader.readInteger();
+        case 9 -> chunk.firstDataPageOffset = reader.readInteger();
+        case 11 -> chunk.dictionaryPageOffset = reader.readInteger();
+        case 12 -> {
+          chunk.statisticsStart = reader.position();
+          reader.skip(type);
+          chunk.statisticsEnd = reader.position();
+        }
         default -> reader.skip(type);
       }
     }
-    return (required & ~(1 << 13)) == REQUIRED_COLUMN_FIELDS ? compressed : -1;
-  }
-
-  /** Whether a list of encodings holds only encodings parquet-format knows. */
-  private static boolean encodings(CompactProtocolReader reader) {
-    int count = reader.readListHeader();
-    if (reader.elementType() != CompactProtocolReader.I32) {
-      return false;
-    }
-    for (int i = 0; i < count; i++) {
-      if (Encoding.findByValue(reader.readInt()) == null) {
-        return false;
-      }
-    }
-    return true;
+    return (required & REQUIRED_COLUMN_FIELDS) == REQUIRED_COLUMN_FIELDS;
   }
 
   /**
-   * Whether a list of PageEncodingStats is one Thrift reads: each with a known page type and
-   * encoding and a count (the fields it requires).
+   * The encodings of a list of encodings, one bit per encoding's Thrift value; -1 for a list with
+   * one that parquet-format does not know.
    */
-  private static boolean encodingStats(CompactProtocolReader reader) {
+  private static int encodings(CompactProtocolReader reader) {
+    int count = reader.readListHeader();
+    if (reader.elementType() != CompactProtocolReader.I32) {
+      return -1;
+    }
+    int encodings = 0;
+    for (int i = 0; i < count; i++) {
+      int encoding = reader.readInt();
+      if (Encoding.findByValue(encoding) == null) {
+        return -1;
+      }
+      encodings |= 1 << encoding;
+    }
+    return encodings;
+  }
+
+  /** Whether a set of encodings, one bit per Thrift value, holds a dictionary encoding. */
+  private static boolean usesDictionary(int encodings) {
+    return (encodings & DICTIONARY_ENCODINGS) != 0;
+  }
+
+  /** PLAIN_DICTIONARY's and RLE_DICTIONARY's bits, by their Thrift values. */
+  private static final int DICTIONARY_ENCODINGS =
+      1 << Encoding.PLAIN_DICTIONARY.getValue() | 1 << Encoding.RLE_DICTIONARY.getValue();
+
+  /**
+   * What a list of PageEncodingStats says, as {@link ChunkMetadata}'s bits from {@link
+   * ChunkMetadata#ENCODING_STATS} to {@link ChunkMetadata#V2_PAGES}; -1 for a list Thrift does not
+   * read: each must have a known page type and encoding and a count (the fields it requires).
+   */
+  private static int encodingStats(CompactProtocolReader reader) {
     int count = reader.readListHeader();
     if (reader.elementType() != CompactProtocolReader.STRUCT) {
-      return false;
+      return -1;
     }
+    boolean dictionaryPages = false;
+    boolean v2Pages = false;
+    int dataEncodings = 0;
     for (int i = 0; i < count; i++) {
       int fields = 0;
+      int pageType = -1;
+      int encoding = -1;
       int id = 0;
       int type;
       while ((type = reader.readFieldHeader(id)) != CompactProtocolReader.STOP) {
@@ -496,22 +719,47 @@ public final class FooterLayouts {
           continue;
         }
         int value = reader.readInt();
-        boolean known =
-            switch (id) {
-              case 1 -> PageType.findByValue(value) != null;
-              case 2 -> Encoding.findByValue(value) != null;
-              default -> true; // count
-            };
-        if (!known) {
-          return false;
+        switch (id) {
+          case 1 -> pageType = value;
+          case 2 -> encoding = value;
+          default -> {} // count
         }
         fields |= 1 << id;
       }
-      if (fields != 0b1110) {
-        return false;
+      if (fields != 0b1110
+          || PageType.findByValue(pageType) == null
+          || Encoding.findByValue(encoding) == null) {
+        return -1;
+      }
+      // as parquet-java's convertEncodingStats: index pages are not counted
+      if (pageType == PageType.DICTIONARY_PAGE.getValue()) {
+        dictionaryPages = true;
+      } else if (pageType == PageType.DATA_PAGE.getValue()
+          || pageType == PageType.DATA_PAGE_V2.getValue()) {
+        dataEncodings |= 1 << encoding;
+        v2Pages |= pageType == PageType.DATA_PAGE_V2.getValue();
       }
     }
-    return true;
+    return ChunkMetadata.ENCODING_STATS
+        | (dictionaryPages ? ChunkMetadata.DICTIONARY_PAGES : 0)
+        | (usesDictionary(dataEncodings) ? ChunkMetadata.DICTIONARY_ENCODED_PAGES : 0)
+        | (otherEncodings(dataEncodings) ? ChunkMetadata.OTHER_ENCODED_PAGES : 0)
+        | (v2Pages ? ChunkMetadata.V2_PAGES : 0);
+  }
+
+  /**
+   * Whether data pages in {@code encodings} (one bit per Thrift value) have, as parquet-java's
+   * {@code EncodingStats.hasNonDictionaryEncodedPages} decides it, encodings other than a
+   * dictionary's. It takes away RLE_DICTIONARY, or only if that is missing PLAIN_DICTIONARY, and
+   * asks whether any is left: pages in both dictionary encodings count as others too.
+   */
+  private static boolean otherEncodings(int encodings) {
+    if (!usesDictionary(encodings)) {
+      return encodings != 0;
+    }
+    int rle = 1 << Encoding.RLE_DICTIONARY.getValue();
+    int plain = 1 << Encoding.PLAIN_DICTIONARY.getValue();
+    return ((encodings & rle) != 0 ? encodings & ~rle : encodings & ~plain) != 0;
   }
 
   /** ColumnMetaData's fields 1 to 7 and 9, which Thrift requires, as {@link #columnMetaData}. */
@@ -571,7 +819,7 @@ public final class FooterLayouts {
         paths[i][j] = path[j].getBytes(StandardCharsets.UTF_8);
       }
     }
-    Schema schema = new Schema(type, ParquetSchemas.key(type), paths);
+    Schema schema = new Schema(type, ParquetSchemas.key(type), type.getColumns(), paths);
     if (schemas.size() < MAX_SCHEMAS) {
       schemas.putIfAbsent(id.copy(), schema);
     }

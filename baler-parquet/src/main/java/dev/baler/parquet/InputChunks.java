@@ -12,7 +12,6 @@ import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.internal.hadoop.metadata.IndexReference;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
@@ -119,41 +118,95 @@ final class InputChunks {
       List<BlockMetaData> blocks,
       List<ColumnDescriptor> columns,
       CompressionCodecName outputCodec) {
-    int count = blocks.size() * columns.size();
-    long[] numbers = new long[count * NUMBERS];
-    byte[] codecsAndFlags = new byte[count];
-    int[] statisticsAt = new int[count];
-    ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    DataOutputStream statistics = new DataOutputStream(kept);
-    int chunk = 0;
+    Builder chunks = new Builder(columns, outputCodec);
     for (BlockMetaData block : blocks) {
-      for (ColumnChunkMetaData metadata : block.getColumns()) {
-        int at = chunk * NUMBERS;
-        numbers[at + START] = metadata.getStartingPos();
-        numbers[at + SIZE] = metadata.getTotalSize();
-        numbers[at + VALUES] = metadata.getValueCount();
-        numbers[at + DICTIONARY_PAGE_BYTES] =
-            metadata.hasDictionaryPage() && metadata.getDictionaryPageOffset() > 0
-                ? metadata.getFirstDataPageOffset() - metadata.getDictionaryPageOffset()
-                : 0;
-        IndexReference columnIndex = metadata.getColumnIndexReference();
-        numbers[at + COLUMN_INDEX_OFFSET] = columnIndex == null ? -1 : columnIndex.getOffset();
-        numbers[at + COLUMN_INDEX_LENGTH] = columnIndex == null ? 0 : columnIndex.getLength();
-        boolean carry = CarriedChunk.isCandidate(metadata, outputCodec);
-        codecsAndFlags[chunk] =
-            (byte)
-                (metadata.getCodec().ordinal()
-                    | (carry ? CARRY_CANDIDATE : 0)
-                    | (DictionaryMerge.isCandidate(metadata) ? MERGE_CANDIDATE : 0));
-        statisticsAt[chunk] = carry ? kept.size() : -1;
-        if (carry) {
-          write(metadata.getStatistics(), statistics);
-        }
-        chunk++;
+      for (ColumnChunkMetaData chunk : block.getColumns()) {
+        chunks.add(ChunkMetadata.of(chunk), chunk::getStatistics);
       }
     }
-    return new InputChunks(
-        columns.size(), numbers, codecsAndFlags, statisticsAt, kept.toByteArray());
+    return chunks.build();
+  }
+
+  /** Gives a chunk's statistics, asked only when they decide whether it may be carried over. */
+  @FunctionalInterface
+  interface StatisticsSource {
+    /**
+     * @return the statistics, or null if the chunk has none
+     */
+    Statistics<?> get();
+  }
+
+  /**
+   * Collects an input's chunks one by one, in row group order and within it column order. Not
+   * thread-safe.
+   */
+  static final class Builder {
+    private final List<ColumnDescriptor> columns;
+    private final CompressionCodecName outputCodec;
+    private long[] numbers = new long[NUMBERS * 16];
+    private byte[] codecsAndFlags = new byte[16];
+    private int[] statisticsAt = new int[16];
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream(0);
+    private final DataOutputStream keptStatistics = new DataOutputStream(kept);
+    private int count;
+
+    /**
+     * @param columns the leaf columns of the input's schema
+     * @param outputCodec the codec of the merge's output, which a chunk must have to be carried
+     */
+    Builder(List<ColumnDescriptor> columns, CompressionCodecName outputCodec) {
+      this.columns = columns;
+      this.outputCodec = outputCodec;
+    }
+
+    /**
+     * Adds the next chunk.
+     *
+     * @param statistics asked for the chunk's statistics only if its metadata would otherwise let
+     *     it be carried over ({@link CarriedChunk#encodingsAllow})
+     */
+    Builder add(ChunkMetadata chunk, StatisticsSource statistics) {
+      if (count == codecsAndFlags.length) {
+        numbers = Arrays.copyOf(numbers, numbers.length * 2);
+        codecsAndFlags = Arrays.copyOf(codecsAndFlags, codecsAndFlags.length * 2);
+        statisticsAt = Arrays.copyOf(statisticsAt, statisticsAt.length * 2);
+      }
+      int at = count * NUMBERS;
+      numbers[at + START] = chunk.start();
+      numbers[at + SIZE] = chunk.size();
+      numbers[at + VALUES] = chunk.values();
+      numbers[at + DICTIONARY_PAGE_BYTES] = chunk.dictionaryPageBytes();
+      numbers[at + COLUMN_INDEX_OFFSET] = chunk.columnIndexOffset();
+      numbers[at + COLUMN_INDEX_LENGTH] = chunk.columnIndexLength();
+      Statistics<?> carried = null;
+      if (CarriedChunk.encodingsAllow(chunk, outputCodec)) {
+        Statistics<?> read = statistics.get();
+        carried = CarriedChunk.complete(read, chunk.values()) ? read : null;
+      }
+      ColumnDescriptor column = columns.get(count % columns.size());
+      boolean merge =
+          DictionaryMerge.isCandidate(chunk, column.getPrimitiveType().getPrimitiveTypeName());
+      codecsAndFlags[count] =
+          (byte)
+              (chunk.codec().ordinal()
+                  | (carried != null ? CARRY_CANDIDATE : 0)
+                  | (merge ? MERGE_CANDIDATE : 0));
+      statisticsAt[count] = carried != null ? kept.size() : -1;
+      if (carried != null) {
+        write(carried, keptStatistics);
+      }
+      count++;
+      return this;
+    }
+
+    InputChunks build() {
+      return new InputChunks(
+          columns.size(),
+          Arrays.copyOf(numbers, count * NUMBERS),
+          Arrays.copyOf(codecsAndFlags, count),
+          Arrays.copyOf(statisticsAt, count),
+          kept.toByteArray());
+    }
   }
 
   private static void write(Statistics<?> chunkStatistics, DataOutputStream out) {

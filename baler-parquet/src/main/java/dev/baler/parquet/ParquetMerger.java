@@ -270,7 +270,7 @@ public final class ParquetMerger {
     ThreadLocal<WindowedStream.Scratch> scratch =
         ThreadLocal.withInitial(WindowedStream.Scratch::new);
     try {
-      CompressionCodecName outputCodec = options.codec().parquetName();
+      FooterReading footers = new FooterReading(new FooterLayouts(), options.codec().parquetName());
       // The first input, read before the arena is sized, keeps its window in an array of its own.
       // The whole file's first input, as the output takes its schema (and a plan of no row groups,
       // every row skipped, still writes an empty file); a handed-over part's, its first slice's.
@@ -278,7 +278,7 @@ public final class ParquetMerger {
       OpenInput first =
           OpenInput.open(
               inputs.get(firstInput),
-              outputCodec,
+              footers,
               inputs.get(firstInput).layout().length() <= WHOLE_FILE_BYTES,
               false,
               Integer.MAX_VALUE,
@@ -418,7 +418,7 @@ public final class ParquetMerger {
                 rowGroup,
                 inputs,
                 open,
-                outputCodec,
+                footers,
                 first,
                 opener,
                 scratch,
@@ -656,7 +656,7 @@ public final class ParquetMerger {
       List<Slice> rowGroup,
       List<MergeInput> inputs,
       Map<Integer, OpenInput> open,
-      CompressionCodecName outputCodec,
+      FooterReading footers,
       OpenInput first,
       ExecutorService opener,
       ThreadLocal<WindowedStream.Scratch> scratch,
@@ -684,7 +684,7 @@ public final class ParquetMerger {
                         ? null
                         : OpenInput.open(
                             input,
-                            outputCodec,
+                            footers,
                             whole,
                             keepOpen,
                             keptColumns,
@@ -1172,6 +1172,18 @@ public final class ParquetMerger {
     T run() throws IOException;
   }
 
+  /**
+   * How a merge reads its inputs' footers: the codec its output is written in, which decides which
+   * chunks may be carried over, and one cache of the schemas its inputs' footers hold, shared by
+   * its opening threads.
+   */
+  private record FooterReading(FooterLayouts layouts, CompressionCodecName outputCodec) {
+    /** {@link FooterLayouts#readInput} of a file held whole. */
+    Optional<InputFooter> walk(byte[] file, int length) {
+      return layouts.readInput(file, length, outputCodec);
+    }
+  }
+
   /** Bytes read after a column chunk's end when a page runs past it; see OpenInput.readColumn. */
   private static final int CHUNK_SLACK_BYTES = 256;
 
@@ -1229,38 +1241,35 @@ public final class ParquetMerger {
     private byte[] columnIndexes;
 
     /**
+     * @param footer what the merge keeps of the input's footer
      * @param first the merge's first input, whose schema this one's equals and whose created-by
      *     string it shares when equal (one instance for hundreds of inputs); null for the first
      */
     private OpenInput(
         MergeInput input,
+        InputFooter footer,
         OpenInput first,
-        MessageType schema,
-        ParquetMetadata footer,
-        CompressionCodecName outputCodec,
         WindowedStream stream,
         OpenFileBudget room,
         boolean park) {
       this.input = input;
       this.room = room;
       this.park = park;
-      this.schema = first == null ? schema : first.schema;
-      this.columns = first == null ? schema.getColumns() : first.columns;
-      this.schemaKey = first == null ? ParquetSchemas.key(schema) : first.schemaKey;
-      String writer = footer.getFileMetaData().getCreatedBy();
+      this.schema = first == null ? footer.schema() : first.schema;
+      this.columns = first == null ? footer.columns() : first.columns;
+      this.schemaKey = footer.layout().schemaKey();
+      String writer = footer.createdBy();
       this.createdBy =
           first != null && Objects.equals(writer, first.createdBy) ? first.createdBy : writer;
       this.length = input.layout().length();
       this.stream = stream;
-      this.keyValueMetadata = footer.getFileMetaData().getKeyValueMetaData();
-      List<BlockMetaData> blocks = footer.getBlocks();
+      this.keyValueMetadata = footer.keyValueMetadata();
+      this.rowGroupRows = footer.rowGroupRows();
+      this.chunks = footer.chunks();
       int columns = this.columns.size();
-      this.rowGroupRows = new long[blocks.size()];
-      this.chunks = InputChunks.of(blocks, this.columns, outputCodec);
       long indexStart = Long.MAX_VALUE;
       long indexEnd = 0;
-      for (int block = 0; block < blocks.size(); block++) {
-        rowGroupRows[block] = blocks.get(block).getRowCount();
+      for (int block = 0; block < rowGroupRows.length; block++) {
         for (int column = 0; column < columns; column++) {
           // only a carried chunk's column index is read (readCarried), and only a candidate is
           // carried: with none, as in files with a dictionary in every chunk, none is kept
@@ -1278,6 +1287,7 @@ public final class ParquetMerger {
     /**
      * Opens an input and reads its footer.
      *
+     * @param footers how the merge reads its inputs' footers
      * @param whole whether to read the whole file into the stream's window first, footer and data
      * @param keepOpen whether a file read whole stays open, for reads of what the window lets go
      * @param keptColumns of a file read whole, the window keeps the chunks of the columns before
@@ -1292,7 +1302,7 @@ public final class ParquetMerger {
      */
     static OpenInput open(
         MergeInput input,
-        CompressionCodecName outputCodec,
+        FooterReading footers,
         boolean whole,
         boolean keepOpen,
         int keptColumns,
@@ -1323,48 +1333,19 @@ public final class ParquetMerger {
           }
         }
         byte[] file = stream.wholeFile();
-        Optional<ParquetMetadata> inMemory =
+        Optional<InputFooter> walked =
             file == null
                 ? Optional.empty()
-                : FooterLayouts.readInMemory(file, Math.toIntExact(stream.windowBytes()));
-        ParquetMetadata metadata;
-        try {
-          metadata =
-              inMemory.isPresent()
-                  ? inMemory.get()
-                  : ParquetFileReader.readFooter(
-                      new ParquetInputFile(input.file()),
-                      ParquetRuntime.footerOptions(),
-                      ParquetInputFile.wrap(stream));
-        } catch (EOFException e) {
-          // a footer that says it runs past the length planned: rewritten since, longer, as a file
-          // read whole (at that length) shows, or damaged
-          throw new InvalidParquetFileException(
-              location, "the file changed since it was planned, or its footer is damaged", e);
-        }
-        Footer footer = new Footer(location, input.layout().length(), metadata);
-        // a schema equal to the first input's has its key and columns (equal schemas have equal
-        // keys; the key leaves out the root's name, which equality counts)
-        boolean asFirst = first != null && footer.schema().equals(first.schema);
-        FileLayout layout = asFirst ? footer.layout(first.schemaKey) : footer.layout();
-        if (!layout.equals(input.layout())) {
+                : footers.walk(file, Math.toIntExact(stream.windowBytes()));
+        InputFooter footer =
+            walked.isPresent()
+                ? walked.get()
+                : readFooter(input, stream, first, footers.outputCodec());
+        if (!footer.layout().equals(input.layout())) {
           throw new InvalidParquetFileException(
               location, "the file changed since it was planned", null);
         }
-        List<ColumnDescriptor> columns = asFirst ? first.columns : footer.schema().getColumns();
-        for (BlockMetaData block : metadata.getBlocks()) {
-          List<ColumnChunkMetaData> chunks = block.getColumns();
-          boolean follow = chunks.size() == columns.size();
-          for (int i = 0; follow && i < chunks.size(); i++) {
-            follow = Arrays.equals(chunks.get(i).getPath().toArray(), columns.get(i).getPath());
-          }
-          if (!follow) {
-            throw new InvalidParquetFileException(
-                location, "its column chunks do not follow its schema's columns", null);
-          }
-        }
-        OpenInput opened =
-            new OpenInput(input, first, footer.schema(), metadata, outputCodec, stream, room, park);
+        OpenInput opened = new OpenInput(input, footer, first, stream, room, park);
         if (whole) {
           opened.keepColumnData(keptColumns);
         }
@@ -1379,6 +1360,50 @@ public final class ParquetMerger {
         closeAfterFailure(stream, room, e);
         throw e;
       }
+    }
+
+    /**
+     * Reads an input's footer with parquet-java's reader, from the stream's window or the file:
+     * what {@link FooterReading#walk} leaves to it.
+     *
+     * @throws InvalidParquetFileException if the footer runs past the length planned, or its row
+     *     groups' column chunks do not follow its schema's columns
+     */
+    private static InputFooter readFooter(
+        MergeInput input, WindowedStream stream, OpenInput first, CompressionCodecName outputCodec)
+        throws IOException {
+      var location = input.file().location();
+      ParquetMetadata metadata;
+      try {
+        metadata =
+            ParquetFileReader.readFooter(
+                new ParquetInputFile(input.file()),
+                ParquetRuntime.footerOptions(),
+                ParquetInputFile.wrap(stream));
+      } catch (EOFException e) {
+        // a footer that says it runs past the length planned: rewritten since, longer, as a file
+        // read whole (at that length) shows, or damaged
+        throw new InvalidParquetFileException(
+            location, "the file changed since it was planned, or its footer is damaged", e);
+      }
+      Footer footer = new Footer(location, input.layout().length(), metadata);
+      // a schema equal to the first input's has its key and columns (equal schemas have equal
+      // keys; the key leaves out the root's name, which equality counts)
+      boolean asFirst = first != null && footer.schema().equals(first.schema);
+      List<ColumnDescriptor> columns = asFirst ? first.columns : footer.schema().getColumns();
+      for (BlockMetaData block : metadata.getBlocks()) {
+        List<ColumnChunkMetaData> chunks = block.getColumns();
+        boolean follow = chunks.size() == columns.size();
+        for (int i = 0; follow && i < chunks.size(); i++) {
+          follow = Arrays.equals(chunks.get(i).getPath().toArray(), columns.get(i).getPath());
+        }
+        if (!follow) {
+          throw new InvalidParquetFileException(
+              location, "its column chunks do not follow its schema's columns", null);
+        }
+      }
+      return InputFooter.of(
+          footer, columns, asFirst ? first.schemaKey : footer.schemaKey(), outputCodec);
     }
 
     /** Closes a stream whose input failed to open, and gives its room back, whatever happens. */

@@ -48,7 +48,9 @@ class DictionaryMergeTest {
           .as("statistics of %s", chunk.getPath())
           .isEqualTo(reencodedChunks.get(column).getStatistics());
       assertThat(chunk.getValueCount()).isEqualTo(reencodedChunks.get(column).getValueCount());
-      if (DictionaryMerge.isCandidate(inputChunks.get(column))) {
+      ColumnChunkMetaData input = inputChunks.get(column);
+      if (DictionaryMerge.isCandidate(
+          ChunkMetadata.of(input), input.getPrimitiveType().getPrimitiveTypeName())) {
         dictionaryMerges.add(chunk.getPath().toDotString());
         assertThat(chunk.hasDictionaryPage()).isTrue();
         assertThat(chunk.getEncodingStats().hasNonDictionaryEncodedPages()).isFalse();

@@ -6,14 +6,25 @@ import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.ColumnOrder;
+import org.apache.parquet.format.Encoding;
 import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.KeyValue;
+import org.apache.parquet.format.PageEncodingStats;
+import org.apache.parquet.format.PageType;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Statistics;
 import org.junit.jupiter.api.Test;
 import shaded.parquet.org.apache.thrift.TBase;
 import shaded.parquet.org.apache.thrift.TException;
@@ -102,10 +113,14 @@ class FooterLayoutsTest {
     }
   }
 
-  /** The contract: empty, or exactly what Footer.read gives (and Footer.read does not refuse). */
+  /**
+   * The contract: empty, or exactly what Footer.read gives (and Footer.read does not refuse); for
+   * planning's read and for a merge's ({@link InputFooterChecks}).
+   */
   private void assertContract(byte[] file, String name) throws IOException {
     Optional<FooterLayouts.Read> fast = fast(file, name);
     Footer footer = footerRead(name);
+    InputFooterChecks.assertReadsAsParquetJava(file, footer, name);
     if (fast.isEmpty()) {
       return;
     }
@@ -264,5 +279,187 @@ class FooterLayoutsTest {
             5,
             List.of(new RowGroup(List.of(), 0, 5)));
     assertContract(TestFiles.withRawFooter(file, bytes(empty)), "no-columns");
+  }
+
+  /** Asserts that a merge's walk reads the file, and reads it as parquet-java does. */
+  private void assertMergeWalkReads(byte[] file, String name) throws IOException {
+    storage.newOutputFile(Location.of("memory://review/" + name + ".parquet")).write(file);
+    assertThat(InputFooterChecks.assertReadsAsParquetJava(file, footerRead(name), name))
+        .as("%s: read by the walk", name)
+        .isTrue();
+  }
+
+  /** The same file with its first column chunk's metadata changed by {@code change}. */
+  private static byte[] withFirstChunk(byte[] file, Consumer<ColumnMetaData> change)
+      throws IOException {
+    return TestFiles.withFooter(
+        file,
+        metadata ->
+            change.accept(metadata.getRow_groups().get(0).getColumns().get(0).getMeta_data()));
+  }
+
+  private static PageEncodingStats pages(PageType type, Encoding encoding) {
+    return new PageEncodingStats(type, encoding, 1);
+  }
+
+  /**
+   * Encoding statistics decide which chunks may have their dictionaries merged or be carried over:
+   * the walk reads them as parquet-java's {@code EncodingStats} does, down to its counting data
+   * pages in both dictionary encodings as pages of another encoding, and its ignoring index pages.
+   */
+  @Test
+  void theMergesWalkReadsEncodingStatisticsAsParquetJavaDoes() throws Exception {
+    PageEncodingStats dictionary = pages(PageType.DICTIONARY_PAGE, Encoding.PLAIN);
+    Map<String, List<PageEncodingStats>> variants = new LinkedHashMap<>();
+    variants.put(
+        "both-dictionary-encodings",
+        List.of(
+            dictionary,
+            pages(PageType.DATA_PAGE, Encoding.PLAIN_DICTIONARY),
+            pages(PageType.DATA_PAGE, Encoding.RLE_DICTIONARY)));
+    variants.put(
+        "plain-dictionary",
+        List.of(dictionary, pages(PageType.DATA_PAGE, Encoding.PLAIN_DICTIONARY)));
+    variants.put("v2", List.of(dictionary, pages(PageType.DATA_PAGE_V2, Encoding.RLE_DICTIONARY)));
+    variants.put(
+        "index-page",
+        List.of(
+            dictionary,
+            pages(PageType.INDEX_PAGE, Encoding.PLAIN),
+            pages(PageType.DATA_PAGE, Encoding.RLE_DICTIONARY)));
+    variants.put(
+        "fallen-back",
+        List.of(
+            dictionary,
+            pages(PageType.DATA_PAGE, Encoding.RLE_DICTIONARY),
+            pages(PageType.DATA_PAGE, Encoding.PLAIN)));
+    variants.put("no-data-pages", List.of(dictionary));
+    for (var variant : variants.entrySet()) {
+      assertMergeWalkReads(
+          withFirstChunk(base(), chunk -> chunk.setEncoding_stats(variant.getValue())),
+          variant.getKey());
+      assertMergeWalkReads(
+          withFirstChunk(
+              TestFiles.plainFile(), chunk -> chunk.setEncoding_stats(variant.getValue())),
+          "plain-" + variant.getKey());
+    }
+    // without encoding statistics, the list of encodings tells
+    assertMergeWalkReads(
+        withFirstChunk(base(), chunk -> chunk.setEncoding_stats(null)), "no-stats");
+    assertMergeWalkReads(
+        withFirstChunk(TestFiles.plainFile(), chunk -> chunk.setEncoding_stats(null)),
+        "plain-no-stats");
+    assertMergeWalkReads(
+        withFirstChunk(
+            TestFiles.plainFile(),
+            chunk ->
+                chunk
+                    .setEncoding_stats(null)
+                    .setEncodings(List.of(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY))),
+        "plain-listing-a-dictionary");
+  }
+
+  /**
+   * Statistics of chunks that may be carried over are converted by parquet-java, which falls back
+   * on the deprecated min and max fields only where their sort order is signed or they are equal,
+   * and then not for a binary column written by parquet-mr before 1.8 or by an unnamed writer
+   * (PARQUET-251): each writer with each kind of bounds.
+   */
+  @Test
+  void theMergesWalkConvertsStatisticsAsParquetJavaDoes() throws Exception {
+    Map<String, Consumer<FileMetaData>> writers = new LinkedHashMap<>();
+    writers.put("parquet-mr", metadata -> {});
+    writers.put("old-parquet-mr", metadata -> metadata.setCreated_by("parquet-mr version 1.6.0"));
+    writers.put("unnamed", FileMetaData::unsetCreated_by);
+    Map<String, Consumer<Statistics>> bounds = new LinkedHashMap<>();
+    bounds.put("bounds", statistics -> {});
+    bounds.put(
+        "deprecated-bounds",
+        statistics -> {
+          statistics.setMin(statistics.getMin_value()).setMax(statistics.getMax_value());
+          statistics.unsetMin_value();
+          statistics.unsetMax_value();
+        });
+    bounds.put(
+        "equal-deprecated-bounds",
+        statistics -> {
+          statistics.setMin(statistics.getMax_value()).setMax(statistics.getMax_value());
+          statistics.unsetMin_value();
+          statistics.unsetMax_value();
+        });
+    bounds.put("no-null-count", Statistics::unsetNull_count);
+    for (var writer : writers.entrySet()) {
+      for (var bound : bounds.entrySet()) {
+        byte[] file =
+            TestFiles.withFooter(
+                TestFiles.plainFile(),
+                metadata -> {
+                  writer.getValue().accept(metadata);
+                  for (ColumnChunk chunk : metadata.getRow_groups().get(0).getColumns()) {
+                    bound.getValue().accept(chunk.getMeta_data().getStatistics());
+                  }
+                });
+        assertMergeWalkReads(file, writer.getKey() + "-" + bound.getKey());
+      }
+    }
+    assertMergeWalkReads(
+        withFirstChunk(TestFiles.plainFile(), ColumnMetaData::unsetStatistics), "no-statistics");
+  }
+
+  /**
+   * Key-value metadata as parquet-java keeps it: a pair without a value, and of two pairs with one
+   * key the later. A pair without a key Thrift refuses, and the walk leaves it to parquet-java.
+   */
+  @Test
+  void theMergesWalkReadsKeyValueMetadataAsParquetJavaDoes() throws Exception {
+    assertMergeWalkReads(
+        TestFiles.withFooter(
+            base(),
+            metadata -> {
+              metadata.addToKey_value_metadata(new KeyValue("empty"));
+              metadata.addToKey_value_metadata(new KeyValue("twice").setValue("first"));
+              metadata.addToKey_value_metadata(new KeyValue("twice").setValue("second"));
+            }),
+        "pairs");
+
+    byte[] keyless =
+        TestFiles.withFooter(
+            base(), metadata -> metadata.addToKey_value_metadata(new KeyValue("lost")));
+    // the pair's key field (1, a string) becomes field 3, which KeyValue does not have
+    int at = indexOf(keyless, "lost".getBytes(StandardCharsets.UTF_8)) - 2;
+    assertThat(keyless[at]).isEqualTo((byte) 0x18);
+    keyless[at] = 0x38;
+    storage.newOutputFile(Location.of("memory://review/keyless.parquet")).write(keyless);
+    assertThat(footerRead("keyless")).as("Footer.read refuses it").isNull();
+    assertThat(InputFooterChecks.assertReadsAsParquetJava(keyless, null, "keyless")).isFalse();
+  }
+
+  /** A column index needs both its offset and its length, as parquet-java takes it. */
+  @Test
+  void theMergesWalkTakesAColumnIndexOnlyWithItsOffsetAndLength() throws Exception {
+    byte[] plain = TestFiles.plainFile();
+    assertThat(
+            TestFiles.footer(plain)
+                .getRow_groups()
+                .get(0)
+                .getColumns()
+                .get(0)
+                .isSetColumn_index_offset())
+        .isTrue();
+    assertMergeWalkReads(
+        TestFiles.withFooter(
+            plain,
+            metadata ->
+                metadata.getRow_groups().get(0).getColumns().get(0).unsetColumn_index_length()),
+        "index-without-length");
+  }
+
+  private static int indexOf(byte[] bytes, byte[] part) {
+    for (int i = 0; i + part.length <= bytes.length; i++) {
+      if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
   }
 }

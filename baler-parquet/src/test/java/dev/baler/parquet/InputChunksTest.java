@@ -157,7 +157,8 @@ class InputChunksTest {
         kept.add(chunks.columnIndexOffset(rowGroup, column));
         kept.add(chunks.columnIndexLength(rowGroup, column));
         IndexReference index = chunk.getColumnIndexReference();
-        boolean carry = CarriedChunk.isCandidate(chunk, outputCodec);
+        boolean carry =
+            CarriedChunk.isCandidate(ChunkMetadata.of(chunk), outputCodec, chunk.getStatistics());
         assertThat(kept)
             .as(name)
             .containsExactly(
@@ -166,7 +167,8 @@ class InputChunksTest {
                 chunk.getValueCount(),
                 chunk.getCodec(),
                 carry,
-                DictionaryMerge.isCandidate(chunk),
+                DictionaryMerge.isCandidate(
+                    ChunkMetadata.of(chunk), chunk.getPrimitiveType().getPrimitiveTypeName()),
                 chunk.hasDictionaryPage() && chunk.getDictionaryPageOffset() > 0
                     ? chunk.getFirstDataPageOffset() - chunk.getDictionaryPageOffset()
                     : 0L,

@@ -44,6 +44,29 @@ final class TestFiles {
     return storage.bytes(location);
   }
 
+  /**
+   * A file of the same schema as {@link #otherSchemaFile} written without dictionaries, each chunk
+   * in plain pages, uncompressed: chunks a merge into an uncompressed output may carry over.
+   */
+  static byte[] plainFile() throws IOException {
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
+            "message other { required int64 status; optional binary name (STRING); }");
+    MemoryStorage storage = new MemoryStorage();
+    Location location = Location.of("memory://scratch/plain.parquet");
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
+            .withType(schema)
+            .withDictionaryEncoding(false)
+            .build()) {
+      SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+      for (int i = 0; i < 10; i++) {
+        writer.write(groups.newGroup().append("status", (long) i).append("name", "n" + i));
+      }
+    }
+    return storage.bytes(location);
+  }
+
   /** The same file with the path of its first row group's first column chunk changed. */
   static byte[] withFirstChunkPath(byte[] file, String... path) throws IOException {
     return withFooter(
