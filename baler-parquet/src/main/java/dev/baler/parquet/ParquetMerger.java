@@ -359,10 +359,7 @@ public final class ParquetMerger {
               end = tail.to;
               continue;
             }
-            Map<String, String> tailMetadata = RowGroupAppender.append(writer, schema, tail.file());
-            sharedMetadata
-                .entrySet()
-                .removeIf(entry -> !entry.getValue().equals(tailMetadata.get(entry.getKey())));
+            keepShared(sharedMetadata, RowGroupAppender.append(writer, schema, tail.file()));
             fingerprint = fingerprint.plus(part.get().fingerprint());
             verbatim.addAll(part.get().verbatim());
             handedOverRowGroups += tail.to - tail.from;
@@ -425,10 +422,7 @@ public final class ParquetMerger {
                 arena,
                 byGroups ? Long.MAX_VALUE : windowBytes - heldBytes,
                 byGroups ? groupEnds[0] : Integer.MAX_VALUE)) {
-          Map<String, String> metadata = opened.takeKeyValueMetadata();
-          sharedMetadata
-              .entrySet()
-              .removeIf(entry -> !entry.getValue().equals(metadata.get(entry.getKey())));
+          keepShared(sharedMetadata, opened.takeKeyValueMetadata());
         }
         for (Slice slice : rowGroup) {
           sources.add(open.get(slice.input()));
@@ -1170,6 +1164,19 @@ public final class ParquetMerger {
   @FunctionalInterface
   private interface RowGroupRead<T> {
     T run() throws IOException;
+  }
+
+  /**
+   * Keeps of {@code shared} the key-value pairs that {@code other} holds too: the same key, and the
+   * same value or none (a pair's value may be left out).
+   */
+  private static void keepShared(Map<String, String> shared, Map<String, String> other) {
+    shared
+        .entrySet()
+        .removeIf(
+            entry ->
+                !other.containsKey(entry.getKey())
+                    || !Objects.equals(entry.getValue(), other.get(entry.getKey())));
   }
 
   /**

@@ -16,11 +16,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.parquet.format.KeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -123,6 +125,47 @@ class ParquetMergerTest {
     Footer footer = Footer.read(storage.newInputFile(output));
     assertThat(footer.codecs()).containsExactly(codec);
     assertThat(RowFingerprint.of(storage.newInputFile(output))).isEqualTo(fingerprintOf(inputs));
+  }
+
+  /**
+   * Key-value metadata all inputs share goes to the output, whatever the others hold; a pair
+   * without a value (Thrift's value is optional) is a pair like any other, shared only if every
+   * input has it. A pair without a value made the merge fail on a null.
+   */
+  @Test
+  void merge_keepsTheKeyValueMetadataAllInputsShareAndPairsWithoutValues() throws IOException {
+    List<MergeInput> written = writeInputs(3, 20);
+    List<MergeInput> inputs = new ArrayList<>();
+    for (int i = 0; i < written.size(); i++) {
+      Location location = written.get(i).file().location();
+      String own = "input " + i;
+      byte[] file =
+          TestFiles.withFooter(
+              storage.bytes(location),
+              metadata -> {
+                metadata.addToKey_value_metadata(new KeyValue("unset"));
+                if (!own.equals("input 2")) {
+                  metadata.addToKey_value_metadata(new KeyValue("unset-in-some"));
+                }
+                metadata.addToKey_value_metadata(new KeyValue("shared").setValue("yes"));
+                metadata.addToKey_value_metadata(new KeyValue("own").setValue(own));
+              });
+      storage.newOutputFile(location).write(file);
+      var input = storage.newInputFile(location);
+      inputs.add(MergeInput.of(input, Footer.read(input).layout()));
+    }
+    Location output = DIRECTORY.resolve("out.c.parquet");
+
+    new ParquetMerger(WriteOptions.defaults())
+        .merge(inputs, storage.newOutputFile(output), MergeListener.NONE);
+
+    Map<String, String> kept = Footer.read(storage.newInputFile(output)).keyValueMetadata();
+    assertThat(kept)
+        .containsEntry("shared", "yes")
+        .doesNotContainKey("own")
+        .doesNotContainKey("unset-in-some");
+    assertThat(kept).containsKey("unset");
+    assertThat(kept.get("unset")).isNull();
   }
 
   @Test
