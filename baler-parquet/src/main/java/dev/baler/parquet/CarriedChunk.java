@@ -95,14 +95,14 @@ final class CarriedChunk {
    */
   static boolean isCandidate(
       ChunkMetadata chunk, CompressionCodecName outputCodec, Statistics<?> statistics) {
-    return encodingsAllow(chunk, outputCodec) && complete(statistics, chunk.values());
+    return metadataAllows(chunk, outputCodec) && complete(statistics, chunk.values());
   }
 
   /**
    * Whether {@link #isCandidate} holds but for the statistics: a footer read where it lies then
    * converts statistics only for the chunks that pass this.
    */
-  static boolean encodingsAllow(ChunkMetadata chunk, CompressionCodecName outputCodec) {
+  static boolean metadataAllows(ChunkMetadata chunk, CompressionCodecName outputCodec) {
     return chunk.codec() == outputCodec
         && !chunk.hasDictionaryPage()
         && !chunk.has(ChunkMetadata.DICTIONARY_PAGES)

@@ -28,7 +28,7 @@ import org.apache.parquet.internal.hadoop.metadata.IndexReference;
  *     index only when both its offset and its length are set)
  * @param columnIndexLength the column index's bytes, 0 for none
  * @param codec its codec
- * @param encodings the {@link #ENCODING_STATS} to {@link #DICTIONARY_ENCODINGS} bits that hold
+ * @param encodingBits the {@link #ENCODING_STATS} to {@link #DICTIONARY_ENCODINGS} bits that hold
  */
 record ChunkMetadata(
     long firstDataPageOffset,
@@ -38,7 +38,7 @@ record ChunkMetadata(
     long columnIndexOffset,
     int columnIndexLength,
     CompressionCodecName codec,
-    int encodings) {
+    int encodingBits) {
 
   /** The chunk's metadata has encoding statistics ({@code encoding_stats}). */
   static final int ENCODING_STATS = 1;
@@ -64,14 +64,14 @@ record ChunkMetadata(
 
   /** The same figures of parquet-java's metadata of a chunk. */
   static ChunkMetadata of(ColumnChunkMetaData chunk) {
-    int encodings = usesDictionary(chunk.getEncodings()) ? DICTIONARY_ENCODINGS : 0;
+    int bits = usesDictionary(chunk.getEncodings()) ? DICTIONARY_ENCODINGS : 0;
     EncodingStats stats = chunk.getEncodingStats();
     if (stats != null) {
-      encodings |= ENCODING_STATS;
-      encodings |= stats.hasDictionaryPages() ? DICTIONARY_PAGES : 0;
-      encodings |= stats.hasDictionaryEncodedPages() ? DICTIONARY_ENCODED_PAGES : 0;
-      encodings |= stats.hasNonDictionaryEncodedPages() ? OTHER_ENCODED_PAGES : 0;
-      encodings |= stats.usesV2Pages() ? V2_PAGES : 0;
+      bits |= ENCODING_STATS;
+      bits |= stats.hasDictionaryPages() ? DICTIONARY_PAGES : 0;
+      bits |= stats.hasDictionaryEncodedPages() ? DICTIONARY_ENCODED_PAGES : 0;
+      bits |= stats.hasNonDictionaryEncodedPages() ? OTHER_ENCODED_PAGES : 0;
+      bits |= stats.usesV2Pages() ? V2_PAGES : 0;
     }
     IndexReference columnIndex = chunk.getColumnIndexReference();
     return new ChunkMetadata(
@@ -82,7 +82,7 @@ record ChunkMetadata(
         columnIndex == null ? -1 : columnIndex.getOffset(),
         columnIndex == null ? 0 : columnIndex.getLength(),
         chunk.getCodec(),
-        encodings);
+        bits);
   }
 
   private static boolean usesDictionary(Set<Encoding> encodings) {
@@ -96,7 +96,7 @@ record ChunkMetadata(
 
   /** Whether all of {@code bits} hold. */
   boolean has(int bits) {
-    return (encodings & bits) == bits;
+    return (encodingBits & bits) == bits;
   }
 
   /**

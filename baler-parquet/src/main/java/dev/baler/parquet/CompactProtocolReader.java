@@ -145,6 +145,13 @@ final class CompactProtocolReader {
     return Arrays.equals(bytes, start, start + length, expected, 0, expected.length);
   }
 
+  /** Reads past a binary value; returns its length in bytes. */
+  int skipBinary() {
+    int length = checkedSize(readVarint());
+    advance(length);
+    return length;
+  }
+
   /**
    * Reads a binary value as a string, decoded as UTF-8 as Thrift's {@code readString} decodes it
    * (bytes that are not UTF-8 become U+FFFD).

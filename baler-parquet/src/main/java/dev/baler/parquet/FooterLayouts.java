@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.apache.parquet.format.Type;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
 import shaded.parquet.org.apache.thrift.TBase;
 import shaded.parquet.org.apache.thrift.TException;
 import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
@@ -44,10 +46,11 @@ import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
  *
  * <p>Anything out of the ordinary (a tail without {@code PAR1}, a footer length out of range, a
  * footer that does not parse, a row group whose column chunks are not the schema's leaf columns in
- * order, a column chunk without metadata, a codec Baler cannot decode) is handed to {@link
- * Footer#read}, so that a bad file is refused with the same reason whichever way it was read. The
- * layout and schema are those {@link Footer#layout()} and {@link Footer#schema()} give, and a
- * merge's figures those {@link InputFooter#of} takes from parquet-java's metadata.
+ * order, a column chunk without metadata, a codec Baler cannot decode) is handed to parquet-java's
+ * reader ({@link Footer#read} for planning, {@code ParquetFileReader.readFooter} for a merge), so
+ * that a bad file is refused with the same reason whichever way it was read. The layout and schema
+ * are those {@link Footer#layout()} and {@link Footer#schema()} give, and a merge's figures those
+ * {@link InputFooter#of} takes from parquet-java's metadata.
  *
  * <p>Thread-safe: one per plan, shared by the threads reading its footers, and one per merge.
  */
@@ -88,7 +91,7 @@ public final class FooterLayouts {
    */
   Optional<InputFooter> readInput(byte[] file, int length, CompressionCodecName outputCodec) {
     int footerLength = footerLength(file, length, length);
-    if (footerLength < 0 || footerLength > length - 8) {
+    if (footerLength < 0) {
       return Optional.empty();
     }
     try {
@@ -188,9 +191,32 @@ public final class FooterLayouts {
     }
   }
 
-  /** A converted schema, its key, its leaf columns, and their paths as UTF-8 names, in order. */
+  /**
+   * A converted schema, its key, its leaf columns, their paths as UTF-8 names, and the bytes that
+   * parquet-java reads of each column's statistics bounds ({@link #boundWidth}), in order.
+   */
   private record Schema(
-      MessageType type, String key, List<ColumnDescriptor> columns, byte[][][] paths) {}
+      MessageType type,
+      String key,
+      List<ColumnDescriptor> columns,
+      byte[][][] paths,
+      int[] boundWidths) {}
+
+  /**
+   * The bytes parquet-java reads of a statistics bound of a column of {@code type} as it converts
+   * statistics: a boolean's first byte, an int's or float's four, a long's or double's eight, a
+   * fixed-length array's length (a FLOAT16's bounds are read as two bytes); none for other arrays.
+   * A shorter bound makes the conversion fail, and parquet-java refuses the footer.
+   */
+  private static int boundWidth(PrimitiveType type) {
+    return switch (type.getPrimitiveTypeName()) {
+      case BOOLEAN -> 1;
+      case INT32, FLOAT -> 4;
+      case INT64, DOUBLE -> 8;
+      case FIXED_LEN_BYTE_ARRAY -> type.getTypeLength();
+      case INT96, BINARY -> 0;
+    };
+  }
 
   private final Map<SchemaBytes, Schema> schemas = new ConcurrentHashMap<>();
 
@@ -262,16 +288,21 @@ public final class FooterLayouts {
    * a column's type, encodings, path_in_schema, codec, num_values, sizes and data_page_offset) must
    * be there with their types, the enumerations read (type, codec, encodings, and the page types
    * and encodings of encoding_stats) must be values parquet-format knows, or the footer is left to
-   * {@link Footer#read}; so is one with encryption, a column chunk with a file_path, or a row group
-   * of no column chunks (parquet-java refuses both). Fields are read as Thrift reads them: ids as
-   * shorts, a later field of the same id and type in place of an earlier one, a field of another
-   * type skipped; and the schema's elements and column orders, which Thrift parses when a schema is
-   * new, must end where the walk ends them (Thrift ends a union after its first member). A merge's
-   * walk also reads the key-value metadata (each pair needs its key, as Thrift requires) and has
-   * Thrift parse the statistics of a chunk that may be carried over. Structures skipped whole (the
-   * other chunks' statistics, size statistics, sorting columns; and planning's key-value metadata)
-   * are checked for their framing only: a footer whose skipped parts Thrift would refuse is planned
-   * and merged, its rows read and verified as any other's.
+   * parquet-java's reader; so is one with encryption, a column chunk with a file_path (parquet-java
+   * refuses chunks of one row group in different files), or a row group of no column chunks (which
+   * parquet-java fails on). Fields are read as Thrift reads them: ids as shorts, a later field of
+   * the same id and type in place of an earlier one, a field of another type skipped; and the
+   * schema's elements and column orders, which Thrift parses when a schema is new, must end where
+   * the walk ends them (Thrift ends a union after its first member). What parquet-java would refuse
+   * in the parts the walk does not keep is left to it too: a sorting column or a column's key-value
+   * pair without a field Thrift requires, and a statistics bound shorter than parquet-java reads it
+   * ({@link #boundWidth}); so are geospatial statistics, whose conversion the walk does not follow.
+   * So whether a footer is read here does not depend on which chunks a merge may carry over. A
+   * merge's walk also reads the file's key-value metadata (each pair needs its key, as Thrift
+   * requires) and has Thrift parse and parquet-java convert the statistics of the chunks that may
+   * be carried over. Structures skipped whole otherwise (size statistics, which have no required
+   * field, and planning's key-value metadata) are checked for their framing only; a merge reads
+   * key-value metadata as Thrift does.
    *
    * @param outputCodec the codec of the merge's output, or null for planning's walk, which reads
    *     neither key-value metadata nor statistics
@@ -330,10 +361,11 @@ public final class FooterLayouts {
         createdBy = new CompactProtocolReader(bytes, createdByStart, end).readString();
       }
       if (keyValuesStart >= 0) {
-        keyValues = keyValues(new CompactProtocolReader(bytes, keyValuesStart, end));
-        if (keyValues == null) {
+        Map<String, String> read = keyValues(new CompactProtocolReader(bytes, keyValuesStart, end));
+        if (read == null) {
           return Optional.empty();
         }
+        keyValues = Collections.unmodifiableMap(read);
       }
       input = new Input(bytes, schema, createdBy, outputCodec);
     }
@@ -438,7 +470,7 @@ public final class FooterLayouts {
     boolean columnIndexOffsetSet;
     int columnIndexLength;
     boolean columnIndexLengthSet;
-    int encodings; // ChunkMetadata's bits
+    int encodingBits; // ChunkMetadata's bits
     int statisticsStart;
     int statisticsEnd;
 
@@ -450,7 +482,7 @@ public final class FooterLayouts {
       codec = 0;
       columnIndexOffsetSet = false;
       columnIndexLengthSet = false;
-      encodings = 0;
+      encodingBits = 0;
       statisticsStart = -1;
       statisticsEnd = -1;
     }
@@ -465,7 +497,7 @@ public final class FooterLayouts {
           columnIndex ? columnIndexOffset : -1,
           columnIndex ? columnIndexLength : 0,
           CompressionCodecName.fromParquet(CompressionCodec.findByValue(codec)),
-          encodings);
+          encodingBits);
     }
   }
 
@@ -528,7 +560,7 @@ public final class FooterLayouts {
         compressed = 0;
         for (int column = 0; column < columns; column++) {
           chunk.reset();
-          if (!columnChunk(reader, schema.paths()[column], chunk)) {
+          if (!columnChunk(reader, schema.paths()[column], schema.boundWidths()[column], chunk)) {
             return null;
           }
           compressed += chunk.size;
@@ -539,6 +571,10 @@ public final class FooterLayouts {
       } else if (id == 2 && type == CompactProtocolReader.I64) { // total_byte_size
         reader.skip(type);
         totalByteSize = true;
+      } else if (id == 4 && type == CompactProtocolReader.LIST) { // sorting_columns
+        if (!sortingColumns(reader)) {
+          return null;
+        }
       } else if (id == 3 && type == CompactProtocolReader.I64) { // num_rows
         rows = reader.readInteger();
       } else {
@@ -556,7 +592,7 @@ public final class FooterLayouts {
    * requires.
    */
   private static boolean columnChunk(
-      CompactProtocolReader reader, byte[][] path, ChunkFields chunk) {
+      CompactProtocolReader reader, byte[][] path, int boundWidth, ChunkFields chunk) {
     boolean metadata = false;
     boolean fileOffset = false;
     int id = 0;
@@ -567,7 +603,7 @@ public final class FooterLayouts {
         reader.skip(type);
         fileOffset = true;
       } else if (id == 3 && type == CompactProtocolReader.STRUCT) { // meta_data
-        if (metadata || !columnMetaData(reader, path, chunk)) {
+        if (metadata || !columnMetaData(reader, path, boundWidth, chunk)) {
           return false; // a second meta_data: Thrift keeps it, the walk does not
         }
         metadata = true;
@@ -588,9 +624,13 @@ public final class FooterLayouts {
     return fileOffset && metadata;
   }
 
-  /** Reads a chunk's ColumnMetaData into {@code chunk}, as {@link #columnChunk}. */
+  /**
+   * Reads a chunk's ColumnMetaData into {@code chunk}, as {@link #columnChunk}; false also for
+   * statistics whose bounds are shorter than {@code boundWidth}, key-value metadata that Thrift
+   * refuses, and geospatial statistics, which the walk leaves to parquet-java.
+   */
   private static boolean columnMetaData(
-      CompactProtocolReader reader, byte[][] path, ChunkFields chunk) {
+      CompactProtocolReader reader, byte[][] path, int boundWidth, ChunkFields chunk) {
     int required = 0; // one bit per field Thrift requires, by field id
     int id = 0;
     int type;
@@ -602,7 +642,8 @@ public final class FooterLayouts {
             case 2, 3, 13 -> CompactProtocolReader.LIST; // encodings, path, encoding_stats
             // values, sizes, data_page_offset, dictionary_page_offset
             case 5, 6, 7, 9, 11 -> CompactProtocolReader.I64;
-            case 12 -> CompactProtocolReader.STRUCT; // statistics
+            case 8 -> CompactProtocolReader.LIST; // key_value_metadata
+            case 12, 17 -> CompactProtocolReader.STRUCT; // statistics, geospatial_statistics
             default -> -1;
           };
       if (type != expected) {
@@ -621,8 +662,8 @@ public final class FooterLayouts {
           if (encodings < 0) {
             return false;
           }
-          chunk.encodings =
-              chunk.encodings & ~ChunkMetadata.DICTIONARY_ENCODINGS
+          chunk.encodingBits =
+              chunk.encodingBits & ~ChunkMetadata.DICTIONARY_ENCODINGS
                   | (usesDictionary(encodings) ? ChunkMetadata.DICTIONARY_ENCODINGS : 0);
         }
         case 13 -> {
@@ -630,7 +671,7 @@ public final class FooterLayouts {
           if (stats < 0) {
             return false;
           }
-          chunk.encodings = chunk.encodings & ChunkMetadata.DICTIONARY_ENCODINGS | stats;
+          chunk.encodingBits = chunk.encodingBits & ChunkMetadata.DICTIONARY_ENCODINGS | stats;
         }
         case 3 -> {
           if (reader.readListHeader() != path.length
@@ -653,15 +694,77 @@ public final class FooterLayouts {
         case 7 -> chunk.size = reader.readInteger();
         case 9 -> chunk.firstDataPageOffset = reader.readInteger();
         case 11 -> chunk.dictionaryPageOffset = reader.readInteger();
+        case 8 -> {
+          if (keyValues(reader) == null) {
+            return false;
+          }
+        }
         case 12 -> {
           chunk.statisticsStart = reader.position();
-          reader.skip(type);
+          if (!boundsFit(reader, boundWidth)) {
+            return false;
+          }
           chunk.statisticsEnd = reader.position();
+        }
+        case 17 -> {
+          return false;
         }
         default -> reader.skip(type);
       }
     }
     return (required & REQUIRED_COLUMN_FIELDS) == REQUIRED_COLUMN_FIELDS;
+  }
+
+  /**
+   * Walks a Statistics structure and says whether each of its bounds (max, min, max_value and
+   * min_value) has at least {@code width} bytes, the bytes parquet-java reads of it ({@link
+   * #boundWidth}).
+   */
+  private static boolean boundsFit(CompactProtocolReader reader, int width) {
+    int id = 0;
+    int type;
+    while ((type = reader.readFieldHeader(id)) != CompactProtocolReader.STOP) {
+      id = reader.fieldId();
+      boolean bound = id == 1 || id == 2 || id == 5 || id == 6;
+      if (bound && type == CompactProtocolReader.BINARY) {
+        if (reader.skipBinary() < width) {
+          return false;
+        }
+      } else {
+        reader.skip(type);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a list of SortingColumns is one Thrift reads: each with its column_idx, descending and
+   * nulls_first, the fields it requires.
+   */
+  private static boolean sortingColumns(CompactProtocolReader reader) {
+    int count = reader.readListHeader();
+    if (reader.elementType() != CompactProtocolReader.STRUCT) {
+      return false;
+    }
+    for (int i = 0; i < count; i++) {
+      int fields = 0;
+      int id = 0;
+      int type;
+      while ((type = reader.readFieldHeader(id)) != CompactProtocolReader.STOP) {
+        id = reader.fieldId();
+        boolean flag =
+            type == CompactProtocolReader.BOOLEAN_TRUE
+                || type == CompactProtocolReader.BOOLEAN_FALSE;
+        if ((id == 1 && type == CompactProtocolReader.I32) || ((id == 2 || id == 3) && flag)) {
+          fields |= 1 << id;
+        }
+        reader.skip(type);
+      }
+      if (fields != 0b1110) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -819,7 +922,12 @@ public final class FooterLayouts {
         paths[i][j] = path[j].getBytes(StandardCharsets.UTF_8);
       }
     }
-    Schema schema = new Schema(type, ParquetSchemas.key(type), type.getColumns(), paths);
+    List<ColumnDescriptor> leaves = type.getColumns();
+    int[] widths = new int[leaves.size()];
+    for (int i = 0; i < widths.length; i++) {
+      widths[i] = boundWidth(leaves.get(i).getPrimitiveType());
+    }
+    Schema schema = new Schema(type, ParquetSchemas.key(type), leaves, paths, widths);
     if (schemas.size() < MAX_SCHEMAS) {
       schemas.putIfAbsent(id.copy(), schema);
     }

@@ -15,12 +15,11 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
- * What a merge needs of an input's column chunks, taken from its footer's metadata as the input
- * opens so that the parsed footer, with its encoding statistics maps and its own copy of the
- * schema, can be let go: for each chunk, where it is, how many values it holds, its codec, whether
- * it may be carried over or its dictionary merged, the size of its dictionary page, its statistics
- * (kept only when it may be carried over, as only carried chunks need them) and its column index's
- * place.
+ * What a merge needs of an input's column chunks, taken from its footer as the input opens (walked
+ * where it lies, or parsed by parquet-java and then let go; see {@link InputFooter}): for each
+ * chunk, where it is, how many values it holds, its codec, whether it may be carried over or its
+ * dictionary merged, the size of its dictionary page, its statistics (kept only when it may be
+ * carried over, as only carried chunks need them) and its column index's place.
  *
  * <p>An output row group of small files holds hundreds to thousands of inputs open at once (with
  * 100,000 files of ten columns and 40 rows, two bins hold 6,552), so this keeps every chunk's
@@ -163,7 +162,7 @@ final class InputChunks {
      * Adds the next chunk.
      *
      * @param statistics asked for the chunk's statistics only if its metadata would otherwise let
-     *     it be carried over ({@link CarriedChunk#encodingsAllow})
+     *     it be carried over ({@link CarriedChunk#metadataAllows})
      */
     Builder add(ChunkMetadata chunk, StatisticsSource statistics) {
       if (count == codecsAndFlags.length) {
@@ -179,7 +178,7 @@ final class InputChunks {
       numbers[at + COLUMN_INDEX_OFFSET] = chunk.columnIndexOffset();
       numbers[at + COLUMN_INDEX_LENGTH] = chunk.columnIndexLength();
       Statistics<?> carried = null;
-      if (CarriedChunk.encodingsAllow(chunk, outputCodec)) {
+      if (CarriedChunk.metadataAllows(chunk, outputCodec)) {
         Statistics<?> read = statistics.get();
         carried = CarriedChunk.complete(read, chunk.values()) ? read : null;
       }

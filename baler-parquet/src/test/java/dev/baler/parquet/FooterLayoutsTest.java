@@ -19,11 +19,13 @@ import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.ColumnOrder;
 import org.apache.parquet.format.Encoding;
 import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.GeospatialStatistics;
 import org.apache.parquet.format.KeyValue;
 import org.apache.parquet.format.PageEncodingStats;
 import org.apache.parquet.format.PageType;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.SortingColumn;
 import org.apache.parquet.format.Statistics;
 import org.junit.jupiter.api.Test;
 import shaded.parquet.org.apache.thrift.TBase;
@@ -452,6 +454,89 @@ class FooterLayoutsTest {
             metadata ->
                 metadata.getRow_groups().get(0).getColumns().get(0).unsetColumn_index_length()),
         "index-without-length");
+  }
+
+  /**
+   * A statistics bound shorter than parquet-java reads it (an INT64's of two bytes) fails
+   * parquet-java's conversion of the statistics, which it makes for every chunk: such a footer is
+   * left to it, by planning's walk and by a merge's whatever codec decides which chunks may be
+   * carried (before, a merge into another codec than the chunk's took the file). Found by review.
+   */
+  @Test
+  void aStatisticsBoundShorterThanParquetJavaReadsItIsLeftToIt() throws Exception {
+    for (boolean deprecated : new boolean[] {false, true}) {
+      byte[] file =
+          withFirstChunk(
+              TestFiles.plainFile(),
+              chunk -> {
+                Statistics statistics = chunk.getStatistics();
+                if (deprecated) {
+                  statistics.unsetMin_value();
+                  statistics.unsetMax_value();
+                  statistics.setMin(new byte[] {1, 2}).setMax(new byte[] {3, 4});
+                } else {
+                  statistics.setMin_value(new byte[] {1, 2}).setMax_value(new byte[] {3, 4});
+                }
+              });
+      String name = deprecated ? "short-deprecated-bounds" : "short-bounds";
+
+      assertContract(file, name);
+
+      assertThat(fast(file, name)).as(name).isEmpty();
+      assertThat(InputFooterChecks.assertReadsAsParquetJava(file, footerRead(name), name))
+          .as(name)
+          .isFalse();
+    }
+    assertThat(footerRead("short-bounds")).as("Footer.read refuses it").isNull();
+  }
+
+  /**
+   * Sorting columns, geospatial statistics and a column's key-value metadata are not kept, but
+   * parquet-java reads them: one that Thrift refuses (a sorting column without nulls_first, a pair
+   * without its key), and geospatial statistics, whose conversion the walk does not follow, are
+   * left to it. Sorting columns as Thrift writes them are read.
+   */
+  @Test
+  void whatParquetJavaReadsOfTheSkippedPartsIsLeftToIt() throws Exception {
+    byte[] sorted =
+        TestFiles.withFooter(
+            TestFiles.plainFile(),
+            metadata ->
+                metadata
+                    .getRow_groups()
+                    .get(0)
+                    .setSorting_columns(List.of(new SortingColumn(0, false, true))));
+    assertContract(sorted, "sorted");
+    assertMergeWalkReads(sorted, "sorted");
+
+    // SortingColumn(0, false, true): column_idx i32 0, descending false, nulls_first true; the
+    // last field's header (id 3, boolean true: 0x11) becomes a field 4, which SortingColumn lacks
+    byte[] unsorted = sorted.clone();
+    int at = indexOf(unsorted, new byte[] {0x15, 0x00, 0x12, 0x11, 0x00});
+    unsorted[at + 3] = 0x21;
+    byte[] keyless =
+        withFirstChunk(
+            TestFiles.plainFile(),
+            chunk -> chunk.addToKey_value_metadata(new KeyValue("chunk-key-to-lose")));
+    int key = indexOf(keyless, "chunk-key-to-lose".getBytes(StandardCharsets.UTF_8)) - 2;
+    assertThat(keyless[key]).isEqualTo((byte) 0x18);
+    keyless[key] = 0x38;
+    byte[] geospatial =
+        withFirstChunk(
+            TestFiles.plainFile(),
+            chunk -> chunk.setGeospatial_statistics(new GeospatialStatistics()));
+    Map<String, byte[]> left =
+        Map.of("unsorted", unsorted, "chunk-keyless", keyless, "geospatial", geospatial);
+    for (var file : left.entrySet()) {
+      assertContract(file.getValue(), file.getKey());
+      assertThat(
+              InputFooterChecks.assertReadsAsParquetJava(
+                  file.getValue(), footerRead(file.getKey()), file.getKey()))
+          .as(file.getKey())
+          .isFalse();
+    }
+    assertThat(footerRead("unsorted")).as("Footer.read refuses it").isNull();
+    assertThat(footerRead("chunk-keyless")).as("Footer.read refuses it").isNull();
   }
 
   private static int indexOf(byte[] bytes, byte[] part) {
