@@ -1,5 +1,7 @@
 package dev.baler.parquet;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -18,9 +20,13 @@ final class NormalizingWriteSupport extends WriteSupport<Group> {
   private RecordHasher hasher;
   private Emitter emitter;
 
+  /**
+   * @param keyValueMetadata the output's key-value metadata, copied; a value may be null, as
+   *     parquet-java reads a pair without one (Thrift's value is optional)
+   */
   NormalizingWriteSupport(NormalizedSchema schema, Map<String, String> keyValueMetadata) {
     this.schema = schema;
-    this.keyValueMetadata = Map.copyOf(keyValueMetadata);
+    this.keyValueMetadata = Collections.unmodifiableMap(new LinkedHashMap<>(keyValueMetadata));
   }
 
   @Override

@@ -147,6 +147,9 @@ class ParquetMergerTest {
                 if (!own.equals("input 2")) {
                   metadata.addToKey_value_metadata(new KeyValue("unset-in-some"));
                 }
+                KeyValue valueOrNone = new KeyValue("value-or-none");
+                metadata.addToKey_value_metadata(
+                    own.equals("input 1") ? valueOrNone : valueOrNone.setValue("x"));
                 metadata.addToKey_value_metadata(new KeyValue("shared").setValue("yes"));
                 metadata.addToKey_value_metadata(new KeyValue("own").setValue(own));
               });
@@ -163,7 +166,8 @@ class ParquetMergerTest {
     assertThat(kept)
         .containsEntry("shared", "yes")
         .doesNotContainKey("own")
-        .doesNotContainKey("unset-in-some");
+        .doesNotContainKey("unset-in-some")
+        .doesNotContainKey("value-or-none");
     assertThat(kept).containsKey("unset");
     assertThat(kept.get("unset")).isNull();
   }

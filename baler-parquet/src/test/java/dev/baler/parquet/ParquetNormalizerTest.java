@@ -21,6 +21,7 @@ import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.NanoTime;
 import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.KeyValue;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.api.Binary;
@@ -399,6 +400,30 @@ class ParquetNormalizerTest {
     assertThat(footer(output).keyValueMetadata())
         .doesNotContainKey("ARROW:schema")
         .containsEntry("origin", "test");
+  }
+
+  /** A key-value pair without a value (Thrift's value is optional) is kept as it is. */
+  @Test
+  void keyValuePairWithoutAValue_isKept() throws IOException {
+    Path written =
+        ParquetInputs.write(
+            directory.resolve("written.parquet"),
+            "message m { required int32 id; }",
+            new Writing(WriterVersion.PARQUET_1_0, true, Map.of("origin", "test")),
+            groups -> List.of(groups.newGroup().append("id", 1)));
+    Path input = directory.resolve("unset.parquet");
+    Files.write(
+        input,
+        TestFiles.withFooter(
+            Files.readAllBytes(written),
+            metadata -> metadata.addToKey_value_metadata(new KeyValue("unset"))));
+    Path output = directory.resolve("out.parquet");
+
+    normalize(input, output);
+
+    Map<String, String> kept = footer(output).keyValueMetadata();
+    assertThat(kept).containsEntry("origin", "test").containsKey("unset");
+    assertThat(kept.get("unset")).isNull();
   }
 
   @Test
