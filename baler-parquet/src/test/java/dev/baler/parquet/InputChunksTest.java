@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.ObjIntConsumer;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroup;
@@ -19,11 +22,14 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.internal.hadoop.metadata.IndexReference;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,6 +136,122 @@ class InputChunksTest {
   }
 
   /**
+   * The rules for carrying a chunk and merging its dictionary read {@link ChunkMetadata}; they must
+   * decide as the rules before it, which read parquet-java's {@link ColumnChunkMetaData} (kept here
+   * as {@link #carriedByTheOldRule} and {@link #mergedByTheOldRule}), for every combination of
+   * encoding statistics, list of encodings, codec and type.
+   */
+  @Test
+  void candidateRulesDecideAsTheRulesOnParquetJavasMetadataDid() {
+    Encoding[] dataEncodings = {
+      Encoding.PLAIN,
+      Encoding.PLAIN_DICTIONARY,
+      Encoding.RLE_DICTIONARY,
+      Encoding.DELTA_BINARY_PACKED
+    };
+    List<Set<Encoding>> listed =
+        List.of(
+            Set.of(Encoding.PLAIN, Encoding.RLE),
+            Set.of(Encoding.PLAIN_DICTIONARY, Encoding.RLE),
+            Set.of(Encoding.PLAIN, Encoding.RLE_DICTIONARY, Encoding.RLE));
+    Statistics<?> complete =
+        Statistics.getBuilderForReading(Types.optional(PrimitiveTypeName.INT64).named("x"))
+            .withNumNulls(0)
+            .withMin(new byte[8])
+            .withMax(new byte[8])
+            .build();
+    int cases = 0;
+    for (PrimitiveTypeName type :
+        List.of(PrimitiveTypeName.INT64, PrimitiveTypeName.BOOLEAN, PrimitiveTypeName.INT96)) {
+      for (int stats = -1; stats < 1 << (dataEncodings.length + 2); stats++) {
+        EncodingStats encodingStats = null;
+        if (stats >= 0) {
+          EncodingStats.Builder builder = new EncodingStats.Builder();
+          if ((stats & 1) != 0) {
+            builder.addDictEncoding(Encoding.PLAIN);
+          }
+          if ((stats & 2) != 0) {
+            builder.withV2Pages();
+          }
+          for (int e = 0; e < dataEncodings.length; e++) {
+            if ((stats & 4 << e) != 0) {
+              builder.addDataEncoding(dataEncodings[e]);
+            }
+          }
+          encodingStats = builder.build();
+        }
+        for (Set<Encoding> encodings : listed) {
+          for (CompressionCodecName codec :
+              List.of(CompressionCodecName.SNAPPY, CompressionCodecName.ZSTD)) {
+            ColumnChunkMetaData chunk =
+                ColumnChunkMetaData.get(
+                    ColumnPath.get("x"),
+                    Types.optional(type).named("x"),
+                    codec,
+                    encodingStats,
+                    encodings,
+                    complete,
+                    1000,
+                    stats >= 0 && (stats & 1) != 0 ? 4 : 0,
+                    10,
+                    996,
+                    2000);
+            String name = type + " " + encodingStats + " " + encodings + " " + codec;
+            ChunkMetadata metadata = ChunkMetadata.of(chunk);
+
+            assertThat(
+                    CarriedChunk.isCandidate(
+                        metadata, CompressionCodecName.SNAPPY, chunk.getStatistics()))
+                .as(name)
+                .isEqualTo(carriedByTheOldRule(chunk, CompressionCodecName.SNAPPY));
+            assertThat(DictionaryMerge.isCandidate(metadata, type))
+                .as(name)
+                .isEqualTo(mergedByTheOldRule(chunk));
+            assertThat(metadata.hasDictionaryPage()).as(name).isEqualTo(chunk.hasDictionaryPage());
+            assertThat(metadata.start()).as(name).isEqualTo(chunk.getStartingPos());
+            cases++;
+          }
+        }
+      }
+    }
+    assertThat(cases).isEqualTo(3 * 65 * 3 * 2);
+  }
+
+  /** The rule for carrying a chunk over as it read parquet-java's metadata before ChunkMetadata. */
+  private static boolean carriedByTheOldRule(
+      ColumnChunkMetaData chunk, CompressionCodecName outputCodec) {
+    if (chunk.getCodec() != outputCodec || chunk.hasDictionaryPage()) {
+      return false;
+    }
+    EncodingStats encodings = chunk.getEncodingStats();
+    if (encodings != null
+        && (encodings.hasDictionaryPages()
+            || encodings.hasDictionaryEncodedPages()
+            || encodings.usesV2Pages())) {
+      return false;
+    }
+    for (Encoding encoding : chunk.getEncodings()) {
+      if (encoding.usesDictionary()) {
+        return false;
+      }
+    }
+    return CarriedChunk.complete(chunk.getStatistics(), chunk.getValueCount());
+  }
+
+  /** The rule for merging a chunk's dictionary as it read parquet-java's metadata before. */
+  private static boolean mergedByTheOldRule(ColumnChunkMetaData chunk) {
+    EncodingStats encodings = chunk.getEncodingStats();
+    PrimitiveTypeName type = chunk.getPrimitiveType().getPrimitiveTypeName();
+    return chunk.hasDictionaryPage()
+        && encodings != null
+        && encodings.hasDictionaryPages()
+        && !encodings.hasNonDictionaryEncodedPages()
+        && !encodings.usesV2Pages()
+        && type != PrimitiveTypeName.BOOLEAN
+        && type != PrimitiveTypeName.INT96;
+  }
+
+  /**
    * Asserts that {@link InputChunks} of the footer's chunks gives back each chunk's figures, and
    * the statistics of those it may carry over.
    *
@@ -157,8 +279,7 @@ class InputChunksTest {
         kept.add(chunks.columnIndexOffset(rowGroup, column));
         kept.add(chunks.columnIndexLength(rowGroup, column));
         IndexReference index = chunk.getColumnIndexReference();
-        boolean carry =
-            CarriedChunk.isCandidate(ChunkMetadata.of(chunk), outputCodec, chunk.getStatistics());
+        boolean carry = carriedByTheOldRule(chunk, outputCodec);
         assertThat(kept)
             .as(name)
             .containsExactly(
@@ -167,8 +288,7 @@ class InputChunksTest {
                 chunk.getValueCount(),
                 chunk.getCodec(),
                 carry,
-                DictionaryMerge.isCandidate(
-                    ChunkMetadata.of(chunk), chunk.getPrimitiveType().getPrimitiveTypeName()),
+                mergedByTheOldRule(chunk),
                 chunk.hasDictionaryPage() && chunk.getDictionaryPageOffset() > 0
                     ? chunk.getFirstDataPageOffset() - chunk.getDictionaryPageOffset()
                     : 0L,
