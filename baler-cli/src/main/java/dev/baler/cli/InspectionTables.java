@@ -159,8 +159,8 @@ final class InspectionTables {
           text,
           "  %s = %s%s",
           entry.key(),
-          entry.value().replace('\n', ' '),
-          entry.valueChars() > entry.value().length()
+          entry.value() == null ? "(no value)" : entry.value().replace('\n', ' '),
+          entry.value() != null && entry.valueChars() > entry.value().length()
               ? " (" + count(entry.valueChars()) + " characters)"
               : "");
     }

@@ -64,12 +64,14 @@ public record InspectionFile(
     }
     List<KeyValue> keyValues = new ArrayList<>();
     for (Map.Entry<String, String> entry : new TreeMap<>(footer.keyValueMetadata()).entrySet()) {
-      String value = String.valueOf(entry.getValue());
+      String value = entry.getValue();
       keyValues.add(
-          new KeyValue(
-              entry.getKey(),
-              value.length(),
-              value.length() <= VALUE_CHARS ? value : value.substring(0, VALUE_CHARS) + "..."));
+          value == null
+              ? new KeyValue(entry.getKey(), 0, null)
+              : new KeyValue(
+                  entry.getKey(),
+                  value.length(),
+                  value.length() <= VALUE_CHARS ? value : value.substring(0, VALUE_CHARS) + "..."));
     }
     return new InspectionFile(
         footer.location(),
@@ -159,12 +161,12 @@ public record InspectionFile(
    *
    * @param key the key, such as {@code ARROW:schema}
    * @param valueChars the length of the whole value, in characters
-   * @param value the value, cut to {@value #VALUE_CHARS} characters and "..." when longer
+   * @param value the value, cut to {@value #VALUE_CHARS} characters and "..." when longer; null for
+   *     a pair without a value (Thrift's value is optional), whose {@code valueChars} is 0
    */
   public record KeyValue(String key, int valueChars, String value) {
     public KeyValue {
       requireNonNull(key, "key is null");
-      requireNonNull(value, "value is null");
     }
   }
 }

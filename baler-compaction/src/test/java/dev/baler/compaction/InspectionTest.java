@@ -8,14 +8,19 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.baler.compaction.InspectionReport.Distribution;
 import dev.baler.compaction.InspectionReport.ScanCost;
 import dev.baler.compaction.InspectionReport.SizeBucket;
+import dev.baler.parquet.Footer;
 import dev.baler.parquet.InvalidParquetFileException;
 import dev.baler.parquet.TelemetryDataset;
 import dev.baler.storage.FileEntry;
 import dev.baler.storage.Location;
 import dev.baler.storage.MemoryStorage;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 
 class InspectionTest {
@@ -152,6 +157,29 @@ class InspectionTest {
     assertThat(inspected.keyValueMetadata())
         .extracting(InspectionFile.KeyValue::key)
         .contains("writer.model.name");
+  }
+
+  /** A key-value pair without a value (Thrift's value is optional) shows none, not "null". */
+  @Test
+  void inspectionFile_showsAPairWithoutAValueAsNone() {
+    Map<String, String> keyValues = new HashMap<>();
+    keyValues.put("unset", null);
+    keyValues.put("set", "yes");
+    Footer footer =
+        new Footer(
+            DIRECTORY.resolve("f.parquet"),
+            100,
+            new ParquetMetadata(
+                new FileMetaData(
+                    MessageTypeParser.parseMessageType("message m { required int32 id; }"),
+                    keyValues,
+                    "test"),
+                List.of()));
+
+    assertThat(InspectionFile.of(footer).keyValueMetadata())
+        .containsExactly(
+            new InspectionFile.KeyValue("set", 3, "yes"),
+            new InspectionFile.KeyValue("unset", 0, null));
   }
 
   @Test
