@@ -27,6 +27,18 @@ final class TestFiles {
 
   /** A file whose schema differs from the telemetry data set's: status is INT64. */
   static byte[] otherSchemaFile() throws IOException {
+    return otherSchemaFile(true);
+  }
+
+  /**
+   * A file of the same schema as {@link #otherSchemaFile} written without dictionaries, each chunk
+   * in plain pages, uncompressed: chunks a merge into an uncompressed output may carry over.
+   */
+  static byte[] plainFile() throws IOException {
+    return otherSchemaFile(false);
+  }
+
+  private static byte[] otherSchemaFile(boolean dictionaries) throws IOException {
     MessageType schema =
         MessageTypeParser.parseMessageType(
             "message other { required int64 status; optional binary name (STRING); }");
@@ -35,29 +47,7 @@ final class TestFiles {
     try (ParquetWriter<Group> writer =
         ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
             .withType(schema)
-            .build()) {
-      SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-      for (int i = 0; i < 10; i++) {
-        writer.write(groups.newGroup().append("status", (long) i).append("name", "n" + i));
-      }
-    }
-    return storage.bytes(location);
-  }
-
-  /**
-   * A file of the same schema as {@link #otherSchemaFile} written without dictionaries, each chunk
-   * in plain pages, uncompressed: chunks a merge into an uncompressed output may carry over.
-   */
-  static byte[] plainFile() throws IOException {
-    MessageType schema =
-        MessageTypeParser.parseMessageType(
-            "message other { required int64 status; optional binary name (STRING); }");
-    MemoryStorage storage = new MemoryStorage();
-    Location location = Location.of("memory://scratch/plain.parquet");
-    try (ParquetWriter<Group> writer =
-        ExampleParquetWriter.builder(new ParquetOutputFile(storage.newOutputFile(location)))
-            .withType(schema)
-            .withDictionaryEncoding(false)
+            .withDictionaryEncoding(dictionaries)
             .build()) {
       SimpleGroupFactory groups = new SimpleGroupFactory(schema);
       for (int i = 0; i < 10; i++) {
