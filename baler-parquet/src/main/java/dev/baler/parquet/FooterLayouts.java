@@ -320,11 +320,26 @@ public final class FooterLayouts {
     int ordersEnd = -1;
     boolean version = false;
     boolean rows = false;
+    boolean collect = outputCodec != null;
+    RowGroups walked = null;
     int id = 0;
     int type;
     while ((type = footer.readFieldHeader(id)) != CompactProtocolReader.STOP) {
       id = footer.fieldId();
       int at = footer.position();
+      if (id == 2 && walked != null) {
+        return Optional.empty(); // a schema after the row groups walked with an earlier one's paths
+      }
+      if (id == 4 && type == CompactProtocolReader.LIST && schemaEnd >= 0) {
+        // the row groups after the schema, as writers write them: walked here, in one pass, with
+        // the paths of the schema without its column orders (which come later and name no column)
+        rowGroupsStart = at;
+        walked = rowGroups(footer, schema(bytes, schemaStart, schemaEnd, -1, -1), collect);
+        if (walked == null) {
+          return Optional.empty();
+        }
+        continue;
+      }
       switch (id) {
         // version (i32), schema (list), num_rows (i64), row_groups (list), key_value_metadata
         // (list), created_by (string), column_orders (list); a field of another type is skipped
@@ -353,6 +368,12 @@ public final class FooterLayouts {
       return Optional.empty();
     }
     Schema schema = schema(bytes, schemaStart, schemaEnd, ordersStart, ordersEnd);
+    if (walked == null) {
+      walked = rowGroups(new CompactProtocolReader(bytes, rowGroupsStart, end), schema, collect);
+      if (walked == null) {
+        return Optional.empty();
+      }
+    }
     String createdBy = null;
     Map<String, String> keyValues = Map.of();
     Input input = null;
@@ -368,24 +389,12 @@ public final class FooterLayouts {
         keyValues = Collections.unmodifiableMap(read);
       }
       input = new Input(bytes, schema, createdBy, outputCodec);
-    }
-    CompactProtocolReader rowGroups = new CompactProtocolReader(bytes, rowGroupsStart, end);
-    int count = rowGroups.readListHeader();
-    if (rowGroups.elementType() != CompactProtocolReader.STRUCT) {
-      return Optional.empty();
-    }
-    long[] rowGroupRows = new long[count];
-    List<FileLayout.RowGroupSize> sizes = new ArrayList<>(count);
-    ChunkFields chunk = new ChunkFields();
-    for (int i = 0; i < count; i++) {
-      FileLayout.RowGroupSize size = rowGroup(rowGroups, schema, chunk, input);
-      if (size == null) {
-        return Optional.empty();
+      int columns = schema.columns().size();
+      for (int chunk = 0; chunk < walked.chunks().size(); chunk++) {
+        input.add(walked.chunks().get(chunk), chunk % columns);
       }
-      sizes.add(size);
-      rowGroupRows[i] = size.rows();
     }
-    FileLayout layout = new FileLayout(length, schema.key(), sizes);
+    FileLayout layout = new FileLayout(length, schema.key(), walked.sizes());
     return Optional.of(
         new Walked(
             schema,
@@ -398,8 +407,41 @@ public final class FooterLayouts {
                     layout,
                     createdBy,
                     keyValues,
-                    rowGroupRows,
+                    walked.rows(),
                     input.chunks.build())));
+  }
+
+  /**
+   * The row groups walked: each one's rows and column chunk bytes, and for a merge's walk each
+   * chunk's fields, in row group order and within it column order (null for planning's).
+   */
+  private record RowGroups(
+      List<FileLayout.RowGroupSize> sizes, long[] rows, List<ChunkFields> chunks) {}
+
+  /**
+   * Walks the list of row groups at the reader's position, checking each chunk's path against
+   * {@code schema}'s; null for one to leave to parquet-java's reader.
+   *
+   * @param collect whether to keep each chunk's fields, as a merge's walk needs them
+   */
+  private static RowGroups rowGroups(CompactProtocolReader reader, Schema schema, boolean collect) {
+    int count = reader.readListHeader();
+    if (reader.elementType() != CompactProtocolReader.STRUCT) {
+      return null;
+    }
+    long[] rows = new long[count];
+    List<FileLayout.RowGroupSize> sizes = new ArrayList<>(count);
+    List<ChunkFields> chunks = collect ? new ArrayList<>(count * schema.paths().length) : null;
+    ChunkFields reused = new ChunkFields();
+    for (int i = 0; i < count; i++) {
+      FileLayout.RowGroupSize size = rowGroup(reader, schema, reused, chunks);
+      if (size == null) {
+        return null;
+      }
+      sizes.add(size);
+      rows[i] = size.rows();
+    }
+    return new RowGroups(sizes, rows, chunks);
   }
 
   /**
@@ -535,13 +577,14 @@ public final class FooterLayouts {
   }
 
   /**
-   * A row group's rows and column chunk bytes; null for one to leave to {@link Footer#read}.
+   * A row group's rows and column chunk bytes; null for one to leave to parquet-java's reader.
    *
-   * @param chunk the walk's fields of a column chunk, to read each chunk into
-   * @param input the merge's part of the walk, which each chunk is added to; null for planning
+   * @param reused the fields each chunk is read into when they are not kept
+   * @param chunks where each chunk's fields are kept, each read into fields of its own; null to
+   *     keep none
    */
   private static FileLayout.RowGroupSize rowGroup(
-      CompactProtocolReader reader, Schema schema, ChunkFields chunk, Input input) {
+      CompactProtocolReader reader, Schema schema, ChunkFields reused, List<ChunkFields> chunks) {
     long rows = -1;
     long compressed = -1;
     boolean totalByteSize = false;
@@ -559,13 +602,14 @@ public final class FooterLayouts {
         }
         compressed = 0;
         for (int column = 0; column < columns; column++) {
+          ChunkFields chunk = chunks == null ? reused : new ChunkFields();
           chunk.reset();
           if (!columnChunk(reader, schema.paths()[column], schema.boundWidths()[column], chunk)) {
             return null;
           }
           compressed += chunk.size;
-          if (input != null) {
-            input.add(chunk, column);
+          if (chunks != null) {
+            chunks.add(chunk);
           }
         }
       } else if (id == 2 && type == CompactProtocolReader.I64) { // total_byte_size

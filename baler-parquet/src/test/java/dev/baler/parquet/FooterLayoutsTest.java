@@ -539,6 +539,55 @@ class FooterLayoutsTest {
     assertThat(footerRead("chunk-keyless")).as("Footer.read refuses it").isNull();
   }
 
+  /**
+   * The walk takes the row groups in one pass where they follow the schema, as writers write them,
+   * and after the footer's last field where they come first; a schema given again after the row
+   * groups it walked leaves the footer to parquet-java, as the paths it walked them with may not be
+   * the schema Thrift keeps.
+   */
+  @Test
+  void rowGroupsBeforeTheSchemaOrASchemaAfterThemAreReadAsThriftReadsThem() throws Exception {
+    byte[] file = TestFiles.plainFile();
+    FileMetaData metadata = TestFiles.footer(file);
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    field(first, CompactProtocolReader.I32, 1);
+    varint(first, 2);
+    field(first, CompactProtocolReader.LIST, 4);
+    first.writeBytes(list(metadata.getRow_groups()));
+    field(first, CompactProtocolReader.LIST, 2);
+    first.writeBytes(list(metadata.getSchema()));
+    field(first, CompactProtocolReader.I64, 3);
+    i64(first, metadata.getNum_rows());
+    field(first, CompactProtocolReader.LIST, 7);
+    first.writeBytes(list(metadata.getColumn_orders()));
+    first.write(0x00);
+    byte[] rowGroupsFirst = TestFiles.withRawFooter(file, first.toByteArray());
+
+    assertContract(rowGroupsFirst, "row-groups-first");
+    assertThat(fast(rowGroupsFirst, "row-groups-first")).isPresent();
+    assertMergeWalkReads(rowGroupsFirst, "row-groups-first");
+
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    writeHead(again, metadata);
+    field(again, CompactProtocolReader.LIST, 4);
+    again.writeBytes(list(metadata.getRow_groups()));
+    // the same schema with its first column renamed: Thrift keeps it, and the chunks' paths then
+    // name a column it does not have
+    List<SchemaElement> renamed = new ArrayList<>();
+    for (SchemaElement element : metadata.getSchema()) {
+      renamed.add(
+          element.getName().equals("status") ? element.deepCopy().setName("state") : element);
+    }
+    field(again, CompactProtocolReader.LIST, 2);
+    again.writeBytes(list(renamed));
+    again.write(0x00);
+    byte[] schemaAgain = TestFiles.withRawFooter(file, again.toByteArray());
+
+    assertContract(schemaAgain, "schema-again");
+    assertThat(fast(schemaAgain, "schema-again")).isEmpty();
+    assertThat(footerRead("schema-again")).as("Footer.read refuses it").isNull();
+  }
+
   private static int indexOf(byte[] bytes, byte[] part) {
     for (int i = 0; i + part.length <= bytes.length; i++) {
       if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
