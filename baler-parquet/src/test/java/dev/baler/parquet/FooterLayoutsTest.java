@@ -588,6 +588,134 @@ class FooterLayoutsTest {
     assertThat(footerRead("schema-again")).as("Footer.read refuses it").isNull();
   }
 
+  /**
+   * A structure's bytes with {@code fields} (field headers and values, as {@link #field} and the
+   * like write them) added after its own, before its stop byte: a field given twice, as Thrift
+   * reads but does not write.
+   */
+  private static byte[] withFields(TBase<?, ?> struct, byte[] fields) throws TException {
+    byte[] own = bytes(struct);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(own, 0, own.length - 1);
+    out.writeBytes(fields);
+    out.write(0x00);
+    return out.toByteArray();
+  }
+
+  /**
+   * The file with its footer rewritten, field by field as Thrift writes them, so that its first row
+   * group's first column chunk's ColumnMetaData ends with {@code fields}, and the footer with
+   * {@code footerFields}.
+   */
+  private static byte[] withRawFields(byte[] file, byte[] fields, byte[] footerFields)
+      throws Exception {
+    FileMetaData metadata = TestFiles.footer(file);
+    RowGroup rowGroup = metadata.getRow_groups().get(0);
+    ColumnChunk chunk = rowGroup.getColumns().get(0);
+    ByteArrayOutputStream metaData = new ByteArrayOutputStream();
+    field(metaData, CompactProtocolReader.STRUCT, 3);
+    metaData.writeBytes(withFields(chunk.getMeta_data(), fields));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    field(out, CompactProtocolReader.LIST, 1); // columns
+    out.write(rowGroup.getColumns().size() << 4 | CompactProtocolReader.STRUCT);
+    out.writeBytes(withFields(chunk.deepCopy().setMeta_data(null), metaData.toByteArray()));
+    for (ColumnChunk other : rowGroup.getColumns().subList(1, rowGroup.getColumns().size())) {
+      out.writeBytes(bytes(other));
+    }
+    field(out, CompactProtocolReader.I64, 2);
+    i64(out, rowGroup.getTotal_byte_size());
+    field(out, CompactProtocolReader.I64, 3);
+    i64(out, rowGroup.getNum_rows());
+    out.write(0x00);
+    byte[] rowGroupBytes = out.toByteArray();
+
+    out = new ByteArrayOutputStream();
+    writeHead(out, metadata);
+    field(out, CompactProtocolReader.LIST, 4);
+    out.write(metadata.getRow_groups().size() << 4 | CompactProtocolReader.STRUCT);
+    out.writeBytes(rowGroupBytes);
+    for (RowGroup other : metadata.getRow_groups().subList(1, metadata.getRow_groups().size())) {
+      out.writeBytes(bytes(other));
+    }
+    if (metadata.isSetKey_value_metadata()) {
+      field(out, CompactProtocolReader.LIST, 5);
+      out.writeBytes(list(metadata.getKey_value_metadata()));
+    }
+    byte[] writer = metadata.getCreated_by().getBytes(StandardCharsets.UTF_8);
+    field(out, CompactProtocolReader.BINARY, 6);
+    varint(out, writer.length);
+    out.writeBytes(writer);
+    field(out, CompactProtocolReader.LIST, 7);
+    out.writeBytes(list(metadata.getColumn_orders()));
+    out.writeBytes(footerFields);
+    out.write(0x00);
+    return TestFiles.withRawFooter(file, out.toByteArray());
+  }
+
+  /**
+   * Fields a merge's walk reads, given a second time, the later of another type, or of the right
+   * type after a first of another: Thrift keeps the last of the right type and skips the others,
+   * and so must the walk. Each footer is read by the walk as parquet-java reads it.
+   */
+  @Test
+  void theMergesWalkReadsFieldsGivenTwiceAsThriftDoes() throws Exception {
+    byte[] plain = TestFiles.plainFile();
+    ColumnMetaData chunk =
+        TestFiles.footer(plain).getRow_groups().get(0).getColumns().get(0).getMeta_data();
+    assertMergeWalkReads(withRawFields(plain, new byte[0], new byte[0]), "rewritten");
+    Map<String, byte[]> chunkFields = new LinkedHashMap<>();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    field(out, CompactProtocolReader.I32, 4); // codec again: SNAPPY (1) where it was UNCOMPRESSED
+    varint(out, 2);
+    chunkFields.put("codec-again", out.toByteArray());
+    out = new ByteArrayOutputStream();
+    field(out, CompactProtocolReader.LIST, 2); // encodings again, with a dictionary encoding
+    out.write(2 << 4 | CompactProtocolReader.I32);
+    varint(out, 2 * Encoding.PLAIN.getValue());
+    varint(out, 2 * Encoding.RLE_DICTIONARY.getValue());
+    chunkFields.put("encodings-again", out.toByteArray());
+    out = new ByteArrayOutputStream();
+    field(out, CompactProtocolReader.LIST, 13); // encoding statistics again: a dictionary page
+    out.writeBytes(list(List.of(pages(PageType.DICTIONARY_PAGE, Encoding.PLAIN))));
+    chunkFields.put("encoding-stats-again", out.toByteArray());
+    out = new ByteArrayOutputStream();
+    field(out, CompactProtocolReader.STRUCT, 12); // statistics again: no null count
+    Statistics noNullCount = chunk.getStatistics().deepCopy();
+    noNullCount.unsetNull_count();
+    out.writeBytes(bytes(noNullCount));
+    chunkFields.put("statistics-again", out.toByteArray());
+    out = new ByteArrayOutputStream();
+    field(out, CompactProtocolReader.I32, 12); // statistics again, as an i32: skipped
+    varint(out, 0);
+    chunkFields.put("statistics-of-another-type", out.toByteArray());
+    out = new ByteArrayOutputStream();
+    field(out, CompactProtocolReader.I64, 11); // a dictionary page after the first data page
+    i64(out, chunk.getData_page_offset() + 1);
+    chunkFields.put("dictionary-after-data", out.toByteArray());
+    for (var fields : chunkFields.entrySet()) {
+      assertMergeWalkReads(withRawFields(plain, fields.getValue(), new byte[0]), fields.getKey());
+    }
+
+    Map<String, byte[]> footerFields = new LinkedHashMap<>();
+    out = new ByteArrayOutputStream();
+    field(out, CompactProtocolReader.I32, 6); // created_by as an i32: skipped, the first kept
+    varint(out, 0);
+    footerFields.put("writer-of-another-type", out.toByteArray());
+    out = new ByteArrayOutputStream();
+    field(out, CompactProtocolReader.BINARY, 6); // created_by again: the later kept
+    byte[] writer = "parquet-mr version 1.6.0".getBytes(StandardCharsets.UTF_8);
+    varint(out, writer.length);
+    out.writeBytes(writer);
+    footerFields.put("writer-again", out.toByteArray());
+    out = new ByteArrayOutputStream();
+    field(out, CompactProtocolReader.I64, 5); // key_value_metadata as an i64: skipped
+    i64(out, 7);
+    footerFields.put("key-values-of-another-type", out.toByteArray());
+    for (var fields : footerFields.entrySet()) {
+      assertMergeWalkReads(withRawFields(plain, new byte[0], fields.getValue()), fields.getKey());
+    }
+  }
+
   private static int indexOf(byte[] bytes, byte[] part) {
     for (int i = 0; i + part.length <= bytes.length; i++) {
       if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
