@@ -132,6 +132,15 @@ final class CompactCommand implements Callable<Integer> {
   boolean stringDictionaries;
 
   @Option(
+      names = "--no-dictionary",
+      description =
+          "write no dictionary pages: pages without a dictionary are carried over as stored, and"
+              + " dictionary-encoded ones are decoded into plain pages; fastest on inputs written"
+              + " without dictionaries, largest output (default: a dictionary for the columns"
+              + " where it pays)")
+  boolean noDictionary;
+
+  @Option(
       names = "--deduplicate",
       description = "remove exact duplicate rows across the run's files (default: off)")
   boolean deduplicate;
@@ -225,7 +234,8 @@ final class CompactCommand implements Callable<Integer> {
                         WriteOptions.builder()
                             .codec(codec)
                             .rowGroupRows(rowGroupSize)
-                            .stringDictionaries(stringDictionaries))
+                            .stringDictionaries(stringDictionaries)
+                            .dictionaryEncoding(!noDictionary))
                     .build());
     if (start != null) {
       builder.startMillis(instantMillis("--start", start));

@@ -189,6 +189,25 @@ class CompactCommandTest {
     assertThat(hasDictionary(onlyOutput(plain), "trace_id")).isFalse();
   }
 
+  @Test
+  void noDictionary_writesNoDictionaryPages() throws IOException {
+    TelemetryDataset.builder()
+        .files(6)
+        .rowsPerFile(300)
+        .threads(1)
+        .encoding(TelemetryDataset.Encoding.PLAIN)
+        .build()
+        .write(new LocalStorage(), Location.local(directory).asDirectory());
+
+    Run run = baler("compact", directory.toString(), "--no-dictionary");
+
+    assertThat(run.exitCode()).as(run.stderr()).isEqualTo(0);
+    // service_name (a handful of services) and status_code (a few codes) repeat: each would get a
+    // dictionary by default (stringDictionaries_give... above)
+    assertThat(hasDictionary(onlyOutput(directory), "service_name")).isFalse();
+    assertThat(hasDictionary(onlyOutput(directory), "status_code")).isFalse();
+  }
+
   private static Path onlyOutput(Path directory) throws IOException {
     try (Stream<Path> paths = Files.list(directory)) {
       List<Path> outputs =
