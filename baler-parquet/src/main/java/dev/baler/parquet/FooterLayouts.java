@@ -388,7 +388,7 @@ public final class FooterLayouts {
         }
         keyValues = Collections.unmodifiableMap(read);
       }
-      input = new Input(bytes, schema, createdBy, outputCodec);
+      input = new Input(bytes, schema, createdBy, outputCodec, walked.chunks().size());
       int columns = schema.columns().size();
       for (int chunk = 0; chunk < walked.chunks().size(); chunk++) {
         input.add(walked.chunks().get(chunk), chunk % columns);
@@ -465,11 +465,16 @@ public final class FooterLayouts {
     final String createdBy;
     final InputChunks.Builder chunks;
 
-    Input(byte[] bytes, Schema schema, String createdBy, CompressionCodecName outputCodec) {
+    Input(
+        byte[] bytes,
+        Schema schema,
+        String createdBy,
+        CompressionCodecName outputCodec,
+        int chunkCount) {
       this.bytes = bytes;
       this.schema = schema;
       this.createdBy = createdBy;
-      this.chunks = new InputChunks.Builder(schema.columns(), outputCodec);
+      this.chunks = new InputChunks.Builder(schema.columns(), outputCodec, chunkCount);
     }
 
     /** Adds the chunk of {@code column} just walked. */

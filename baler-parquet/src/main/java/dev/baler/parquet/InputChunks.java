@@ -117,7 +117,7 @@ final class InputChunks {
       List<BlockMetaData> blocks,
       List<ColumnDescriptor> columns,
       CompressionCodecName outputCodec) {
-    Builder chunks = new Builder(columns, outputCodec);
+    Builder chunks = new Builder(columns, outputCodec, blocks.size() * columns.size());
     for (BlockMetaData block : blocks) {
       for (ColumnChunkMetaData chunk : block.getColumns()) {
         chunks.add(ChunkMetadata.of(chunk), chunk::getStatistics);
@@ -142,9 +142,9 @@ final class InputChunks {
   static final class Builder {
     private final List<ColumnDescriptor> columns;
     private final CompressionCodecName outputCodec;
-    private long[] numbers = new long[NUMBERS * 16];
-    private byte[] codecsAndFlags = new byte[16];
-    private int[] statisticsAt = new int[16];
+    private final long[] numbers;
+    private final byte[] codecsAndFlags;
+    private final int[] statisticsAt;
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream(0);
     private final DataOutputStream keptStatistics = new DataOutputStream(kept);
     private int count;
@@ -152,10 +152,15 @@ final class InputChunks {
     /**
      * @param columns the leaf columns of the input's schema
      * @param outputCodec the codec of the merge's output, which a chunk must have to be carried
+     * @param chunks the chunks the input has, row groups times columns, each to be {@linkplain #add
+     *     added}: the arrays made for them are kept as they are filled, without a copy
      */
-    Builder(List<ColumnDescriptor> columns, CompressionCodecName outputCodec) {
+    Builder(List<ColumnDescriptor> columns, CompressionCodecName outputCodec, int chunks) {
       this.columns = columns;
       this.outputCodec = outputCodec;
+      this.numbers = new long[chunks * NUMBERS];
+      this.codecsAndFlags = new byte[chunks];
+      this.statisticsAt = new int[chunks];
     }
 
     /**
@@ -166,9 +171,7 @@ final class InputChunks {
      */
     Builder add(ChunkMetadata chunk, StatisticsSource statistics) {
       if (count == codecsAndFlags.length) {
-        numbers = Arrays.copyOf(numbers, numbers.length * 2);
-        codecsAndFlags = Arrays.copyOf(codecsAndFlags, codecsAndFlags.length * 2);
-        statisticsAt = Arrays.copyOf(statisticsAt, statisticsAt.length * 2);
+        throw new IllegalStateException("More than the " + count + " chunks announced");
       }
       int at = count * NUMBERS;
       numbers[at + START] = chunk.start();
@@ -198,13 +201,18 @@ final class InputChunks {
       return this;
     }
 
+    /**
+     * The chunks added.
+     *
+     * @throws IllegalStateException if fewer than the chunks announced were added
+     */
     InputChunks build() {
+      if (count != codecsAndFlags.length) {
+        throw new IllegalStateException(
+            count + " chunks added, " + codecsAndFlags.length + " announced");
+      }
       return new InputChunks(
-          columns.size(),
-          Arrays.copyOf(numbers, count * NUMBERS),
-          Arrays.copyOf(codecsAndFlags, count),
-          Arrays.copyOf(statisticsAt, count),
-          kept.toByteArray());
+          columns.size(), numbers, codecsAndFlags, statisticsAt, kept.toByteArray());
     }
   }
 

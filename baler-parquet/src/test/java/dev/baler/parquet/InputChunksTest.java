@@ -1,6 +1,7 @@
 package dev.baler.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
@@ -133,6 +134,24 @@ class InputChunksTest {
 
     assertThat(moved.get(0).getColumns().get(0).getStartingPos()).isGreaterThan(shift);
     assertThat(carryCandidates).isEqualTo(moved.size());
+  }
+
+  @Test
+  void builder_takesExactlyTheChunksAnnounced() {
+    List<ColumnDescriptor> columns =
+        MessageTypeParser.parseMessageType("message m { required int64 id; }").getColumns();
+    ChunkMetadata chunk = new ChunkMetadata(4, 0, 100, 10, -1, 0, CompressionCodecName.SNAPPY, 0);
+    InputChunks.Builder two = new InputChunks.Builder(columns, CompressionCodecName.SNAPPY, 2);
+    two.add(chunk, () -> null);
+
+    assertThatThrownBy(two::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("1 chunks added, 2 announced");
+    two.add(chunk, () -> null);
+    assertThat(two.build().rowGroups()).isEqualTo(2);
+    assertThatThrownBy(() -> two.add(chunk, () -> null))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("More than the 2 chunks announced");
   }
 
   /**
