@@ -66,8 +66,11 @@ public final class FooterLayouts {
   private static final ThreadLocal<byte[]> TAILS =
       ThreadLocal.withInitial(() -> new byte[TAIL_BYTES]);
 
-  /** The most distinct schemas converted once and kept; beyond it each is converted anew. */
-  private static final int MAX_SCHEMAS = 1024;
+  /**
+   * The most schemas converted once and kept; beyond it each is converted anew. A schema with
+   * column orders takes two: the walk converts it without them too, for its columns' paths.
+   */
+  private static final int MAX_SCHEMAS = 2048;
 
   private static final int SMALLEST_FILE = 12;
 
@@ -431,7 +434,9 @@ public final class FooterLayouts {
     }
     long[] rows = new long[count];
     List<FileLayout.RowGroupSize> sizes = new ArrayList<>(count);
-    List<ChunkFields> chunks = collect ? new ArrayList<>(count * schema.paths().length) : null;
+    // grown as chunks are read: the count is the footer's word, and times the columns it could ask
+    // for gigabytes before the first row group is found missing
+    List<ChunkFields> chunks = collect ? new ArrayList<>() : null;
     ChunkFields reused = new ChunkFields();
     for (int i = 0; i < count; i++) {
       FileLayout.RowGroupSize size = rowGroup(reader, schema, reused, chunks);

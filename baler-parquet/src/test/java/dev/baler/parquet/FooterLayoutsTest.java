@@ -27,6 +27,7 @@ import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.SortingColumn;
 import org.apache.parquet.format.Statistics;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 import shaded.parquet.org.apache.thrift.TBase;
 import shaded.parquet.org.apache.thrift.TException;
@@ -695,6 +696,35 @@ class FooterLayoutsTest {
     for (var fields : chunkFields.entrySet()) {
       assertMergeWalkReads(withRawFields(plain, fields.getValue(), new byte[0]), fields.getKey());
     }
+    // the same fields given again on a chunk whose first ones say it has a dictionary: the later
+    // ones take it away, which only a walk that replaces what it read, rather than adds to it, sees
+    byte[] listed =
+        withFirstChunk(
+            plain,
+            first ->
+                first
+                    .setEncoding_stats(null)
+                    .setEncodings(List.of(Encoding.PLAIN_DICTIONARY, Encoding.RLE)));
+    out = new ByteArrayOutputStream();
+    field(out, CompactProtocolReader.LIST, 2); // encodings again, without a dictionary encoding
+    out.write(2 << 4 | CompactProtocolReader.I32);
+    varint(out, 2 * Encoding.PLAIN.getValue());
+    varint(out, 2 * Encoding.RLE.getValue());
+    assertMergeWalkReads(
+        withRawFields(listed, out.toByteArray(), new byte[0]), "dictionary-encodings-again");
+    byte[] counted =
+        withFirstChunk(
+            plain,
+            first ->
+                first.setEncoding_stats(
+                    List.of(
+                        pages(PageType.DICTIONARY_PAGE, Encoding.PLAIN),
+                        pages(PageType.DATA_PAGE, Encoding.RLE_DICTIONARY))));
+    out = new ByteArrayOutputStream();
+    field(out, CompactProtocolReader.LIST, 13); // encoding statistics again: plain data pages
+    out.writeBytes(list(List.of(pages(PageType.DATA_PAGE, Encoding.PLAIN))));
+    assertMergeWalkReads(
+        withRawFields(counted, out.toByteArray(), new byte[0]), "dictionary-stats-again");
 
     Map<String, byte[]> footerFields = new LinkedHashMap<>();
     out = new ByteArrayOutputStream();
@@ -714,6 +744,70 @@ class FooterLayoutsTest {
     for (var fields : footerFields.entrySet()) {
       assertMergeWalkReads(withRawFields(plain, new byte[0], fields.getValue()), fields.getKey());
     }
+  }
+
+  /**
+   * A footer's row group count is its own word: one that claims 200,000 row groups of 2,000
+   * columns, with bytes enough for the count but not for the row groups, is left to parquet-java
+   * without the walk making room for 400 million chunks first (1.6 GB; a larger claim ran a merge
+   * out of memory, found by review).
+   */
+  @Test
+  void aRowGroupCountTheBytesCannotHoldMakesNoRoomForItsChunks() throws Exception {
+    List<SchemaElement> schema = new ArrayList<>();
+    schema.add(new SchemaElement("wide").setNum_children(2000));
+    for (int column = 0; column < 2000; column++) {
+      schema.add(
+          new SchemaElement("c" + column)
+              .setType(org.apache.parquet.format.Type.INT32)
+              .setRepetition_type(org.apache.parquet.format.FieldRepetitionType.OPTIONAL));
+    }
+    FileMetaData metadata = new FileMetaData(1, schema, 0, List.of());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    writeHead(out, metadata);
+    field(out, CompactProtocolReader.LIST, 4);
+    out.write(0xF0 | CompactProtocolReader.STRUCT);
+    varint(out, 200_000);
+    out.write(new byte[200_000], 0, 200_000); // as many empty structures: no columns, no rows
+    out.write(0x00);
+    byte[] file = TestFiles.withRawFooter(base(), out.toByteArray());
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+
+    long before = threads.getThreadAllocatedBytes(thread);
+    Optional<InputFooter> read =
+        new FooterLayouts().readInput(file, file.length, CompressionCodecName.SNAPPY);
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+    assertThat(read).isEmpty();
+    assertThat(allocated).as("bytes allocated").isLessThan(64L << 20);
+  }
+
+  /** row_groups given twice after the schema: Thrift keeps the later list, and so does the walk. */
+  @Test
+  void rowGroupsGivenTwiceAreTakenFromTheLaterList() throws Exception {
+    byte[] file = TestFiles.plainFile();
+    FileMetaData metadata = TestFiles.footer(file);
+    List<RowGroup> other = new ArrayList<>();
+    for (RowGroup rowGroup : metadata.getRow_groups()) {
+      other.add(rowGroup.deepCopy().setNum_rows(rowGroup.getNum_rows() + 1000));
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    writeHead(out, metadata);
+    field(out, CompactProtocolReader.LIST, 4);
+    out.writeBytes(list(other));
+    field(out, CompactProtocolReader.LIST, 4);
+    out.writeBytes(list(metadata.getRow_groups()));
+    field(out, CompactProtocolReader.LIST, 7);
+    out.writeBytes(list(metadata.getColumn_orders()));
+    out.write(0x00);
+    byte[] twice = TestFiles.withRawFooter(file, out.toByteArray());
+
+    assertContract(twice, "row-groups-twice");
+    assertThat(fast(twice, "row-groups-twice").orElseThrow().layout().rows())
+        .isEqualTo(metadata.getNum_rows());
+    assertMergeWalkReads(twice, "row-groups-twice");
   }
 
   private static int indexOf(byte[] bytes, byte[] part) {
