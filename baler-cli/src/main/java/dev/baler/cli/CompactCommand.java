@@ -134,10 +134,11 @@ final class CompactCommand implements Callable<Integer> {
   @Option(
       names = "--no-dictionary",
       description =
-          "write no dictionary pages: pages without a dictionary are carried over as stored, and"
-              + " dictionary-encoded ones are decoded into plain pages; fastest on inputs written"
-              + " without dictionaries, largest output (default: a dictionary for the columns"
-              + " where it pays)")
+          "write no dictionary pages: pages written without a dictionary can be carried over as"
+              + " stored (in the output's codec, with statistics), dictionary-encoded ones are"
+              + " decoded into plain pages, and --string-dictionaries has no effect; fastest on"
+              + " inputs written without dictionaries, largest output (default: a dictionary for"
+              + " the columns where it pays)")
   boolean noDictionary;
 
   @Option(
