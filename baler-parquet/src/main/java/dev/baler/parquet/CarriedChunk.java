@@ -87,20 +87,11 @@ final class CarriedChunk {
   }
 
   /**
-   * Whether the chunk's metadata allows carrying it: same codec, no dictionary as far as the
-   * metadata tells, no V2 pages, and {@linkplain #complete complete} statistics. The pages
-   * themselves are checked by {@link #read}.
-   *
-   * @param statistics the chunk's statistics, or null
-   */
-  static boolean isCandidate(
-      ChunkMetadata chunk, CompressionCodecName outputCodec, Statistics<?> statistics) {
-    return metadataAllows(chunk, outputCodec) && complete(statistics, chunk.values());
-  }
-
-  /**
-   * Whether {@link #isCandidate} holds but for the statistics: a footer read where it lies then
-   * converts statistics only for the chunks that pass this.
+   * Whether the chunk's metadata allows carrying it: same codec, and no dictionary and no V2 pages
+   * as far as the metadata tells. A chunk may be carried (a carry candidate, {@link
+   * InputChunks#carryCandidate}) when this holds and its statistics are {@linkplain #complete
+   * complete}: the statistics are asked only then, as a footer read where it lies converts them
+   * only for the chunks that pass this. The pages themselves are checked by {@link #read}.
    */
   static boolean metadataAllows(ChunkMetadata chunk, CompressionCodecName outputCodec) {
     return chunk.codec() == outputCodec

@@ -14,7 +14,7 @@ import org.apache.parquet.internal.hadoop.metadata.IndexReference;
  * from parquet-java's {@link ColumnChunkMetaData} ({@link #of}) or from a footer's bytes ({@link
  * FooterLayouts#readInput}): where the chunk lies, its values, its codec, and what its encodings
  * and encoding statistics say of dictionaries and page versions, as bits. The rules that decide
- * whether a chunk may be carried over ({@link CarriedChunk#isCandidate}) or have its dictionary
+ * whether a chunk may be carried over ({@link CarriedChunk#metadataAllows}) or have its dictionary
  * merged ({@link DictionaryMerge#isCandidate}) read only this, so that both ways of reading a
  * footer decide alike.
  *

@@ -276,7 +276,11 @@ final class InputChunks {
     return CODECS[codecsAndFlags[chunk(rowGroup, column)] & CODEC_BITS];
   }
 
-  /** Whether {@link CarriedChunk#isCandidate} holds for the chunk and the merge's output codec. */
+  /**
+   * Whether the chunk may be carried over into the merge's output: {@link
+   * CarriedChunk#metadataAllows} holds for it and its statistics are {@linkplain
+   * CarriedChunk#complete complete}.
+   */
   boolean carryCandidate(int rowGroup, int column) {
     return (codecsAndFlags[chunk(rowGroup, column)] & CARRY_CANDIDATE) != 0;
   }

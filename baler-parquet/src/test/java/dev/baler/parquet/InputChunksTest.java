@@ -217,15 +217,17 @@ class InputChunksTest {
                     2000);
             String name = type + " " + encodingStats + " " + encodings + " " + codec;
             ChunkMetadata metadata = ChunkMetadata.of(chunk);
+            ColumnDescriptor column =
+                new ColumnDescriptor(new String[] {"x"}, Types.optional(type).named("x"), 0, 1);
+            InputChunks chunks =
+                new InputChunks.Builder(List.of(column), CompressionCodecName.SNAPPY, 1)
+                    .add(metadata, chunk::getStatistics)
+                    .build();
 
-            assertThat(
-                    CarriedChunk.isCandidate(
-                        metadata, CompressionCodecName.SNAPPY, chunk.getStatistics()))
+            assertThat(chunks.carryCandidate(0, 0))
                 .as(name)
                 .isEqualTo(carriedByTheOldRule(chunk, CompressionCodecName.SNAPPY));
-            assertThat(DictionaryMerge.isCandidate(metadata, type))
-                .as(name)
-                .isEqualTo(mergedByTheOldRule(chunk));
+            assertThat(chunks.mergeCandidate(0, 0)).as(name).isEqualTo(mergedByTheOldRule(chunk));
             assertThat(metadata.hasDictionaryPage()).as(name).isEqualTo(chunk.hasDictionaryPage());
             assertThat(metadata.start()).as(name).isEqualTo(chunk.getStartingPos());
             cases++;
