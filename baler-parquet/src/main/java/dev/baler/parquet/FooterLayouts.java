@@ -412,7 +412,6 @@ public final class FooterLayouts {
                     layout,
                     createdBy,
                     keyValues,
-                    walked.rows(),
                     input.chunks.build())));
   }
 
@@ -420,8 +419,7 @@ public final class FooterLayouts {
    * The row groups walked: each one's rows and column chunk bytes, and for a merge's walk each
    * chunk's fields, in row group order and within it column order (null for planning's).
    */
-  private record RowGroups(
-      List<FileLayout.RowGroupSize> sizes, long[] rows, List<ChunkFields> chunks) {}
+  private record RowGroups(List<FileLayout.RowGroupSize> sizes, List<ChunkFields> chunks) {}
 
   /**
    * Walks the list of row groups at the reader's position, checking each chunk's path against
@@ -434,7 +432,6 @@ public final class FooterLayouts {
     if (reader.elementType() != CompactProtocolReader.STRUCT) {
       return null;
     }
-    long[] rows = new long[count];
     List<FileLayout.RowGroupSize> sizes = new ArrayList<>(count);
     // grown as chunks are read: the count is the footer's word, and times the columns it could ask
     // for gigabytes before the first row group is found missing
@@ -446,9 +443,8 @@ public final class FooterLayouts {
         return null;
       }
       sizes.add(size);
-      rows[i] = size.rows();
     }
-    return new RowGroups(sizes, rows, chunks);
+    return new RowGroups(sizes, chunks);
   }
 
   /**

@@ -18,10 +18,10 @@ import org.apache.parquet.schema.MessageType;
  *
  * @param schema the file's schema
  * @param columns the schema's leaf columns, in order
- * @param layout the file's layout, to be checked against the one planned
+ * @param layout the file's layout (each row group's rows and bytes), to be checked against the one
+ *     planned
  * @param createdBy the writer, as the footer's {@code created_by} says; null if it does not
  * @param keyValueMetadata the footer's key-value metadata (a value may be null); never null
- * @param rowGroupRows each row group's rows, in file order
  * @param chunks what the merge needs of each column chunk
  */
 record InputFooter(
@@ -30,7 +30,6 @@ record InputFooter(
     FileLayout layout,
     String createdBy,
     Map<String, String> keyValueMetadata,
-    long[] rowGroupRows,
     InputChunks chunks) {
 
   InputFooter {
@@ -38,7 +37,6 @@ record InputFooter(
     requireNonNull(columns, "columns is null");
     requireNonNull(layout, "layout is null");
     requireNonNull(keyValueMetadata, "keyValueMetadata is null");
-    requireNonNull(rowGroupRows, "rowGroupRows is null");
     requireNonNull(chunks, "chunks is null");
   }
 
@@ -58,17 +56,12 @@ record InputFooter(
       CompressionCodecName outputCodec) {
     ParquetMetadata metadata = footer.metadata();
     List<BlockMetaData> blocks = metadata.getBlocks();
-    long[] rows = new long[blocks.size()];
-    for (int block = 0; block < rows.length; block++) {
-      rows[block] = blocks.get(block).getRowCount();
-    }
     return new InputFooter(
         footer.schema(),
         columns,
         footer.layout(schemaKey),
         metadata.getFileMetaData().getCreatedBy(),
         metadata.getFileMetaData().getKeyValueMetaData(),
-        rows,
         InputChunks.of(blocks, columns, outputCodec));
   }
 }

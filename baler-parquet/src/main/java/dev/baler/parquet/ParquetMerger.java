@@ -1226,7 +1226,10 @@ public final class ParquetMerger {
 
     final String createdBy;
     private final long length;
-    private final long[] rowGroupRows;
+
+    /** The file's layout, the planned one, which its footer was checked to give. */
+    private final FileLayout layout;
+
     final InputChunks chunks;
     private final WindowedStream stream;
 
@@ -1271,12 +1274,12 @@ public final class ParquetMerger {
       this.length = input.layout().length();
       this.stream = stream;
       this.keyValueMetadata = footer.keyValueMetadata();
-      this.rowGroupRows = footer.rowGroupRows();
+      this.layout = input.layout();
       this.chunks = footer.chunks();
       int columns = this.columns.size();
       long indexStart = Long.MAX_VALUE;
       long indexEnd = 0;
-      for (int block = 0; block < rowGroupRows.length; block++) {
+      for (int block = 0; block < layout.rowGroupCount(); block++) {
         for (int column = 0; column < columns; column++) {
           // only a carried chunk's column index is read (readCarried), and only a candidate is
           // carried: with none, as in files with a dictionary in every chunk, none is kept
@@ -1451,7 +1454,7 @@ public final class ParquetMerger {
       long start = Long.MAX_VALUE;
       long end = 0;
       int columns = this.columns.size();
-      for (int rowGroup = 0; rowGroup < rowGroupRows.length; rowGroup++) {
+      for (int rowGroup = 0; rowGroup < layout.rowGroupCount(); rowGroup++) {
         for (int column = 0; column < Math.min(keptColumns, columns); column++) {
           start = Math.min(start, chunks.start(rowGroup, column));
           end = Math.max(end, chunks.start(rowGroup, column) + chunks.size(rowGroup, column));
@@ -1472,7 +1475,7 @@ public final class ParquetMerger {
     double[] columnShares() {
       double[] shares = new double[columns.size()];
       long total = 0;
-      for (int rowGroup = 0; rowGroup < rowGroupRows.length; rowGroup++) {
+      for (int rowGroup = 0; rowGroup < layout.rowGroupCount(); rowGroup++) {
         for (int column = 0; column < shares.length; column++) {
           shares[column] += chunks.size(rowGroup, column);
           total += chunks.size(rowGroup, column);
@@ -1508,7 +1511,7 @@ public final class ParquetMerger {
 
     /** The rows of one of the input's row groups. */
     long rows(int rowGroup) {
-      return rowGroupRows[rowGroup];
+      return layout.rowGroupRows(rowGroup);
     }
 
     /** The file's key-value metadata, once: the merge takes it as the input opens. */
@@ -1553,7 +1556,7 @@ public final class ParquetMerger {
           stored.offset(),
           stored.length(),
           chunks.values(rowGroup, column),
-          rowGroupRows[rowGroup],
+          layout.rowGroupRows(rowGroup),
           decompressors.getDecompressor(chunks.codec(rowGroup, column)));
     }
 

@@ -60,7 +60,6 @@ final class InputFooterChecks {
         .append('\n')
         .append(footer.createdBy())
         .append(new TreeMap<>(footer.keyValueMetadata()))
-        .append(Arrays.toString(footer.rowGroupRows()))
         .append('\n');
     InputChunks chunks = footer.chunks();
     text.append(chunks.rowGroups()).append(" row groups\n");
