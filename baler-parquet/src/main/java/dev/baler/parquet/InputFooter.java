@@ -17,7 +17,8 @@ import org.apache.parquet.schema.MessageType;
  * figures.
  *
  * @param schema the file's schema
- * @param columns the schema's leaf columns, in order
+ * @param columns the schema's leaf columns, in order: {@code schema.getColumns()}, kept rather than
+ *     made anew for each input (made anew, they were 2% of the CPU of a compaction of 20,000 files)
  * @param layout the file's layout (each row group's rows and bytes), to be checked against the one
  *     planned
  * @param createdBy the writer, as the footer's {@code created_by} says; null if it does not
