@@ -58,7 +58,17 @@ record BenchmarkOptions(
     /** A directory on local disk. */
     LOCAL,
     /** A bucket of an in-memory S3Proxy on {@code 127.0.0.1}, run as a process of its own. */
-    S3
+    S3,
+    /**
+     * A bucket of moto's in-memory S3 server on {@code 127.0.0.1}, a Python process of its own
+     * (pyarrow's multipart uploads fail against moto 5.2.1).
+     */
+    MOTO;
+
+    /** Whether the tools work through an S3 server. */
+    boolean isS3() {
+      return this != LOCAL;
+    }
   }
 
   static final String USAGE =
@@ -80,8 +90,11 @@ record BenchmarkOptions(
         --python PATH|none   Python with pyarrow, duckdb and polars; none skips the peers
                              (default .venv-bench/bin/python)
         --peers PATH         the peers script (default baler-bench/src/main/python/peers.py)
-        --store local|s3     where the tools work: local disk, or s3:// through an in-memory
-                             S3Proxy on 127.0.0.1 run as its own process (default local)
+        --store local|s3|moto
+                             where the tools work: local disk, or s3:// through an in-memory
+                             S3Proxy on 127.0.0.1 run as its own process, or through moto's
+                             in-memory S3 server, run by python3 with moto installed (or the
+                             Python BALER_TEST_PYTHON names) (default local)
         --originals delete|keep
                              what baler does with its inputs once their rows are verified in
                              its outputs: delete them, its default, or keep them, each marked
@@ -269,9 +282,10 @@ record BenchmarkOptions(
     return switch (value) {
       case "local" -> Store.LOCAL;
       case "s3" -> Store.S3;
+      case "moto" -> Store.MOTO;
       default ->
           throw new IllegalArgumentException(
-              "Invalid argument --store " + value + ": must be local or s3");
+              "Invalid argument --store " + value + ": must be local, s3 or moto");
     };
   }
 

@@ -116,7 +116,7 @@ public final class EndToEndBenchmark {
                   skipped.putIfAbsent(tool, ToolResult.skipped(tool, reason));
                 });
       }
-      if (options.store() == BenchmarkOptions.Store.S3) {
+      if (options.store().isS3()) {
         progress.print("Warming up the S3 server (untimed) ... ");
         progress.flush();
         long warmUpStart = System.nanoTime();
@@ -169,6 +169,7 @@ public final class EndToEndBenchmark {
     return switch (options.store()) {
       case LOCAL -> new LocalArea(runDirectory, options.syncInputs());
       case S3 -> S3Area.start(runDirectory, logDirectory.resolve("s3-server"));
+      case MOTO -> S3Area.startMoto(runDirectory);
     };
   }
 

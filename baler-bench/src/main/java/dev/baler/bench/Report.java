@@ -63,6 +63,7 @@ final class Report {
     return switch (options.store()) {
       case LOCAL -> options.syncInputs() ? "local disk (inputs synced first)" : "local disk";
       case S3 -> "S3 (in-memory S3Proxy on 127.0.0.1, its own process)";
+      case MOTO -> "S3 (in-memory moto on 127.0.0.1, its own Python process)";
     };
   }
 

@@ -3,6 +3,7 @@ package dev.baler.bench;
 import static java.util.Objects.requireNonNull;
 
 import dev.baler.testing.DuckDbVerifier;
+import dev.baler.testing.MotoServer;
 import dev.baler.testing.S3ServerMain;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,8 +42,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Runs through S3: an in-memory S3Proxy on {@code 127.0.0.1}, started as a process of its own
- * ({@link S3ServerMain}) so that neither its CPU time in the JVM nor its memory counts toward a
- * tool (GNU time measures only the tool's process tree). Each run gets its input uploaded to {@code
+ * ({@link S3ServerMain}), or moto's in-memory S3 server, a Python process of its own ({@link
+ * MotoServer}), so that neither the server's CPU time nor its memory counts toward a tool (GNU time
+ * measures only the tool's process tree). Each run gets its input uploaded to {@code
  * s3://BUCKET/NAME/input/}; peers write to {@code s3://BUCKET/NAME/output/}. Outputs are downloaded
  * to {@code runs/NAME/downloaded/} for checking. Uploads, listings and downloads are not timed.
  *
@@ -55,7 +57,10 @@ final class S3Area implements RunArea {
   private static final int TRANSFER_THREADS = 8;
   private static final int DELETE_BATCH = 1_000;
 
-  private final Process server;
+  /** Stops the server: closes S3ServerMain's standard input, or stops moto. */
+  private final AutoCloseable server;
+
+  private final String serverName;
   private final URI endpoint;
   private final String region;
   private final String accessKeyId;
@@ -65,8 +70,9 @@ final class S3Area implements RunArea {
   private final ExecutorService transfers = Executors.newFixedThreadPool(TRANSFER_THREADS);
   private final Path runs;
 
-  private S3Area(Process server, Map<String, String> fields, Path runs) {
+  private S3Area(AutoCloseable server, String serverName, Map<String, String> fields, Path runs) {
     this.server = server;
+    this.serverName = serverName;
     this.endpoint = URI.create(fields.get("endpoint"));
     this.region = fields.get("region");
     this.accessKeyId = fields.get("access_key_id");
@@ -129,7 +135,46 @@ final class S3Area implements RunArea {
       process.destroyForcibly();
       throw new IOException("Cannot start the S3 server: it printed no endpoint, see " + stderr);
     }
-    return new S3Area(process, fields(line), runs);
+    AutoCloseable stop =
+        () -> {
+          // S3ServerMain stops when its standard input closes
+          process.getOutputStream().close();
+          try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+              process.destroyForcibly();
+            }
+          } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+          }
+        };
+    return new S3Area(stop, "S3Proxy (in-memory, own process)", fields(line), runs);
+  }
+
+  /**
+   * Starts moto's S3 server ({@link MotoServer}: {@code python3 -m moto.server}, or the Python that
+   * {@code BALER_TEST_PYTHON} names) and creates the bucket {@code bench} on it.
+   *
+   * @param runs the local directory for downloads, such as {@code bench-work/runs}
+   * @throws IOException if moto does not start, or is not installed
+   */
+  static S3Area startMoto(Path runs) throws IOException {
+    requireNonNull(runs, "runs is null");
+    MotoServer moto = MotoServer.create().start();
+    try {
+      moto.createBucket("bench");
+    } catch (IOException | RuntimeException e) {
+      moto.close();
+      throw e;
+    }
+    Map<String, String> fields =
+        Map.of(
+            "endpoint", moto.endpoint().toString(),
+            "region", moto.region(),
+            "access_key_id", moto.accessKeyId(),
+            "secret_access_key", moto.secretAccessKey(),
+            "bucket", "bench");
+    return new S3Area(moto, "moto (in-memory, own Python process)", fields, runs);
   }
 
   /** The string fields of the server's one-line JSON object. */
@@ -333,22 +378,20 @@ final class S3Area implements RunArea {
 
   @Override
   public String description() {
-    return "S3Proxy (in-memory, own process) at " + endpoint;
+    return serverName + " at " + endpoint;
   }
 
-  /** Closes the client and the server's standard input, and waits for the server to stop. */
+  /** Closes the client and stops the server, waiting for it at most 10 seconds. */
   @Override
   public void close() throws IOException {
     transfers.shutdownNow();
     client.close();
-    server.getOutputStream().close();
     try {
-      if (!server.waitFor(10, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      server.destroyForcibly();
-      Thread.currentThread().interrupt();
+      server.close();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("Cannot stop the S3 server: " + e, e);
     }
   }
 }

@@ -12,6 +12,7 @@ class BenchmarkOptionsTest {
   void parse_storeIsLocalUnlessS3IsAsked() {
     assertThat(BenchmarkOptions.parse(List.of()).store()).isEqualTo(Store.LOCAL);
     assertThat(BenchmarkOptions.parse(List.of("--store", "s3")).store()).isEqualTo(Store.S3);
+    assertThat(BenchmarkOptions.parse(List.of("--store", "moto")).store()).isEqualTo(Store.MOTO);
     assertThat(BenchmarkOptions.parse(List.of("--store=local")).store()).isEqualTo(Store.LOCAL);
   }
 
@@ -19,7 +20,7 @@ class BenchmarkOptionsTest {
   void parse_rejectsAnUnknownStore() {
     assertThatThrownBy(() -> BenchmarkOptions.parse(List.of("--store", "hdfs")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Invalid argument --store hdfs: must be local or s3");
+        .hasMessage("Invalid argument --store hdfs: must be local, s3 or moto");
   }
 
   @Test
