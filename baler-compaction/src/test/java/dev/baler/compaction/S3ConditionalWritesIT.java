@@ -40,7 +40,7 @@ class S3ConditionalWritesIT {
 
     try (FaultInjectingProxy proxy =
             FaultInjectingProxy.start(
-                bucket.server().endpoint(), Map.of(), 1, Set.of(Deviation.IF_NONE_MATCH_IGNORED));
+                bucket.endpoint(), Map.of(), 1, Set.of(Deviation.IF_NONE_MATCH_IGNORED));
         Storage ignoring = bucket.through(proxy, Map.of())) {
       CompactionRunner runner =
           new CompactionRunner(

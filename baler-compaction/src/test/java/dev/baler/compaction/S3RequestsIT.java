@@ -39,8 +39,7 @@ class S3RequestsIT {
 
     Map<String, Long> requests;
     CompactionResult result;
-    try (FaultInjectingProxy proxy =
-            FaultInjectingProxy.start(bucket.server().endpoint(), Map.of(), 1);
+    try (FaultInjectingProxy proxy = FaultInjectingProxy.start(bucket.endpoint(), Map.of(), 1);
         Storage counted = bucket.through(proxy, Map.of())) {
       result =
           new CompactionRunner(
@@ -71,8 +70,7 @@ class S3RequestsIT {
 
     Map<String, Long> requests;
     CompactionResult result;
-    try (FaultInjectingProxy proxy =
-            FaultInjectingProxy.start(bucket.server().endpoint(), Map.of(), 1);
+    try (FaultInjectingProxy proxy = FaultInjectingProxy.start(bucket.endpoint(), Map.of(), 1);
         Storage counted = bucket.through(proxy, Map.of());
         StagingStorage staged =
             new StagingStorage(counted, staging, 1L << 30, FileNames::mayBeOriginal)) {
