@@ -85,6 +85,14 @@ final class DictionaryMerge {
     private final int[] stretchRepetitions = new int[HASH_STRETCH];
     private final int[] stretchDefinitions = new int[HASH_STRETCH];
     private final int[] stretchIndexes = new int[HASH_STRETCH];
+    // an output page's levels and indexes as PageWriter gathers them: made anew for every column
+    // chunk written, and grown by doubling, they were a twelfth of what a run of the plain set
+    // allocated
+    private int[] writtenRepetitions = new int[0];
+    private int[] writtenDefinitions = new int[0];
+    private int[] writtenIndexes = new int[0];
+    // an output page's bytes, uncompressed: its levels and indexes, as PageWriter lays them out
+    private byte[] writtenPage = new byte[0];
     // the distinct numbers of encodePlain and encodeMixed, emptied for each (made anew and grown
     // from 1,024 slots each time, its tables were 55 of the 1,036 MB a run of the plain set
     // allocated)
@@ -1013,10 +1021,12 @@ final class DictionaryMerge {
     private final int maxDefinition = descriptor.getMaxDefinitionLevel();
     private final HybridEncoder encoder = new HybridEncoder();
     private final int indexWidth;
-    // the output page's levels and indexes, encoded when it is flushed
-    private int[] repetitions = new int[0];
-    private int[] definitions = new int[0];
-    private int[] indexes = new int[0];
+    // the output page's levels and indexes, encoded when it is flushed; the merge's buffers,
+    // taken for the chunk's writing and given back grown
+    private int[] repetitions = buffers.writtenRepetitions;
+    private int[] definitions = buffers.writtenDefinitions;
+    private int[] indexes = buffers.writtenIndexes;
+    private byte[] page = buffers.writtenPage;
     private int indexCount;
     private final boolean[] used;
 
@@ -1043,6 +1053,10 @@ final class DictionaryMerge {
       if (values > 0) {
         flush();
       }
+      buffers.writtenRepetitions = repetitions;
+      buffers.writtenDefinitions = definitions;
+      buffers.writtenIndexes = indexes;
+      buffers.writtenPage = page;
     }
 
     /**
@@ -1079,12 +1093,12 @@ final class DictionaryMerge {
         rows = pageRows;
         int stretch = end - start;
         if (pageRepetitions != null) {
-          repetitions = atLeast(repetitions, values + stretch);
+          repetitions = Buffers.atLeast(repetitions, values + stretch);
           Buffers.widen(pageRepetitions, start, stretch, repetitions, values);
         }
         int present = stretch;
         if (pageDefinitions != null) {
-          definitions = atLeast(definitions, values + stretch);
+          definitions = Buffers.atLeast(definitions, values + stretch);
           Buffers.widen(pageDefinitions, start, stretch, definitions, values);
           int stretchNulls = 0;
           for (int i = values; i < values + stretch; i++) {
@@ -1093,7 +1107,7 @@ final class DictionaryMerge {
           present -= stretchNulls;
           nulls += stretchNulls;
         }
-        indexes = atLeast(indexes, indexCount + present);
+        indexes = Buffers.atLeast(indexes, indexCount + present);
         System.arraycopy(pageIndexes, index, indexes, indexCount, present);
         indexCount += present;
         if (nanEntries != null) {
@@ -1121,26 +1135,31 @@ final class DictionaryMerge {
       }
     }
 
+    /**
+     * Writes the page gathered so far: its levels, each after its length as a 4-byte little-endian
+     * number, then the indexes' bit width and the indexes, laid out one after another in {@link
+     * #page}, which the compressor reads before this returns (the writer writes what the compressor
+     * gives it at once), so that the array serves every page.
+     */
     private void flush() throws IOException {
-      // one encoder, so each part is copied out before the next is encoded
-      List<BytesInput> parts = new ArrayList<>();
+      int length = 0;
       if (maxRepetition > 0) {
         encoder.encode(repetitions, values, BytesUtils.getWidthFromMaxInt(maxRepetition));
-        parts.add(BytesInput.fromInt(encoder.size()));
-        parts.add(BytesInput.copy(encoder.toBytesInput()));
+        length = appendWithLength(length);
       }
       if (maxDefinition > 0) {
         encoder.encode(definitions, values, BytesUtils.getWidthFromMaxInt(maxDefinition));
-        parts.add(BytesInput.fromInt(encoder.size()));
-        parts.add(BytesInput.copy(encoder.toBytesInput()));
+        length = appendWithLength(length);
       }
-      parts.add(BytesInput.from(new byte[] {(byte) indexWidth}));
-      parts.add(encoder.encode(indexes, indexCount, indexWidth).toBytesInput());
-      BytesInput page = BytesInput.copy(BytesInput.concat(parts));
+      encoder.encode(indexes, indexCount, indexWidth);
+      page = Buffers.atLeast(page, length + 1 + encoder.size());
+      page[length++] = (byte) indexWidth;
+      System.arraycopy(encoder.bytes(), 0, page, length, encoder.size());
+      length += encoder.size();
       writer.writeDataPage(
           values,
-          Math.toIntExact(page.size()),
-          compressor.compress(page),
+          length,
+          compressor.compress(BytesInput.from(page, 0, length)),
           statistics(),
           rows,
           Encoding.RLE,
@@ -1160,8 +1179,16 @@ final class DictionaryMerge {
       nanValues = 0;
     }
 
-    private static int[] atLeast(int[] array, int size) {
-      return array.length >= size ? array : Arrays.copyOf(array, Math.max(size, array.length * 2));
+    /**
+     * Appends the encoder's bytes to {@link #page} at {@code at}, after their length as a 4-byte
+     * little-endian number, and returns where the page goes on.
+     */
+    private int appendWithLength(int at) {
+      int size = encoder.size();
+      page = Buffers.atLeast(page, at + 4 + size);
+      INT.set(page, at, size);
+      System.arraycopy(encoder.bytes(), 0, page, at + 4, size);
+      return at + 4 + size;
     }
 
     private boolean[] nanEntries() {
