@@ -51,6 +51,9 @@ final class ChunkPages {
    *     dictionary page's header out of it
    * @param values the chunk's values, from its footer: pages are read until they add up to this
    * @param rows the rows of the chunk's row group
+   * @param arrays where snappy V1 data pages are decompressed, their pages then valid only until
+   *     the next chunk is read with them (see {@link PageArrays}); null for arrays of each page's
+   *     own, as a reader that keeps pages needs
    * @throws IOException if a page header cannot be read (caused by Thrift's {@code TException})
    * @throws ParquetDecodingException if a page fails its checksum, cannot be decompressed, runs
    *     past the chunk, or the pages do not add up to the chunk's values
@@ -63,8 +66,12 @@ final class ChunkPages {
       int length,
       long values,
       long rows,
-      BytesInputDecompressor decompressor)
+      BytesInputDecompressor decompressor,
+      PageArrays arrays)
       throws IOException {
+    if (arrays != null) {
+      arrays.reset();
+    }
     PrimitiveType type = descriptor.getPrimitiveType();
     int end = offset + length;
     int position = offset;
@@ -107,7 +114,9 @@ final class ChunkPages {
           DataPageHeader page = header.getData_page_header();
           pages.add(
               new DataPageV1(
-                  decompress(decompressor, stored, start, size, uncompressed, descriptor),
+                  arrays != null && decompressor instanceof PageCodecs.SnappyDecompressor
+                      ? decompressInto(arrays, stored, start, size, uncompressed, descriptor)
+                      : decompress(decompressor, stored, start, size, uncompressed, descriptor),
                   page.getNum_values(),
                   uncompressed,
                   statistics(createdBy, page.getStatistics(), type),
@@ -236,7 +245,7 @@ final class ChunkPages {
     }
     if (!decodable) {
       PageList pages =
-          read(createdBy, descriptor, stored, offset, length, values, rows, decompressor);
+          read(createdBy, descriptor, stored, offset, length, values, rows, decompressor, null);
       return ColumnHasher.hash(pages, createdBy, descriptor, column, hashes, bloomFilter, firstRow);
     }
     if (read != values) {
@@ -270,7 +279,7 @@ final class ChunkPages {
         if (!taken) {
           // entries the hasher does not take: nothing is folded yet, the dictionary comes first
           PageList pages =
-              read(createdBy, descriptor, stored, offset, length, values, rows, decompressor);
+              read(createdBy, descriptor, stored, offset, length, values, rows, decompressor, null);
           return ColumnHasher.hash(
               pages, createdBy, descriptor, column, hashes, bloomFilter, firstRow);
         }
@@ -428,6 +437,27 @@ final class ChunkPages {
     } catch (IOException | RuntimeException e) {
       throw cannotDecompress(descriptor, e);
     }
+  }
+
+  /** A snappy page's bytes, decompressed into an array of {@code arrays}. */
+  private static BytesInput decompressInto(
+      PageArrays arrays,
+      byte[] stored,
+      int start,
+      int size,
+      int uncompressed,
+      ColumnDescriptor descriptor) {
+    if (uncompressed < 0) {
+      throw cannotDecompress(
+          descriptor, new IOException("its header says " + uncompressed + " bytes decompressed"));
+    }
+    byte[] array = arrays.take(uncompressed);
+    try {
+      PageCodecs.SnappyDecompressor.decompress(stored, start, size, array, uncompressed);
+    } catch (IOException | RuntimeException e) {
+      throw cannotDecompress(descriptor, e);
+    }
+    return BytesInput.from(array, 0, uncompressed);
   }
 
   private static Statistics<?> statistics(

@@ -302,11 +302,12 @@ final class DictionaryMerge {
     int pagePresent = body.present();
     byte[] bytes = body.bytes();
     int position = body.valuesStart();
+    int end = body.end();
     buffers.indexes = Buffers.atLeast(buffers.indexes, present + pagePresent);
     int[] indexes = buffers.indexes;
     for (int i = 0; i < pagePresent; i++) {
-      int length = position <= bytes.length - 4 ? (int) INT.get(bytes, position) : -1;
-      if (length < 0 || length > bytes.length - position - 4) {
+      int length = position <= end - 4 ? (int) INT.get(bytes, position) : -1;
+      if (length < 0 || length > end - position - 4) {
         throw new IllegalStateException(
             "The values of a page of column "
                 + CarriedChunk.pathOf(descriptor)
@@ -514,7 +515,7 @@ final class DictionaryMerge {
     int pagePresent = body.present();
     byte[] bytes = body.bytes();
     int position = body.valuesStart();
-    if ((long) pagePresent * width > bytes.length - position) {
+    if ((long) pagePresent * width > body.end() - position) {
       throw new IllegalStateException(
           "The values of a page of column "
               + CarriedChunk.pathOf(descriptor)
@@ -830,8 +831,12 @@ final class DictionaryMerge {
       }
       byte[] bytes = body.bytes();
       int position = body.valuesStart();
+      if (position >= body.end()) {
+        throw new IllegalStateException(
+            "A page of column " + CarriedChunk.pathOf(descriptor) + " ends before its values");
+      }
       int bitWidth = bytes[position] & 0xFF;
-      new HybridDecoder(bytes, position + 1, bytes.length, bitWidth)
+      new HybridDecoder(bytes, position + 1, body.end(), bitWidth)
           .read(into.pageLevels, pagePresent);
       into.indexes = Buffers.atLeast(into.indexes, present + pagePresent);
       int[] indexes = into.indexes;
@@ -845,8 +850,12 @@ final class DictionaryMerge {
     return true;
   }
 
-  /** A page's bytes, decompressed; where its values start, after its levels; and how many. */
-  private record PageBody(byte[] bytes, int valuesStart, int present) {}
+  /**
+   * A page's bytes, decompressed, as they lie in {@code bytes} up to {@code end} (the array may go
+   * on past it, with another page's bytes: see {@link PageArrays}); where its values start, after
+   * its levels; and how many are present.
+   */
+  private record PageBody(byte[] bytes, int valuesStart, int end, int present) {}
 
   /**
    * Appends a V1 page's levels to the column's.
@@ -860,17 +869,32 @@ final class DictionaryMerge {
         || (maxDefinition > 0 && page.getDlEncoding() != Encoding.RLE)) {
       return null;
     }
-    byte[] bytes = DictionaryEntries.bytesOf(page.getBytes());
+    ByteBuffer buffer;
+    try {
+      buffer = page.getBytes().toByteBuffer();
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read a page: " + e.getMessage(), e);
+    }
+    byte[] bytes;
+    int position;
+    if (buffer.hasArray()) {
+      // the page where it lies, in an array that may be longer (PageArrays)
+      bytes = buffer.array();
+      position = buffer.arrayOffset() + buffer.position();
+    } else {
+      bytes = new byte[buffer.remaining()];
+      buffer.duplicate().get(bytes);
+      position = 0;
+    }
+    int end = position + buffer.remaining();
     int count = page.getValueCount();
-    int position = 0;
     Buffers into = buffers;
     if (into.pageLevels.length < count) {
       into.pageLevels = new int[count];
     }
     if (maxRepetition > 0) {
       position =
-          ColumnHasher.readLevels(
-              bytes, position, bytes.length, maxRepetition, into.pageLevels, count);
+          ColumnHasher.readLevels(bytes, position, end, maxRepetition, into.pageLevels, count);
       into.repetitions = Buffers.atLeast(into.repetitions, values + count);
       byte[] repetitions = into.repetitions;
       int[] pageLevels = into.pageLevels;
@@ -881,8 +905,7 @@ final class DictionaryMerge {
     int pagePresent = count;
     if (maxDefinition > 0) {
       position =
-          ColumnHasher.readLevels(
-              bytes, position, bytes.length, maxDefinition, into.pageLevels, count);
+          ColumnHasher.readLevels(bytes, position, end, maxDefinition, into.pageLevels, count);
       into.definitions = Buffers.atLeast(into.definitions, values + count);
       byte[] definitions = into.definitions;
       int[] pageLevels = into.pageLevels;
@@ -893,7 +916,7 @@ final class DictionaryMerge {
         definitions[values + i] = (byte) level;
       }
     }
-    return new PageBody(bytes, position, pagePresent);
+    return new PageBody(bytes, position, end, pagePresent);
   }
 
   /** The column's values as read: the buffers' arrays, valid until the next read. */

@@ -261,6 +261,7 @@ public final class ParquetMerger {
     MergeMemory memory = MergeMemory.take();
     ColumnCopier.RowHashes rowHashes = memory.rowHashes;
     DictionaryMerge.Buffers dictionaryBuffers = memory.dictionaryBuffers;
+    PageArrays pageArrays = memory.pageArrays;
     boolean finished = false;
     // in row group order: each handover takes row groups just before the one handed over before
     List<HandedOver> handedOver = new ArrayList<>();
@@ -467,6 +468,7 @@ public final class ParquetMerger {
                     descriptor,
                     column,
                     decompressors,
+                    pageArrays,
                     stores ->
                         DictionaryMerge.encodePlain(
                             descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
@@ -517,6 +519,7 @@ public final class ParquetMerger {
                     descriptor,
                     column,
                     decompressors,
+                    pageArrays,
                     stores ->
                         DictionaryMerge.read(
                             descriptor, stores, options.pageBytes(), dictionaryBuffers));
@@ -536,6 +539,7 @@ public final class ParquetMerger {
                     descriptor,
                     column,
                     decompressors,
+                    pageArrays,
                     stores ->
                         DictionaryMerge.encodeMixed(
                             descriptor, stores, values, options.pageBytes(), dictionaryBuffers));
@@ -565,7 +569,7 @@ public final class ParquetMerger {
             BitSet skip = source.input.skipRows().orElse(null);
             // one input's pages decompressed at a time
             PageReadStore chunkPages =
-                source.readColumn(slice.rowGroup(), column, descriptor, decompressors);
+                source.readColumn(slice.rowGroup(), column, descriptor, decompressors, null);
             try {
               int chunkRows =
                   ColumnCopier.walk(
@@ -890,7 +894,9 @@ public final class ParquetMerger {
    * Reads one column of every slice into a dictionary-encoded chunk by {@code read} (a merge of the
    * inputs' dictionaries, or a dictionary of plain values). Empty when {@code read} says no, and
    * also when the data cannot be decoded: the path the column takes next meets it again and names
-   * the input, which its bin then leaves out, rather than failing the bin.
+   * the input, which its bin then leaves out, rather than failing the bin. The inputs' pages are
+   * decompressed into {@code arrays}: {@code read} must be done with each input's pages before it
+   * takes the next input's, as {@link DictionaryMerge}'s readers are.
    *
    * @throws IOException if an input cannot be read
    */
@@ -900,10 +906,11 @@ public final class ParquetMerger {
       ColumnDescriptor descriptor,
       int column,
       CompressionCodecFactory decompressors,
+      PageArrays arrays,
       Function<List<PageReadStore>, Optional<DictionaryMerge>> read)
       throws IOException {
     try {
-      return read.apply(readColumn(sources, rowGroup, descriptor, column, decompressors));
+      return read.apply(readColumn(sources, rowGroup, descriptor, column, decompressors, arrays));
     } catch (ColumnReadFailure e) {
       throw e.getCause();
     } catch (RuntimeException e) {
@@ -943,22 +950,24 @@ public final class ParquetMerger {
 
   /**
    * One column of every slice, each input's chunk read from the bytes the input holds as the list
-   * reaches it, so that one input's pages are decompressed at a time. A read that fails throws
-   * {@link ColumnReadFailure}, to be unwrapped by the caller.
+   * reaches it, so that one input's pages are decompressed at a time, into {@code arrays}: an
+   * input's pages are valid until the list reaches the next. A read that fails throws {@link
+   * ColumnReadFailure}, to be unwrapped by the caller.
    */
   private static List<PageReadStore> readColumn(
       List<OpenInput> sources,
       List<Slice> rowGroup,
       ColumnDescriptor descriptor,
       int column,
-      CompressionCodecFactory decompressors) {
+      CompressionCodecFactory decompressors,
+      PageArrays arrays) {
     return new AbstractList<>() {
       @Override
       public PageReadStore get(int i) {
         try {
           return sources
               .get(i)
-              .readColumn(rowGroup.get(i).rowGroup(), column, descriptor, decompressors);
+              .readColumn(rowGroup.get(i).rowGroup(), column, descriptor, decompressors, arrays);
         } catch (IOException e) {
           throw new ColumnReadFailure(e);
         }
@@ -1521,22 +1530,29 @@ public final class ParquetMerger {
       return taken == null ? Map.of() : taken;
     }
 
-    /** Reads one column chunk's pages, decompressed. */
+    /**
+     * Reads one column chunk's pages, decompressed.
+     *
+     * @param arrays where its pages are decompressed, valid until the next chunk read with them
+     *     ({@link PageArrays}); null for arrays of each page's own
+     */
     PageReadStore readColumn(
         int rowGroup,
         int column,
         ColumnDescriptor descriptor,
-        CompressionCodecFactory decompressors)
+        CompressionCodecFactory decompressors,
+        PageArrays arrays)
         throws IOException {
       return corruptAsInvalid(
           rowGroup,
           () -> {
             try {
-              return readPages(rowGroup, column, 0, descriptor, decompressors);
+              return readPages(rowGroup, column, 0, descriptor, decompressors, arrays);
             } catch (ChunkPages.Overrun e) {
               // an old parquet-mr file whose chunk size left the dictionary page's header out, as
               // parquet-java's reader allows: read a little past the chunk and try again
-              return readPages(rowGroup, column, CHUNK_SLACK_BYTES, descriptor, decompressors);
+              return readPages(
+                  rowGroup, column, CHUNK_SLACK_BYTES, descriptor, decompressors, arrays);
             }
           });
     }
@@ -1546,7 +1562,8 @@ public final class ParquetMerger {
         int column,
         int slack,
         ColumnDescriptor descriptor,
-        CompressionCodecFactory decompressors)
+        CompressionCodecFactory decompressors,
+        PageArrays arrays)
         throws IOException {
       Stored stored = stored(rowGroup, column, slack);
       return ChunkPages.read(
@@ -1557,7 +1574,8 @@ public final class ParquetMerger {
           stored.length(),
           chunks.values(rowGroup, column),
           layout.rowGroupRows(rowGroup),
-          decompressors.getDecompressor(chunks.codec(rowGroup, column)));
+          decompressors.getDecompressor(chunks.codec(rowGroup, column)),
+          arrays);
     }
 
     /** {@code length} bytes of an input, from {@code offset} in {@code bytes}. */

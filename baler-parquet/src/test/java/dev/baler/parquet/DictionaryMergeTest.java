@@ -1,20 +1,30 @@
 package dev.baler.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baler.storage.LocalStorage;
 import dev.baler.storage.Location;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,5 +93,71 @@ class DictionaryMergeTest {
       inputs.add(new MergeInput(storage.newInputFile(location), footer.layout(), Optional.empty()));
     }
     return inputs;
+  }
+
+  @Test
+  void encodePlain_readsAPageUpToItsSizeInAnArrayThatGoesOn() {
+    byte[] page = plainStringsPage(9, 2);
+    byte[] array = Arrays.copyOf(page, page.length + 64);
+    Arrays.fill(array, page.length, array.length, (byte) 'x');
+
+    Optional<DictionaryMerge> encoded = encodePlainOf(array, page.length, 9);
+
+    assertThat(encoded).isPresent();
+  }
+
+  @Test
+  void encodePlain_refusesAValueThatRunsPastItsPageThoughNotPastTheArray() {
+    // the last value's length says 3 where the page holds 2 bytes of it: the third byte would be
+    // the 'x' after the page, in an array reused from a larger page (PageArrays)
+    byte[] page = plainStringsPage(9, 2);
+    page[page.length - 6] = 3;
+    byte[] array = Arrays.copyOf(page, page.length + 64);
+    Arrays.fill(array, page.length, array.length, (byte) 'x');
+
+    assertThatThrownBy(() -> encodePlainOf(array, page.length, 9))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("run past its end");
+  }
+
+  /**
+   * A V1 page of an optional string column: {@code count} present values "ab" (the last with a
+   * length of {@code lastLength} before its two bytes), after their definition levels.
+   */
+  private static byte[] plainStringsPage(int count, int lastLength) {
+    int[] definitions = new int[count];
+    Arrays.fill(definitions, 1);
+    HybridEncoder encoder = new HybridEncoder().encode(definitions, count, 1);
+    ByteBuffer page = ByteBuffer.allocate(4 + encoder.size() + count * 6);
+    page.order(ByteOrder.LITTLE_ENDIAN);
+    page.putInt(encoder.size()).put(encoder.bytes(), 0, encoder.size());
+    for (int i = 0; i < count; i++) {
+      page.putInt(i == count - 1 ? lastLength : 2).put((byte) 'a').put((byte) 'b');
+    }
+    return page.array();
+  }
+
+  /**
+   * {@link DictionaryMerge#encodePlain} of one page, the first {@code size} bytes of {@code array}.
+   */
+  private static Optional<DictionaryMerge> encodePlainOf(byte[] array, int size, int values) {
+    ColumnDescriptor descriptor =
+        new ColumnDescriptor(
+            new String[] {"s"}, Types.optional(PrimitiveTypeName.BINARY).named("s"), 0, 1);
+    DataPageV1 page =
+        new DataPageV1(
+            BytesInput.from(array, 0, size),
+            values,
+            size,
+            Statistics.createStats(descriptor.getPrimitiveType()),
+            Encoding.RLE,
+            Encoding.RLE,
+            Encoding.PLAIN);
+    return DictionaryMerge.encodePlain(
+        descriptor,
+        List.of(new PageList(descriptor, null, List.of(page), values)),
+        values,
+        1 << 20,
+        new DictionaryMerge.Buffers());
   }
 }
