@@ -120,6 +120,45 @@ class DictionaryMergeTest {
         .hasMessageContaining("run past its end");
   }
 
+  @Test
+  void encodePlain_refusesNumbersThatRunPastTheirPageThoughNotPastTheArray() {
+    // nine present INT64 values, the page cut 4 bytes into the last: the array goes on past it
+    int count = 9;
+    int[] definitions = new int[count];
+    Arrays.fill(definitions, 1);
+    HybridEncoder encoder = new HybridEncoder().encode(definitions, count, 1);
+    ByteBuffer whole = ByteBuffer.allocate(4 + encoder.size() + count * 8 + 64);
+    whole.order(ByteOrder.LITTLE_ENDIAN);
+    whole.putInt(encoder.size()).put(encoder.bytes(), 0, encoder.size());
+    for (int i = 0; i < count + 8; i++) {
+      whole.putLong(7);
+    }
+    int size = 4 + encoder.size() + count * 8 - 4;
+    ColumnDescriptor descriptor =
+        new ColumnDescriptor(
+            new String[] {"n"}, Types.optional(PrimitiveTypeName.INT64).named("n"), 0, 1);
+    DataPageV1 page =
+        new DataPageV1(
+            BytesInput.from(whole.array(), 0, size),
+            count,
+            size,
+            Statistics.createStats(descriptor.getPrimitiveType()),
+            Encoding.RLE,
+            Encoding.RLE,
+            Encoding.PLAIN);
+
+    assertThatThrownBy(
+            () ->
+                DictionaryMerge.encodePlain(
+                    descriptor,
+                    List.of(new PageList(descriptor, null, List.of(page), count)),
+                    count,
+                    1 << 20,
+                    new DictionaryMerge.Buffers()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("run past its end");
+  }
+
   /**
    * A V1 page of an optional string column: {@code count} present values "ab" (the last with a
    * length of {@code lastLength} before its two bytes), after their definition levels.
