@@ -34,8 +34,9 @@ import java.util.regex.Pattern;
  * process ends. It listens on a port it picks itself (port 0), read from its first lines of output,
  * so that two servers started at once never race for a port. Its output goes to a file in the
  * temporary directory, named by {@link #logFile()}, deleted when the server closes; a start that
- * fails quotes the end of it. A shutdown hook stops the process if the JVM exits before {@link
- * #close}, so that no server outlives its test run.
+ * fails quotes the end of it. The process ends when its standard input closes, which the JVM's end
+ * does however it ends, killed included, so that no server outlives its test run; a shutdown hook
+ * also stops it if the JVM exits before {@link #close}.
  *
  * <p>Thread-safe once started.
  */
@@ -55,9 +56,26 @@ public final class MotoServer implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-  /** The line werkzeug, under moto, prints once it listens. */
+  /** The line werkzeug, under moto, prints once it listens; whole, up to its end. */
   private static final Pattern LISTENING =
-      Pattern.compile("Running on http://127\\.0\\.0\\.1:(\\d+)");
+      Pattern.compile("Running on http://127\\.0\\.0\\.1:(\\d+)\\r?\\n");
+
+  /**
+   * What Python runs: moto's server, as {@code python -m moto.server} would, beside a thread that
+   * ends the process once its standard input closes. This JVM holds the other end of that pipe, so
+   * the server stops when the JVM ends however it ends, killed included, when a shutdown hook would
+   * not run.
+   */
+  private static final String LAUNCHER =
+      String.join(
+          "\n",
+          "import os, runpy, sys, threading",
+          "def watch():",
+          "    sys.stdin.read()",
+          "    os._exit(0)",
+          "threading.Thread(target=watch, daemon=True).start()",
+          "sys.argv = ['moto.server', '--host', '127.0.0.1', '--port', '0']",
+          "runpy.run_module('moto.server', run_name='__main__', alter_sys=True)");
 
   private final String python;
   private volatile Process process;
@@ -83,7 +101,8 @@ public final class MotoServer implements AutoCloseable {
   }
 
   /**
-   * Starts moto and waits, at most 60 seconds, until it listens and answers.
+   * Starts moto and waits until it listens (at most 60 seconds) and then answers (at most 60
+   * seconds more).
    *
    * @return this server
    * @throws IllegalStateException if it was started or closed before
@@ -97,8 +116,7 @@ public final class MotoServer implements AutoCloseable {
     logFile = Files.createTempFile("baler-moto-", ".log");
     try {
       process =
-          new ProcessBuilder(
-                  List.of(python, "-m", "moto.server", "--host", "127.0.0.1", "--port", "0"))
+          new ProcessBuilder(List.of(python, "-c", LAUNCHER))
               .redirectErrorStream(true)
               .redirectOutput(logFile.toFile())
               .start();
@@ -146,7 +164,7 @@ public final class MotoServer implements AutoCloseable {
         throw new IOException(
             "Cannot start moto's S3 server: "
                 + python
-                + " -m moto.server exited with "
+                + " running moto.server exited with "
                 + process.exitValue()
                 + (output.contains("No module named")
                     ? " (moto's server is not installed for it: pip install 'moto[server]', or"
@@ -175,6 +193,13 @@ public final class MotoServer implements AutoCloseable {
     HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(REQUEST_TIMEOUT).GET().build();
     IOException last = null;
     while (System.nanoTime() - deadline < 0) {
+      if (!process.isAlive()) {
+        throw new IOException(
+            "Cannot start moto's S3 server: it exited with "
+                + process.exitValue()
+                + " before it answered; its output: "
+                + tail(Files.readString(logFile, UTF_8)));
+      }
       try {
         if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return;
@@ -321,6 +346,12 @@ public final class MotoServer implements AutoCloseable {
     Process running = process;
     if (running == null) {
       return;
+    }
+    try {
+      // the launcher's watch thread ends the process once its standard input closes
+      running.getOutputStream().close();
+    } catch (IOException e) {
+      // closed already, or the process is gone: destroy() below stops what is left
     }
     running.descendants().forEach(ProcessHandle::destroy);
     running.destroy();

@@ -9,8 +9,10 @@ import dev.baler.storage.StorageOutputStream;
 import dev.baler.testing.AbstractStorageTest;
 import dev.baler.testing.MotoServer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Random;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,5 +81,11 @@ class S3StorageMotoIT extends AbstractStorageTest {
     }
     assertThat(read).isEqualTo(content);
     assertThat(storage.newInputFile(location).length()).isEqualTo(content.length);
+    // in three parts, put together by moto's CompleteMultipartUpload
+    String key = location.path();
+    assertThat(Files.readString(server.logFile()))
+        .contains("PUT /" + BUCKET + "/" + key + "?partNumber=3&")
+        .containsPattern(
+            Pattern.compile("POST /" + BUCKET + "/" + Pattern.quote(key) + "\\?uploadId="));
   }
 }
