@@ -447,17 +447,14 @@ final class ChunkPages {
       int size,
       int uncompressed,
       ColumnDescriptor descriptor) {
-    if (uncompressed < 0) {
-      throw cannotDecompress(
-          descriptor, new IOException("its header says " + uncompressed + " bytes decompressed"));
-    }
-    byte[] array = arrays.take(uncompressed);
     try {
+      // a negative size fails here, as taking the array or snappy's length check refuses it
+      byte[] array = arrays.take(uncompressed);
       PageCodecs.SnappyDecompressor.decompress(stored, start, size, array, uncompressed);
+      return BytesInput.from(array, 0, uncompressed);
     } catch (IOException | RuntimeException e) {
       throw cannotDecompress(descriptor, e);
     }
-    return BytesInput.from(array, 0, uncompressed);
   }
 
   private static Statistics<?> statistics(

@@ -875,17 +875,9 @@ final class DictionaryMerge {
     } catch (IOException e) {
       throw new IllegalStateException("Cannot read a page: " + e.getMessage(), e);
     }
-    byte[] bytes;
-    int position;
-    if (buffer.hasArray()) {
-      // the page where it lies, in an array that may be longer (PageArrays)
-      bytes = buffer.array();
-      position = buffer.arrayOffset() + buffer.position();
-    } else {
-      bytes = new byte[buffer.remaining()];
-      buffer.duplicate().get(bytes);
-      position = 0;
-    }
+    // the page where it lies, in an array that may be longer (PageArrays), or a copy
+    byte[] bytes = buffer.hasArray() ? buffer.array() : DictionaryEntries.bytesOf(page.getBytes());
+    int position = buffer.hasArray() ? buffer.arrayOffset() + buffer.position() : 0;
     int end = position + buffer.remaining();
     int count = page.getValueCount();
     Buffers into = buffers;

@@ -5,9 +5,9 @@ import org.apache.parquet.column.values.bitpacking.BytePacker;
 /**
  * Decodes Parquet's RLE / bit-packing hybrid encoding (levels and dictionary indexes) in runs, into
  * int arrays. It never reads past its end: the bytes after it may be another page's, as pages are
- * decompressed into a reused buffer ({@link PageBuffer}). A run that the data cuts short is read as
- * parquet-java reads it: an RLE run whose value is missing is refused, and the missing bytes of a
- * bit-packed run are read as zeros. Not thread-safe.
+ * decompressed into reused buffers ({@link PageBuffer}, {@link PageArrays}). A run that the data
+ * cuts short is read as parquet-java reads it: an RLE run whose value is missing is refused, and
+ * the missing bytes of a bit-packed run are read as zeros. Not thread-safe.
  */
 final class HybridDecoder {
   private final byte[] bytes;

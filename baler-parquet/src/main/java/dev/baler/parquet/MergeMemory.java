@@ -6,13 +6,14 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 /**
  * The large arrays a merge, or the read-back of an output, works in for as long as it runs: the
  * memory its window arena cuts windows from, its row hashes, its dictionary merges' buffers and the
- * arrays their input pages are decompressed into, together about 10 MiB on local disk (more on S3,
- * where windows are larger). They live as long as a bin's merge, long enough to reach the old
- * generation; made anew for every merge they lay dead there once the next began, and over a run of
- * many bins the heap grew by their size, young collections promoting 10 to 20 MiB at bin changes
- * that the next full collection found dead (GC logs of 34,000 files in 29 bins). Taken from a
- * process-wide pool as a merge starts and given back as it ends, they serve the next merge or
- * read-back on any thread.
+ * arrays their input pages are decompressed into, together about 10 MiB on local disk with pages of
+ * small files (more on S3, where windows are larger; the page arrays may keep up to 16 MiB with
+ * inputs of many large pages, see {@link PageArrays}). They live as long as a bin's merge, long
+ * enough to reach the old generation; made anew for every merge they lay dead there once the next
+ * began, and over a run of many bins the heap grew by their size, young collections promoting 10 to
+ * 20 MiB at bin changes that the next full collection found dead (GC logs of 34,000 files in 29
+ * bins). Taken from a process-wide pool as a merge starts and given back as it ends, they serve the
+ * next merge or read-back on any thread.
  *
  * <p>Given back only by a merge or read-back that finished normally: one that failed leaves its
  * memory to the collector, so that nothing a failure left half-done (an interrupted open waits for

@@ -12,7 +12,8 @@ import org.xerial.snappy.Snappy;
 
 /**
  * parquet-java's codec factory, except that snappy pages are decompressed by snappy-java straight
- * from the stored bytes into an array of the page's size. parquet-java decompresses heap pages
+ * from the stored bytes into an array of the page's size (or, through {@link PageBuffer} and {@link
+ * PageArrays}, into a reused array at least that long). parquet-java decompresses heap pages
  * through Hadoop's stream classes, which allocate a buffer for every page and copy the bytes twice
  * more; snappy is the codec of most streaming writers' small files, and a merge decompresses each
  * of their pages, so this is the allocation that dominated a compaction's profile.

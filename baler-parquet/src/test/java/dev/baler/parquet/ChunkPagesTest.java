@@ -122,6 +122,7 @@ class ChunkPagesTest {
     }
   }
 
+  // a GZIP chunk's pages, and V2 pages, take arrays of their own even with PageArrays: a control
   @ParameterizedTest
   @CsvSource({
     "true, PARQUET_1_0, SNAPPY",

@@ -17,6 +17,7 @@ import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -157,6 +158,45 @@ class DictionaryMergeTest {
                     new DictionaryMerge.Buffers()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("run past its end");
+  }
+
+  @Test
+  void read_refusesIndexesThatRunPastTheirPageThoughNotPastTheArray() {
+    // a dictionary of two numbers; a page of four present values that ends after the indexes'
+    // bit width, followed in its array by a stale run of four index 1s
+    ColumnDescriptor descriptor =
+        new ColumnDescriptor(
+            new String[] {"n"}, Types.optional(PrimitiveTypeName.INT64).named("n"), 0, 1);
+    ByteBuffer entries = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+    entries.putLong(10).putLong(20);
+    DictionaryPage dictionary =
+        new DictionaryPage(BytesInput.from(entries.array()), 2, Encoding.PLAIN_DICTIONARY);
+    int[] definitions = {1, 1, 1, 1};
+    HybridEncoder encoder = new HybridEncoder().encode(definitions, 4, 1);
+    int levels = 4 + encoder.size();
+    int size = levels + 1;
+    ByteBuffer array = ByteBuffer.allocate(size + 64).order(ByteOrder.LITTLE_ENDIAN);
+    array.putInt(encoder.size()).put(encoder.bytes(), 0, encoder.size());
+    array.put((byte) 1); // the bit width, the page's last byte
+    array.put((byte) (4 << 1)).put((byte) 1); // past the page: an RLE run of four 1s
+    DataPageV1 page =
+        new DataPageV1(
+            BytesInput.from(array.array(), 0, size),
+            4,
+            size,
+            Statistics.createStats(descriptor.getPrimitiveType()),
+            Encoding.RLE,
+            Encoding.RLE,
+            Encoding.RLE_DICTIONARY);
+
+    assertThatThrownBy(
+            () ->
+                DictionaryMerge.read(
+                    descriptor,
+                    List.of(new PageList(descriptor, dictionary, List.of(page), 4)),
+                    1 << 20,
+                    new DictionaryMerge.Buffers()))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   /**
