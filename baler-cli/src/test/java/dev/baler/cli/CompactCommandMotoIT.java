@@ -12,7 +12,6 @@ import dev.baler.storage.Storages;
 import dev.baler.testing.MotoServer;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -122,20 +121,6 @@ class CompactCommandMotoIT {
   }
 
   private static String[] arguments(String uri, String... more) {
-    List<String> arguments =
-        new ArrayList<>(
-            List.of(
-                "compact",
-                uri,
-                "--endpoint",
-                server.endpoint().toString(),
-                "--region",
-                server.region(),
-                "--access-key-id",
-                server.accessKeyId(),
-                "--secret-access-key",
-                server.secretAccessKey()));
-    arguments.addAll(List.of(more));
-    return arguments.toArray(String[]::new);
+    return CompactCommandS3IT.compactArguments(server, uri, more);
   }
 }

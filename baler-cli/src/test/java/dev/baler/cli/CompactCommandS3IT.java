@@ -9,6 +9,7 @@ import dev.baler.storage.Location;
 import dev.baler.storage.Storage;
 import dev.baler.storage.Storages;
 import dev.baler.testing.S3Server;
+import dev.baler.testing.S3TestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -177,6 +178,14 @@ class CompactCommandS3IT {
   }
 
   private static String[] s3Arguments(String uri, String... more) {
+    return compactArguments(server, uri, more);
+  }
+
+  /**
+   * {@code compact URI} against {@code server}, with its endpoint, region and credentials as flags,
+   * then {@code more}.
+   */
+  static String[] compactArguments(S3TestServer server, String uri, String... more) {
     List<String> arguments =
         new ArrayList<>(
             List.of(

@@ -7,6 +7,7 @@ import dev.baler.storage.s3.S3StorageProvider;
 import dev.baler.testing.FaultInjectingProxy;
 import dev.baler.testing.MotoServer;
 import dev.baler.testing.S3Server;
+import dev.baler.testing.S3TestServer;
 import java.io.IOException;
 import java.net.URI;
 import java.util.HashMap;
@@ -34,9 +35,7 @@ final class S3Bucket implements BeforeAllCallback, AfterAllCallback {
 
   private final String name;
   private final Server kind;
-  private AutoCloseable server;
-  private URI endpoint;
-  private Map<String, String> storageProperties;
+  private S3TestServer server;
   private Storage direct;
 
   /** A bucket called {@code name} on S3Proxy, made when the test class starts. */
@@ -52,27 +51,17 @@ final class S3Bucket implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
-    switch (kind) {
-      case S3PROXY -> {
-        S3Server proxy = S3Server.inMemory().start();
-        server = proxy;
-        proxy.createBucket(name);
-        endpoint = proxy.endpoint();
-        storageProperties = proxy.storageProperties();
-      }
-      case MOTO -> {
-        MotoServer moto = MotoServer.create().start();
-        server = moto;
-        moto.createBucket(name);
-        endpoint = moto.endpoint();
-        storageProperties = moto.storageProperties();
-      }
-    }
-    direct = Storages.forLocation(Location.of("s3://" + name + "/"), storageProperties);
+    server =
+        switch (kind) {
+          case S3PROXY -> S3Server.inMemory().start();
+          case MOTO -> MotoServer.create().start();
+        };
+    server.createBucket(name);
+    direct = Storages.forLocation(Location.of("s3://" + name + "/"), server.storageProperties());
   }
 
   @Override
-  public void afterAll(ExtensionContext context) throws Exception {
+  public void afterAll(ExtensionContext context) throws IOException {
     try {
       if (direct != null) {
         direct.close();
@@ -91,7 +80,7 @@ final class S3Bucket implements BeforeAllCallback, AfterAllCallback {
 
   /** The server's address, for a proxy in front of it. */
   URI endpoint() {
-    return endpoint;
+    return server.endpoint();
   }
 
   /**
@@ -99,7 +88,7 @@ final class S3Bucket implements BeforeAllCallback, AfterAllCallback {
    * its endpoint, region, credentials and path-style addressing.
    */
   Map<String, String> storageProperties() {
-    return storageProperties;
+    return server.storageProperties();
   }
 
   /** A storage of the bucket that talks to the server directly; closed with this. */
@@ -113,7 +102,7 @@ final class S3Bucket implements BeforeAllCallback, AfterAllCallback {
    * @param properties S3 storage properties to set besides the server's (retries, timeouts)
    */
   Storage through(FaultInjectingProxy proxy, Map<String, String> properties) throws IOException {
-    Map<String, String> all = new HashMap<>(storageProperties);
+    Map<String, String> all = new HashMap<>(server.storageProperties());
     all.putAll(properties);
     all.put(S3StorageProvider.ENDPOINT, proxy.uri().toString());
     return Storages.forLocation(Location.of("s3://" + name + "/"), all);

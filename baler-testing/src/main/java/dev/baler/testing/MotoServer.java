@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +39,7 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safe once started.
  */
-public final class MotoServer implements AutoCloseable {
+public final class MotoServer implements S3TestServer {
   /** The system property naming the Python to run moto with. */
   public static final String PYTHON_PROPERTY = "baler.test.python";
 
@@ -230,6 +229,7 @@ public final class MotoServer implements AutoCloseable {
    *
    * @throws IllegalStateException if the server has not been started
    */
+  @Override
   public URI endpoint() {
     URI current = endpoint;
     if (current == null) {
@@ -239,16 +239,19 @@ public final class MotoServer implements AutoCloseable {
   }
 
   /** The access key id to sign with; moto takes any. */
+  @Override
   public String accessKeyId() {
     return ACCESS_KEY_ID;
   }
 
   /** The secret access key to sign with; a fixed test value, not a secret. */
+  @Override
   public String secretAccessKey() {
     return SECRET_ACCESS_KEY;
   }
 
   /** The region to sign requests for: {@value #REGION}. */
+  @Override
   public String region() {
     return REGION;
   }
@@ -270,6 +273,7 @@ public final class MotoServer implements AutoCloseable {
    * @throws IllegalStateException if the server has not been started
    * @throws IOException if moto refuses or does not answer
    */
+  @Override
   public void createBucket(String name) throws IOException {
     requireNonNull(name, "name is null");
     HttpRequest request =
@@ -297,22 +301,6 @@ public final class MotoServer implements AutoCloseable {
               + " "
               + response.body());
     }
-  }
-
-  /**
-   * The properties with which {@code dev.baler.storage.Storages} makes an S3 storage that talks to
-   * this server: {@code s3.endpoint}, {@code s3.region}, {@code s3.access-key-id}, {@code
-   * s3.secret-access-key} and {@code s3.path-style}.
-   *
-   * @throws IllegalStateException if the server has not been started
-   */
-  public Map<String, String> storageProperties() {
-    return Map.of(
-        "s3.endpoint", endpoint().toString(),
-        "s3.region", REGION,
-        "s3.access-key-id", ACCESS_KEY_ID,
-        "s3.secret-access-key", SECRET_ACCESS_KEY,
-        "s3.path-style", "true");
   }
 
   /**

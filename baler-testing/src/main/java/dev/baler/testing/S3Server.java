@@ -7,7 +7,6 @@ import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -36,7 +35,7 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
  *
  * <p>Thread-safe once started.
  */
-public final class S3Server implements AutoCloseable {
+public final class S3Server implements S3TestServer {
   /** The region the server claims to be in. */
   public static final String REGION = "us-east-1";
 
@@ -134,6 +133,7 @@ public final class S3Server implements AutoCloseable {
    *
    * @throws IllegalStateException if the server has not been started
    */
+  @Override
   public URI endpoint() {
     URI current = endpoint;
     if (current == null) {
@@ -143,16 +143,19 @@ public final class S3Server implements AutoCloseable {
   }
 
   /** The access key id the server accepts. */
+  @Override
   public String accessKeyId() {
     return ACCESS_KEY_ID;
   }
 
   /** The secret access key the server accepts; a fixed test value, not a secret. */
+  @Override
   public String secretAccessKey() {
     return SECRET_ACCESS_KEY;
   }
 
   /** The region to sign requests for: {@value #REGION}. */
+  @Override
   public String region() {
     return REGION;
   }
@@ -163,28 +166,13 @@ public final class S3Server implements AutoCloseable {
    * @param name a valid S3 bucket name, such as {@code test-bucket}
    * @throws IllegalStateException if the server has not been started
    */
+  @Override
   public void createBucket(String name) {
     requireNonNull(name, "name is null");
     endpoint();
     if (!blobStore.containerExists(name)) {
       blobStore.createContainer(name);
     }
-  }
-
-  /**
-   * The properties with which {@code dev.baler.storage.Storages} makes an S3 storage that talks to
-   * this server: {@code s3.endpoint}, {@code s3.region}, {@code s3.access-key-id}, {@code
-   * s3.secret-access-key} and {@code s3.path-style}.
-   *
-   * @throws IllegalStateException if the server has not been started
-   */
-  public Map<String, String> storageProperties() {
-    return Map.of(
-        "s3.endpoint", endpoint().toString(),
-        "s3.region", REGION,
-        "s3.access-key-id", ACCESS_KEY_ID,
-        "s3.secret-access-key", SECRET_ACCESS_KEY,
-        "s3.path-style", "true");
   }
 
   /** Stops the server; in-memory objects are lost. Does nothing when called again. */
