@@ -57,9 +57,22 @@ final class S3Area implements RunArea {
   private static final int TRANSFER_THREADS = 8;
   private static final int DELETE_BATCH = 1_000;
 
-  /** Stops the server: closes S3ServerMain's standard input, or stops moto. */
-  private final AutoCloseable server;
+  /**
+   * A running S3 server and what the tools need of it.
+   *
+   * @param stop stops it: closes S3ServerMain's standard input, or stops moto
+   * @param name what it is, for the report's heading
+   */
+  private record Server(
+      AutoCloseable stop,
+      String name,
+      URI endpoint,
+      String region,
+      String accessKeyId,
+      String secretAccessKey,
+      String bucket) {}
 
+  private final AutoCloseable server;
   private final String serverName;
   private final URI endpoint;
   private final String region;
@@ -70,14 +83,14 @@ final class S3Area implements RunArea {
   private final ExecutorService transfers = Executors.newFixedThreadPool(TRANSFER_THREADS);
   private final Path runs;
 
-  private S3Area(AutoCloseable server, String serverName, Map<String, String> fields, Path runs) {
-    this.server = server;
-    this.serverName = serverName;
-    this.endpoint = URI.create(fields.get("endpoint"));
-    this.region = fields.get("region");
-    this.accessKeyId = fields.get("access_key_id");
-    this.secretAccessKey = fields.get("secret_access_key");
-    this.bucket = fields.get("bucket");
+  private S3Area(Server server, Path runs) {
+    this.server = server.stop();
+    this.serverName = server.name();
+    this.endpoint = server.endpoint();
+    this.region = server.region();
+    this.accessKeyId = server.accessKeyId();
+    this.secretAccessKey = server.secretAccessKey();
+    this.bucket = server.bucket();
     this.runs = runs.toAbsolutePath();
     this.client =
         S3Client.builder()
@@ -148,12 +161,22 @@ final class S3Area implements RunArea {
             Thread.currentThread().interrupt();
           }
         };
-    return new S3Area(stop, "S3Proxy (in-memory, own process)", fields(line), runs);
+    Map<String, String> fields = fields(line);
+    return new S3Area(
+        new Server(
+            stop,
+            "S3Proxy (in-memory, own process)",
+            URI.create(fields.get("endpoint")),
+            fields.get("region"),
+            fields.get("access_key_id"),
+            fields.get("secret_access_key"),
+            fields.get("bucket")),
+        runs);
   }
 
   /**
-   * Starts moto's S3 server ({@link MotoServer}: {@code python3 -m moto.server}, or the Python that
-   * {@code BALER_TEST_PYTHON} names) and creates the bucket {@code bench} on it.
+   * Starts moto's S3 server ({@link MotoServer}, run by {@code python3} or the Python that {@code
+   * BALER_TEST_PYTHON} names) and creates the bucket {@code bench} on it.
    *
    * @param runs the local directory for downloads, such as {@code bench-work/runs}
    * @throws IOException if moto does not start, or is not installed
@@ -167,14 +190,16 @@ final class S3Area implements RunArea {
       moto.close();
       throw e;
     }
-    Map<String, String> fields =
-        Map.of(
-            "endpoint", moto.endpoint().toString(),
-            "region", moto.region(),
-            "access_key_id", moto.accessKeyId(),
-            "secret_access_key", moto.secretAccessKey(),
-            "bucket", "bench");
-    return new S3Area(moto, "moto (in-memory, own Python process)", fields, runs);
+    return new S3Area(
+        new Server(
+            moto,
+            "moto (in-memory, own Python process)",
+            moto.endpoint(),
+            moto.region(),
+            moto.accessKeyId(),
+            moto.secretAccessKey(),
+            "bench"),
+        runs);
   }
 
   /** The string fields of the server's one-line JSON object. */
